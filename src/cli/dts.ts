@@ -1,0 +1,69 @@
+/**
+ * The `dts` command. `dts serve` runs the server; further command groups (control plane)
+ * talk to a running server over HTTP.
+ */
+import { ConfigError, loadServeConfig, SERVE_FLAGS } from '../config/config.ts';
+import { createServer, defaultDeps } from '../main.ts';
+
+const USAGE = `usage: dts <command> [flags]
+
+commands:
+  serve     run the Durable Task Scheduler server
+
+Run 'dts <command> --help' for a command's flags.`;
+
+export async function main(argv: readonly string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    console.log(USAGE);
+    return;
+  }
+  if (command === 'serve') return serve(rest);
+  fail(`unknown command '${command}'\n${USAGE}`);
+}
+
+async function serve(args: readonly string[]): Promise<void> {
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log(serveHelp());
+    return;
+  }
+  let config;
+  try {
+    config = loadServeConfig(args, process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) fail(error.message);
+    throw error;
+  }
+  const deps = defaultDeps();
+  const server = await createServer(config, deps).catch((error: unknown) => fail(`could not start: ${describe(error)}`));
+  console.log(`dts ready grpc=${config.host}:${server.grpcPort} http=${config.host}:${server.httpPort}`);
+  const onSignal = (signal: string) => {
+    deps.log(`${signal} received; shutting down`);
+    server.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        deps.log('shutdown failed', error);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => onSignal('SIGINT'));
+  process.once('SIGTERM', () => onSignal('SIGTERM'));
+}
+
+function serveHelp(): string {
+  const lines = Object.entries(SERVE_FLAGS).map(([name, spec]) => {
+    const env = spec.env === undefined ? '' : ` [env ${spec.env}]`;
+    return `  --${name.padEnd(20)} ${spec.help}${env}`;
+  });
+  return `usage: dts serve [flags]\n\nRuns the server: gRPC data plane and HTTP.\n\nflags:\n${lines.join('\n')}`;
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function fail(message: string): never {
+  console.error(`dts: ${message}`);
+  process.exit(2);
+}

@@ -1,0 +1,130 @@
+/**
+ * The server configuration: one schema, parsed once from flags and environment variables,
+ * validated (unknown flags are refused), defaulted and frozen. Nothing else reads
+ * `process.env`. Defaults mirror the DTS emulator so apps move over unchanged.
+ */
+import { resolve } from 'node:path';
+import { DEFAULT_LIMITS, type Limits } from '../domain/limits.ts';
+import { isValidTaskHubName } from '../domain/validate.ts';
+
+export type StoreConfig = { kind: 'sqlite'; path: string };
+
+export interface ServerConfig {
+  host: string;
+  grpcPort: number;
+  httpPort: number;
+  store: StoreConfig;
+  taskHubs: string[];
+  defaultTaskHub: string;
+  dynamicTaskHubs: boolean;
+  limits: Limits;
+  leaseMs: number;
+  claimBatchSizeMax: number;
+  messagesPerEpisodeMax: number;
+  healthPingIntervalMs: number;
+  abandonBackoff: { baseMs: number; maxMs: number };
+  shutdownGraceMs: number;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+type Env = Record<string, string | undefined>;
+
+interface FlagSpec {
+  env?: string;
+  boolean?: boolean;
+  help: string;
+}
+
+export const SERVE_FLAGS: Record<string, FlagSpec> = {
+  host: { env: 'DTS_HOST', help: 'address to listen on (default 127.0.0.1)' },
+  'grpc-port': { env: 'DTS_GRPC_PORT', help: 'gRPC (data plane) port; 0 picks a free one (default 8080)' },
+  'http-port': { env: 'DTS_HTTP_PORT', help: 'HTTP port for health and later the dashboard; 0 picks a free one (default 8082)' },
+  'data-dir': { env: 'DTS_DATA_DIR', help: 'directory of the SQLite database (default ./data)' },
+  store: { env: 'DTS_STORE', help: "store URL: 'sqlite:<file>' or 'sqlite::memory:' (overrides --data-dir)" },
+  'task-hubs': { env: 'DTS_TASK_HUB_NAMES', help: "comma-separated task hubs that exist (default 'default')" },
+  'dynamic-task-hubs': { env: 'DTS_USE_DYNAMIC_TASK_HUBS', boolean: true, help: 'create a task hub on its first use' },
+  'payload-bytes-max': { env: 'DTS_PAYLOAD_BYTES_MAX', help: `largest input, output, event or custom status (default ${DEFAULT_LIMITS.payloadBytesMax})` },
+  'lease-ms': { env: 'DTS_LEASE_MS', help: 'work-item lease duration; a silent worker loses its items after it (default 60000)' },
+};
+
+/** Parses `serve` arguments and the environment into a frozen configuration. */
+export function loadServeConfig(args: readonly string[], env: Env): Readonly<ServerConfig> {
+  const values = readFlags(args, env);
+  const hubs = (values['task-hubs'] ?? 'default').split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (hubs.length === 0) throw new ConfigError('--task-hubs must name at least one task hub');
+  for (const hub of hubs) {
+    if (!isValidTaskHubName(hub)) throw new ConfigError(`invalid task hub name '${hub}': use 1-64 letters, digits and '-'`);
+  }
+  const config: ServerConfig = {
+    host: values.host ?? '127.0.0.1',
+    grpcPort: port(values['grpc-port'], 8080, 'grpc-port'),
+    httpPort: port(values['http-port'], 8082, 'http-port'),
+    store: storeConfig(values.store, values['data-dir']),
+    taskHubs: hubs,
+    defaultTaskHub: hubs.includes('default') ? 'default' : (hubs[0] as string),
+    dynamicTaskHubs: truthy(values['dynamic-task-hubs']),
+    limits: { ...DEFAULT_LIMITS, payloadBytesMax: integer(values['payload-bytes-max'], DEFAULT_LIMITS.payloadBytesMax, 'payload-bytes-max', 1, 128 * 1024 * 1024) },
+    leaseMs: integer(values['lease-ms'], 60_000, 'lease-ms', 1000, 3_600_000),
+    claimBatchSizeMax: 200,
+    messagesPerEpisodeMax: 1000,
+    healthPingIntervalMs: 30_000,
+    abandonBackoff: { baseMs: 1000, maxMs: 300_000 },
+    shutdownGraceMs: 10_000,
+  };
+  return deepFreeze(config);
+}
+
+function readFlags(args: readonly string[], env: Env): Record<string, string | undefined> {
+  const values: Record<string, string | undefined> = {};
+  for (const [name, spec] of Object.entries(SERVE_FLAGS)) {
+    if (spec.env !== undefined && env[spec.env] !== undefined && env[spec.env] !== '') values[name] = env[spec.env];
+  }
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    if (!arg.startsWith('--')) throw new ConfigError(`unexpected argument '${arg}'`);
+    const [rawName, inline] = arg.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
+    const spec = SERVE_FLAGS[rawName];
+    if (spec === undefined) throw new ConfigError(`unknown flag --${rawName}; see 'dts serve --help'`);
+    if (spec.boolean) {
+      values[rawName] = inline ?? 'true';
+      continue;
+    }
+    const value = inline ?? args[++i];
+    if (value === undefined) throw new ConfigError(`--${rawName} needs a value`);
+    values[rawName] = value;
+  }
+  return values;
+}
+
+function storeConfig(url: string | undefined, dataDir: string | undefined): StoreConfig {
+  if (url === undefined) return { kind: 'sqlite', path: resolve(dataDir ?? 'data', 'dts.sqlite') };
+  if (url === 'sqlite::memory:') return { kind: 'sqlite', path: ':memory:' };
+  if (url.startsWith('sqlite:')) return { kind: 'sqlite', path: resolve(url.slice('sqlite:'.length)) };
+  throw new ConfigError(`unsupported store URL '${url}': use sqlite:<file> or sqlite::memory:`);
+}
+
+function port(value: string | undefined, fallback: number, flag: string): number {
+  return integer(value, fallback, flag, 0, 65535);
+}
+
+function integer(value: string | undefined, fallback: number, flag: string, min: number, max: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`--${flag} must be an integer from ${min} to ${max}, not '${value}'`);
+  return n;
+}
+
+function truthy(value: string | undefined): boolean {
+  return value !== undefined && ['1', 'true', 'yes', 'on'].includes(value.toLowerCase());
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object') {
+    for (const inner of Object.values(value)) deepFreeze(inner);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,31 @@
+/**
+ * Size and count limits. Every input is checked against one of these before it is accepted;
+ * the values come from configuration, these are the defaults.
+ */
+export interface Limits {
+  instanceIdLengthMax: number;
+  nameLengthMax: number;
+  /** Input, output, event data and custom status, each, in UTF-8 bytes. */
+  payloadBytesMax: number;
+  tagsCountMax: number;
+  tagKeyLengthMax: number;
+  tagValueLengthMax: number;
+  /** Events in one execution's history; past it the orchestration is failed. */
+  historyEventsMax: number;
+  /** Actions in one orchestrator response. */
+  actionsPerResponseMax: number;
+  /** Whole gRPC message, in bytes. */
+  grpcMessageBytesMax: number;
+}
+
+export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
+  instanceIdLengthMax: 100,
+  nameLengthMax: 256,
+  payloadBytesMax: 16 * 1024 * 1024,
+  tagsCountMax: 64,
+  tagKeyLengthMax: 128,
+  tagValueLengthMax: 1024,
+  historyEventsMax: 500_000,
+  actionsPerResponseMax: 100_000,
+  grpcMessageBytesMax: 256 * 1024 * 1024,
+});

@@ -1,0 +1,165 @@
+/**
+ * What clients do to orchestration instances: start, read, wait, raise events, terminate,
+ * suspend and resume. Each operation validates its input against the limits, then is one
+ * store call.
+ */
+import { ServerError } from '../domain/errors.ts';
+import { isTerminal, makeEvent, type OrchestrationStatus, type Tags, type TraceContext } from '../domain/history-event.ts';
+import type { InstanceRecord, TaskHubName } from '../domain/instance.ts';
+import type { Limits } from '../domain/limits.ts';
+import { validateInstanceId, validateName, validatePayload, validateTags } from '../domain/validate.ts';
+import type { Clock } from '../lib/clock.ts';
+import type { IdSource } from '../lib/ids.ts';
+import type { InboxMessage, StatusChange, Store } from '../store/store.ts';
+import { REPLACEABLE_BY_DEFAULT } from './episode-rules.ts';
+import type { InstanceWaiters } from './instance-waiters.ts';
+import { withOptional } from './orchestration-episode.ts';
+
+export interface StartInstanceRequest {
+  instanceId?: string;
+  name: string;
+  version?: string;
+  input?: string;
+  scheduledStartAt?: number;
+  tags?: Tags;
+  executionId?: string;
+  parentTraceContext?: TraceContext;
+  /** Statuses in which an existing instance is replaced; absent: finished instances only. */
+  replaceableStatuses?: readonly OrchestrationStatus[];
+}
+
+export interface ClientDeps {
+  store: Store;
+  clock: Clock;
+  ids: IdSource;
+  limits: Limits;
+  waiters: InstanceWaiters;
+}
+
+export type WaitCondition = 'start' | 'completion';
+
+export class ClientOperations {
+  readonly #d: ClientDeps;
+
+  constructor(deps: ClientDeps) {
+    this.#d = deps;
+  }
+
+  async startInstance(hub: TaskHubName, req: StartInstanceRequest): Promise<string> {
+    const { limits, clock, ids, store } = this.#d;
+    const instanceId = req.instanceId === undefined || req.instanceId === '' ? ids.uuid() : req.instanceId;
+    validateInstanceId(instanceId, limits);
+    validateName(req.name, limits, 'name');
+    validatePayload(req.input, limits, 'input');
+    validateTags(req.tags, limits);
+    const now = clock.now();
+    const executionId = req.executionId !== undefined && req.executionId !== '' ? req.executionId : ids.uuid();
+    const scheduledStartAt = req.scheduledStartAt !== undefined && req.scheduledStartAt > now ? req.scheduledStartAt : undefined;
+    const instance: InstanceRecord = { instanceId, executionId, name: req.name, status: 'PENDING', createdAt: now, lastUpdatedAt: now };
+    withOptional(instance, 'version', req.version);
+    withOptional(instance, 'input', req.input);
+    withOptional(instance, 'tags', req.tags);
+    withOptional(instance, 'scheduledStartAt', scheduledStartAt);
+    const startEvent = makeEvent({ kind: 'executionStarted', name: req.name, orchestrationInstance: { instanceId, executionId } }, now);
+    withOptional(startEvent, 'version', req.version);
+    withOptional(startEvent, 'input', req.input);
+    withOptional(startEvent, 'tags', req.tags);
+    withOptional(startEvent, 'scheduledStartTimestamp', scheduledStartAt);
+    withOptional(startEvent, 'parentTraceContext', req.parentTraceContext);
+    const result = await store.createInstance(
+      hub,
+      { instance, startEvent, startVisibleAt: scheduledStartAt ?? now, replaceableStatuses: req.replaceableStatuses ?? REPLACEABLE_BY_DEFAULT },
+      now,
+    );
+    if (!result.created) {
+      throw new ServerError('INSTANCE_ALREADY_EXISTS', `an orchestration instance with id '${instanceId}' already exists with status ${result.existing.status}`);
+    }
+    return instanceId;
+  }
+
+  getInstance(hub: TaskHubName, instanceId: string): Promise<InstanceRecord | undefined> {
+    return this.#d.store.getInstance(hub, instanceId);
+  }
+
+  /** Resolves when the condition holds, with the instance (undefined when it does not exist). */
+  async waitForInstance(hub: TaskHubName, instanceId: string, until: WaitCondition, signal: AbortSignal): Promise<InstanceRecord | undefined> {
+    const satisfied = (status: OrchestrationStatus) => (until === 'start' ? status !== 'PENDING' : isTerminal(status));
+    const { promise, resolve } = withResolvers<void>();
+    // Register before reading, so a change between the read and the registration is not missed.
+    const unregister = this.#d.waiters.add(hub, instanceId, (status) => {
+      if (satisfied(status)) resolve();
+    });
+    const onAbort = () => resolve();
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      const current = await this.getInstance(hub, instanceId);
+      if (current === undefined || satisfied(current.status)) return current;
+      await promise;
+      if (signal.aborted) throw new ServerError('CANCELLED', 'the caller cancelled the wait');
+      return await this.getInstance(hub, instanceId);
+    } finally {
+      unregister();
+      signal.removeEventListener('abort', onAbort);
+    }
+  }
+
+  async raiseEvent(hub: TaskHubName, instanceId: string, name: string, input: string | undefined): Promise<void> {
+    const { limits, clock } = this.#d;
+    validateName(name, limits, 'name');
+    validatePayload(input, limits, 'input');
+    const now = clock.now();
+    await this.#append(hub, instanceId, { instanceId, event: makeEvent(withOptional({ kind: 'eventRaised', name }, 'input', input), now), visibleAt: now });
+  }
+
+  async terminateInstance(hub: TaskHubName, instanceId: string, output: string | undefined, recurse: boolean): Promise<void> {
+    validatePayload(output, this.#d.limits, 'output');
+    const now = this.#d.clock.now();
+    const event = makeEvent(withOptional({ kind: 'executionTerminated', recurse }, 'input', output), now);
+    const instance = await this.#d.store.getInstance(hub, instanceId);
+    if (instance === undefined) throw notFound(instanceId);
+    if (isTerminal(instance.status)) return;
+    await this.#append(hub, instanceId, { instanceId, event, visibleAt: now });
+  }
+
+  async suspendInstance(hub: TaskHubName, instanceId: string, reason: string | undefined): Promise<void> {
+    await this.#suspendOrResume(hub, instanceId, reason, 'executionSuspended', { from: ['RUNNING', 'PENDING'], to: 'SUSPENDED' });
+  }
+
+  async resumeInstance(hub: TaskHubName, instanceId: string, reason: string | undefined): Promise<void> {
+    await this.#suspendOrResume(hub, instanceId, reason, 'executionResumed', { from: ['SUSPENDED'], to: 'RUNNING' });
+  }
+
+  async #suspendOrResume(
+    hub: TaskHubName,
+    instanceId: string,
+    reason: string | undefined,
+    kind: 'executionSuspended' | 'executionResumed',
+    change: StatusChange,
+  ): Promise<void> {
+    validatePayload(reason, this.#d.limits, 'reason');
+    const current = await this.#d.store.getInstance(hub, instanceId);
+    if (current === undefined) throw notFound(instanceId);
+    // Suspending a suspended instance, or resuming a running one, changes nothing.
+    if (isTerminal(current.status) || !change.from.includes(current.status)) return;
+    const now = this.#d.clock.now();
+    const event = makeEvent(withOptional({ kind }, 'input', reason), now);
+    await this.#append(hub, instanceId, { instanceId, event, visibleAt: now }, change);
+  }
+
+  async #append(hub: TaskHubName, instanceId: string, message: InboxMessage, change?: StatusChange): Promise<void> {
+    const updated = await this.#d.store.appendInboxMessage(hub, message, this.#d.clock.now(), change);
+    if (updated === undefined) throw notFound(instanceId);
+  }
+}
+
+function notFound(instanceId: string): ServerError {
+  return new ServerError('INSTANCE_NOT_FOUND', `no orchestration instance has the id '${instanceId}'`);
+}
+
+function withResolvers<T>(): { promise: Promise<T>; resolve: (value: T) => void } {
+  let resolve!: (value: T) => void;
+  const promise = new Promise<T>((r) => {
+    resolve = r;
+  });
+  return { promise, resolve };
+}

@@ -1,0 +1,87 @@
+/**
+ * The work items that are out with workers, found by completion token, or, for SDKs that never
+ * send one, by instance id (orchestrations) and instance id + task id (activities). At most
+ * one orchestration lease per instance exists, so the fallback keys are unambiguous.
+ */
+import type { TaskHubName } from '../domain/instance.ts';
+import type { OrchestratorAction } from '../domain/orchestrator-action.ts';
+import type { HistoryEvent } from '../domain/history-event.ts';
+import type { ActivityWorkItem, OrchestrationWorkItem } from '../store/store.ts';
+import type { WorkerCaps } from './work-item.ts';
+
+export interface StreamSlot {
+  readonly id: number;
+  readonly caps: WorkerCaps;
+  release(token: string): void;
+}
+
+export interface DispatchedOrchestration {
+  kind: 'orchestration';
+  hub: TaskHubName;
+  token: string;
+  stream: StreamSlot;
+  item: OrchestrationWorkItem;
+  newEvents: HistoryEvent[];
+  newEventSeqs: number[];
+  droppedSeqs: number[];
+  /** Actions of deprecated chunked responses (`isPartial`), kept until the last chunk. */
+  partialActions: OrchestratorAction[];
+}
+
+export interface DispatchedActivity {
+  kind: 'activity';
+  hub: TaskHubName;
+  token: string;
+  stream: StreamSlot;
+  item: ActivityWorkItem;
+}
+
+export type Dispatched = DispatchedOrchestration | DispatchedActivity;
+
+export class DispatchedWork {
+  readonly #byToken = new Map<string, Dispatched>();
+  readonly #byKey = new Map<string, string>();
+
+  add(d: Dispatched): void {
+    this.#byToken.set(d.token, d);
+    this.#byKey.set(keyOf(d), d.token);
+  }
+
+  remove(d: Dispatched): void {
+    this.#byToken.delete(d.token);
+    const key = keyOf(d);
+    if (this.#byKey.get(key) === d.token) this.#byKey.delete(key);
+  }
+
+  get(token: string): Dispatched | undefined {
+    return this.#byToken.get(token);
+  }
+
+  findOrchestration(hub: TaskHubName, token: string, instanceId: string): DispatchedOrchestration | undefined {
+    const d = this.#byToken.get(token !== '' ? token : (this.#byKey.get(orchestrationKey(hub, instanceId)) ?? ''));
+    return d?.kind === 'orchestration' && d.hub === hub ? d : undefined;
+  }
+
+  findActivity(hub: TaskHubName, token: string, instanceId: string, taskId: number): DispatchedActivity | undefined {
+    const d = this.#byToken.get(token !== '' ? token : (this.#byKey.get(activityKey(hub, instanceId, taskId)) ?? ''));
+    return d?.kind === 'activity' && d.hub === hub ? d : undefined;
+  }
+
+  get size(): number {
+    return this.#byToken.size;
+  }
+}
+
+function orchestrationKey(hub: string, instanceId: string): string {
+  return `o\n${hub}\n${instanceId}`;
+}
+
+function activityKey(hub: string, instanceId: string, taskId: number): string {
+  return `a\n${hub}\n${instanceId}\n${taskId}`;
+}
+
+function keyOf(d: Dispatched): string {
+  return d.kind === 'orchestration'
+    ? orchestrationKey(d.hub, d.item.instance.instanceId)
+    : activityKey(d.hub, d.item.task.instanceId, d.item.task.taskId);
+}

@@ -1,0 +1,119 @@
+/**
+ * The engine: the one core the gRPC and HTTP edges adapt. It owns the task hubs, the
+ * dispatcher, the waiters and the timers for lease renewal and health pings, and reacts to the
+ * store's events. It never names a concrete database.
+ */
+import type { TaskHubName } from '../domain/instance.ts';
+import type { Limits } from '../domain/limits.ts';
+import type { Clock } from '../lib/clock.ts';
+import type { IdSource } from '../lib/ids.ts';
+import type { LeaseToken, Store, StoreEvent } from '../store/store.ts';
+import { ClientOperations } from './client-operations.ts';
+import { DispatchedWork } from './dispatched-work.ts';
+import { Dispatcher, type DispatchOptions } from './dispatcher.ts';
+import { InstanceWaiters } from './instance-waiters.ts';
+import { TaskHubs, type TaskHubOptions } from './task-hubs.ts';
+import { WorkerOperations } from './worker-operations.ts';
+import { WorkerStreams } from './worker-streams.ts';
+
+export interface EngineOptions extends DispatchOptions {
+  taskHubs: TaskHubOptions;
+  limits: Limits;
+  healthPingIntervalMs: number;
+  abandonBackoff: { baseMs: number; maxMs: number };
+}
+
+export interface EngineDeps {
+  store: Store;
+  clock: Clock;
+  ids: IdSource;
+  log: (message: string, error?: unknown) => void;
+}
+
+export class Engine {
+  readonly taskHubs: TaskHubs;
+  readonly clients: ClientOperations;
+  readonly workers: WorkerOperations;
+  readonly #deps: EngineDeps;
+  readonly #options: EngineOptions;
+  readonly #waiters = new InstanceWaiters();
+  readonly #streams = new WorkerStreams();
+  readonly #work = new DispatchedWork();
+  readonly #dispatcher: Dispatcher;
+  readonly #timers: NodeJS.Timeout[] = [];
+  #unsubscribe?: () => void;
+
+  constructor(deps: EngineDeps, options: EngineOptions) {
+    this.#deps = deps;
+    this.#options = options;
+    const { store, clock, ids, log } = deps;
+    this.taskHubs = new TaskHubs(store, clock, options.taskHubs);
+    this.#dispatcher = new Dispatcher({ store, clock, streams: this.#streams, work: this.#work, options, log });
+    this.clients = new ClientOperations({ store, clock, ids, limits: options.limits, waiters: this.#waiters });
+    this.workers = new WorkerOperations({
+      store,
+      clock,
+      ids,
+      limits: options.limits,
+      streams: this.#streams,
+      work: this.#work,
+      dispatcher: this.#dispatcher,
+      abandonBackoff: options.abandonBackoff,
+    });
+  }
+
+  async start(): Promise<void> {
+    this.#unsubscribe = this.#deps.store.subscribe((event) => this.#onStoreEvent(event));
+    await this.taskHubs.load();
+    this.#every(this.#options.leaseMs / 3, () => this.#renewLeases());
+    this.#every(this.#options.healthPingIntervalMs, () => {
+      for (const stream of this.#streams.all()) stream.ping();
+    });
+  }
+
+  /** Stops dispatching and hands every stream's unfinished work back to the queue. */
+  async stop(): Promise<void> {
+    this.#dispatcher.stop();
+    for (const timer of this.#timers) clearInterval(timer);
+    this.#unsubscribe?.();
+    await Promise.all(this.#streams.all().map((stream) => this.#dispatcher.returnWork(stream)));
+  }
+
+  #every(ms: number, task: () => unknown): void {
+    const timer = setInterval(task, ms);
+    timer.unref();
+    this.#timers.push(timer);
+  }
+
+  #onStoreEvent(event: StoreEvent): void {
+    if (event.type === 'instance') this.#waiters.notify(event.hub, event.instanceId, event.status);
+    else this.#dispatcher.wake(event.hub, event.kind, event.visibleAt);
+  }
+
+  /** Keeps the leases of items out with live workers from expiring while they run. */
+  async #renewLeases(): Promise<void> {
+    const byHub = new Map<TaskHubName, LeaseToken[]>();
+    for (const stream of this.#streams.all()) {
+      const tokens = byHub.get(stream.hub) ?? [];
+      for (const token of stream.inFlight.keys()) tokens.push(token as LeaseToken);
+      byHub.set(stream.hub, tokens);
+    }
+    const now = this.#deps.clock.now();
+    for (const [hub, tokens] of byHub) {
+      if (tokens.length === 0) continue;
+      try {
+        const lost = await this.#deps.store.renewLeases(hub, tokens, now + this.#options.leaseMs, now);
+        for (const token of lost) this.#forget(token);
+      } catch (error) {
+        this.#deps.log(`lease renewal in task hub '${hub}' failed`, error);
+      }
+    }
+  }
+
+  #forget(token: string): void {
+    const d = this.#work.get(token);
+    if (d === undefined) return;
+    this.#work.remove(d);
+    d.stream.release(token);
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * What workers do: open a work-item stream, complete and abandon work items. A completion is
+ * matched to its dispatch by completion token (or the fallback keys), turned into store writes
+ * by the orchestration state machine, and committed through the lease it was dispatched with.
+ */
+import { ServerError } from '../domain/errors.ts';
+import { makeEvent, type HistoryEvent } from '../domain/history-event.ts';
+import type { TaskHubName } from '../domain/instance.ts';
+import type { Limits } from '../domain/limits.ts';
+import type { ActivityResponse, OrchestratorResponse } from '../domain/orchestrator-action.ts';
+import { validatePayload } from '../domain/validate.ts';
+import { backoffMs } from '../lib/backoff.ts';
+import type { Clock } from '../lib/clock.ts';
+import type { IdSource } from '../lib/ids.ts';
+import type { Store } from '../store/store.ts';
+import type { Dispatcher } from './dispatcher.ts';
+import type { Dispatched, DispatchedWork } from './dispatched-work.ts';
+import { failure } from './episode-rules.ts';
+import { runEpisode } from './orchestration-episode.ts';
+import type { WorkerStream, WorkerStreams } from './worker-streams.ts';
+import type { WorkerCaps, WorkItemMessage } from './work-item.ts';
+
+export interface WorkerDeps {
+  store: Store;
+  clock: Clock;
+  ids: IdSource;
+  limits: Limits;
+  streams: WorkerStreams;
+  work: DispatchedWork;
+  dispatcher: Dispatcher;
+  abandonBackoff: { baseMs: number; maxMs: number };
+}
+
+export interface WorkerConnection {
+  /** The worker went away: its unfinished items go back to the queue at once. */
+  close(): Promise<void>;
+}
+
+export class WorkerOperations {
+  readonly #d: WorkerDeps;
+
+  constructor(deps: WorkerDeps) {
+    this.#d = deps;
+  }
+
+  connect(hub: TaskHubName, caps: WorkerCaps, send: (item: WorkItemMessage) => void): WorkerConnection {
+    const stream = this.#d.streams.add(hub, caps, send);
+    this.#d.dispatcher.wakeAll(hub);
+    return { close: () => this.#disconnect(stream) };
+  }
+
+  async #disconnect(stream: WorkerStream): Promise<void> {
+    if (stream.closed) return;
+    this.#d.streams.remove(stream);
+    await this.#d.dispatcher.returnWork(stream);
+  }
+
+  async completeOrchestration(hub: TaskHubName, response: OrchestratorResponse): Promise<void> {
+    const { work, clock, store } = this.#d;
+    const d = work.findOrchestration(hub, response.completionToken, response.instanceId);
+    if (d === undefined) throw staleCompletion('orchestration', response.instanceId);
+    if (response.isPartial) {
+      d.partialActions.push(...response.actions);
+      return;
+    }
+    const actions = d.partialActions.length === 0 ? response.actions : [...d.partialActions, ...response.actions];
+    this.#release(d);
+    const now = clock.now();
+    if (response.requiresHistory) {
+      // Every work item carries its full history, so asking again is all that can be done.
+      await this.#d.dispatcher.abandon(d, now, now);
+      return;
+    }
+    const completion = runEpisode({
+      instance: d.item.instance,
+      pastEvents: d.item.history,
+      newEvents: d.newEvents,
+      newEventSeqs: d.newEventSeqs,
+      droppedSeqs: d.droppedSeqs,
+      response: { ...response, actions },
+      lease: d.item.lease.token,
+      now,
+      newExecutionId: () => this.#d.ids.uuid(),
+      limits: this.#d.limits,
+    });
+    await store.completeOrchestrationWork(hub, completion, now);
+  }
+
+  async completeActivity(hub: TaskHubName, response: ActivityResponse): Promise<void> {
+    const { work, clock, store, limits } = this.#d;
+    const d = work.findActivity(hub, response.completionToken, response.instanceId, response.taskId);
+    if (d === undefined) throw staleCompletion('activity', response.instanceId);
+    this.#release(d);
+    const now = clock.now();
+    const { task } = d.item;
+    let event: HistoryEvent;
+    try {
+      validatePayload(response.result, limits, 'result');
+      event =
+        response.failureDetails !== undefined
+          ? makeEvent({ kind: 'taskFailed', taskScheduledId: task.taskId, failureDetails: response.failureDetails }, now)
+          : makeEvent({ kind: 'taskCompleted', taskScheduledId: task.taskId, ...(response.result === undefined ? {} : { result: response.result }) }, now);
+    } catch (error) {
+      if (!(error instanceof ServerError)) throw error;
+      event = makeEvent({ kind: 'taskFailed', taskScheduledId: task.taskId, failureDetails: failure(error.code, error.message, true) }, now);
+    }
+    await store.completeActivityWork(hub, d.item.lease.token, { instanceId: task.instanceId, executionId: task.executionId, event, visibleAt: now }, now);
+  }
+
+  /** A worker gave an item back (it could not process it): it returns after a back-off. */
+  async abandon(hub: TaskHubName, kind: Dispatched['kind'], completionToken: string): Promise<void> {
+    const d = this.#d.work.get(completionToken);
+    if (d === undefined || d.kind !== kind || d.hub !== hub) throw staleCompletion(kind, '');
+    this.#release(d);
+    const now = this.#d.clock.now();
+    const { baseMs, maxMs } = this.#d.abandonBackoff;
+    await this.#d.dispatcher.abandon(d, now + backoffMs(d.item.lease.attempt, baseMs, maxMs), now);
+  }
+
+  #release(d: Dispatched): void {
+    this.#d.work.remove(d);
+    d.stream.release(d.token);
+    // A capped stream has room again; uncapped streams never ran out.
+    if (d.stream.caps[d.kind] !== 0) this.#d.dispatcher.wake(d.hub, d.kind);
+  }
+}
+
+function staleCompletion(kind: string, instanceId: string): ServerError {
+  const which = instanceId === '' ? '' : ` for instance '${instanceId}'`;
+  return new ServerError('WORK_ITEM_NOT_FOUND', `no ${kind} work item${which} is awaiting this completion; it was already completed, or its lease expired and it was dispatched again`);
+}

@@ -1,0 +1,68 @@
+/**
+ * The gRPC listener: binds `TaskHubSidecarService` to the engine. RPCs that later protocol work
+ * adds answer UNIMPLEMENTED with the RPC's name until then.
+ */
+import { Server, ServerCredentials, status as GrpcStatus, type ServerWritableStream, type UntypedServiceImplementation } from '@grpc/grpc-js';
+import type { Engine } from '../engine/engine.ts';
+import type { Log } from './call-context.ts';
+import { clientHandlers } from './client-service.ts';
+import { sidecarMethodNames, sidecarServiceDefinition } from './service-definition.ts';
+import { workerHandlers } from './worker-service.ts';
+
+export interface GrpcServerOptions {
+  host: string;
+  port: number;
+  messageBytesMax: number;
+}
+
+export interface GrpcListener {
+  port: number;
+  /** Stops accepting calls, ends the work-item streams and waits for calls in flight. */
+  stop(graceMs: number): Promise<void>;
+}
+
+export async function startGrpcServer(engine: Engine, options: GrpcServerOptions, log: Log): Promise<GrpcListener> {
+  const server = new Server({
+    'grpc.max_receive_message_length': options.messageBytesMax,
+    'grpc.max_send_message_length': -1,
+    'grpc.keepalive_permit_without_calls': 1,
+    'grpc.http2.min_ping_interval_without_data_ms': 5000,
+  });
+  const openStreams = new Set<ServerWritableStream<unknown, unknown>>();
+  const ctx = { engine, log };
+  const implemented: Record<string, unknown> = { ...clientHandlers(ctx), ...workerHandlers(ctx, openStreams as never) };
+  const implementation: UntypedServiceImplementation = {};
+  for (const name of sidecarMethodNames()) {
+    implementation[name] = (implemented[name] ?? unimplemented(name)) as UntypedServiceImplementation[string];
+  }
+  server.addService(sidecarServiceDefinition(), implementation);
+  const port = await new Promise<number>((resolve, reject) => {
+    server.bindAsync(`${options.host}:${options.port}`, ServerCredentials.createInsecure(), (error, bound) =>
+      error ? reject(error) : resolve(bound),
+    );
+  });
+  return {
+    port,
+    stop: async (graceMs) => {
+      for (const call of openStreams) call.end();
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          server.forceShutdown();
+          resolve();
+        }, graceMs);
+        server.tryShutdown(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    },
+  };
+}
+
+function unimplemented(name: string) {
+  return (call: { request?: unknown }, callback?: (error: unknown) => void) => {
+    const error = { code: GrpcStatus.UNIMPLEMENTED, details: `${name} is not implemented by this server version` };
+    if (callback !== undefined) callback(error);
+    else (call as unknown as { destroy(e: unknown): void }).destroy(error);
+  };
+}

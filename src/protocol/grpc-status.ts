@@ -1,0 +1,43 @@
+/**
+ * The one mapping from error codes to gRPC statuses. Unknown errors become INTERNAL with a
+ * request id; their details go to the log, never to the caller.
+ */
+import { status as GrpcStatus, Metadata, type ServiceError } from '@grpc/grpc-js';
+import { BASE_CODE, isServerError, type ErrorCode } from '../domain/errors.ts';
+
+const GRPC_STATUS: Record<ErrorCode, GrpcStatus> = {
+  INVALID_ARGUMENT: GrpcStatus.INVALID_ARGUMENT,
+  NOT_FOUND: GrpcStatus.NOT_FOUND,
+  ALREADY_EXISTS: GrpcStatus.ALREADY_EXISTS,
+  FAILED_PRECONDITION: GrpcStatus.FAILED_PRECONDITION,
+  LEASE_LOST: GrpcStatus.FAILED_PRECONDITION,
+  UNAUTHENTICATED: GrpcStatus.UNAUTHENTICATED,
+  PERMISSION_DENIED: GrpcStatus.PERMISSION_DENIED,
+  RESOURCE_EXHAUSTED: GrpcStatus.RESOURCE_EXHAUSTED,
+  UNAVAILABLE: GrpcStatus.UNAVAILABLE,
+  CANCELLED: GrpcStatus.CANCELLED,
+  INTERNAL: GrpcStatus.INTERNAL,
+  TASK_HUB_NOT_FOUND: GrpcStatus.NOT_FOUND,
+  INSTANCE_NOT_FOUND: GrpcStatus.NOT_FOUND,
+  INSTANCE_ALREADY_EXISTS: GrpcStatus.ALREADY_EXISTS,
+  PAYLOAD_TOO_LARGE: GrpcStatus.RESOURCE_EXHAUSTED,
+  WORK_ITEM_NOT_FOUND: GrpcStatus.NOT_FOUND,
+};
+
+export function grpcStatusOf(code: ErrorCode): GrpcStatus {
+  return GRPC_STATUS[code] ?? GRPC_STATUS[BASE_CODE[code]];
+}
+
+let requestCounter = 0;
+
+export function toServiceError(error: unknown, log: (message: string, error?: unknown) => void): Partial<ServiceError> {
+  const metadata = new Metadata();
+  if (isServerError(error)) {
+    metadata.set('x-error-code', error.code);
+    return { code: grpcStatusOf(error.code), details: error.message, metadata };
+  }
+  const requestId = `req-${Date.now().toString(36)}-${(++requestCounter).toString(36)}`;
+  log(`internal error (request id ${requestId})`, error);
+  metadata.set('x-request-id', requestId);
+  return { code: GrpcStatus.INTERNAL, details: `internal server error (request id ${requestId})`, metadata };
+}

@@ -1,0 +1,90 @@
+/**
+ * The worker half of `TaskHubSidecarService`: the work-item stream and the completions.
+ */
+import type { ServerWritableStream } from '@grpc/grpc-js';
+import type { WorkerCaps, WorkItemMessage } from '../engine/work-item.ts';
+import { type HandlerContext, resolveHub, unary } from './call-context.ts';
+import { toServiceError } from './grpc-status.ts';
+import { proto, type pb } from './proto/load.ts';
+import { activityResponseFromProto, orchestratorResponseFromProto } from './proto/response-map.ts';
+import { activityWorkItemToProto, healthPingWorkItem, orchestrationWorkItemToProto } from './proto/work-item-map.ts';
+import { MalformedRequest } from './service-definition.ts';
+
+type WorkItemCall = ServerWritableStream<pb.GetWorkItemsRequest, pb.WorkItem>;
+
+/** `openStreams` holds the live work-item streams, so shutdown can end them. */
+export function workerHandlers(ctx: HandlerContext, openStreams: Set<WorkItemCall>) {
+  const { workers } = ctx.engine;
+  return {
+    getWorkItems: (call: WorkItemCall) => {
+      void openWorkItemStream(ctx, call, openStreams);
+    },
+
+    completeOrchestratorTask: unary<pb.OrchestratorResponse, pb.CompleteTaskResponse>(ctx, async (req, hub) => {
+      await workers.completeOrchestration(hub, orchestratorResponseFromProto(req));
+      return new proto.CompleteTaskResponse();
+    }),
+
+    completeActivityTask: unary<pb.ActivityResponse, pb.CompleteTaskResponse>(ctx, async (req, hub) => {
+      await workers.completeActivity(hub, activityResponseFromProto(req));
+      return new proto.CompleteTaskResponse();
+    }),
+
+    abandonTaskOrchestratorWorkItem: unary<pb.AbandonOrchestrationTaskRequest, pb.AbandonOrchestrationTaskResponse>(ctx, async (req, hub) => {
+      await workers.abandon(hub, 'orchestration', req.getCompletiontoken());
+      return new proto.AbandonOrchestrationTaskResponse();
+    }),
+
+    abandonTaskActivityWorkItem: unary<pb.AbandonActivityTaskRequest, pb.AbandonActivityTaskResponse>(ctx, async (req, hub) => {
+      await workers.abandon(hub, 'activity', req.getCompletiontoken());
+      return new proto.AbandonActivityTaskResponse();
+    }),
+  };
+}
+
+async function openWorkItemStream(ctx: HandlerContext, call: WorkItemCall, openStreams: Set<WorkItemCall>): Promise<void> {
+  const request = call.request as unknown;
+  if (request instanceof MalformedRequest) {
+    call.destroy(toServiceError(request.error, ctx.log) as Error);
+    return;
+  }
+  let hub;
+  try {
+    hub = await resolveHub(ctx, call.metadata);
+  } catch (error) {
+    call.destroy(toServiceError(error, ctx.log) as Error);
+    return;
+  }
+  if (call.cancelled) return;
+  const req = request as pb.GetWorkItemsRequest;
+  const caps: WorkerCaps = {
+    orchestration: Math.max(0, req.getMaxconcurrentorchestrationworkitems()),
+    activity: Math.max(0, req.getMaxconcurrentactivityworkitems()),
+  };
+  const connection = ctx.engine.workers.connect(hub, caps, (item) => {
+    call.write(encodeWorkItem(item));
+  });
+  openStreams.add(call);
+  let closed = false;
+  const close = () => {
+    if (closed) return;
+    closed = true;
+    openStreams.delete(call);
+    connection.close().catch((error: unknown) => ctx.log('returning the work of a closed stream failed', error));
+  };
+  call.on('cancelled', close);
+  call.on('close', close);
+  call.on('error', close);
+  call.on('finish', close);
+}
+
+function encodeWorkItem(item: WorkItemMessage): pb.WorkItem {
+  switch (item.kind) {
+    case 'healthPing':
+      return healthPingWorkItem();
+    case 'orchestration':
+      return orchestrationWorkItemToProto(item);
+    case 'activity':
+      return activityWorkItemToProto({ ...item.task, completionToken: item.completionToken });
+  }
+}

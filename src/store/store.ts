@@ -1,0 +1,186 @@
+/**
+ * The store contract: what the engine needs from durable storage, and nothing more.
+ *
+ * Every method is one atomic unit: it happens entirely or not at all, and once its promise
+ * resolves the change is durable (on disk). Backends may group concurrent calls into one
+ * transaction (group commit) as long as each call keeps these guarantees on its own.
+ *
+ * Work is claimed with a lease: an opaque token plus an expiry. Completing or abandoning a
+ * work item succeeds only while its lease is held; otherwise the call rejects with
+ * `ServerError('LEASE_LOST')` and changes nothing. An expired lease makes the work claimable
+ * again. Per instance the inbox is FIFO, and at most one orchestration lease per instance is
+ * held at a time, so at most one episode runs per instance.
+ *
+ * The store holds no orchestration semantics: it never interprets history events. The engine
+ * decides what to write; the store writes it, enforces leases and keeps the order.
+ */
+import type { HistoryEvent, OrchestrationStatus, TraceContext, Tags } from '../domain/history-event.ts';
+import type { InstanceRecord, TaskHubName } from '../domain/instance.ts';
+
+export type LeaseToken = string & { readonly __brand: 'LeaseToken' };
+
+export interface Lease {
+  token: LeaseToken;
+  expiresAt: number;
+  /** 1 on the first claim of this work, +1 on every claim after an abandon or expiry. */
+  attempt: number;
+}
+
+/** An event waiting in an instance's inbox. */
+export interface InboxMessage {
+  instanceId: string;
+  /** When set, the message is meant for that execution only (the engine drops it otherwise). */
+  executionId?: string;
+  event: HistoryEvent;
+  /** Not dispatched before this time (timers, scheduled starts, abandon back-off). */
+  visibleAt: number;
+}
+
+export interface StoredInboxMessage extends InboxMessage {
+  /** Position in the inbox; FIFO order within an instance. */
+  seq: number;
+}
+
+export interface NewInstance {
+  /** The instance row to write; its status is normally PENDING. */
+  instance: InstanceRecord;
+  /** The ExecutionStarted event, queued in the new instance's inbox. */
+  startEvent: HistoryEvent;
+  startVisibleAt: number;
+  /**
+   * Statuses in which an existing instance with the same id is replaced (its history, inbox,
+   * activity work and lease are deleted). Any other existing status makes the creation fail.
+   */
+  replaceableStatuses: readonly OrchestrationStatus[];
+}
+
+export type CreateInstanceResult = { created: true } | { created: false; existing: InstanceRecord };
+
+export interface ActivityTask {
+  instanceId: string;
+  executionId: string;
+  taskId: number;
+  name: string;
+  version?: string;
+  input?: string;
+  tags?: Tags;
+  parentTraceContext?: TraceContext;
+}
+
+export interface OrchestrationWorkItem {
+  hub: TaskHubName;
+  instance: InstanceRecord;
+  /** The committed history of the current execution, in order. */
+  history: HistoryEvent[];
+  /** Visible inbox messages, FIFO, at most `messagesMax`. */
+  messages: StoredInboxMessage[];
+  lease: Lease;
+}
+
+export interface ActivityWorkItem {
+  hub: TaskHubName;
+  task: ActivityTask;
+  lease: Lease;
+}
+
+export interface ChildInstance extends NewInstance {
+  /** Queued instead when the child cannot be created (an existing, non-replaceable instance). */
+  onConflict: InboxMessage;
+}
+
+export interface OrchestrationCompletion {
+  lease: LeaseToken;
+  /** Inbox rows the episode consumed; they are deleted. */
+  consumedSeqs: readonly number[];
+  /** The instance row after the episode. */
+  instance: InstanceRecord;
+  /**
+   * History to write. `startIndex` is the number of events the episode saw; the append must
+   * land exactly there (a mismatch is corrupt state). `reset` deletes the old history first
+   * (continue-as-new), and then `startIndex` is 0.
+   */
+  history: { reset: boolean; startIndex: number; append: readonly HistoryEvent[] };
+  activities: readonly ActivityTask[];
+  /** Messages to this and other instances; a message to an instance that does not exist is dropped. */
+  messages: readonly InboxMessage[];
+  children: readonly ChildInstance[];
+}
+
+export interface ClaimOptions {
+  now: number;
+  /** Work items to claim at most. */
+  limit: number;
+  leaseMs: number;
+}
+
+export interface ClaimResult<T> {
+  items: T[];
+  /** When the earliest not-yet-visible work becomes visible, if any is known. */
+  nextVisibleAt?: number;
+}
+
+export interface StatusChange {
+  from: readonly OrchestrationStatus[];
+  to: OrchestrationStatus;
+}
+
+/** Something changed that the engine may want to react to (new work, instance state). */
+export type StoreEvent =
+  | { type: 'work'; hub: TaskHubName; kind: 'orchestration' | 'activity'; visibleAt: number }
+  | { type: 'instance'; hub: TaskHubName; instanceId: string; status: OrchestrationStatus };
+
+export interface StoreCapabilities {
+  /** Events from other processes arrive through `subscribe` (several nodes on one database). */
+  crossProcessNotifications: boolean;
+}
+
+export interface Store {
+  readonly capabilities: StoreCapabilities;
+
+  /** Creates or upgrades the schema. Call once before anything else. */
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+
+  /** Receives events after the changes they describe are durable. */
+  subscribe(listener: (event: StoreEvent) => void): () => void;
+
+  listTaskHubs(): Promise<TaskHubName[]>;
+  /** Idempotent. */
+  createTaskHub(hub: TaskHubName, now: number): Promise<void>;
+  /** Deletes the hub and every row it owns. Idempotent. */
+  deleteTaskHub(hub: TaskHubName): Promise<void>;
+
+  /** Creates an instance, or replaces one whose status is replaceable. */
+  createInstance(hub: TaskHubName, create: NewInstance, now: number): Promise<CreateInstanceResult>;
+  /**
+   * Queues one message for an existing instance, optionally changing its status when it is in
+   * one of `statusChange.from`. Resolves to the instance after the change, or undefined (and
+   * nothing written) when the instance does not exist.
+   */
+  appendInboxMessage(
+    hub: TaskHubName,
+    message: InboxMessage,
+    now: number,
+    statusChange?: StatusChange,
+  ): Promise<InstanceRecord | undefined>;
+  getInstance(hub: TaskHubName, instanceId: string): Promise<InstanceRecord | undefined>;
+  readHistory(hub: TaskHubName, instanceId: string): Promise<HistoryEvent[]>;
+
+  /** Claims instances with visible inbox messages and no live lease. */
+  claimOrchestrationWork(
+    hub: TaskHubName,
+    options: ClaimOptions & { messagesMax: number },
+  ): Promise<ClaimResult<OrchestrationWorkItem>>;
+  /** Applies an episode's result atomically and releases the lease. LEASE_LOST if not held. */
+  completeOrchestrationWork(hub: TaskHubName, completion: OrchestrationCompletion, now: number): Promise<void>;
+  /** Releases the lease; the claimed messages become visible again at `retryAt`. LEASE_LOST if not held. */
+  abandonOrchestrationWork(hub: TaskHubName, lease: LeaseToken, retryAt: number, now: number): Promise<void>;
+
+  claimActivityWork(hub: TaskHubName, options: ClaimOptions): Promise<ClaimResult<ActivityWorkItem>>;
+  /** Deletes the task and queues its result for the orchestration atomically. LEASE_LOST if not held. */
+  completeActivityWork(hub: TaskHubName, lease: LeaseToken, result: InboxMessage, now: number): Promise<void>;
+  abandonActivityWork(hub: TaskHubName, lease: LeaseToken, retryAt: number, now: number): Promise<void>;
+
+  /** Extends the leases still held to `expiresAt`; returns the tokens that were no longer held. */
+  renewLeases(hub: TaskHubName, tokens: readonly LeaseToken[], expiresAt: number, now: number): Promise<LeaseToken[]>;
+}
