@@ -5,27 +5,22 @@
 import { status as GrpcStatus, Metadata, type ServiceError } from '@grpc/grpc-js';
 import { BASE_CODE, isServerError, type ErrorCode } from '../domain/errors.ts';
 
-const GRPC_STATUS: Record<ErrorCode, GrpcStatus> = {
+/** Keyed by base code: specific codes map through `BASE_CODE`. */
+const GRPC_STATUS: Partial<Record<ErrorCode, GrpcStatus>> = {
   INVALID_ARGUMENT: GrpcStatus.INVALID_ARGUMENT,
   NOT_FOUND: GrpcStatus.NOT_FOUND,
   ALREADY_EXISTS: GrpcStatus.ALREADY_EXISTS,
   FAILED_PRECONDITION: GrpcStatus.FAILED_PRECONDITION,
-  LEASE_LOST: GrpcStatus.FAILED_PRECONDITION,
   UNAUTHENTICATED: GrpcStatus.UNAUTHENTICATED,
   PERMISSION_DENIED: GrpcStatus.PERMISSION_DENIED,
   RESOURCE_EXHAUSTED: GrpcStatus.RESOURCE_EXHAUSTED,
   UNAVAILABLE: GrpcStatus.UNAVAILABLE,
   CANCELLED: GrpcStatus.CANCELLED,
   INTERNAL: GrpcStatus.INTERNAL,
-  TASK_HUB_NOT_FOUND: GrpcStatus.NOT_FOUND,
-  INSTANCE_NOT_FOUND: GrpcStatus.NOT_FOUND,
-  INSTANCE_ALREADY_EXISTS: GrpcStatus.ALREADY_EXISTS,
-  PAYLOAD_TOO_LARGE: GrpcStatus.RESOURCE_EXHAUSTED,
-  WORK_ITEM_NOT_FOUND: GrpcStatus.NOT_FOUND,
 };
 
 export function grpcStatusOf(code: ErrorCode): GrpcStatus {
-  return GRPC_STATUS[code] ?? GRPC_STATUS[BASE_CODE[code]];
+  return GRPC_STATUS[BASE_CODE[code]] ?? GrpcStatus.INTERNAL;
 }
 
 let requestCounter = 0;
