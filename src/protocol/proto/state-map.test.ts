@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { InstanceRecord } from '../../domain/instance.ts';
+import { fromFailureDetails, fromStringValue, fromTags, fromTimestamp } from './common-map.ts';
+import { proto, type pb } from './load.ts';
+import { orchestrationStateToProto } from './state-map.ts';
+
+const full: InstanceRecord = {
+  instanceId: 'order-42',
+  executionId: 'exec-1',
+  name: 'ProcessOrder',
+  version: '1.2',
+  status: 'FAILED',
+  createdAt: 1_700_000_000_001,
+  lastUpdatedAt: 1_700_000_000_500,
+  completedAt: 1_700_000_000_999,
+  scheduledStartAt: 1_700_000_000_000,
+  input: '"Hello, 世界!"',
+  output: '"🚀"',
+  customStatus: '{"step":3}',
+  failureDetails: { errorType: 'Error', errorMessage: 'boom', isNonRetriable: false },
+  parentInstanceId: 'parent-7',
+  tags: { team: 'payments' },
+};
+
+function roundTrip(r: InstanceRecord, payloads: boolean): pb.OrchestrationState {
+  return proto.OrchestrationState.deserializeBinary(orchestrationStateToProto(r, payloads).serializeBinary());
+}
+
+describe('orchestration state', () => {
+  it('writes every field when payloads are included', () => {
+    const m = roundTrip(full, true);
+    assert.equal(m.getInstanceid(), 'order-42');
+    assert.equal(m.getName(), 'ProcessOrder');
+    assert.equal(fromStringValue(m.getVersion()), '1.2');
+    assert.equal(m.getOrchestrationstatus(), proto.OrchestrationStatus.ORCHESTRATION_STATUS_FAILED);
+    assert.equal(fromTimestamp(m.getScheduledstarttimestamp()), full.scheduledStartAt);
+    assert.equal(fromTimestamp(m.getCreatedtimestamp()), full.createdAt);
+    assert.equal(fromTimestamp(m.getLastupdatedtimestamp()), full.lastUpdatedAt);
+    assert.equal(fromTimestamp(m.getCompletedtimestamp()), full.completedAt);
+    assert.equal(fromStringValue(m.getExecutionid()), 'exec-1');
+    assert.equal(fromStringValue(m.getParentinstanceid()), 'parent-7');
+    assert.deepStrictEqual(fromTags(m.getTagsMap()), { team: 'payments' });
+    assert.equal(fromStringValue(m.getInput()), '"Hello, 世界!"');
+    assert.equal(fromStringValue(m.getOutput()), '"🚀"');
+    assert.equal(fromStringValue(m.getCustomstatus()), '{"step":3}');
+    assert.deepStrictEqual(fromFailureDetails(m.getFailuredetails()), full.failureDetails);
+  });
+
+  it('leaves payloads out when they were not asked for', () => {
+    const m = roundTrip(full, false);
+    assert.equal(m.getInstanceid(), 'order-42');
+    assert.equal(fromTimestamp(m.getCompletedtimestamp()), full.completedAt);
+    assert.deepStrictEqual(fromTags(m.getTagsMap()), { team: 'payments' });
+    assert.equal(m.hasInput(), false);
+    assert.equal(m.hasOutput(), false);
+    assert.equal(m.hasCustomstatus(), false);
+    assert.equal(m.hasFailuredetails(), false);
+  });
+
+  it('leaves unset optional fields unset', () => {
+    const minimal: InstanceRecord = {
+      instanceId: 'i', executionId: 'e', name: 'N', status: 'PENDING', createdAt: 1, lastUpdatedAt: 2,
+    };
+    const m = roundTrip(minimal, true);
+    assert.equal(m.getOrchestrationstatus(), proto.OrchestrationStatus.ORCHESTRATION_STATUS_PENDING);
+    for (const has of [m.hasVersion(), m.hasScheduledstarttimestamp(), m.hasCompletedtimestamp(), m.hasParentinstanceid(),
+      m.hasInput(), m.hasOutput(), m.hasCustomstatus(), m.hasFailuredetails()]) {
+      assert.equal(has, false);
+    }
+    assert.equal(m.getTagsMap().getLength(), 0);
+    assert.equal(fromTimestamp(m.getCreatedtimestamp()), 1);
+  });
+});
