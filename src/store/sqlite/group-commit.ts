@@ -1,0 +1,159 @@
+/**
+ * Group commit: write calls that arrive together are run in ONE transaction and paid for with
+ * one fsync. Each call runs inside its own SAVEPOINT, so a call that fails (LEASE_LOST, an
+ * invariant) rolls back only itself and rejects only its own promise. Promises resolve only
+ * after COMMIT succeeded, and the in-memory effects of a call (indexes, leases, StoreEvents)
+ * run only then: nobody observes a change that could still be lost.
+ *
+ * better-sqlite3 is synchronous, so a whole batch runs without interleaving with anything else
+ * in this process; claims never see a half-written batch.
+ */
+import type Database from 'better-sqlite3';
+import { ServerError } from '../../domain/errors.ts';
+import type { StoreEvent } from '../store.ts';
+
+/** What one write call may do besides SQL; everything here takes effect only after COMMIT. */
+export class WriteScope {
+  readonly effects: (() => void)[] = [];
+  readonly events: StoreEvent[] = [];
+  readonly #consumedInBatch: Set<string>;
+  readonly #consumed: string[] = [];
+
+  constructor(consumedInBatch: Set<string>) {
+    this.#consumedInBatch = consumedInBatch;
+  }
+
+  /** Marks a lease as used up by this call, so later calls of the same batch see it as lost. */
+  consumeLease(token: string): void {
+    this.#consumedInBatch.add(token);
+    this.#consumed.push(token);
+  }
+
+  isLeaseConsumed(token: string): boolean {
+    return this.#consumedInBatch.has(token);
+  }
+
+  afterCommit(effect: () => void): void {
+    this.effects.push(effect);
+  }
+
+  emit(event: StoreEvent): void {
+    this.events.push(event);
+  }
+
+  /** The call was rolled back: its leases are not used up after all. */
+  rollBack(): void {
+    for (const token of this.#consumed) this.#consumedInBatch.delete(token);
+  }
+}
+
+interface PendingCall {
+  run(scope: WriteScope): unknown;
+  resolve(value: unknown): void;
+  reject(error: unknown): void;
+}
+
+interface DoneCall {
+  call: PendingCall;
+  scope: WriteScope;
+  value: unknown;
+}
+
+export class GroupCommit {
+  readonly #db: Database.Database;
+  readonly #callsMax: number;
+  readonly #publish: (events: StoreEvent[]) => void;
+  readonly #sql: Record<'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'rollbackTo', Database.Statement>;
+  #queue: PendingCall[] = [];
+  #scheduled: NodeJS.Immediate | undefined;
+
+  constructor(db: Database.Database, options: { callsMax: number; publish: (events: StoreEvent[]) => void }) {
+    this.#db = db;
+    this.#callsMax = options.callsMax;
+    this.#publish = options.publish;
+    this.#sql = {
+      begin: db.prepare('BEGIN IMMEDIATE'),
+      commit: db.prepare('COMMIT'),
+      rollback: db.prepare('ROLLBACK'),
+      savepoint: db.prepare('SAVEPOINT write_call'),
+      release: db.prepare('RELEASE write_call'),
+      rollbackTo: db.prepare('ROLLBACK TO write_call'),
+    };
+  }
+
+  /** Queues a write; `run` executes inside the next batch's transaction. */
+  run<T>(run: (scope: WriteScope) => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.#queue.push({ run, resolve: resolve as (value: unknown) => void, reject });
+      this.#scheduled ??= setImmediate(() => this.flush());
+    });
+  }
+
+  /** Writes everything queued now (also used by close). */
+  flush(): void {
+    if (this.#scheduled !== undefined) clearImmediate(this.#scheduled);
+    this.#scheduled = undefined;
+    while (this.#queue.length > 0) {
+      const batch = this.#queue.length <= this.#callsMax ? this.#queue : this.#queue.slice(0, this.#callsMax);
+      this.#queue = batch === this.#queue ? [] : this.#queue.slice(this.#callsMax);
+      this.#commitBatch(batch);
+    }
+  }
+
+  #commitBatch(batch: PendingCall[]): void {
+    try {
+      this.#sql.begin.run();
+    } catch (error) {
+      for (const call of batch) call.reject(unavailable('could not start a transaction', error));
+      return;
+    }
+    const done = this.#runCalls(batch);
+    if (done === undefined) return;
+    try {
+      this.#sql.commit.run();
+    } catch (error) {
+      if (this.#db.inTransaction) this.#sql.rollback.run();
+      for (const { call } of done) call.reject(unavailable('the transaction could not be committed', error));
+      return;
+    }
+    for (const { scope } of done) for (const effect of scope.effects) effect();
+    const events: StoreEvent[] = [];
+    for (const { scope } of done) events.push(...scope.events);
+    if (events.length > 0) this.#publish(events);
+    for (const { call, value } of done) call.resolve(value);
+  }
+
+  /** Runs each call in its own savepoint; undefined when the whole transaction was lost. */
+  #runCalls(batch: PendingCall[]): DoneCall[] | undefined {
+    const consumedInBatch = new Set<string>();
+    const done: DoneCall[] = [];
+    for (let i = 0; i < batch.length; i++) {
+      const call = batch[i] as PendingCall;
+      const scope = new WriteScope(consumedInBatch);
+      this.#sql.savepoint.run();
+      try {
+        const value = call.run(scope);
+        this.#sql.release.run();
+        done.push({ call, scope, value });
+      } catch (error) {
+        if (!this.#db.inTransaction) {
+          // SQLite rolled back the whole transaction (I/O error, disk full): every call is lost.
+          call.reject(error);
+          const lost = unavailable('the transaction was rolled back by the database', error);
+          for (const other of done) other.call.reject(lost);
+          for (const other of batch.slice(i + 1)) other.reject(lost);
+          return undefined;
+        }
+        this.#sql.rollbackTo.run();
+        this.#sql.release.run();
+        scope.rollBack();
+        call.reject(error);
+      }
+    }
+    return done;
+  }
+}
+
+function unavailable(message: string, cause: unknown): ServerError {
+  return new ServerError('UNAVAILABLE', `store: ${message}`, { cause });
+}

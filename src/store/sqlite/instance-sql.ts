@@ -1,0 +1,91 @@
+/**
+ * Prepared statements for the `instances` and `history` tables. History rows are keyed by
+ * (hub, instance, seq) with seq = position in the current execution's history, so an append
+ * that does not land exactly after the last event is detected before anything is written.
+ */
+import type Database from 'better-sqlite3';
+import type { HistoryEvent, OrchestrationStatus } from '../../domain/history-event.ts';
+import type { InstanceRecord } from '../../domain/instance.ts';
+import { InvariantError } from '../../lib/assert.ts';
+import { instanceParams, parseEvent, toInstanceRecord, type InstanceRow } from './rows.ts';
+
+const INSTANCE_COLUMNS = `instance_id, execution_id, name, version, status, created_at, last_updated_at, completed_at,
+  scheduled_start_at, input, output, custom_status, failure_details, parent_instance_id, tags`;
+
+export class InstanceSql {
+  readonly #get: Database.Statement<[string, string], InstanceRow>;
+  readonly #upsert: Database.Statement<unknown[]>;
+  readonly #setStatus: Database.Statement<[string, number, string, string]>;
+  readonly #delete: Database.Statement<[string, string]>;
+  readonly #readHistory: Database.Statement<[string, string], string>;
+  readonly #nextHistorySeq: Database.Statement<[string, string], number>;
+  readonly #insertHistory: Database.Statement<[string, string, number, string]>;
+  readonly #deleteHistory: Database.Statement<[string, string]>;
+
+  constructor(db: Database.Database) {
+    this.#get = db.prepare(`SELECT ${INSTANCE_COLUMNS} FROM instances WHERE hub = ? AND instance_id = ?`);
+    this.#upsert = db.prepare(`
+      INSERT INTO instances (hub, ${INSTANCE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (hub, instance_id) DO UPDATE SET
+        execution_id = excluded.execution_id, name = excluded.name, version = excluded.version,
+        status = excluded.status, created_at = excluded.created_at, last_updated_at = excluded.last_updated_at,
+        completed_at = excluded.completed_at, scheduled_start_at = excluded.scheduled_start_at,
+        input = excluded.input, output = excluded.output, custom_status = excluded.custom_status,
+        failure_details = excluded.failure_details, parent_instance_id = excluded.parent_instance_id,
+        tags = excluded.tags`);
+    this.#setStatus = db.prepare('UPDATE instances SET status = ?, last_updated_at = ? WHERE hub = ? AND instance_id = ?');
+    this.#delete = db.prepare('DELETE FROM instances WHERE hub = ? AND instance_id = ?');
+    this.#readHistory = db.prepare<[string, string], string>('SELECT event FROM history WHERE hub = ? AND instance_id = ? ORDER BY seq').pluck();
+    this.#nextHistorySeq = db
+      .prepare<[string, string], number>('SELECT coalesce(max(seq) + 1, 0) FROM history WHERE hub = ? AND instance_id = ?')
+      .pluck();
+    this.#insertHistory = db.prepare('INSERT INTO history (hub, instance_id, seq, event) VALUES (?, ?, ?, ?)');
+    this.#deleteHistory = db.prepare('DELETE FROM history WHERE hub = ? AND instance_id = ?');
+  }
+
+  get(hub: string, instanceId: string): InstanceRecord | undefined {
+    const row = this.#get.get(hub, instanceId);
+    return row === undefined ? undefined : toInstanceRecord(row, `instance ${hub}/${instanceId}`);
+  }
+
+  upsert(hub: string, record: InstanceRecord): void {
+    this.#upsert.run(hub, ...instanceParams(record));
+  }
+
+  setStatus(hub: string, instanceId: string, status: OrchestrationStatus, now: number): void {
+    this.#setStatus.run(status, now, hub, instanceId);
+  }
+
+  /** Deletes the instance row and its history. */
+  delete(hub: string, instanceId: string): void {
+    this.#delete.run(hub, instanceId);
+    this.#deleteHistory.run(hub, instanceId);
+  }
+
+  readHistory(hub: string, instanceId: string): HistoryEvent[] {
+    const texts = this.#readHistory.all(hub, instanceId);
+    const events: HistoryEvent[] = new Array(texts.length);
+    for (let i = 0; i < texts.length; i++) {
+      events[i] = parseEvent(texts[i] as string, `history of ${hub}/${instanceId} at seq ${i}`);
+    }
+    return events;
+  }
+
+  /**
+   * Appends events at `startIndex`, which must be the current history length: anything else
+   * means the engine and the store disagree about the history, which is corrupt state.
+   */
+  appendHistory(hub: string, instanceId: string, startIndex: number, events: readonly HistoryEvent[], reset: boolean): void {
+    if (reset) {
+      if (startIndex !== 0) throw new InvariantError(`history reset of ${hub}/${instanceId} must start at 0, not ${startIndex}`);
+      this.#deleteHistory.run(hub, instanceId);
+    }
+    const next = this.#nextHistorySeq.get(hub, instanceId) as number;
+    if (next !== startIndex) {
+      throw new InvariantError(`history append to ${hub}/${instanceId} at index ${startIndex}, but the history has ${next} events`);
+    }
+    for (let i = 0; i < events.length; i++) {
+      this.#insertHistory.run(hub, instanceId, startIndex + i, JSON.stringify(events[i]));
+    }
+  }
+}

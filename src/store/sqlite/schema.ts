@@ -1,0 +1,123 @@
+/**
+ * The SQLite schema and its versioned migrations. Operators see this schema, so it changes only
+ * by appending a migration; applied migrations are never edited. A migration marked `breaking`
+ * is one that older servers cannot run against; the version table lets them refuse to start.
+ */
+import type Database from 'better-sqlite3';
+import { ServerError } from '../../domain/errors.ts';
+
+interface Migration {
+  version: number;
+  breaking: boolean;
+  sql: string;
+}
+
+const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    breaking: false,
+    sql: `
+      CREATE TABLE task_hubs (
+        name TEXT PRIMARY KEY,
+        created_at INTEGER NOT NULL
+      );
+      CREATE TABLE instances (
+        hub TEXT NOT NULL,
+        instance_id TEXT NOT NULL,
+        execution_id TEXT NOT NULL,
+        name TEXT NOT NULL,
+        version TEXT,
+        status TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        last_updated_at INTEGER NOT NULL,
+        completed_at INTEGER,
+        scheduled_start_at INTEGER,
+        input TEXT,
+        output TEXT,
+        custom_status TEXT,
+        failure_details TEXT,
+        parent_instance_id TEXT,
+        tags TEXT,
+        PRIMARY KEY (hub, instance_id)
+      );
+      CREATE INDEX instances_by_status ON instances (hub, status, created_at);
+      CREATE INDEX instances_by_created ON instances (hub, created_at);
+      CREATE TABLE history (
+        hub TEXT NOT NULL,
+        instance_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        event TEXT NOT NULL,
+        PRIMARY KEY (hub, instance_id, seq)
+      ) WITHOUT ROWID;
+      CREATE TABLE inbox (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        hub TEXT NOT NULL,
+        instance_id TEXT NOT NULL,
+        execution_id TEXT,
+        visible_at INTEGER NOT NULL,
+        event TEXT NOT NULL
+      );
+      CREATE INDEX inbox_by_instance ON inbox (hub, instance_id, seq);
+      CREATE TABLE activity_tasks (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        hub TEXT NOT NULL,
+        instance_id TEXT NOT NULL,
+        execution_id TEXT NOT NULL,
+        task_id INTEGER NOT NULL,
+        payload TEXT NOT NULL,
+        visible_at INTEGER NOT NULL
+      );
+      CREATE INDEX activity_tasks_by_instance ON activity_tasks (hub, instance_id);
+    `,
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/**
+ * Connection settings. WAL with `synchronous=FULL` fsyncs every commit before it returns, so a
+ * resolved write survives a power cut. `locking_mode=EXCLUSIVE` makes this process the only
+ * one that can open the file: a second server fails at once instead of corrupting leases,
+ * which live in this process's memory.
+ */
+export function configureConnection(db: Database.Database, path: string): void {
+  const inMemory = path === ':memory:' || path === '';
+  try {
+    if (!inMemory) {
+      db.pragma('locking_mode = EXCLUSIVE');
+      const mode = db.pragma('journal_mode = WAL', { simple: true });
+      if (mode !== 'wal') throw new ServerError('UNAVAILABLE', `the database file ${path} cannot use WAL journaling (got ${String(mode)})`);
+    }
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = OFF');
+    db.pragma('temp_store = MEMORY');
+    db.pragma('cache_size = -65536');
+    // Take the exclusive lock now rather than on the first write.
+    if (!inMemory) db.exec('BEGIN IMMEDIATE; COMMIT');
+  } catch (error) {
+    if ((error as { code?: unknown }).code === 'SQLITE_BUSY') {
+      const message = `the database file ${path} is in use by another process (each database file is owned by one server)`;
+      throw new ServerError('UNAVAILABLE', message, { cause: error });
+    }
+    throw error;
+  }
+}
+
+/** Applies the migrations this database lacks, each in its own transaction. */
+export function migrateSchema(db: Database.Database): void {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, breaking INTEGER NOT NULL)');
+  const row = db.prepare('SELECT max(version) AS version FROM schema_version').get() as { version: number | null };
+  const current = row.version ?? 0;
+  if (current > SCHEMA_VERSION) {
+    const message = `the database schema is at version ${current}, newer than this server supports (${SCHEMA_VERSION}); upgrade the server`;
+    throw new ServerError('FAILED_PRECONDITION', message);
+  }
+  const record = db.prepare('INSERT INTO schema_version (version, breaking) VALUES (?, ?)');
+  for (const migration of MIGRATIONS) {
+    if (migration.version <= current) continue;
+    db.transaction(() => {
+      db.exec(migration.sql);
+      record.run(migration.version, migration.breaking ? 1 : 0);
+    }).immediate();
+  }
+}

@@ -1,0 +1,179 @@
+/**
+ * The SQLite backend of the store contract: one database file owned by one process, writes
+ * grouped into one fsynced transaction (group-commit.ts), leases and ready indexes in memory
+ * (store-state.ts, work-queue.ts). This file wires those parts to the `Store` interface and
+ * owns the lifecycle (open, migrate, close) and the subscribers; it holds no SQL itself.
+ */
+import Database from 'better-sqlite3';
+import { ServerError } from '../../domain/errors.ts';
+import type { HistoryEvent } from '../../domain/history-event.ts';
+import type { InstanceRecord, TaskHubName } from '../../domain/instance.ts';
+import { invariant } from '../../lib/assert.ts';
+import { cryptoIdSource, type IdSource } from '../../lib/ids.ts';
+import type * as S from '../store.ts';
+import { claimActivityWork, claimOrchestrationWork, renewLeases } from './claims.ts';
+import { GroupCommit, type WriteScope } from './group-commit.ts';
+import { appendInboxMessageWrite, createInstanceWrite, createTaskHubWrite, deleteTaskHubWrite } from './instance-writes.ts';
+import { configureConnection, migrateSchema } from './schema.ts';
+import { StoreState } from './store-state.ts';
+import { abandonActivityWrite, abandonOrchestrationWrite, completeActivityWrite, completeOrchestrationWrite } from './work-writes.ts';
+
+export interface SqliteStoreOptions {
+  /** Database file path, or ':memory:' for a database that lives and dies with the store. */
+  path: string;
+  /** Source of lease tokens; they must be unique and unguessable. Default: `cryptoIdSource()`. */
+  ids?: IdSource;
+  /** Write calls committed together in one transaction at most. Default: 1000. */
+  groupCommitCallsMax?: number;
+  /** Called when a subscriber throws; the store carries on. Default: logs to stderr. */
+  onListenerError?: (error: unknown, event: S.StoreEvent) => void;
+}
+
+/**
+ * Opens (and locks) the database. Throws `ServerError('UNAVAILABLE')` when another process,
+ * or another store in this one, has the file open. Call `migrate()` before anything else.
+ */
+export function openSqliteStore(options: SqliteStoreOptions): S.Store {
+  return new SqliteStore(options);
+}
+
+class SqliteStore implements S.Store {
+  readonly capabilities: S.StoreCapabilities = { crossProcessNotifications: false };
+  readonly #db: Database.Database;
+  readonly #options: SqliteStoreOptions;
+  readonly #listeners = new Set<(event: S.StoreEvent) => void>();
+  #state: StoreState | undefined;
+  #commit: GroupCommit | undefined;
+  #closed = false;
+
+  constructor(options: SqliteStoreOptions) {
+    const callsMax = options.groupCommitCallsMax ?? 1000;
+    invariant(Number.isInteger(callsMax) && callsMax > 0, 'groupCommitCallsMax must be a positive integer');
+    this.#options = options;
+    // No busy wait: the file is ours alone, so contention means a second owner, reported at once.
+    this.#db = new Database(options.path, { timeout: 0 });
+    try {
+      configureConnection(this.#db, options.path);
+    } catch (error) {
+      this.#db.close();
+      throw error;
+    }
+  }
+
+  async migrate(): Promise<void> {
+    this.#checkOpen();
+    if (this.#state !== undefined) return;
+    migrateSchema(this.#db);
+    const state = new StoreState(this.#db, this.#options.ids ?? cryptoIdSource());
+    state.loadIndexes();
+    this.#commit = new GroupCommit(this.#db, {
+      callsMax: this.#options.groupCommitCallsMax ?? 1000,
+      publish: (events) => this.#publish(events),
+    });
+    this.#state = state;
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#commit?.flush();
+    this.#db.close();
+  }
+
+  subscribe(listener: (event: S.StoreEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  async listTaskHubs(): Promise<TaskHubName[]> {
+    return this.#ready().hubs.list() as TaskHubName[];
+  }
+
+  createTaskHub(hub: TaskHubName, now: number): Promise<void> {
+    return this.#write((state) => createTaskHubWrite(state, hub, now));
+  }
+
+  deleteTaskHub(hub: TaskHubName): Promise<void> {
+    return this.#write((state, scope) => deleteTaskHubWrite(state, scope, hub));
+  }
+
+  createInstance(hub: TaskHubName, create: S.NewInstance, now: number): Promise<S.CreateInstanceResult> {
+    return this.#write((state, scope) => createInstanceWrite(state, scope, hub, create, now));
+  }
+
+  appendInboxMessage(hub: TaskHubName, message: S.InboxMessage, now: number, statusChange?: S.StatusChange): Promise<InstanceRecord | undefined> {
+    return this.#write((state, scope) => appendInboxMessageWrite(state, scope, hub, message, now, statusChange));
+  }
+
+  async getInstance(hub: TaskHubName, instanceId: string): Promise<InstanceRecord | undefined> {
+    return this.#ready().instances.get(hub, instanceId);
+  }
+
+  async readHistory(hub: TaskHubName, instanceId: string): Promise<HistoryEvent[]> {
+    return this.#ready().instances.readHistory(hub, instanceId);
+  }
+
+  async claimOrchestrationWork(hub: TaskHubName, options: S.ClaimOptions & { messagesMax: number }): Promise<S.ClaimResult<S.OrchestrationWorkItem>> {
+    return claimOrchestrationWork(this.#ready(), hub, options);
+  }
+
+  completeOrchestrationWork(hub: TaskHubName, completion: S.OrchestrationCompletion, now: number): Promise<void> {
+    return this.#write((state, scope) => completeOrchestrationWrite(state, scope, hub, completion, now));
+  }
+
+  abandonOrchestrationWork(hub: TaskHubName, lease: S.LeaseToken, retryAt: number, now: number): Promise<void> {
+    return this.#write((state, scope) => abandonOrchestrationWrite(state, scope, hub, lease, retryAt, now));
+  }
+
+  async claimActivityWork(hub: TaskHubName, options: S.ClaimOptions): Promise<S.ClaimResult<S.ActivityWorkItem>> {
+    return claimActivityWork(this.#ready(), hub, options);
+  }
+
+  completeActivityWork(hub: TaskHubName, lease: S.LeaseToken, result: S.InboxMessage, now: number): Promise<void> {
+    return this.#write((state, scope) => completeActivityWrite(state, scope, hub, lease, result, now));
+  }
+
+  abandonActivityWork(hub: TaskHubName, lease: S.LeaseToken, retryAt: number, now: number): Promise<void> {
+    return this.#write((state, scope) => abandonActivityWrite(state, scope, hub, lease, retryAt, now));
+  }
+
+  async renewLeases(hub: TaskHubName, tokens: readonly S.LeaseToken[], expiresAt: number, now: number): Promise<S.LeaseToken[]> {
+    return renewLeases(this.#ready(), hub, tokens, expiresAt, now);
+  }
+
+  #checkOpen(): void {
+    if (this.#closed) throw new ServerError('UNAVAILABLE', 'the store is closed');
+  }
+
+  #ready(): StoreState {
+    this.#checkOpen();
+    invariant(this.#state !== undefined, 'store used before migrate()');
+    return this.#state;
+  }
+
+  #write<T>(run: (state: StoreState, scope: WriteScope) => T): Promise<T> {
+    try {
+      const state = this.#ready();
+      return (this.#commit as GroupCommit).run((scope) => run(state, scope));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  #publish(events: S.StoreEvent[]): void {
+    for (const event of events) {
+      for (const listener of this.#listeners) {
+        try {
+          listener(event);
+        } catch (error) {
+          this.#reportListenerError(error, event);
+        }
+      }
+    }
+  }
+
+  #reportListenerError(error: unknown, event: S.StoreEvent): void {
+    if (this.#options.onListenerError !== undefined) this.#options.onListenerError(error, event);
+    else console.error('store: a StoreEvent listener threw; the store carries on', { event, error });
+  }
+}
