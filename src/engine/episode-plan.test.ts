@@ -33,6 +33,16 @@ describe('planEpisode', () => {
     assert.deepEqual(plan.newEventSeqs, [2, 1]);
   });
 
+  it('after continue-as-new, puts carried-over events before events that arrived during the last episode', () => {
+    const late = makeEvent({ kind: 'eventRaised', name: 'late' }, NOW);
+    const carried = makeEvent({ kind: 'eventRaised', name: 'carried' }, NOW);
+    const messages = [message(1, late), message(2, started, 'e1'), message(3, carried, 'e1')];
+    const plan = planEpisode(item('RUNNING', [], messages), NOW);
+    assert.equal(plan.kind, 'dispatch');
+    if (plan.kind !== 'dispatch') return;
+    assert.deepEqual(plan.newEventSeqs, [2, 3, 1]);
+  });
+
   it('drops messages meant for another execution', () => {
     const done = makeEvent({ kind: 'taskCompleted', taskScheduledId: 0 }, NOW);
     const plan = planEpisode(item('RUNNING', [started], [message(1, done, 'old'), message(2, raised)]), NOW);

@@ -35,14 +35,25 @@ export function planEpisode(item: OrchestrationWorkItem, now: number): EpisodePl
     // Events raised before a scheduled start wait until the start itself is visible.
     return { kind: 'defer', retryAt: Math.max(now + 1, instance.scheduledStartAt ?? now + 1000) };
   }
-  // The SDKs expect ExecutionStarted before any other event of an execution.
-  const ordered = startMessage === undefined ? relevant : [startMessage, ...relevant.filter((m) => m !== startMessage)];
+  const ordered = startMessage === undefined ? relevant : startFirst(startMessage, relevant);
   return {
     kind: 'dispatch',
     newEvents: [makeEvent({ kind: 'orchestratorStarted' }, now), ...ordered.map((m) => m.event)],
     newEventSeqs: ordered.map((m) => m.seq),
     droppedSeqs,
   };
+}
+
+/**
+ * The SDKs expect ExecutionStarted before any other event of an execution. After a
+ * continue-as-new, the events carried over from the previous execution (addressed to the new
+ * one) were raised before anything that arrived while that execution's last episode ran, so they
+ * come next; the rest keep their FIFO order.
+ */
+function startFirst(start: StoredInboxMessage, messages: readonly StoredInboxMessage[]): StoredInboxMessage[] {
+  const carried = messages.filter((m) => m !== start && m.executionId !== undefined);
+  const others = messages.filter((m) => m !== start && m.executionId === undefined);
+  return [start, ...carried, ...others];
 }
 
 function settleUnchanged(item: OrchestrationWorkItem, consumedSeqs: number[]): OrchestrationCompletion {
