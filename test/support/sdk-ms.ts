@@ -1,0 +1,138 @@
+/**
+ * Helpers for end-to-end tests with `@microsoft/durabletask-js` 0.4.0.
+ *
+ * Imported only by `test/e2e/ms-sdk-*.test.ts` and MS fixtures: loading this module and the
+ * Dapr SDK in one process breaks both (they share google-protobuf's global namespace).
+ * Owns: creating clients and workers against a server address (optionally for a task hub,
+ * through the `taskhub` metadata header), a quiet logger that still keeps the SDK's warnings
+ * and errors for failure messages, and stopping everything in `after` hooks.
+ */
+import * as grpc from "@grpc/grpc-js";
+import { TaskHubGrpcClient, TaskHubGrpcWorker, type Logger, type OrchestrationState } from "@microsoft/durabletask-js";
+import { grpcCodeOf, GrpcStatus } from "./grpc-status.ts";
+import { eventually } from "./wait.ts";
+
+const sdkLogsToConsole = process.env["E2E_SDK_LOGS"] === "1";
+
+/**
+ * Keeps the SDK's warnings and errors (bounded) instead of printing the SDK's chatty info logs
+ * into the test output; E2E_SDK_LOGS=1 prints everything.
+ */
+export class RecordingLogger implements Logger {
+  readonly lines: string[] = [];
+
+  error(message: string, ...args: unknown[]): void {
+    this.#record("error", message, args);
+  }
+
+  warn(message: string, ...args: unknown[]): void {
+    this.#record("warn", message, args);
+  }
+
+  info(message: string, ...args: unknown[]): void {
+    if (sdkLogsToConsole) console.error(`[sdk info] ${message}`, ...args);
+  }
+
+  debug(message: string, ...args: unknown[]): void {
+    if (sdkLogsToConsole) console.error(`[sdk debug] ${message}`, ...args);
+  }
+
+  #record(level: string, message: string, args: unknown[]): void {
+    const line = `[sdk ${level}] ${message} ${args.map((a) => (a instanceof Error ? a.message : String(a))).join(" ")}`;
+    if (sdkLogsToConsole) console.error(line);
+    if (this.lines.length >= 200) this.lines.shift();
+    this.lines.push(line);
+  }
+}
+
+export interface MsConnectOptions {
+  /** Sent as the `taskhub` metadata header on every call; absent means the default hub. */
+  readonly taskHub?: string;
+}
+
+function metadataFor(taskHub: string | undefined): (() => Promise<grpc.Metadata>) | undefined {
+  if (taskHub === undefined) return undefined;
+  return async () => {
+    const md = new grpc.Metadata();
+    md.set("taskhub", taskHub);
+    return md;
+  };
+}
+
+export function createMsClient(hostAddress: string, options: MsConnectOptions = {}): TaskHubGrpcClient {
+  const metadataGenerator = metadataFor(options.taskHub);
+  return new TaskHubGrpcClient({
+    hostAddress,
+    logger: new RecordingLogger(),
+    ...(metadataGenerator === undefined ? {} : { metadataGenerator }),
+  });
+}
+
+/**
+ * Creates a worker, lets `register` add orchestrators and activities, and starts it.
+ * The server must already be listening: the SDK does not retry a failed first connection.
+ */
+export async function startMsWorker(
+  hostAddress: string,
+  register: (worker: TaskHubGrpcWorker) => void,
+  options: MsConnectOptions = {},
+): Promise<TaskHubGrpcWorker> {
+  const metadataGenerator = metadataFor(options.taskHub);
+  const worker = new TaskHubGrpcWorker({
+    hostAddress,
+    logger: new RecordingLogger(),
+    // Tests stop workers that may hold work for a dead server; do not wait 30 s for it.
+    shutdownTimeoutMs: 2_000,
+    ...(metadataGenerator === undefined ? {} : { metadataGenerator }),
+  });
+  register(worker);
+  await worker.start();
+  return worker;
+}
+
+/** Stops workers and clients, ignoring "not running" and connection errors. */
+export async function stopAll(...things: ReadonlyArray<{ stop(): Promise<void> } | undefined>): Promise<void> {
+  await Promise.all(
+    things.map(async (thing) => {
+      if (thing === undefined) return;
+      try {
+        await thing.stop();
+      } catch {
+        // Already stopped, or its server is gone: either way nothing is left running.
+      }
+    }),
+  );
+}
+
+/** Waits for a terminal state; throws with context if the instance does not exist. */
+export async function waitForDone(client: TaskHubGrpcClient, instanceId: string, timeoutS = 60): Promise<OrchestrationState> {
+  const state = await client.waitForOrchestrationCompletion(instanceId, true, timeoutS);
+  if (state === undefined) throw new Error(`instance ${instanceId} does not exist`);
+  return state;
+}
+
+/** The orchestration's output parsed from JSON, or undefined when it has none. */
+export function outputOf(state: OrchestrationState): unknown {
+  return state.serializedOutput === undefined || state.serializedOutput === ""
+    ? undefined
+    : JSON.parse(state.serializedOutput);
+}
+
+/**
+ * Waits until `client` gets answers from the server again, e.g. after a restart on the same
+ * port. grpc-js shares connections between channels to the same address, so even a fresh client
+ * can fail fast with UNAVAILABLE while the old connection sits in its reconnect back-off; any
+ * application sees the same and retries, so the tests do too (only UNAVAILABLE is retried).
+ */
+export async function waitUntilReachable(client: TaskHubGrpcClient, timeoutMs = 30_000): Promise<void> {
+  await eventually("the server to be reachable", async () => {
+    try {
+      await client.getOrchestrationState("reachability-probe", false);
+      return true;
+    } catch (err) {
+      if (grpcCodeOf(err) === GrpcStatus.UNAVAILABLE) return undefined;
+      throw err;
+    }
+  }, timeoutMs, 200);
+}
+
