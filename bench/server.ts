@@ -1,0 +1,145 @@
+/**
+ * Starts and stops the server under test (`node bin/dts.js serve`, its own process, 127.0.0.1,
+ * ports chosen by the OS) and reads its resource figures from /proc: peak RSS (VmHWM, plus the
+ * largest VmRSS seen by a 200 ms sampler), CPU seconds (utime + stime) and storage writes (io).
+ * The server's stderr (its log) goes to a file beside the data directory.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+
+export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const READY = /^dts ready grpc=(\S+) http=(\S+)/;
+
+export interface ServerFigures {
+  peakRssMB: number;
+  sampledPeakRssMB: number;
+  cpuSeconds: number;
+  /** Bytes the server caused to be written to storage, and its write-type syscalls (/proc/<pid>/io). */
+  storageWriteMB: number;
+  writeSyscalls: number;
+}
+
+export interface RunningServer {
+  pid: number;
+  grpcAddress: string;
+  httpAddress: string;
+  logFile: string;
+  /** Current figures (call before stop). */
+  figures(): ServerFigures;
+  /** SIGTERM, then SIGKILL after `graceMs`; resolves with the exit code or signal. */
+  stop(graceMs?: number): Promise<string>;
+}
+
+export interface StartOptions {
+  dataDir: string;
+  logFile: string;
+  /** Extra node flags, e.g. ['--cpu-prof', '--cpu-prof-dir=...']. */
+  nodeArgs?: string[];
+  readyTimeoutMs?: number;
+}
+
+export async function startServer(options: StartOptions): Promise<RunningServer> {
+  const args = [
+    ...(options.nodeArgs ?? []),
+    join(REPO_ROOT, 'bin/dts.js'),
+    'serve',
+    '--grpc-port', '0',
+    '--http-port', '0',
+    '--data-dir', options.dataDir,
+  ];
+  const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const log = createWriteStream(options.logFile);
+  child.stderr!.pipe(log);
+  const exited = new Promise<string>((resolve) =>
+    child.once('exit', (code, signal) => resolve(signal ?? String(code))),
+  );
+
+  const { grpcAddress, httpAddress } = await waitForReady(child, exited, options.readyTimeoutMs ?? 30_000);
+  const pid = child.pid!;
+  let sampledPeak = 0;
+  const sampler = setInterval(() => {
+    sampledPeak = Math.max(sampledPeak, readStatusKb(pid, 'VmRSS'));
+  }, 200);
+  sampler.unref();
+
+  return {
+    pid,
+    grpcAddress,
+    httpAddress,
+    logFile: options.logFile,
+    figures: () => ({
+      peakRssMB: Math.round(readStatusKb(pid, 'VmHWM') / 1024),
+      sampledPeakRssMB: Math.round(Math.max(sampledPeak, readStatusKb(pid, 'VmRSS')) / 1024),
+      cpuSeconds: readCpuSeconds(pid),
+      ...readIo(pid),
+    }),
+    stop: async (graceMs = 15_000) => {
+      clearInterval(sampler);
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      const result = await exited;
+      clearTimeout(timer);
+      log.end();
+      return result;
+    },
+  };
+}
+
+function waitForReady(
+  child: ChildProcess,
+  exited: Promise<string>,
+  timeoutMs: number,
+): Promise<{ grpcAddress: string; httpAddress: string }> {
+  return new Promise((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout! });
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`server not ready after ${timeoutMs} ms`));
+    }, timeoutMs);
+    lines.on('line', (line) => {
+      const match = READY.exec(line);
+      if (match) {
+        clearTimeout(timer);
+        resolve({ grpcAddress: match[1]!, httpAddress: match[2]! });
+      }
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited (${code}) before it was ready`));
+    });
+  });
+}
+
+function readStatusKb(pid: number, field: string): number {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status);
+    return match ? Number(match[1]) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+function readIo(pid: number): { storageWriteMB: number; writeSyscalls: number } {
+  try {
+    const io = readFileSync(`/proc/${pid}/io`, 'utf8');
+    const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+)`, 'm').exec(io)?.[1] ?? 0);
+    return { storageWriteMB: Math.round((field('write_bytes') / 2 ** 20) * 10) / 10, writeSyscalls: field('syscw') };
+  } catch {
+    return { storageWriteMB: 0, writeSyscalls: 0 };
+  }
+}
+
+function readCpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // fields[11] = utime, fields[12] = stime (fields 14 and 15 of proc(5)), in clock ticks (100/s).
+    return Math.round((Number(fields[11]) + Number(fields[12]))) / 100;
+  } catch {
+    return 0;
+  }
+}
