@@ -45,6 +45,7 @@ export async function createServer(config: Readonly<ServerConfig>, deps: ServerD
       claimBatchSizeMax: config.claimBatchSizeMax,
       messagesPerEpisodeMax: config.messagesPerEpisodeMax,
       healthPingIntervalMs: config.healthPingIntervalMs,
+      streamInFlightMaxDefault: config.streamInFlightMaxDefault,
       abandonBackoff: config.abandonBackoff,
     },
   );

@@ -22,6 +22,7 @@ export interface ServerConfig {
   claimBatchSizeMax: number;
   messagesPerEpisodeMax: number;
   healthPingIntervalMs: number;
+  streamInFlightMaxDefault: number;
   abandonBackoff: { baseMs: number; maxMs: number };
   shutdownGraceMs: number;
 }
@@ -71,6 +72,7 @@ export function loadServeConfig(args: readonly string[], env: Env): Readonly<Ser
     claimBatchSizeMax: 200,
     messagesPerEpisodeMax: 1000,
     healthPingIntervalMs: 30_000,
+    streamInFlightMaxDefault: 200,
     abandonBackoff: { baseMs: 1000, maxMs: 300_000 },
     shutdownGraceMs: 10_000,
   };

@@ -20,6 +20,8 @@ export interface EngineOptions extends DispatchOptions {
   taskHubs: TaskHubOptions;
   limits: Limits;
   healthPingIntervalMs: number;
+  /** Items of each kind in flight on a stream whose worker declared no cap. */
+  streamInFlightMaxDefault: number;
   abandonBackoff: { baseMs: number; maxMs: number };
 }
 
@@ -37,7 +39,7 @@ export class Engine {
   readonly #deps: EngineDeps;
   readonly #options: EngineOptions;
   readonly #waiters = new InstanceWaiters();
-  readonly #streams = new WorkerStreams();
+  readonly #streams: WorkerStreams;
   readonly #work = new DispatchedWork();
   readonly #dispatcher: Dispatcher;
   readonly #timers: NodeJS.Timeout[] = [];
@@ -47,6 +49,7 @@ export class Engine {
     this.#deps = deps;
     this.#options = options;
     const { store, clock, ids, log } = deps;
+    this.#streams = new WorkerStreams(options.streamInFlightMaxDefault);
     this.taskHubs = new TaskHubs(store, clock, options.taskHubs);
     this.#dispatcher = new Dispatcher({ store, clock, streams: this.#streams, work: this.#work, options, log });
     this.clients = new ClientOperations({ store, clock, ids, limits: options.limits, waiters: this.#waiters });

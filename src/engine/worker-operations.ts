@@ -32,6 +32,8 @@ export interface WorkerDeps {
 }
 
 export interface WorkerConnection {
+  /** The transport can take more items after `send` returned false. */
+  drained(): void;
   /** The worker went away: its unfinished items go back to the queue at once. */
   close(): Promise<void>;
 }
@@ -43,10 +45,17 @@ export class WorkerOperations {
     this.#d = deps;
   }
 
-  connect(hub: TaskHubName, caps: WorkerCaps, send: (item: WorkItemMessage) => void): WorkerConnection {
+  /** `send` returns false when the transport's buffer is full. */
+  connect(hub: TaskHubName, caps: WorkerCaps, send: (item: WorkItemMessage) => boolean): WorkerConnection {
     const stream = this.#d.streams.add(hub, caps, send);
     this.#d.dispatcher.wakeAll(hub);
-    return { close: () => this.#disconnect(stream) };
+    return {
+      drained: () => {
+        stream.blocked = false;
+        this.#d.dispatcher.wakeAll(hub);
+      },
+      close: () => this.#disconnect(stream),
+    };
   }
 
   async #disconnect(stream: WorkerStream): Promise<void> {
@@ -120,8 +129,8 @@ export class WorkerOperations {
   #release(d: Dispatched): void {
     this.#d.work.remove(d);
     d.stream.release(d.token);
-    // A capped stream has room again; uncapped streams never ran out.
-    if (d.stream.caps[d.kind] !== 0) this.#d.dispatcher.wake(d.hub, d.kind);
+    // The stream has room again.
+    this.#d.dispatcher.wake(d.hub, d.kind);
   }
 }
 

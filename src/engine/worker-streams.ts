@@ -10,33 +10,41 @@ export class WorkerStream implements StreamSlot {
   readonly id: number;
   readonly hub: TaskHubName;
   readonly caps: WorkerCaps;
-  readonly #send: (item: WorkItemMessage) => void;
+  readonly #send: (item: WorkItemMessage) => boolean;
+  readonly #inFlightMax: WorkerCaps;
   readonly inFlight = new Map<string, WorkKind>();
   readonly #counts = { orchestration: 0, activity: 0 };
   closed = false;
+  /** The transport's buffer is full; nothing more is sent until it drains. */
+  blocked = false;
 
-  constructor(id: number, hub: TaskHubName, caps: WorkerCaps, send: (item: WorkItemMessage) => void) {
+  constructor(id: number, hub: TaskHubName, caps: WorkerCaps, inFlightMaxDefault: number, send: (item: WorkItemMessage) => boolean) {
     this.id = id;
     this.hub = hub;
     this.caps = caps;
     this.#send = send;
+    // A worker that declares no cap (the JS SDKs) still gets a bounded number of items in
+    // flight: the rest wait in the store, visible as pending, and memory stays flat.
+    this.#inFlightMax = {
+      orchestration: caps.orchestration === 0 ? inFlightMaxDefault : caps.orchestration,
+      activity: caps.activity === 0 ? inFlightMaxDefault : caps.activity,
+    };
   }
 
-  /** Free slots for `kind`; `unlimited` stands for a stream without a cap. */
-  room(kind: WorkKind, unlimited: number): number {
-    if (this.closed) return 0;
-    const cap = this.caps[kind];
-    return cap === 0 ? unlimited : Math.max(0, cap - this.#counts[kind]);
+  /** Free slots for `kind`. */
+  room(kind: WorkKind): number {
+    if (this.closed || this.blocked) return 0;
+    return Math.max(0, this.#inFlightMax[kind] - this.#counts[kind]);
   }
 
   deliver(token: string, kind: WorkKind, item: WorkItemMessage): void {
     this.inFlight.set(token, kind);
     this.#counts[kind]++;
-    this.#send(item);
+    if (!this.#send(item)) this.blocked = true;
   }
 
   ping(): void {
-    if (!this.closed) this.#send({ kind: 'healthPing' });
+    if (!this.closed && !this.blocked) this.#send({ kind: 'healthPing' });
   }
 
   release(token: string): void {
@@ -52,8 +60,14 @@ export class WorkerStreams {
   readonly #cursor = new Map<string, number>();
   #nextId = 1;
 
-  add(hub: TaskHubName, caps: WorkerCaps, send: (item: WorkItemMessage) => void): WorkerStream {
-    const stream = new WorkerStream(this.#nextId++, hub, caps, send);
+  readonly #inFlightMaxDefault: number;
+
+  constructor(inFlightMaxDefault: number) {
+    this.#inFlightMaxDefault = inFlightMaxDefault;
+  }
+
+  add(hub: TaskHubName, caps: WorkerCaps, send: (item: WorkItemMessage) => boolean): WorkerStream {
+    const stream = new WorkerStream(this.#nextId++, hub, caps, this.#inFlightMaxDefault, send);
     const list = this.#byHub.get(hub) ?? [];
     list.push(stream);
     this.#byHub.set(hub, list);
@@ -75,10 +89,11 @@ export class WorkerStreams {
     return [...this.#byHub.values()].flat();
   }
 
-  totalRoom(hub: string, kind: WorkKind, unlimited: number): number {
+  /** Free slots of all streams of `hub`, at most `max`. */
+  totalRoom(hub: string, kind: WorkKind, max: number): number {
     let room = 0;
-    for (const s of this.of(hub)) room += s.room(kind, unlimited);
-    return Math.min(room, unlimited);
+    for (const s of this.of(hub)) room += s.room(kind);
+    return Math.min(room, max);
   }
 
   /** The next stream with room for `kind`, round robin. */
@@ -87,7 +102,7 @@ export class WorkerStreams {
     const start = this.#cursor.get(hub) ?? 0;
     for (let i = 0; i < list.length; i++) {
       const stream = list[(start + i) % list.length];
-      if (stream !== undefined && stream.room(kind, 1) > 0) {
+      if (stream !== undefined && stream.room(kind) > 0) {
         this.#cursor.set(hub, (start + i + 1) % list.length);
         return stream;
       }

@@ -61,9 +61,8 @@ async function openWorkItemStream(ctx: HandlerContext, call: WorkItemCall, openS
     orchestration: Math.max(0, req.getMaxconcurrentorchestrationworkitems()),
     activity: Math.max(0, req.getMaxconcurrentactivityworkitems()),
   };
-  const connection = ctx.engine.workers.connect(hub, caps, (item) => {
-    call.write(encodeWorkItem(item));
-  });
+  const connection = ctx.engine.workers.connect(hub, caps, (item) => call.write(encodeWorkItem(item)));
+  call.on('drain', () => connection.drained());
   openStreams.add(call);
   let closed = false;
   const close = () => {
