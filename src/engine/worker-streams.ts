@@ -31,9 +31,12 @@ export class WorkerStream implements StreamSlot {
     };
   }
 
-  /** Free slots for `kind`. */
+  /**
+   * Free slots for `kind`. A blocked stream still takes the rest of a batch already claimed
+   * for it (bounded by the in-flight maximum); it is only left out of new claims.
+   */
   room(kind: WorkKind): number {
-    if (this.closed || this.blocked) return 0;
+    if (this.closed) return 0;
     return Math.max(0, this.#inFlightMax[kind] - this.#counts[kind]);
   }
 
@@ -92,7 +95,7 @@ export class WorkerStreams {
   /** Free slots of all streams of `hub`, at most `max`. */
   totalRoom(hub: string, kind: WorkKind, max: number): number {
     let room = 0;
-    for (const s of this.of(hub)) room += s.room(kind);
+    for (const s of this.of(hub)) if (!s.blocked) room += s.room(kind);
     return Math.min(room, max);
   }
 
