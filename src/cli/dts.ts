@@ -4,11 +4,18 @@
  */
 import { ConfigError, loadServeConfig, SERVE_FLAGS } from '../config/config.ts';
 import { createServer, defaultDeps } from '../main.ts';
+import { CONTROL_GROUPS, runControlCommand } from './control-cli.ts';
 
 const USAGE = `usage: dts <command> [flags]
 
 commands:
-  serve     run the Durable Task Scheduler server
+  serve              run the Durable Task Scheduler server
+  group              resource groups (az group)
+  scheduler          schedulers (az durabletask scheduler; 'dts durabletask scheduler' works too)
+  taskhub            task hubs (az durabletask taskhub)
+  retention-policy   retention of finished orchestrations (az durabletask retention-policy)
+
+Control-plane commands talk to a running server: --server or DTS_SERVER (default http://localhost:8082).
 
 Run 'dts <command> --help' for a command's flags.`;
 
@@ -19,6 +26,12 @@ export async function main(argv: readonly string[]): Promise<void> {
     return;
   }
   if (command === 'serve') return serve(rest);
+  const group = command === 'durabletask' ? rest[0] : command;
+  if ((CONTROL_GROUPS as readonly (string | undefined)[]).includes(group)) {
+    const io = { out: (text: string) => console.log(text), err: (text: string) => console.error(text) };
+    process.exitCode = await runControlCommand(argv, process.env, io);
+    return;
+  }
   fail(`unknown command '${command}'\n${USAGE}`);
 }
 

@@ -7,7 +7,7 @@ import { resolve } from 'node:path';
 import { DEFAULT_LIMITS, type Limits } from '../domain/limits.ts';
 import { isValidTaskHubName } from '../domain/validate.ts';
 
-export type StoreConfig = { kind: 'sqlite'; path: string };
+export type StoreConfig = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
 
 export interface ServerConfig {
   host: string;
@@ -25,6 +25,16 @@ export interface ServerConfig {
   streamInFlightMaxDefault: number;
   abandonBackoff: { baseMs: number; maxMs: number };
   shutdownGraceMs: number;
+  control: ControlConfig;
+}
+
+/** The control plane: schedulers' endpoints and the retention job. */
+export interface ControlConfig {
+  /** Host name put into scheduler endpoints and dashboard URLs. */
+  publicHost: string;
+  /** Data-plane ports of further schedulers; `ephemeral` (flag value 0) binds any free port at each start. */
+  schedulerPorts: { first: number; last: number } | 'ephemeral';
+  retention: { intervalMs: number; batchSize: number; batchesPerSweepMax: number };
 }
 
 export class ConfigError extends Error {
@@ -44,11 +54,13 @@ export const SERVE_FLAGS: Record<string, FlagSpec> = {
   'grpc-port': { env: 'DTS_GRPC_PORT', help: 'gRPC (data plane) port; 0 picks a free one (default 8080)' },
   'http-port': { env: 'DTS_HTTP_PORT', help: 'HTTP port for health and later the dashboard; 0 picks a free one (default 8082)' },
   'data-dir': { env: 'DTS_DATA_DIR', help: 'directory of the SQLite database (default ./data)' },
-  store: { env: 'DTS_STORE', help: "store URL: 'sqlite:<file>' or 'sqlite::memory:' (overrides --data-dir)" },
+  store: { env: 'DTS_STORE', help: "store URL: 'sqlite:<file>', 'sqlite::memory:' or 'postgres://user:password@host:port/database' (overrides --data-dir)" },
   'task-hubs': { env: 'DTS_TASK_HUB_NAMES', help: "comma-separated task hubs that exist (default 'default')" },
   'dynamic-task-hubs': { env: 'DTS_USE_DYNAMIC_TASK_HUBS', boolean: true, help: 'create a task hub on its first use' },
   'payload-bytes-max': { env: 'DTS_PAYLOAD_BYTES_MAX', help: `largest input, output, event or custom status (default ${DEFAULT_LIMITS.payloadBytesMax})` },
   'lease-ms': { env: 'DTS_LEASE_MS', help: 'work-item lease duration; a silent worker loses its items after it (default 60000)' },
+  'public-host': { env: 'DTS_PUBLIC_HOST', help: 'host name in scheduler endpoints and dashboard URLs (default: --host, or localhost for 0.0.0.0/::)' },
+  'scheduler-ports': { env: 'DTS_SCHEDULER_PORTS', help: "data-plane ports of schedulers other than 'default', as first-last; 0 = any free port, not stable (default 8100-8199)" },
 };
 
 /** Parses `serve` arguments and the environment into a frozen configuration. */
@@ -75,6 +87,7 @@ export function loadServeConfig(args: readonly string[], env: Env): Readonly<Ser
     streamInFlightMaxDefault: 200,
     abandonBackoff: { baseMs: 1000, maxMs: 300_000 },
     shutdownGraceMs: 10_000,
+    control: controlConfig(values),
   };
   return deepFreeze(config);
 }
@@ -101,11 +114,43 @@ function readFlags(args: readonly string[], env: Env): Record<string, string | u
   return values;
 }
 
+function controlConfig(values: Record<string, string | undefined>): ControlConfig {
+  const host = values.host ?? '127.0.0.1';
+  const publicHost = values['public-host'] ?? (host === '0.0.0.0' || host === '::' ? 'localhost' : host);
+  const range = values['scheduler-ports'] ?? '8100-8199';
+  let schedulerPorts: ControlConfig['schedulerPorts'] = 'ephemeral';
+  if (range !== '0') {
+    const match = /^(\d+)-(\d+)$/.exec(range);
+    const first = Number(match?.[1]);
+    const last = Number(match?.[2]);
+    if (match === null || first < 1 || last > 65535 || first > last) {
+      throw new ConfigError(`--scheduler-ports must be 0 or a port range first-last within 1-65535, not '${range}'`);
+    }
+    schedulerPorts = { first, last };
+  }
+  return { publicHost, schedulerPorts, retention: { intervalMs: 60_000, batchSize: 200, batchesPerSweepMax: 50 } };
+}
+
 function storeConfig(url: string | undefined, dataDir: string | undefined): StoreConfig {
   if (url === undefined) return { kind: 'sqlite', path: resolve(dataDir ?? 'data', 'dts.sqlite') };
   if (url === 'sqlite::memory:') return { kind: 'sqlite', path: ':memory:' };
   if (url.startsWith('sqlite:')) return { kind: 'sqlite', path: resolve(url.slice('sqlite:'.length)) };
-  throw new ConfigError(`unsupported store URL '${url}': use sqlite:<file> or sqlite::memory:`);
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return { kind: 'postgres', url: postgresUrl(url) };
+  throw new ConfigError(`unsupported store URL '${url}': use sqlite:<file>, sqlite::memory: or postgres://...`);
+}
+
+/** Checks the URL names a host and a database; the driver reads the rest (user, password, port, options). */
+function postgresUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new ConfigError('--store: the PostgreSQL URL does not parse; use postgres://user:password@host:port/database');
+  }
+  if (parsed.hostname === '' || parsed.pathname.length <= 1) {
+    throw new ConfigError('--store: the PostgreSQL URL needs a host and a database: postgres://user:password@host:port/database');
+  }
+  return url;
 }
 
 function port(value: string | undefined, fallback: number, flag: string): number {

@@ -21,6 +21,10 @@ export const ERROR_CODES = {
   INSTANCE_ALREADY_EXISTS: { retryable: false, description: 'An orchestration instance with that id exists and its status is not replaceable.' },
   PAYLOAD_TOO_LARGE: { retryable: false, description: 'A payload (input, output, event data, custom status) is larger than the configured maximum.' },
   WORK_ITEM_NOT_FOUND: { retryable: false, description: 'No dispatched work item matches the completion (unknown or stale completion token).' },
+  RESOURCE_NOT_FOUND: { retryable: false, description: 'A control-plane resource (subscription, resource group, scheduler, task hub, retention policy) does not exist.' },
+  CANNOT_DELETE_RESOURCE: { retryable: false, description: 'The resource still contains other resources (a scheduler with task hubs, a group with schedulers) or is built in.' },
+  PRECONDITION_FAILED: { retryable: false, description: 'The If-Match etag does not match the current etag of the resource.' },
+  METHOD_NOT_ALLOWED: { retryable: false, description: 'The HTTP method is not supported on this path.' },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -43,6 +47,10 @@ export const BASE_CODE: Record<ErrorCode, ErrorCode> = {
   INSTANCE_ALREADY_EXISTS: 'ALREADY_EXISTS',
   PAYLOAD_TOO_LARGE: 'RESOURCE_EXHAUSTED',
   WORK_ITEM_NOT_FOUND: 'NOT_FOUND',
+  RESOURCE_NOT_FOUND: 'NOT_FOUND',
+  CANNOT_DELETE_RESOURCE: 'FAILED_PRECONDITION',
+  PRECONDITION_FAILED: 'FAILED_PRECONDITION',
+  METHOD_NOT_ALLOWED: 'INVALID_ARGUMENT',
 };
 
 export class ServerError extends Error {

@@ -6,7 +6,9 @@
 import type { TaskHubName } from '../domain/instance.ts';
 import type { OrchestratorAction } from '../domain/orchestrator-action.ts';
 import type { HistoryEvent } from '../domain/history-event.ts';
+import type { EntityWorkItem } from '../store/entity-store.ts';
 import type { ActivityWorkItem, OrchestrationWorkItem } from '../store/store.ts';
+import type { EntityBatchPlan } from './entity-batch.ts';
 import type { WorkerCaps } from './work-item.ts';
 
 export interface StreamSlot {
@@ -36,7 +38,17 @@ export interface DispatchedActivity {
   item: ActivityWorkItem;
 }
 
-export type Dispatched = DispatchedOrchestration | DispatchedActivity;
+export interface DispatchedEntity {
+  kind: 'entity';
+  hub: TaskHubName;
+  token: string;
+  stream: StreamSlot;
+  item: EntityWorkItem;
+  /** What the server decided for the claimed messages; the worker's result completes it. */
+  plan: EntityBatchPlan;
+}
+
+export type Dispatched = DispatchedOrchestration | DispatchedActivity | DispatchedEntity;
 
 export class DispatchedWork {
   readonly #byToken = new Map<string, Dispatched>();
@@ -81,6 +93,8 @@ function activityKey(hub: string, instanceId: string, taskId: number): string {
 }
 
 function keyOf(d: Dispatched): string {
+  // Entity results carry no instance id, so entities are found by completion token only.
+  if (d.kind === 'entity') return `e\n${d.hub}\n${d.item.instanceId}`;
   return d.kind === 'orchestration'
     ? orchestrationKey(d.hub, d.item.instance.instanceId)
     : activityKey(d.hub, d.item.task.instanceId, d.item.task.taskId);

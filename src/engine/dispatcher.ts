@@ -9,6 +9,10 @@ import type { Clock } from '../lib/clock.ts';
 import type { ActivityWorkItem, LeaseToken, OrchestrationWorkItem, Store } from '../store/store.ts';
 import { DispatchedWork, type Dispatched } from './dispatched-work.ts';
 import { planEpisode } from './episode-plan.ts';
+import { ParkedWork, type ParkedItem } from './parked-work.ts';
+import type { WorkIdentity } from './work-item-filters.ts';
+import { EntityDispatch } from './entity-dispatch.ts';
+import type { EntityProbes } from './entity-support.ts';
 import type { WorkerStream, WorkerStreams } from './worker-streams.ts';
 import type { WorkKind } from './work-item.ts';
 
@@ -25,6 +29,7 @@ export interface DispatcherDeps {
   work: DispatchedWork;
   options: DispatchOptions;
   log: (message: string, error?: unknown) => void;
+  probes: EntityProbes;
 }
 
 interface Pump {
@@ -35,19 +40,35 @@ interface Pump {
 }
 
 const TIMER_MAX_MS = 2 ** 31 - 1;
+/** How long an item that could not be parked (the bound was reached) waits before it is claimed again. */
+const PARKED_RETRY_MS = 1000;
+
+type ParkedOrchestrationPlan = Extract<ParkedItem, { kind: 'orchestration' }>['plan'];
+
+function workIdentity(kind: 'orchestration' | 'activity', name: string, version: string | undefined): WorkIdentity {
+  return version === undefined ? { kind, name } : { kind, name, version };
+}
 
 export class Dispatcher {
   readonly #deps: DispatcherDeps;
   readonly #pumps = new Map<string, Pump>();
+  readonly #parked = new ParkedWork();
   #stopped = false;
+
+  readonly #entities: EntityDispatch;
 
   constructor(deps: DispatcherDeps) {
     this.#deps = deps;
+    const { store, clock, streams, work, probes, options } = deps;
+    const { leaseMs, claimBatchSizeMax, messagesPerEpisodeMax: messagesMax } = options;
+    this.#entities = new EntityDispatch({ store, clock, streams, work, probes, leaseMs, claimBatchSizeMax, messagesMax });
   }
 
   /** Work of `kind` may be claimable in `hub` at `visibleAt` (default: now). */
   wake(hub: TaskHubName, kind: WorkKind, visibleAt?: number): void {
     if (this.#stopped) return;
+    // Store events carry a visibility time; they are the ones that announce new entity work.
+    if (kind === 'entity' && visibleAt !== undefined) this.#entities.noteWork(hub);
     const pump = this.#pump(hub, kind);
     const now = this.#deps.clock.now();
     if (visibleAt !== undefined && visibleAt > now) {
@@ -65,6 +86,7 @@ export class Dispatcher {
   wakeAll(hub: TaskHubName): void {
     this.wake(hub, 'orchestration');
     this.wake(hub, 'activity');
+    this.wake(hub, 'entity');
   }
 
   stop(): void {
@@ -112,7 +134,9 @@ export class Dispatcher {
 
   /** Claims one batch and delivers it; true when the batch was full (more may be ready). */
   async #claimOnce(hub: TaskHubName, kind: WorkKind, pump: Pump): Promise<boolean> {
+    if (kind === 'entity') return this.#entities.claimOnce(hub, (at, now) => this.#scheduleTimer(hub, kind, pump, at, now));
     const { store, clock, streams, options } = this.#deps;
+    this.#deliverParked(hub, kind);
     const limit = streams.totalRoom(hub, kind, options.claimBatchSizeMax);
     if (limit === 0) return false;
     const now = clock.now();
@@ -142,11 +166,17 @@ export class Dispatcher {
     const plan = planEpisode(item, now);
     if (plan.kind === 'settle') return store.completeOrchestrationWork(hub, plan.completion, now);
     if (plan.kind === 'defer') return store.abandonOrchestrationWork(hub, item.lease.token, plan.retryAt, now);
-    const stream = streams.pick(hub, 'orchestration');
-    if (stream === undefined) return store.abandonOrchestrationWork(hub, item.lease.token, now, now);
+    const { newEvents, newEventSeqs, droppedSeqs } = plan;
+    const identity = workIdentity('orchestration', item.instance.name, item.instance.version);
+    const stream = streams.pick(hub, 'orchestration', identity);
+    if (stream === undefined) return this.#parkOrGiveBack({ kind: 'orchestration', hub, identity, item, plan: { newEvents, newEventSeqs, droppedSeqs } });
+    this.#sendOrchestration(hub, stream, item, plan);
+  }
+
+  #sendOrchestration(hub: TaskHubName, stream: WorkerStream, item: OrchestrationWorkItem, plan: ParkedOrchestrationPlan): void {
     const token = item.lease.token;
     const { newEvents, newEventSeqs, droppedSeqs } = plan;
-    work.add({ kind: 'orchestration', hub, token, stream, item, newEvents, newEventSeqs, droppedSeqs, partialActions: [] });
+    this.#deps.work.add({ kind: 'orchestration', hub, token, stream, item, newEvents, newEventSeqs, droppedSeqs, partialActions: [] });
     stream.deliver(token, 'orchestration', {
       kind: 'orchestration',
       completionToken: token,
@@ -159,11 +189,70 @@ export class Dispatcher {
 
   #deliverActivity(hub: TaskHubName, item: ActivityWorkItem): Promise<void> | undefined {
     const { store, clock, streams, work } = this.#deps;
-    const stream = streams.pick(hub, 'activity');
-    if (stream === undefined) return store.abandonActivityWork(hub, item.lease.token, clock.now(), clock.now());
+    const identity = workIdentity('activity', item.task.name, item.task.version);
+    const stream = streams.pick(hub, 'activity', identity);
+    if (stream === undefined) return this.#parkOrGiveBack({ kind: 'activity', hub, identity, item });
+    this.#sendActivity(hub, stream, item);
+  }
+
+  #sendActivity(hub: TaskHubName, stream: WorkerStream, item: ActivityWorkItem): void {
     const token = item.lease.token;
-    work.add({ kind: 'activity', hub, token, stream, item });
+    this.#deps.work.add({ kind: 'activity', hub, token, stream, item });
     stream.deliver(token, 'activity', { kind: 'activity', completionToken: token, task: item.task });
+  }
+
+  /**
+   * No stream with room takes the item. Without filtered streams that only means every stream
+   * is full, and the item goes straight back. With filters it may be work nobody connected can
+   * run: it is parked (parked-work.ts) rather than claimed again and again.
+   */
+  #parkOrGiveBack(parked: ParkedItem): Promise<void> | undefined {
+    const { store, clock, streams } = this.#deps;
+    const now = clock.now();
+    const filtered = streams.anyFiltered(parked.hub);
+    if (filtered && this.#parked.park(parked)) return undefined;
+    const retryAt = filtered ? now + PARKED_RETRY_MS : now;
+    const token = parked.item.lease.token;
+    return parked.kind === 'orchestration'
+      ? store.abandonOrchestrationWork(parked.hub, token, retryAt, now)
+      : store.abandonActivityWork(parked.hub, token, retryAt, now);
+  }
+
+  /** Sends parked items to streams that now accept them and have room. */
+  #deliverParked(hub: TaskHubName, kind: WorkKind): void {
+    if (this.#parked.size === 0) return;
+    const { streams } = this.#deps;
+    this.#parked.takeWhere(hub, kind, (parked) => {
+      const stream = streams.pick(hub, kind, parked.identity);
+      if (stream === undefined) return false;
+      if (parked.kind === 'orchestration') this.#sendOrchestration(hub, stream, parked.item, parked.plan);
+      else this.#sendActivity(hub, stream, parked.item);
+      return true;
+    });
+  }
+
+  /** Lease tokens of parked items by hub, for renewal. */
+  parkedTokens(): Map<TaskHubName, string[]> {
+    return this.#parked.tokensByHub();
+  }
+
+  forgetParked(token: string): void {
+    this.#parked.forget(token);
+  }
+
+  /** Gives every parked item back to the store (shutdown). */
+  async returnParked(): Promise<void> {
+    const now = this.#deps.clock.now();
+    await Promise.all(this.#parked.drain().map((parked) => this.#giveBackNow(parked, now)));
+  }
+
+  #giveBackNow(parked: ParkedItem, now: number): Promise<void> {
+    const { store } = this.#deps;
+    const token = parked.item.lease.token;
+    const write = parked.kind === 'orchestration'
+      ? store.abandonOrchestrationWork(parked.hub, token, now, now)
+      : store.abandonActivityWork(parked.hub, token, now, now);
+    return write.catch(() => undefined);
   }
 
   /** Returns everything a closed stream had in flight to the queue, at once. */
@@ -184,6 +273,7 @@ export class Dispatcher {
   abandon(d: Dispatched, retryAt: number, now: number): Promise<void> {
     const { store } = this.#deps;
     const token = d.item.lease.token as LeaseToken;
+    if (d.kind === 'entity') return store.abandonEntityWork(d.hub, token, retryAt, now);
     return d.kind === 'orchestration'
       ? store.abandonOrchestrationWork(d.hub, token, retryAt, now)
       : store.abandonActivityWork(d.hub, token, retryAt, now);

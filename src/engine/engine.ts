@@ -11,7 +11,11 @@ import type { LeaseToken, Store, StoreEvent } from '../store/store.ts';
 import { ClientOperations } from './client-operations.ts';
 import { DispatchedWork } from './dispatched-work.ts';
 import { Dispatcher, type DispatchOptions } from './dispatcher.ts';
+import { EntityClientOperations } from './entity-client-operations.ts';
+import { EntityProbes } from './entity-support.ts';
+import { EntityWorkerOperations } from './entity-worker-operations.ts';
 import { InstanceWaiters } from './instance-waiters.ts';
+import { ManagementOperations } from './management-operations.ts';
 import { TaskHubs, type TaskHubOptions } from './task-hubs.ts';
 import { WorkerOperations } from './worker-operations.ts';
 import { WorkerStreams } from './worker-streams.ts';
@@ -36,6 +40,9 @@ export class Engine {
   readonly taskHubs: TaskHubs;
   readonly clients: ClientOperations;
   readonly workers: WorkerOperations;
+  readonly entities: EntityClientOperations;
+  readonly entityWorkers: EntityWorkerOperations;
+  readonly management: ManagementOperations;
   readonly #deps: EngineDeps;
   readonly #options: EngineOptions;
   readonly #waiters = new InstanceWaiters();
@@ -51,8 +58,13 @@ export class Engine {
     const { store, clock, ids, log } = deps;
     this.#streams = new WorkerStreams(options.streamInFlightMaxDefault);
     this.taskHubs = new TaskHubs(store, clock, options.taskHubs);
-    this.#dispatcher = new Dispatcher({ store, clock, streams: this.#streams, work: this.#work, options, log });
+    const probes = new EntityProbes(ids);
+    this.#dispatcher = new Dispatcher({ store, clock, streams: this.#streams, work: this.#work, options, log, probes });
+    this.entities = new EntityClientOperations({ store, clock, ids, limits: options.limits });
+    const { abandonBackoff, limits } = options;
+    this.entityWorkers = new EntityWorkerOperations({ store, clock, ids, limits, work: this.#work, dispatcher: this.#dispatcher, probes, abandonBackoff });
     this.clients = new ClientOperations({ store, clock, ids, limits: options.limits, waiters: this.#waiters });
+    this.management = new ManagementOperations({ store, clock, limits: options.limits, clients: this.clients });
     this.workers = new WorkerOperations({
       store,
       clock,
@@ -80,6 +92,7 @@ export class Engine {
     for (const timer of this.#timers) clearInterval(timer);
     this.#unsubscribe?.();
     await Promise.all(this.#streams.all().map((stream) => this.#dispatcher.returnWork(stream)));
+    await this.#dispatcher.returnParked();
   }
 
   #every(ms: number, task: () => unknown): void {
@@ -101,6 +114,8 @@ export class Engine {
       for (const token of stream.inFlight.keys()) tokens.push(token as LeaseToken);
       byHub.set(stream.hub, tokens);
     }
+    // Parked work (work-item filters) keeps its leases while it waits for a matching worker.
+    for (const [hub, parked] of this.#dispatcher.parkedTokens()) byHub.set(hub, [...(byHub.get(hub) ?? []), ...(parked as LeaseToken[])]);
     const now = this.#deps.clock.now();
     for (const [hub, tokens] of byHub) {
       if (tokens.length === 0) continue;
@@ -114,6 +129,7 @@ export class Engine {
   }
 
   #forget(token: string): void {
+    this.#dispatcher.forgetParked(token);
     const d = this.#work.get(token);
     if (d === undefined) return;
     this.#work.remove(d);

@@ -8,6 +8,7 @@
 import { isTerminal, makeEvent, type HistoryEvent } from '../domain/history-event.ts';
 import type { OrchestrationCompletion, OrchestrationWorkItem, StoredInboxMessage } from '../store/store.ts';
 import { parentNotification } from './episode-rules.ts';
+import { releaseHeldLocks } from './orchestration-entity-messages.ts';
 import { setTerminal } from './orchestration-episode.ts';
 
 export type EpisodePlan =
@@ -23,25 +24,59 @@ export function planEpisode(item: OrchestrationWorkItem, now: number): EpisodePl
     if (m.executionId === undefined || m.executionId === instance.executionId) relevant.push(m);
     else droppedSeqs.push(m.seq);
   }
+  const terminate = relevant.find((m) => m.event.kind === 'executionTerminated');
+  // ExecutionCompleted is always the last event of a finished execution.
+  const finished = item.history[item.history.length - 1]?.kind === 'executionCompleted';
+  // A forced termination (SkipGracefulOrchestrationTerminations) set the status already.
+  if (terminate !== undefined && instance.status === 'TERMINATED' && !finished) {
+    return { kind: 'settle', completion: terminateOnServer(item, terminate, now) };
+  }
+  const rewind = rewindEpisode(item, relevant, droppedSeqs, finished, now);
+  if (rewind !== undefined) return rewind;
   if (isTerminal(instance.status) || relevant.length === 0) {
     return { kind: 'settle', completion: settleUnchanged(item, messages.map((m) => m.seq)) };
   }
-  const terminate = relevant.find((m) => m.event.kind === 'executionTerminated');
   if (terminate !== undefined) return { kind: 'settle', completion: terminateOnServer(item, terminate, now) };
+  // Wake-up markers (queued after a rewind) only make the instance run; they are not events.
+  for (const m of relevant) if (m.event.kind === 'orchestratorStarted') droppedSeqs.push(m.seq);
+  const events = relevant.filter((m) => m.event.kind !== 'orchestratorStarted');
 
-  const startMessage = relevant.find((m) => m.event.kind === 'executionStarted');
+  const startMessage = events.find((m) => m.event.kind === 'executionStarted');
   const startedBefore = item.history.some((e, i) => i < 3 && e.kind === 'executionStarted');
   if (startMessage === undefined && !startedBefore) {
     // Events raised before a scheduled start wait until the start itself is visible.
     return { kind: 'defer', retryAt: Math.max(now + 1, instance.scheduledStartAt ?? now + 1000) };
   }
-  const ordered = startMessage === undefined ? relevant : startFirst(startMessage, relevant);
+  const ordered = startMessage === undefined ? events : startFirst(startMessage, events);
   return {
     kind: 'dispatch',
     newEvents: [makeEvent({ kind: 'orchestratorStarted' }, now), ...ordered.map((m) => m.event)],
     newEventSeqs: ordered.map((m) => m.seq),
     droppedSeqs,
   };
+}
+
+/**
+ * An ExecutionRewound event asks the worker to rewrite a finished history; the SDKs require it
+ * to arrive alone, as [OrchestratorStarted, ExecutionRewound], so other messages wait for the
+ * next episode. A rewind for an instance that is not finished (already rewound) is dropped.
+ */
+function rewindEpisode(
+  item: OrchestrationWorkItem,
+  relevant: StoredInboxMessage[],
+  droppedSeqs: number[],
+  finished: boolean,
+  now: number,
+): EpisodePlan | undefined {
+  const rewind = relevant.find((m) => m.event.kind === 'executionRewound');
+  if (rewind === undefined) return undefined;
+  const rewindable = finished && (item.instance.status === 'FAILED' || item.instance.status === 'RUNNING');
+  if (!rewindable) {
+    relevant.splice(relevant.indexOf(rewind), 1);
+    droppedSeqs.push(rewind.seq);
+    return undefined;
+  }
+  return { kind: 'dispatch', newEvents: [makeEvent({ kind: 'orchestratorStarted' }, now), rewind.event], newEventSeqs: [rewind.seq], droppedSeqs };
 }
 
 /**
@@ -101,6 +136,7 @@ function terminateOnServer(item: OrchestrationWorkItem, terminate: StoredInboxMe
     activities: [],
     messages,
     children: [],
+    entityMessages: releaseHeldLocks(history, item.instance.instanceId, now),
   };
 }
 

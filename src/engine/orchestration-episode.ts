@@ -17,6 +17,9 @@ import type { OrchestratorAction, OrchestratorResponse } from '../domain/orchest
 import { validateInstanceId, validatePayload } from '../domain/validate.ts';
 import type { ActivityTask, ChildInstance, InboxMessage, LeaseToken, OrchestrationCompletion } from '../store/store.ts';
 import { actionPayloads, failure, parentNotification, REPLACEABLE_BY_DEFAULT } from './episode-rules.ts';
+import type { EntityMessage } from '../store/entity-store.ts';
+import { entityMessageFromAction, releaseHeldLocks } from './orchestration-entity-messages.ts';
+import { rewindCompletion } from './rewind.ts';
 
 export interface EpisodeInput {
   instance: InstanceRecord;
@@ -40,6 +43,7 @@ interface Outputs {
   activities: ActivityTask[];
   messages: InboxMessage[];
   children: ChildInstance[];
+  entityMessages: EntityMessage[];
 }
 
 export function runEpisode(input: EpisodeInput): OrchestrationCompletion {
@@ -55,7 +59,7 @@ export function runEpisode(input: EpisodeInput): OrchestrationCompletion {
   else instance.customStatus = customStatus;
   if (started !== undefined && input.instance.status === 'PENDING') instance.input = started.input ?? instance.input;
 
-  const out: Outputs = { append: [...seen], activities: [], messages: [], children: [] };
+  const out: Outputs = { append: [...seen], activities: [], messages: [], children: [], entityMessages: [] };
   const base = { consumedSeqs, instance, history: { reset: false, startIndex: input.pastEvents.length, append: out.append } };
   try {
     validatePayload(customStatus, limits, 'customStatus');
@@ -65,6 +69,10 @@ export function runEpisode(input: EpisodeInput): OrchestrationCompletion {
     for (const action of response.actions) {
       const done = applyAction(action, input, started, out, instance);
       if (done === 'continuedAsNew') return continueAsNew(action, input, instance, consumedSeqs);
+      if (done === 'rewound' && action.kind === 'rewindOrchestration') {
+        const { lease, now, newExecutionId } = input;
+        return rewindCompletion(action, { instance, lease, consumedSeqs, now, newExecutionId, historyEventsMax: limits.historyEventsMax });
+      }
       if (done === 'completed') break;
     }
     const total = input.pastEvents.length + out.append.length;
@@ -75,7 +83,10 @@ export function runEpisode(input: EpisodeInput): OrchestrationCompletion {
     if (!(error instanceof ServerError)) throw error;
     return failEpisode(input, started, seen, base, error);
   }
-  return { ...base, lease: input.lease, activities: out.activities, messages: out.messages, children: out.children };
+  // An execution that ends releases the entity locks it still holds.
+  const released = isTerminalStatus(instance.status) ? releaseHeldLocks([...input.pastEvents, ...out.append], instance.instanceId, input.now) : [];
+  const entityMessages = [...out.entityMessages, ...released];
+  return { ...base, lease: input.lease, activities: out.activities, messages: out.messages, children: out.children, entityMessages };
 }
 
 function processedCount(input: EpisodeInput): number {
@@ -110,7 +121,7 @@ function isTerminalStatus(status: OrchestrationStatus): boolean {
   return status === 'COMPLETED' || status === 'FAILED' || status === 'TERMINATED' || status === 'CANCELED';
 }
 
-type ActionOutcome = 'continue' | 'completed' | 'continuedAsNew';
+type ActionOutcome = 'continue' | 'completed' | 'continuedAsNew' | 'rewound';
 
 function applyAction(
   action: OrchestratorAction,
@@ -160,10 +171,14 @@ function applyAction(
       if (action.orchestrationStatus === 'CONTINUED_AS_NEW') return 'continuedAsNew';
       completeInstance(action, input, started, out, instance);
       return 'completed';
-    case 'sendEntityMessage':
-      throw new ServerError('FAILED_PRECONDITION', 'durable entities are not supported by this server version');
+    case 'sendEntityMessage': {
+      const { event, message } = entityMessageFromAction(action, instance, now, limits);
+      out.append.push(event);
+      out.entityMessages.push(message);
+      return 'continue';
+    }
     case 'rewindOrchestration':
-      throw new ServerError('FAILED_PRECONDITION', 'rewind is not supported by this server version');
+      return 'rewound';
     case 'unknown':
       throw new ServerError('INVALID_ARGUMENT', `unknown orchestrator action (field ${action.caseNumber})`);
   }
@@ -309,6 +324,8 @@ function continueAsNew(
     activities: [],
     messages,
     children: [],
+    // The new execution knows nothing of the old one's critical sections.
+    entityMessages: releaseHeldLocks([...input.pastEvents, ...input.newEvents], instance.instanceId, now),
   };
 }
 
@@ -333,6 +350,7 @@ function failEpisode(
     activities: [],
     messages: notice === undefined ? [] : [notice],
     children: [],
+    entityMessages: releaseHeldLocks([...input.pastEvents, ...seen], input.instance.instanceId, now),
   };
 }
 

@@ -8,6 +8,7 @@ import type { TaskHubName } from '../domain/instance.ts';
 import { isValidTaskHubName } from '../domain/validate.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Store } from '../store/store.ts';
+import { scopedHubName, type SchedulerScope } from './scheduler-scope.ts';
 
 export interface TaskHubOptions {
   /** Hubs that exist at start (created if missing). */
@@ -38,31 +39,45 @@ export class TaskHubs {
     return [...this.#known] as TaskHubName[];
   }
 
-  has(name: string): boolean {
-    return this.#known.has(name);
+  has(name: string, scope?: SchedulerScope): boolean {
+    return this.#known.has(scopedHubName(scope, name));
   }
 
-  async create(name: string): Promise<TaskHubName> {
+  /** Idempotent. `scope` is the scheduler's (scheduler-scope.ts); absent for the default scheduler. */
+  async create(name: string, scope?: SchedulerScope): Promise<TaskHubName> {
     if (!isValidTaskHubName(name)) {
       throw new ServerError('INVALID_ARGUMENT', `task hub name '${name}' is invalid: use 1-64 letters, digits and '-', starting with a letter or digit`);
     }
-    if (!this.#known.has(name)) {
-      await this.#store.createTaskHub(name as TaskHubName, this.#clock.now());
-      this.#known.add(name);
+    const hub = scopedHubName(scope, name);
+    if (!this.#known.has(hub)) {
+      await this.#store.createTaskHub(hub, this.#clock.now());
+      this.#known.add(hub);
     }
-    return name as TaskHubName;
+    return hub;
   }
 
+  /** Deletes the hub and all its data; `name` is the data-plane name (as `list()` gives it). */
   async delete(name: string): Promise<void> {
     this.#known.delete(name);
     await this.#store.deleteTaskHub(name as TaskHubName);
   }
 
-  /** The hub a request addresses; `header` is the `taskhub` metadata value, if any. */
-  async resolve(header: string | undefined): Promise<TaskHubName> {
-    const name = header === undefined || header === '' ? this.#options.defaultHub : header;
-    if (this.#known.has(name)) return name as TaskHubName;
-    if (this.#options.dynamic) return this.create(name);
+  /** The plain name a request without a `taskhub` header addresses. */
+  defaultName(scope?: SchedulerScope): string {
+    return scope === undefined ? this.#options.defaultHub : 'default';
+  }
+
+  /**
+   * The hub a request to a scheduler's endpoint addresses; `header` is the `taskhub` metadata
+   * value, if any. Without it: the configured default hub (default scheduler) or the
+   * scheduler's hub named `default`. Dynamic creation applies to the default scheduler only.
+   */
+  async resolve(header: string | undefined, scope?: SchedulerScope): Promise<TaskHubName> {
+    const fallback = scope === undefined ? this.#options.defaultHub : 'default';
+    const name = header === undefined || header === '' ? fallback : header;
+    const hub = scopedHubName(scope, name);
+    if (isValidTaskHubName(name) && this.#known.has(hub)) return hub;
+    if (this.#options.dynamic && scope === undefined) return this.create(name);
     throw new ServerError('TASK_HUB_NOT_FOUND', `Task hub not found: '${name}'`);
   }
 }

@@ -12,12 +12,24 @@ export type WorkItemMessage =
       newEvents: readonly HistoryEvent[];
     }
   | { kind: 'activity'; completionToken: string; task: ActivityTask }
+  | {
+      kind: 'entity';
+      completionToken: string;
+      instanceId: string;
+      /** Absent when the entity has no state (it does not exist yet, or was deleted). */
+      state?: string;
+      /** entityOperationSignaled / entityOperationCalled events, in order. */
+      operations: readonly HistoryEvent[];
+    }
+  /** A batch of no operations for a reserved entity; see entity-support.ts. */
+  | { kind: 'entityProbe'; completionToken: string; instanceId: string }
   | { kind: 'healthPing' };
 
-export type WorkKind = 'orchestration' | 'activity';
+export type WorkKind = 'orchestration' | 'activity' | 'entity';
 
 /** Concurrency caps a worker declares; 0 means no cap. */
 export interface WorkerCaps {
   orchestration: number;
   activity: number;
+  entity: number;
 }

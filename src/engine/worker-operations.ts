@@ -4,21 +4,21 @@
  * by the orchestration state machine, and committed through the lease it was dispatched with.
  */
 import { ServerError } from '../domain/errors.ts';
-import { makeEvent, type HistoryEvent } from '../domain/history-event.ts';
 import type { TaskHubName } from '../domain/instance.ts';
 import type { Limits } from '../domain/limits.ts';
 import type { ActivityResponse, OrchestratorResponse } from '../domain/orchestrator-action.ts';
-import { validatePayload } from '../domain/validate.ts';
 import { backoffMs } from '../lib/backoff.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { IdSource } from '../lib/ids.ts';
 import type { Store } from '../store/store.ts';
 import type { Dispatcher } from './dispatcher.ts';
 import type { Dispatched, DispatchedWork } from './dispatched-work.ts';
-import { failure } from './episode-rules.ts';
+import type { EntitySupport } from './entity-support.ts';
 import { runEpisode } from './orchestration-episode.ts';
+import { activityResultEvent, RemoteCompletions } from './remote-completion.ts';
 import type { WorkerStream, WorkerStreams } from './worker-streams.ts';
 import type { WorkerCaps, WorkItemMessage } from './work-item.ts';
+import { normalizeFilters, type WorkItemFilters } from './work-item-filters.ts';
 
 export interface WorkerDeps {
   store: Store;
@@ -40,14 +40,25 @@ export interface WorkerConnection {
 
 export class WorkerOperations {
   readonly #d: WorkerDeps;
+  /** Completions of items another node dispatched (several nodes over one database). */
+  readonly #remote: RemoteCompletions;
 
   constructor(deps: WorkerDeps) {
     this.#d = deps;
+    this.#remote = new RemoteCompletions(deps);
   }
 
   /** `send` returns false when the transport's buffer is full. */
-  connect(hub: TaskHubName, caps: WorkerCaps, send: (item: WorkItemMessage) => boolean): WorkerConnection {
+  connect(
+    hub: TaskHubName,
+    caps: WorkerCaps,
+    send: (item: WorkItemMessage) => boolean,
+    entitySupport: EntitySupport = 'never',
+    filters?: WorkItemFilters,
+  ): WorkerConnection {
     const stream = this.#d.streams.add(hub, caps, send);
+    stream.entitySupport = entitySupport;
+    stream.filters = normalizeFilters(filters);
     this.#d.dispatcher.wakeAll(hub);
     return {
       drained: () => {
@@ -67,7 +78,10 @@ export class WorkerOperations {
   async completeOrchestration(hub: TaskHubName, response: OrchestratorResponse): Promise<void> {
     const { work, clock, store } = this.#d;
     const d = work.findOrchestration(hub, response.completionToken, response.instanceId);
-    if (d === undefined) throw staleCompletion('orchestration', response.instanceId);
+    if (d === undefined) {
+      if (await this.#remote.completeOrchestration(hub, response)) return;
+      throw staleCompletion('orchestration', response.instanceId);
+    }
     if (response.isPartial) {
       d.partialActions.push(...response.actions);
       return;
@@ -98,27 +112,21 @@ export class WorkerOperations {
   async completeActivity(hub: TaskHubName, response: ActivityResponse): Promise<void> {
     const { work, clock, store, limits } = this.#d;
     const d = work.findActivity(hub, response.completionToken, response.instanceId, response.taskId);
-    if (d === undefined) throw staleCompletion('activity', response.instanceId);
+    if (d === undefined) {
+      if (await this.#remote.completeActivity(hub, response)) return;
+      throw staleCompletion('activity', response.instanceId);
+    }
     this.#release(d);
     const now = clock.now();
     const { task } = d.item;
-    let event: HistoryEvent;
-    try {
-      validatePayload(response.result, limits, 'result');
-      event =
-        response.failureDetails !== undefined
-          ? makeEvent({ kind: 'taskFailed', taskScheduledId: task.taskId, failureDetails: response.failureDetails }, now)
-          : makeEvent({ kind: 'taskCompleted', taskScheduledId: task.taskId, ...(response.result === undefined ? {} : { result: response.result }) }, now);
-    } catch (error) {
-      if (!(error instanceof ServerError)) throw error;
-      event = makeEvent({ kind: 'taskFailed', taskScheduledId: task.taskId, failureDetails: failure(error.code, error.message, true) }, now);
-    }
+    const event = activityResultEvent(task.taskId, response, limits, now);
     await store.completeActivityWork(hub, d.item.lease.token, { instanceId: task.instanceId, executionId: task.executionId, event, visibleAt: now }, now);
   }
 
   /** A worker gave an item back (it could not process it): it returns after a back-off. */
   async abandon(hub: TaskHubName, kind: Dispatched['kind'], completionToken: string): Promise<void> {
     const d = this.#d.work.get(completionToken);
+    if (d === undefined && (await this.#remote.abandon(hub, kind, completionToken))) return;
     if (d === undefined || d.kind !== kind || d.hub !== hub) throw staleCompletion(kind, '');
     this.#release(d);
     const now = this.#d.clock.now();

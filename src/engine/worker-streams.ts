@@ -4,7 +4,9 @@
  */
 import type { TaskHubName } from '../domain/instance.ts';
 import type { StreamSlot } from './dispatched-work.ts';
+import type { EntitySupport } from './entity-support.ts';
 import type { WorkerCaps, WorkItemMessage, WorkKind } from './work-item.ts';
+import { acceptsWork, type WorkIdentity, type WorkItemFilters } from './work-item-filters.ts';
 
 export class WorkerStream implements StreamSlot {
   readonly id: number;
@@ -13,7 +15,11 @@ export class WorkerStream implements StreamSlot {
   readonly #send: (item: WorkItemMessage) => boolean;
   readonly #inFlightMax: WorkerCaps;
   readonly inFlight = new Map<string, WorkKind>();
-  readonly #counts = { orchestration: 0, activity: 0 };
+  readonly #counts = { orchestration: 0, activity: 0, entity: 0 };
+  /** Whether entity work may be sent here; see entity-support.ts. */
+  entitySupport: EntitySupport = 'unknown';
+  /** The work this worker declared it can run; undefined: anything (work-item-filters.ts). */
+  filters: WorkItemFilters | undefined;
   closed = false;
   /** The transport's buffer is full; nothing more is sent until it drains. */
   blocked = false;
@@ -28,6 +34,7 @@ export class WorkerStream implements StreamSlot {
     this.#inFlightMax = {
       orchestration: caps.orchestration === 0 ? inFlightMaxDefault : caps.orchestration,
       activity: caps.activity === 0 ? inFlightMaxDefault : caps.activity,
+      entity: caps.entity === 0 ? inFlightMaxDefault : caps.entity,
     };
   }
 
@@ -37,6 +44,7 @@ export class WorkerStream implements StreamSlot {
    */
   room(kind: WorkKind): number {
     if (this.closed) return 0;
+    if (kind === 'entity' && this.entitySupport !== 'capable') return 0;
     return Math.max(0, this.#inFlightMax[kind] - this.#counts[kind]);
   }
 
@@ -44,6 +52,11 @@ export class WorkerStream implements StreamSlot {
     this.inFlight.set(token, kind);
     this.#counts[kind]++;
     if (!this.#send(item)) this.blocked = true;
+  }
+
+  /** Sends a message that is not tracked as work in flight (the entity capability probe). */
+  sendUntracked(item: WorkItemMessage): void {
+    if (!this.closed && !this.blocked) this.#send(item);
   }
 
   ping(): void {
@@ -99,13 +112,18 @@ export class WorkerStreams {
     return Math.min(room, max);
   }
 
-  /** The next stream with room for `kind`, round robin. */
-  pick(hub: string, kind: WorkKind): WorkerStream | undefined {
+  /** True when some stream of `hub` declared work-item filters. */
+  anyFiltered(hub: string): boolean {
+    return this.of(hub).some((s) => s.filters !== undefined);
+  }
+
+  /** The next stream with room for `kind` (whose filters accept `work`, when given), round robin. */
+  pick(hub: string, kind: WorkKind, work?: WorkIdentity): WorkerStream | undefined {
     const list = this.of(hub);
     const start = this.#cursor.get(hub) ?? 0;
     for (let i = 0; i < list.length; i++) {
       const stream = list[(start + i) % list.length];
-      if (stream !== undefined && stream.room(kind) > 0) {
+      if (stream !== undefined && stream.room(kind) > 0 && (work === undefined || acceptsWork(stream.filters, work))) {
         this.#cursor.set(hub, (start + i + 1) % list.length);
         return stream;
       }

@@ -13,6 +13,8 @@ export type Log = (message: string, error?: unknown) => void;
 export interface HandlerContext {
   engine: Engine;
   log: Log;
+  /** The scheduler this listener serves (engine/scheduler-scope.ts); absent for the default one. */
+  scheduler?: string;
 }
 
 export function taskHubHeader(metadata: Metadata): string | undefined {
@@ -21,7 +23,7 @@ export function taskHubHeader(metadata: Metadata): string | undefined {
 }
 
 export function resolveHub(ctx: HandlerContext, metadata: Metadata): Promise<TaskHubName> {
-  return ctx.engine.taskHubs.resolve(taskHubHeader(metadata));
+  return ctx.engine.taskHubs.resolve(taskHubHeader(metadata), ctx.scheduler);
 }
 
 /** Wraps a unary handler: malformed requests and errors become precise statuses. */

@@ -6,6 +6,8 @@ import { Server, ServerCredentials, status as GrpcStatus, type ServerWritableStr
 import type { Engine } from '../engine/engine.ts';
 import type { Log } from './call-context.ts';
 import { clientHandlers } from './client-service.ts';
+import { entityHandlers } from './entity-service.ts';
+import { managementHandlers } from './management-service.ts';
 import { sidecarMethodNames, sidecarServiceDefinition } from './service-definition.ts';
 import { workerHandlers } from './worker-service.ts';
 
@@ -13,6 +15,8 @@ export interface GrpcServerOptions {
   host: string;
   port: number;
   messageBytesMax: number;
+  /** The scheduler whose task hubs this listener serves (engine/scheduler-scope.ts); absent: the default one. */
+  scheduler?: string;
 }
 
 export interface GrpcListener {
@@ -29,8 +33,8 @@ export async function startGrpcServer(engine: Engine, options: GrpcServerOptions
     'grpc.http2.min_ping_interval_without_data_ms': 5000,
   });
   const openStreams = new Set<ServerWritableStream<unknown, unknown>>();
-  const ctx = { engine, log };
-  const implemented: Record<string, unknown> = { ...clientHandlers(ctx), ...workerHandlers(ctx, openStreams as never) };
+  const ctx = { engine, log, ...(options.scheduler === undefined ? {} : { scheduler: options.scheduler }) };
+  const implemented: Record<string, unknown> = { ...clientHandlers(ctx), ...managementHandlers(ctx), ...workerHandlers(ctx, openStreams as never), ...entityHandlers(ctx) };
   const implementation: UntypedServiceImplementation = {};
   for (const name of sidecarMethodNames()) {
     implementation[name] = (implemented[name] ?? unimplemented(name)) as UntypedServiceImplementation[string];

@@ -8,7 +8,10 @@ import { toServiceError } from './grpc-status.ts';
 import { proto, type pb } from './proto/load.ts';
 import { activityResponseFromProto, orchestratorResponseFromProto } from './proto/response-map.ts';
 import { activityWorkItemToProto, healthPingWorkItem, orchestrationWorkItemToProto } from './proto/work-item-map.ts';
+import { entitySupportOf } from '../engine/entity-support.ts';
+import { entityWorkItemToProto } from './proto/entity-map.ts';
 import { MalformedRequest } from './service-definition.ts';
+import { workItemFiltersFromProto } from './proto/work-item-filters-map.ts';
 
 type WorkItemCall = ServerWritableStream<pb.GetWorkItemsRequest, pb.WorkItem>;
 
@@ -60,8 +63,22 @@ async function openWorkItemStream(ctx: HandlerContext, call: WorkItemCall, openS
   const caps: WorkerCaps = {
     orchestration: Math.max(0, req.getMaxconcurrentorchestrationworkitems()),
     activity: Math.max(0, req.getMaxconcurrentactivityworkitems()),
+    entity: Math.max(0, req.getMaxconcurrententityworkitems()),
   };
-  const connection = ctx.engine.workers.connect(hub, caps, (item) => call.write(encodeWorkItem(item)));
+  const entitySupport = entitySupportOf({
+    entityCap: caps.entity,
+    // Any field set at all: old SDKs (JS-Dapr) cannot set one, so an empty request is ambiguous.
+    declaredAnything: req.serializeBinary().length > 0,
+    ...optionalHeader(call.metadata.get('x-user-agent')[0]),
+  });
+  let filters;
+  try {
+    filters = workItemFiltersFromProto(req);
+  } catch (error) {
+    call.destroy(toServiceError(error, ctx.log) as Error);
+    return;
+  }
+  const connection = ctx.engine.workers.connect(hub, caps, (item) => call.write(encodeWorkItem(item)), entitySupport, filters);
   call.on('drain', () => connection.drained());
   openStreams.add(call);
   let closed = false;
@@ -85,5 +102,13 @@ function encodeWorkItem(item: WorkItemMessage): pb.WorkItem {
       return orchestrationWorkItemToProto(item);
     case 'activity':
       return activityWorkItemToProto({ ...item.task, completionToken: item.completionToken });
+    case 'entity':
+      return entityWorkItemToProto(item);
+    case 'entityProbe':
+      return entityWorkItemToProto({ ...item, operations: [] });
   }
+}
+
+function optionalHeader(value: string | Buffer | undefined): { userAgent?: string } {
+  return value === undefined ? {} : { userAgent: String(value) };
 }

@@ -16,6 +16,7 @@
  */
 import type { HistoryEvent, OrchestrationStatus, TraceContext, Tags } from '../domain/history-event.ts';
 import type { InstanceRecord, TaskHubName } from '../domain/instance.ts';
+import type { EntityMessage, EntityStore } from './entity-store.ts';
 
 export type LeaseToken = string & { readonly __brand: 'LeaseToken' };
 
@@ -104,6 +105,8 @@ export interface OrchestrationCompletion {
   /** Messages to this and other instances; a message to an instance that does not exist is dropped. */
   messages: readonly InboxMessage[];
   children: readonly ChildInstance[];
+  /** Messages to entities (operations, lock requests, unlocks); entities exist implicitly. */
+  entityMessages?: readonly EntityMessage[];
 }
 
 export interface ClaimOptions {
@@ -126,15 +129,67 @@ export interface StatusChange {
 
 /** Something changed that the engine may want to react to (new work, instance state). */
 export type StoreEvent =
-  | { type: 'work'; hub: TaskHubName; kind: 'orchestration' | 'activity'; visibleAt: number }
+  | { type: 'work'; hub: TaskHubName; kind: 'orchestration' | 'activity' | 'entity'; visibleAt: number }
   | { type: 'instance'; hub: TaskHubName; instanceId: string; status: OrchestrationStatus };
+
+/** Key-set position in `queryInstances` order: (createdAt, instanceId), ascending. */
+export interface InstanceQueryCursor {
+  createdAt: number;
+  instanceId: string;
+}
+
+export interface InstanceQuery {
+  /** Absent or empty: every status. */
+  statuses?: readonly OrchestrationStatus[];
+  /** Inclusive lower and exclusive upper bound of `createdAt`. */
+  createdFrom?: number;
+  createdTo?: number;
+  instanceIdPrefix?: string;
+  /** When false, input, output, custom status and failure details are left out. */
+  includePayloads: boolean;
+  limit: number;
+  /** Instances strictly after this position. */
+  after?: InstanceQueryCursor;
+}
+
+export interface InstancePage {
+  instances: InstanceRecord[];
+  /** Where the next page starts; absent when this page is the last. */
+  next?: InstanceQueryCursor;
+}
+
+/** Key-set position in `listInstanceIds` order: (completedAt, instanceId), ascending. */
+export interface CompletedCursor {
+  completedAt: number;
+  instanceId: string;
+}
+
+export interface CompletedInstanceQuery {
+  statuses?: readonly OrchestrationStatus[];
+  /** Inclusive lower and exclusive upper bound of `completedAt`. */
+  completedFrom?: number;
+  completedTo?: number;
+  limit: number;
+  after?: CompletedCursor;
+}
+
+export interface InstanceIdPage {
+  instanceIds: string[];
+  next?: CompletedCursor;
+}
+
+export interface PurgeRequest {
+  instanceIds: readonly string[];
+  /** Only instances in one of these statuses are deleted; the others are skipped. */
+  statuses: readonly OrchestrationStatus[];
+}
 
 export interface StoreCapabilities {
   /** Events from other processes arrive through `subscribe` (several nodes on one database). */
   crossProcessNotifications: boolean;
 }
 
-export interface Store {
+export interface Store extends EntityStore {
   readonly capabilities: StoreCapabilities;
 
   /** Creates or upgrades the schema. Call once before anything else. */
@@ -166,6 +221,20 @@ export interface Store {
   getInstance(hub: TaskHubName, instanceId: string): Promise<InstanceRecord | undefined>;
   readHistory(hub: TaskHubName, instanceId: string): Promise<HistoryEvent[]>;
 
+  /**
+   * Instances of the hub matching every given filter, in (createdAt, instanceId) order, at most
+   * `limit`. Served from indexes; paging by cursor is stable while instances are created.
+   */
+  queryInstances(hub: TaskHubName, query: InstanceQuery): Promise<InstancePage>;
+  /** Ids of instances with a completion time, in (completedAt, instanceId) order. */
+  listInstanceIds(hub: TaskHubName, query: CompletedInstanceQuery): Promise<InstanceIdPage>;
+  /**
+   * Deletes each listed instance whose status is in `statuses`, with everything it owns
+   * (history, inbox, activity tasks, leases), atomically. Unknown ids and other statuses are
+   * skipped, not errors. Resolves to the ids deleted.
+   */
+  purgeInstances(hub: TaskHubName, request: PurgeRequest, now: number): Promise<string[]>;
+
   /** Claims instances with visible inbox messages and no live lease. */
   claimOrchestrationWork(
     hub: TaskHubName,
@@ -183,4 +252,13 @@ export interface Store {
 
   /** Extends the leases still held to `expiresAt`; returns the tokens that were no longer held. */
   renewLeases(hub: TaskHubName, tokens: readonly LeaseToken[], expiresAt: number, now: number): Promise<LeaseToken[]>;
+
+  /**
+   * The orchestration work item held under `lease` at `now` (its instance, history and the
+   * messages claimed with it), or undefined when that lease is not held. Offered by stores whose
+   * leases live in the database, so that a completion reaching another node can finish the item.
+   */
+  getClaimedOrchestrationWork?(hub: TaskHubName, lease: LeaseToken, now: number): Promise<OrchestrationWorkItem | undefined>;
+  /** The activity work item held under `lease` at `now`, or undefined; see getClaimedOrchestrationWork. */
+  getClaimedActivityWork?(hub: TaskHubName, lease: LeaseToken, now: number): Promise<ActivityWorkItem | undefined>;
 }

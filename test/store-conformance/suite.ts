@@ -12,7 +12,9 @@ import { activityWorkTests } from './activity-work.ts';
 import { completionTests } from './completion.ts';
 import { HUB, OTHER_HUB, T0 } from './fixtures.ts';
 import { instanceTests } from './instances.ts';
+import { entityDurabilityTests, entityTests } from './entities.ts';
 import { durabilityTests, lifecycleTests } from './lifecycle.ts';
+import { managementTests } from './management.ts';
 import { orchestrationWorkTests } from './orchestration-work.ts';
 import { randomizedTests } from './randomized.ts';
 
@@ -44,8 +46,11 @@ export function describeStoreConformance(options: StoreConformanceOptions): void
     [completionTests, { reopen: false }],
     [activityWorkTests, { reopen: false }],
     [lifecycleTests, { reopen: false }],
+    [managementTests, { reopen: false }],
     [durabilityTests, { reopen: true }],
     [randomizedTests, { reopen: false }],
+    [entityTests, { reopen: false }],
+    [entityDurabilityTests, { reopen: true }],
   ];
   const names = groups.flatMap(([tests]) => Object.keys(tests));
   const defined = new Set(names);

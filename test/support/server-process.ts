@@ -40,6 +40,17 @@ export interface RestartResult {
   readonly addressChanged: boolean;
 }
 
+/**
+ * Arguments added to every server this process starts, before each test file's own, computed
+ * once per server (kept across its restarts): e.g. `--store postgres://...` with a new
+ * database each, to run a scenario file unchanged on another store.
+ */
+let defaultExtraArgs: () => Promise<readonly string[]> = async () => [];
+
+export function setDefaultServerArgs(args: () => Promise<readonly string[]>): void {
+  defaultExtraArgs = args;
+}
+
 export class DtsServer {
   readonly dataDir: string;
   readonly options: ServerOptions;
@@ -64,6 +75,8 @@ export class DtsServer {
       throw new Error(`${compiledCliPath} does not exist: run \`npm run build\` before the end-to-end tests`);
     }
     const dataDir = await mkdtemp(join(tmpdir(), "dts-e2e-"));
+    const defaults = await defaultExtraArgs();
+    if (defaults.length > 0) options = { ...options, extraArgs: [...defaults, ...(options.extraArgs ?? [])] };
     try {
       const { child, grpc, http } = await launch(dataDir, options, 0);
       return new DtsServer(dataDir, options, child, grpc, http);

@@ -39,6 +39,7 @@ const struct = requireBesidePb('google-protobuf/google/protobuf/struct_pb.js') a
 export const StringValue = wrappers.StringValue;
 export type StringValue = WrappersModule.StringValue;
 export const Int32Value = wrappers.Int32Value;
+export const BoolValue = wrappers.BoolValue;
 export type Int32Value = WrappersModule.Int32Value;
 export const Timestamp = timestamp.Timestamp;
 export type Timestamp = TimestampModule.Timestamp;

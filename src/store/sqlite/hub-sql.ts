@@ -32,6 +32,8 @@ export class HubSql {
       'history WHERE hub = ?',
       'inbox WHERE hub = ?',
       'activity_tasks WHERE hub = ?',
+      'entities WHERE hub = ?',
+      'entity_inbox WHERE hub = ?',
     ];
     this.#deletes = targets.map((target) => db.prepare<[string]>(`DELETE FROM ${target}`));
     // Oldest message first, so instances that waited longest are claimed first after a restart.

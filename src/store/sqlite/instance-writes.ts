@@ -26,7 +26,7 @@ export function createInstanceWrite(state: StoreState, scope: WriteScope, hub: T
 }
 
 /** Deletes an instance being replaced: its row, history, inbox, activity tasks and leases. */
-function deleteInstanceRows(state: StoreState, scope: WriteScope, hub: TaskHubName, instanceId: string): void {
+export function deleteInstanceRows(state: StoreState, scope: WriteScope, hub: TaskHubName, instanceId: string): void {
   const taskSeqs = state.activities.seqsOfInstance(hub, instanceId);
   const queues = state.existingQueues(hub);
   const orchestrationLease = queues?.orchestrations.leases.get(instanceId);

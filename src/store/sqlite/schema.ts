@@ -70,6 +70,62 @@ const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX activity_tasks_by_instance ON activity_tasks (hub, instance_id);
     `,
   },
+  {
+    // Management queries (QueryInstances, ListInstanceIds, purge by filter) page by key sets
+    // that end in instance_id; these indexes serve them in order. They supersede the two
+    // created-time indexes of version 1.
+    version: 2,
+    breaking: false,
+    sql: `
+      CREATE INDEX instances_by_created_id ON instances (hub, created_at, instance_id);
+      CREATE INDEX instances_by_status_created_id ON instances (hub, status, created_at, instance_id);
+      CREATE INDEX instances_by_completed ON instances (hub, completed_at, instance_id) WHERE completed_at IS NOT NULL;
+      DROP INDEX instances_by_created;
+      DROP INDEX instances_by_status;
+    `,
+  },
+  {
+    // The control plane's catalog (src/store/catalog.ts). path_key is the lower-cased path of
+    // names joined by '/', so a prefix is a key range and names compare case-insensitively.
+    version: 3,
+    breaking: false,
+    sql: `
+      CREATE TABLE catalog_entries (
+        kind TEXT NOT NULL,
+        path_key TEXT NOT NULL,
+        path TEXT NOT NULL,
+        etag TEXT NOT NULL,
+        data TEXT NOT NULL,
+        PRIMARY KEY (kind, path_key)
+      ) WITHOUT ROWID;
+    `,
+  },
+  {
+    // Durable entities: one row per entity (state and lock) and a FIFO inbox per entity. A
+    // deferred inbox row waits behind another orchestration's lock and keeps its place.
+    version: 4,
+    breaking: false,
+    sql: `
+      CREATE TABLE entities (
+        hub TEXT NOT NULL,
+        instance_id TEXT NOT NULL,
+        state TEXT,
+        locked_by TEXT,
+        critical_section_id TEXT,
+        last_modified_at INTEGER NOT NULL,
+        PRIMARY KEY (hub, instance_id)
+      ) WITHOUT ROWID;
+      CREATE TABLE entity_inbox (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        hub TEXT NOT NULL,
+        instance_id TEXT NOT NULL,
+        visible_at INTEGER NOT NULL,
+        deferred INTEGER NOT NULL,
+        event TEXT NOT NULL
+      );
+      CREATE INDEX entity_inbox_by_entity ON entity_inbox (hub, instance_id, deferred, seq);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -10,10 +10,16 @@ import type { HistoryEvent } from '../../domain/history-event.ts';
 import type { InstanceRecord, TaskHubName } from '../../domain/instance.ts';
 import { invariant } from '../../lib/assert.ts';
 import { cryptoIdSource, type IdSource } from '../../lib/ids.ts';
+import type { CatalogStore } from '../catalog.ts';
+import type { EntityCompletion, EntityMessage, EntityMetadataRecord, EntityPage, EntityQuery, EntityWorkItem } from '../entity-store.ts';
 import type * as S from '../store.ts';
+import { SqliteCatalog } from './catalog-sql.ts';
 import { claimActivityWork, claimOrchestrationWork, renewLeases } from './claims.ts';
 import { GroupCommit, type WriteScope } from './group-commit.ts';
 import { appendInboxMessageWrite, createInstanceWrite, createTaskHubWrite, deleteTaskHubWrite } from './instance-writes.ts';
+import { purgeInstancesWrite } from './purge-writes.ts';
+import { claimEntityWork, getEntity, queryEntities } from './entity-claims.ts';
+import { abandonEntityWrite, completeEntityWrite, queueEntityMessage } from './entity-writes.ts';
 import { configureConnection, migrateSchema } from './schema.ts';
 import { StoreState } from './store-state.ts';
 import { abandonActivityWrite, abandonOrchestrationWrite, completeActivityWrite, completeOrchestrationWrite } from './work-writes.ts';
@@ -37,6 +43,12 @@ export function openSqliteStore(options: SqliteStoreOptions): S.Store {
   return new SqliteStore(options);
 }
 
+/** The data-plane store and the control plane's catalog on the same connection (one owner per file). */
+export function openSqliteBackend(options: SqliteStoreOptions): { store: S.Store; catalog: CatalogStore } {
+  const store = new SqliteStore(options);
+  return { store, catalog: store.catalog };
+}
+
 class SqliteStore implements S.Store {
   readonly capabilities: S.StoreCapabilities = { crossProcessNotifications: false };
   readonly #db: Database.Database;
@@ -45,6 +57,7 @@ class SqliteStore implements S.Store {
   #state: StoreState | undefined;
   #commit: GroupCommit | undefined;
   #closed = false;
+  readonly catalog: CatalogStore;
 
   constructor(options: SqliteStoreOptions) {
     const callsMax = options.groupCommitCallsMax ?? 1000;
@@ -58,6 +71,7 @@ class SqliteStore implements S.Store {
       this.#db.close();
       throw error;
     }
+    this.catalog = new SqliteCatalog(this.#db, options.ids ?? cryptoIdSource(), () => void this.#ready());
   }
 
   async migrate(): Promise<void> {
@@ -113,6 +127,18 @@ class SqliteStore implements S.Store {
     return this.#ready().instances.readHistory(hub, instanceId);
   }
 
+  async queryInstances(hub: TaskHubName, query: S.InstanceQuery): Promise<S.InstancePage> {
+    return this.#ready().queries.queryInstances(hub, query);
+  }
+
+  async listInstanceIds(hub: TaskHubName, query: S.CompletedInstanceQuery): Promise<S.InstanceIdPage> {
+    return this.#ready().queries.listInstanceIds(hub, query);
+  }
+
+  purgeInstances(hub: TaskHubName, request: S.PurgeRequest, _now: number): Promise<string[]> {
+    return this.#write((state, scope) => purgeInstancesWrite(state, scope, hub, request));
+  }
+
   async claimOrchestrationWork(hub: TaskHubName, options: S.ClaimOptions & { messagesMax: number }): Promise<S.ClaimResult<S.OrchestrationWorkItem>> {
     return claimOrchestrationWork(this.#ready(), hub, options);
   }
@@ -135,6 +161,30 @@ class SqliteStore implements S.Store {
 
   abandonActivityWork(hub: TaskHubName, lease: S.LeaseToken, retryAt: number, now: number): Promise<void> {
     return this.#write((state, scope) => abandonActivityWrite(state, scope, hub, lease, retryAt, now));
+  }
+
+  appendEntityMessage(hub: TaskHubName, message: EntityMessage, now: number): Promise<void> {
+    return this.#write((state, scope) => queueEntityMessage(state, scope, hub, message, now));
+  }
+
+  async claimEntityWork(hub: TaskHubName, options: S.ClaimOptions & { messagesMax: number }): Promise<S.ClaimResult<EntityWorkItem>> {
+    return claimEntityWork(this.#ready(), hub, options);
+  }
+
+  completeEntityWork(hub: TaskHubName, completion: EntityCompletion, now: number): Promise<void> {
+    return this.#write((state, scope) => completeEntityWrite(state, scope, hub, completion, now));
+  }
+
+  abandonEntityWork(hub: TaskHubName, lease: S.LeaseToken, retryAt: number, now: number): Promise<void> {
+    return this.#write((state, scope) => abandonEntityWrite(state, scope, hub, lease, retryAt, now));
+  }
+
+  async getEntity(hub: TaskHubName, instanceId: string): Promise<EntityMetadataRecord | undefined> {
+    return getEntity(this.#ready(), hub, instanceId);
+  }
+
+  async queryEntities(hub: TaskHubName, query: EntityQuery): Promise<EntityPage> {
+    return queryEntities(this.#ready(), hub, query);
   }
 
   async renewLeases(hub: TaskHubName, tokens: readonly S.LeaseToken[], expiresAt: number, now: number): Promise<S.LeaseToken[]> {

@@ -17,12 +17,15 @@ import { ActivitySql } from './activity-sql.ts';
 import type { WriteScope } from './group-commit.ts';
 import { HubSql } from './hub-sql.ts';
 import { InboxSql } from './inbox-sql.ts';
+import { EntitySql } from './entity-sql.ts';
 import { InstanceSql } from './instance-sql.ts';
+import { QuerySql } from './query-sql.ts';
 import { WorkQueue, type LeaseEntry, type WorkKind } from './work-queue.ts';
 
 export interface HubQueues {
   orchestrations: WorkQueue<string>;
   activities: WorkQueue<number>;
+  entities: WorkQueue<string>;
 }
 
 export class StoreState {
@@ -30,6 +33,8 @@ export class StoreState {
   readonly inbox: InboxSql;
   readonly activities: ActivitySql;
   readonly hubs: HubSql;
+  readonly queries: QuerySql;
+  readonly entities: EntitySql;
   readonly ids: IdSource;
   readonly #queues = new Map<string, HubQueues>();
   /** Every live lease of every hub, by token. */
@@ -40,6 +45,8 @@ export class StoreState {
     this.inbox = new InboxSql(db);
     this.activities = new ActivitySql(db);
     this.hubs = new HubSql(db);
+    this.queries = new QuerySql(db);
+    this.entities = new EntitySql(db);
     this.ids = ids;
   }
 
@@ -51,12 +58,19 @@ export class StoreState {
     for (const row of this.hubs.pendingTasks()) {
       this.queues(row.hub).activities.offer(row.seq, row.visible_at, Number.NEGATIVE_INFINITY);
     }
+    for (const row of this.entities.pendingEntities()) {
+      this.queues(row.hub).entities.offer(row.instance_id, row.visible_at, Number.NEGATIVE_INFINITY);
+    }
   }
 
   queues(hub: string): HubQueues {
     let queues = this.#queues.get(hub);
     if (queues === undefined) {
-      queues = { orchestrations: new WorkQueue<string>(hub, 'orchestration'), activities: new WorkQueue<number>(hub, 'activity') };
+      queues = {
+        orchestrations: new WorkQueue<string>(hub, 'orchestration'),
+        activities: new WorkQueue<number>(hub, 'activity'),
+        entities: new WorkQueue<string>(hub, 'entity'),
+      };
       this.#queues.set(hub, queues);
     }
     return queues;
@@ -70,7 +84,7 @@ export class StoreState {
   hubLeases(hub: string): LeaseEntry[] {
     const queues = this.#queues.get(hub);
     if (queues === undefined) return [];
-    return [...queues.orchestrations.leases.values(), ...queues.activities.leases.values()];
+    return [...queues.orchestrations.leases.values(), ...queues.activities.leases.values(), ...queues.entities.leases.values()];
   }
 
   dropHub(hub: string): void {
@@ -104,6 +118,20 @@ export class StoreState {
     this.#leases.delete(entry.token);
     this.queues(entry.hub).orchestrations.release(entry as LeaseEntry<string>, outcome);
     return this.reofferInstance(entry.hub, entry.key as string, now);
+  }
+
+  /** Ends an entity lease and re-indexes the entity; returns when its work is visible. */
+  releaseEntity(entry: LeaseEntry, outcome: 'completed' | 'abandoned' | 'expired', now: number): number | undefined {
+    this.#leases.delete(entry.token);
+    this.queues(entry.hub).entities.release(entry as LeaseEntry<string>, outcome);
+    return this.reofferEntity(entry.hub, entry.key as string, now);
+  }
+
+  /** Re-indexes an entity from its inbox; returns when its work becomes visible, if it has any. */
+  reofferEntity(hub: string, instanceId: string, now: number): number | undefined {
+    const visibleAt = this.entities.minVisibleAt(hub, instanceId);
+    if (visibleAt !== undefined) this.queues(hub).entities.offer(instanceId, visibleAt, now);
+    return visibleAt;
   }
 
   releaseActivity(entry: LeaseEntry, outcome: 'completed' | 'abandoned' | 'expired'): void {

@@ -11,7 +11,7 @@ import type { LeaseToken } from '../store.ts';
 import { FifoSet } from './fifo-set.ts';
 import { MinHeap } from './min-heap.ts';
 
-export type WorkKind = 'orchestration' | 'activity';
+export type WorkKind = 'orchestration' | 'activity' | 'entity';
 
 export interface LeaseEntry<K = string | number> {
   token: LeaseToken;

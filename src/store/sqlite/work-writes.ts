@@ -7,6 +7,7 @@ import type { TaskHubName } from '../../domain/instance.ts';
 import { invariant } from '../../lib/assert.ts';
 import type { InboxMessage, LeaseToken, OrchestrationCompletion } from '../store.ts';
 import type { WriteScope } from './group-commit.ts';
+import { queueEntityMessage } from './entity-writes.ts';
 import { createInstanceWrite } from './instance-writes.ts';
 import type { StoreState } from './store-state.ts';
 
@@ -32,6 +33,7 @@ export function completeOrchestrationWrite(
     if (!result.created) queueMessage(state, scope, hub, child.onConflict, now);
   }
   for (const message of completion.messages) queueMessage(state, scope, hub, message, now);
+  for (const message of completion.entityMessages ?? []) queueEntityMessage(state, scope, hub, message, now);
   scope.emit({ type: 'instance', hub, instanceId, status: completion.instance.status });
   scope.afterCommit(() => {
     const visibleAt = state.releaseOrchestration(lease, 'completed', now);
@@ -50,7 +52,7 @@ function writeActivityTasks(state: StoreState, scope: WriteScope, hub: TaskHubNa
 }
 
 /** Queues a message for an existing instance; a message to a missing instance is dropped. */
-function queueMessage(state: StoreState, scope: WriteScope, hub: TaskHubName, message: InboxMessage, now: number): void {
+export function queueMessage(state: StoreState, scope: WriteScope, hub: TaskHubName, message: InboxMessage, now: number): void {
   if (!state.inbox.insertIfInstanceExists(hub, message)) return;
   scope.afterCommit(() => state.queues(hub).orchestrations.offer(message.instanceId, message.visibleAt, now));
   scope.emit({ type: 'work', hub, kind: 'orchestration', visibleAt: message.visibleAt });

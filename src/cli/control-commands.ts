@@ -1,0 +1,138 @@
+/**
+ * The control-plane commands of `dts`, mirroring `az group` and `az durabletask`: their flags
+ * (long and short names as az has them) and the REST call each makes. `dts durabletask
+ * scheduler ...` and `dts scheduler ...` are the same command.
+ */
+import { integerFlag, listFlag, single, tagsFlag, UsageError, type FlagSpec, type FlagValues } from './cli-args.ts';
+
+export interface ControlClient {
+  call(method: 'GET' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<unknown>;
+}
+
+export interface CommandSpec {
+  help: string;
+  flags: readonly FlagSpec[];
+  run(values: FlagValues, client: ControlClient, subscription: string): Promise<unknown>;
+}
+
+const PROVIDER = 'providers/Microsoft.DurableTask';
+
+const f = (key: string, names: string[], help: string, extra: Partial<FlagSpec> = {}): FlagSpec => ({ key, names, help, ...extra });
+const GROUP = f('resource-group', ['--resource-group', '-g'], 'name of the resource group', { required: true });
+const GROUP_OPTIONAL = { ...GROUP, required: false };
+const SCHEDULER_NAME = f('name', ['--name', '-n', '--scheduler-name'], 'name of the scheduler', { required: true });
+const HUB_SCHEDULER = f('scheduler-name', ['--scheduler-name', '-s'], 'name of the scheduler', { required: true });
+const HUB_NAME = f('name', ['--name', '-n', '--task-hub-name'], 'name of the task hub', { required: true });
+const TAGS = f('tags', ['--tags'], "space-separated tags: key[=value] [key[=value] ...]; '' clears them", { multi: true });
+const YES = f('yes', ['--yes', '-y'], 'do not prompt for confirmation (dts never prompts)', { boolean: true });
+const IP_ALLOWLIST = f('ip-allowlist', ['--ip-allowlist'], 'IP addresses or CIDR ranges allowed to connect, e.g. "[0.0.0.0/0]"', { multi: true });
+const SKU_NAME = f('sku-name', ['--sku-name'], 'SKU: dedicated or consumption');
+const SKU_CAPACITY = f('sku-capacity', ['--sku-capacity'], 'capacity units of a dedicated scheduler: 1 to 3');
+const RETENTION = [
+  f('default-days', ['--default-days', '-d'], 'days to keep terminal orchestrations of any status (0-90)'),
+  f('completed-days', ['--completed-days', '-c'], 'days to keep Completed orchestrations'),
+  f('failed-days', ['--failed-days', '-f'], 'days to keep Failed orchestrations'),
+  f('terminated-days', ['--terminated-days', '-t'], 'days to keep Terminated orchestrations'),
+  f('canceled-days', ['--canceled-days', '-x'], 'days to keep Canceled orchestrations'),
+];
+
+const groupPath = (sub: string, v: FlagValues, key = 'resource-group') => `/subscriptions/${enc(sub)}/resourceGroups/${enc(need(v, key))}`;
+const schedulerPath = (sub: string, v: FlagValues, nameKey = 'name') => `${groupPath(sub, v)}/${PROVIDER}/schedulers/${enc(need(v, nameKey))}`;
+const hubPath = (sub: string, v: FlagValues) => `${schedulerPath(sub, v, 'scheduler-name')}/taskHubs/${enc(need(v, 'name'))}`;
+const retentionPath = (sub: string, v: FlagValues) => `${schedulerPath(sub, v, 'scheduler-name')}/retentionPolicies/default`;
+
+export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
+  'group create': {
+    help: 'Create a resource group.',
+    flags: [f('resource-group', ['--name', '-n', '--resource-group', '-g'], 'name of the resource group', { required: true }), f('location', ['--location', '-l'], 'location, e.g. westus', { required: true }), TAGS],
+    run: (v, c, sub) => c.call('PUT', groupPath(sub, v), { location: single(v, 'location'), tags: tagsFlag(v) ?? {} }),
+  },
+  'group show': { help: 'Show a resource group.', flags: [f('resource-group', ['--name', '-n', '--resource-group', '-g'], 'name of the resource group', { required: true })], run: (v, c, sub) => c.call('GET', groupPath(sub, v)) },
+  'group list': { help: 'List the resource groups of the subscription.', flags: [], run: (_v, c, sub) => c.call('GET', `/subscriptions/${enc(sub)}/resourceGroups`) },
+  'group delete': {
+    help: 'Delete an empty resource group (one with schedulers is refused).',
+    flags: [f('resource-group', ['--name', '-n', '--resource-group', '-g'], 'name of the resource group', { required: true }), YES],
+    run: (v, c, sub) => c.call('DELETE', groupPath(sub, v)),
+  },
+  'scheduler create': {
+    help: 'Create a scheduler. Its data-plane endpoint is in properties.endpoint.',
+    flags: [SCHEDULER_NAME, GROUP, f('location', ['--location', '-l'], "location; default: the resource group's"), { ...IP_ALLOWLIST, required: true }, { ...SKU_NAME, required: true }, SKU_CAPACITY, TAGS],
+    run: async (v, c, sub) => {
+      const location = single(v, 'location') ?? ((await c.call('GET', groupPath(sub, v))) as { location?: string }).location;
+      const capacity = integerFlag(v, 'sku-capacity');
+      const sku = { name: single(v, 'sku-name'), ...(capacity === undefined ? {} : { capacity }) };
+      return c.call('PUT', schedulerPath(sub, v), { location, tags: tagsFlag(v) ?? {}, properties: { ipAllowlist: listFlag(v, 'ip-allowlist'), sku } });
+    },
+  },
+  'scheduler update': {
+    help: 'Update the allow list, SKU or tags of a scheduler.',
+    flags: [SCHEDULER_NAME, GROUP, IP_ALLOWLIST, SKU_NAME, SKU_CAPACITY, TAGS],
+    run: (v, c, sub) => {
+      const capacity = integerFlag(v, 'sku-capacity');
+      const sku: Record<string, unknown> = {};
+      if (single(v, 'sku-name') !== undefined) sku['name'] = single(v, 'sku-name');
+      // As az does: a capacity of 0 means "not given".
+      if (capacity !== undefined && capacity !== 0) sku['capacity'] = capacity;
+      const properties: Record<string, unknown> = {};
+      if (v['ip-allowlist'] !== undefined) properties['ipAllowlist'] = listFlag(v, 'ip-allowlist');
+      if (Object.keys(sku).length > 0) properties['sku'] = sku;
+      return c.call('PATCH', schedulerPath(sub, v), { ...(v['tags'] === undefined ? {} : { tags: tagsFlag(v) }), properties });
+    },
+  },
+  'scheduler show': { help: 'Show a scheduler.', flags: [SCHEDULER_NAME, GROUP], run: (v, c, sub) => c.call('GET', schedulerPath(sub, v)) },
+  'scheduler list': {
+    help: 'List the schedulers of the subscription, or of one resource group with --resource-group.',
+    flags: [GROUP_OPTIONAL],
+    run: (v, c, sub) => c.call('GET', v['resource-group'] === undefined ? `/subscriptions/${enc(sub)}/${PROVIDER}/schedulers` : `${groupPath(sub, v)}/${PROVIDER}/schedulers`),
+  },
+  'scheduler delete': {
+    help: 'Delete a scheduler; refused (CannotDeleteResource) while it has task hubs.',
+    flags: [SCHEDULER_NAME, GROUP, YES],
+    run: (v, c, sub) => c.call('DELETE', schedulerPath(sub, v)),
+  },
+  'taskhub create': { help: 'Create a task hub; it is live on the scheduler endpoint at once.', flags: [HUB_NAME, GROUP, HUB_SCHEDULER], run: (v, c, sub) => c.call('PUT', hubPath(sub, v), {}) },
+  'taskhub show': { help: 'Show a task hub.', flags: [HUB_NAME, GROUP, HUB_SCHEDULER], run: (v, c, sub) => c.call('GET', hubPath(sub, v)) },
+  'taskhub list': {
+    help: 'List the task hubs of a scheduler.',
+    flags: [GROUP, HUB_SCHEDULER],
+    run: (v, c, sub) => c.call('GET', `${schedulerPath(sub, v, 'scheduler-name')}/taskHubs`),
+  },
+  'taskhub delete': { help: 'Delete a task hub and all its data.', flags: [HUB_NAME, GROUP, HUB_SCHEDULER, YES], run: (v, c, sub) => c.call('DELETE', hubPath(sub, v)) },
+  'retention-policy create': {
+    help: 'Create or replace the retention policy of a scheduler (at least one of -d -c -f -t -x).',
+    flags: [GROUP, HUB_SCHEDULER, ...RETENTION],
+    run: (v, c, sub) => c.call('PUT', retentionPath(sub, v), { properties: { retentionPolicies: retentionRules(v) } }),
+  },
+  'retention-policy update': {
+    help: 'Change some periods of the retention policy of a scheduler.',
+    flags: [GROUP, HUB_SCHEDULER, ...RETENTION],
+    run: (v, c, sub) => c.call('PATCH', retentionPath(sub, v), { properties: { retentionPolicies: retentionRules(v) } }),
+  },
+  'retention-policy show': { help: 'Show the retention policy of a scheduler.', flags: [GROUP, HUB_SCHEDULER], run: (v, c, sub) => c.call('GET', retentionPath(sub, v)) },
+  'retention-policy delete': {
+    help: 'Delete the retention policy: terminal orchestrations are kept for ever again.',
+    flags: [GROUP, HUB_SCHEDULER, YES],
+    run: (v, c, sub) => c.call('DELETE', retentionPath(sub, v)),
+  },
+};
+
+function retentionRules(v: FlagValues): { retentionPeriodInDays: number; orchestrationState?: string }[] {
+  const states: [string, string | undefined][] = [['default-days', undefined], ['completed-days', 'Completed'], ['failed-days', 'Failed'], ['terminated-days', 'Terminated'], ['canceled-days', 'Canceled']];
+  const rules = [];
+  for (const [key, state] of states) {
+    const days = integerFlag(v, key);
+    if (days !== undefined) rules.push({ retentionPeriodInDays: days, ...(state === undefined ? {} : { orchestrationState: state }) });
+  }
+  if (rules.length === 0) throw new UsageError('at least one of --default-days/-d, --completed-days/-c, --failed-days/-f, --terminated-days/-t, --canceled-days/-x is required');
+  return rules;
+}
+
+function need(v: FlagValues, key: string): string {
+  const value = single(v, key);
+  if (value === undefined || value === '') throw new UsageError(`argument --${key} is required`);
+  return value;
+}
+
+function enc(name: string): string {
+  return encodeURIComponent(name);
+}

@@ -1,0 +1,51 @@
+/**
+ * Composition of the control plane, next to main.ts: the catalog, the per-scheduler gRPC
+ * listeners, the REST API on the HTTP port and the retention job. Kept out of main.ts so the
+ * composition root stays short; like main.ts, it may import every layer.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ServerConfig } from './config/config.ts';
+import { ControlPlane } from './control/control-plane.ts';
+import type { Engine } from './engine/engine.ts';
+import { RetentionJob } from './engine/retention.ts';
+import type { Clock } from './lib/clock.ts';
+import { SchedulerListeners } from './protocol/scheduler-listeners.ts';
+import type { CatalogStore } from './store/catalog.ts';
+import type { Store } from './store/store.ts';
+
+export interface ControlWiring {
+  /** Answers control-plane requests; false for other paths. */
+  handle(req: IncomingMessage, res: ServerResponse): boolean;
+  /** Stops the retention job and the schedulers' listeners (before the engine stops). */
+  stop(graceMs: number): Promise<void>;
+}
+
+export interface ControlWiringInput {
+  config: Readonly<ServerConfig>;
+  engine: Engine;
+  store: Store;
+  catalog: CatalogStore;
+  clock: Clock;
+  log: (message: string, error?: unknown) => void;
+  grpcPort: number;
+  httpPort: number;
+}
+
+export async function startControlPlane(input: ControlWiringInput): Promise<ControlWiring> {
+  const { config, engine, store, catalog, clock, log } = input;
+  const listeners = new SchedulerListeners(engine, { host: config.host, messageBytesMax: config.limits.grpcMessageBytesMax }, log);
+  const control = new ControlPlane(
+    { catalog, engine, clock, endpoints: listeners, log },
+    { publicHost: config.control.publicHost, grpcPort: input.grpcPort, httpPort: input.httpPort, schedulerPorts: config.control.schedulerPorts },
+  );
+  await control.start();
+  const retention = new RetentionJob({ store, clock, targets: () => control.retentionTargets(), log }, config.control.retention);
+  retention.start();
+  return {
+    handle: (req, res) => control.handle(req, res),
+    stop: async (graceMs) => {
+      await retention.stop();
+      await listeners.closeAll(graceMs);
+    },
+  };
+}

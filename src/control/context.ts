@@ -1,0 +1,145 @@
+/**
+ * What every control-plane operation shares: the catalog, the engine, time, the scheduler
+ * endpoints, and one serial queue. Writes run one at a time through `serial`, so checks such
+ * as "the scheduler has no task hubs" or "this port is free" hold until the write is done.
+ * (Several server nodes on one database will need the catalog's etags for this instead.)
+ */
+import { ServerError } from '../domain/errors.ts';
+import type { Engine } from '../engine/engine.ts';
+import { schedulerScope, type SchedulerScope } from '../engine/scheduler-scope.ts';
+import type { Clock } from '../lib/clock.ts';
+import type { CatalogEntry, CatalogStore } from '../store/catalog.ts';
+import type { Actor, GroupData, SchedulerData } from './resources.ts';
+
+/** Serves a scheduler's task hubs on a data-plane port of its own (protocol/scheduler-listeners.ts). */
+export interface SchedulerEndpoints {
+  /** Starts listening on `port` (0: any free port); resolves to the port bound. */
+  open(scope: string, port: number): Promise<number>;
+  /** Stops the scheduler's listener; nothing when it has none. */
+  close(scope: string): Promise<void>;
+}
+
+export interface ControlOptions {
+  /** Host name put into endpoints and dashboard URLs. */
+  publicHost: string;
+  /** The main gRPC port: the default scheduler's endpoint. */
+  grpcPort: number;
+  httpPort: number;
+  /** Ports for further schedulers; `ephemeral` binds any free port at every start (tests). */
+  schedulerPorts: { first: number; last: number } | 'ephemeral';
+}
+
+export interface ControlDeps {
+  catalog: CatalogStore;
+  engine: Engine;
+  clock: Clock;
+  endpoints: SchedulerEndpoints;
+  log: (message: string, error?: unknown) => void;
+}
+
+export const DEFAULT_SUBSCRIPTION = 'default';
+export const DEFAULT_GROUP = 'default';
+export const DEFAULT_SCHEDULER = 'default';
+export const DEFAULT_SCHEDULER_PATH: readonly string[] = [DEFAULT_SUBSCRIPTION, DEFAULT_GROUP, DEFAULT_SCHEDULER];
+
+/** No authentication yet: every change is recorded as made by this actor. */
+export const ANONYMOUS: Actor = { name: 'anonymous', type: 'User' };
+
+export class ControlContext {
+  readonly deps: ControlDeps;
+  readonly options: ControlOptions;
+  /** The port each open scheduler listener is bound to, by scope. */
+  readonly boundPorts = new Map<string, number>();
+  #tail: Promise<unknown> = Promise.resolve();
+
+  constructor(deps: ControlDeps, options: ControlOptions) {
+    this.deps = deps;
+    this.options = options;
+  }
+
+  get catalog(): CatalogStore {
+    return this.deps.catalog;
+  }
+
+  now(): number {
+    return this.deps.clock.now();
+  }
+
+  /** Runs `write` after every write queued before it. */
+  serial<T>(write: () => Promise<T>): Promise<T> {
+    const run = this.#tail.then(write, write);
+    this.#tail = run.catch(() => undefined);
+    return run;
+  }
+
+  async requireSubscription(sub: string): Promise<void> {
+    if ((await this.catalog.get('subscription', [sub])) === undefined) {
+      throw new ServerError('RESOURCE_NOT_FOUND', `The subscription '${sub}' could not be found.`);
+    }
+  }
+
+  async requireGroup(sub: string, rg: string): Promise<CatalogEntry<GroupData>> {
+    await this.requireSubscription(sub);
+    const group = await this.catalog.get<GroupData>('resourceGroup', [sub, rg]);
+    if (group === undefined) throw new ServerError('RESOURCE_NOT_FOUND', `Resource group '${rg}' could not be found.`);
+    return group;
+  }
+
+  async requireScheduler(sub: string, rg: string, name: string): Promise<CatalogEntry<SchedulerData>> {
+    await this.requireGroup(sub, rg);
+    const scheduler = await this.catalog.get<SchedulerData>('scheduler', [sub, rg, name]);
+    if (scheduler === undefined) {
+      throw new ServerError('RESOURCE_NOT_FOUND', `The scheduler '${name}' in resource group '${rg}' could not be found.`);
+    }
+    return scheduler;
+  }
+
+  /** The data-plane scope of a scheduler; undefined for the default scheduler. */
+  scopeOf(path: readonly string[]): SchedulerScope {
+    const [sub, rg, name] = path as [string, string, string];
+    return isDefaultScheduler(path) ? undefined : schedulerScope(sub, rg, name);
+  }
+
+  endpointOf(scheduler: CatalogEntry<SchedulerData>): string {
+    const scope = this.scopeOf(scheduler.path);
+    const port = scope === undefined ? this.options.grpcPort : (this.boundPorts.get(scope) ?? scheduler.data.port);
+    return `http://${this.options.publicHost}:${port}`;
+  }
+
+  dashboardUrlOf(path: readonly string[]): string {
+    const [sub, , scheduler, hub] = path as [string, string, string, string];
+    return `http://${this.options.publicHost}:${this.options.httpPort}/subscriptions/${sub}/schedulers/${scheduler}/taskhubs/${hub}`;
+  }
+}
+
+export function isDefaultScheduler(path: readonly string[]): boolean {
+  return DEFAULT_SCHEDULER_PATH.every((name, i) => path[i]?.toLowerCase() === name);
+}
+
+/** What an operation answers; the HTTP layer writes it as JSON, with `etag` as the ETag header. */
+export interface ControlResponse {
+  status: number;
+  body?: unknown;
+  etag?: string;
+}
+
+export function ok(body: unknown, etag?: string, status = 200): ControlResponse {
+  return etag === undefined ? { status, body } : { status, body, etag };
+}
+
+/** Request parts an operation may use: path parameters, the JSON body and the If-Match etag. */
+export interface ControlRequest {
+  params: Readonly<Record<string, string>>;
+  body: unknown;
+  ifMatch?: string;
+}
+
+export function bodyObject(body: unknown): Record<string, unknown> {
+  if (body === undefined || body === null) return {};
+  if (typeof body !== 'object' || Array.isArray(body)) throw new ServerError('INVALID_ARGUMENT', 'the request body must be a JSON object');
+  return body as Record<string, unknown>;
+}
+
+export function propertiesOf(body: Record<string, unknown>): Record<string, unknown> {
+  return bodyObject(body['properties']);
+}

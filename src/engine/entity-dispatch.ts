@@ -1,0 +1,91 @@
+/**
+ * Dispatch of entity work: claims entities with deliverable messages, plans each batch
+ * (entity-batch.ts), settles server-only batches (locks, unlocks) at once and pushes batches
+ * with operations to a stream that can take entity work (entity-support.ts). One batch per
+ * entity is out at a time, because the batch holds the entity's lease.
+ */
+import { isTerminal } from '../domain/history-event.ts';
+import type { TaskHubName } from '../domain/instance.ts';
+import type { Clock } from '../lib/clock.ts';
+import type { EntityWorkItem } from '../store/entity-store.ts';
+import type { Store } from '../store/store.ts';
+import type { DispatchedWork } from './dispatched-work.ts';
+import { orchestrationsToCheck, planEntityBatch } from './entity-batch.ts';
+import { settleEntityBatch } from './entity-completion.ts';
+import type { EntityProbes } from './entity-support.ts';
+import type { WorkerStreams } from './worker-streams.ts';
+
+/** Operations in one batch at most; the SDKs run a batch sequentially, so keep it modest. */
+export const ENTITY_OPERATIONS_PER_BATCH_MAX = 100;
+
+export interface EntityDispatchDeps {
+  store: Store;
+  clock: Clock;
+  streams: WorkerStreams;
+  work: DispatchedWork;
+  probes: EntityProbes;
+  leaseMs: number;
+  claimBatchSizeMax: number;
+  messagesMax: number;
+}
+
+export class EntityDispatch {
+  readonly #d: EntityDispatchDeps;
+  /** Hubs whose last claim found no entity work; no probe is sent for them until work arrives. */
+  readonly #idle = new Set<string>();
+
+  constructor(deps: EntityDispatchDeps) {
+    this.#d = deps;
+  }
+
+  /** New entity work was queued in `hub`. */
+  noteWork(hub: TaskHubName): void {
+    this.#idle.delete(hub);
+  }
+
+  /** Claims and delivers one batch of entities; true when it was full (more may be ready). */
+  async claimOnce(hub: TaskHubName, scheduleAt: (at: number, now: number) => void): Promise<boolean> {
+    const { store, clock, streams } = this.#d;
+    const limit = streams.totalRoom(hub, 'entity', this.#d.claimBatchSizeMax);
+    if (limit === 0) {
+      if (!this.#idle.has(hub)) this.#d.probes.probe(streams.of(hub));
+      return false;
+    }
+    const now = clock.now();
+    const result = await store.claimEntityWork(hub, { now, limit, leaseMs: this.#d.leaseMs, messagesMax: this.#d.messagesMax });
+    if (result.nextVisibleAt !== undefined) scheduleAt(result.nextVisibleAt, now);
+    if (result.items.length === 0 && result.nextVisibleAt === undefined) this.#idle.add(hub);
+    await Promise.all(result.items.map((item) => this.#deliver(hub, item)));
+    return result.items.length === limit;
+  }
+
+  async #deliver(hub: TaskHubName, item: EntityWorkItem): Promise<void> {
+    const { store, clock, streams, work } = this.#d;
+    const endedOrchestrations = await this.#ended(hub, orchestrationsToCheck(item));
+    const now = clock.now();
+    const plan = planEntityBatch(item, { now, operationsMax: ENTITY_OPERATIONS_PER_BATCH_MAX, endedOrchestrations });
+    if (plan.operations.length === 0) {
+      await store.completeEntityWork(hub, settleEntityBatch(item, plan, now), now);
+      return;
+    }
+    // Entity-name filters of work-item filters would narrow this choice.
+    const stream = streams.pick(hub, 'entity');
+    if (stream === undefined) {
+      await store.abandonEntityWork(hub, item.lease.token, now, now);
+      return;
+    }
+    const token = item.lease.token;
+    work.add({ kind: 'entity', hub, token, stream, item, plan });
+    const message = { kind: 'entity' as const, completionToken: token, instanceId: item.instanceId, operations: plan.operations };
+    stream.deliver(token, 'entity', item.entity?.state === undefined ? message : { ...message, state: item.entity.state });
+  }
+
+  async #ended(hub: TaskHubName, instanceIds: readonly string[]): Promise<Set<string>> {
+    const ended = new Set<string>();
+    for (const id of instanceIds) {
+      const instance = await this.#d.store.getInstance(hub, id);
+      if (instance === undefined || isTerminal(instance.status)) ended.add(id);
+    }
+    return ended;
+  }
+}

@@ -1,0 +1,119 @@
+/**
+ * Completions of work dispatched by another node. With several nodes over one database, a
+ * worker's CompleteOrchestratorTask / CompleteActivityTask / Abandon… call may reach a node
+ * other than the one whose stream delivered the item, so its completion token (the lease token)
+ * is unknown to this node's in-memory registry. If the store can re-load the claimed item by
+ * its lease (`getClaimed…Work`, offered by stores whose leases live in the database), this node
+ * finishes it exactly as the dispatching node would have; the dispatching node then finds the
+ * lease gone at its next renewal and forgets the item. The local path is tried first and is
+ * unchanged; this is only the fallback. Tokenless completions (fallback keys) stay local.
+ *
+ * Known difference: the episode is re-planned here, so its OrchestratorStarted event carries
+ * this node's time rather than the time the worker saw.
+ */
+import { ServerError } from '../domain/errors.ts';
+import { makeEvent, type HistoryEvent } from '../domain/history-event.ts';
+import type { TaskHubName } from '../domain/instance.ts';
+import type { Limits } from '../domain/limits.ts';
+import type { ActivityResponse, OrchestratorResponse } from '../domain/orchestrator-action.ts';
+import { validatePayload } from '../domain/validate.ts';
+import { backoffMs } from '../lib/backoff.ts';
+import type { Clock } from '../lib/clock.ts';
+import type { IdSource } from '../lib/ids.ts';
+import type { LeaseToken, Store } from '../store/store.ts';
+import { planEpisode } from './episode-plan.ts';
+import { failure } from './episode-rules.ts';
+import { runEpisode } from './orchestration-episode.ts';
+
+export interface RemoteCompletionDeps {
+  store: Store;
+  clock: Clock;
+  ids: IdSource;
+  limits: Limits;
+  abandonBackoff: { baseMs: number; maxMs: number };
+}
+
+/** The TaskCompleted or TaskFailed event for an activity's result (a result past the limit fails the task). */
+export function activityResultEvent(taskId: number, response: ActivityResponse, limits: Limits, now: number): HistoryEvent {
+  try {
+    validatePayload(response.result, limits, 'result');
+    return response.failureDetails !== undefined
+      ? makeEvent({ kind: 'taskFailed', taskScheduledId: taskId, failureDetails: response.failureDetails }, now)
+      : makeEvent({ kind: 'taskCompleted', taskScheduledId: taskId, ...(response.result === undefined ? {} : { result: response.result }) }, now);
+  } catch (error) {
+    if (!(error instanceof ServerError)) throw error;
+    return makeEvent({ kind: 'taskFailed', taskScheduledId: taskId, failureDetails: failure(error.code, error.message, true) }, now);
+  }
+}
+
+export class RemoteCompletions {
+  readonly #d: RemoteCompletionDeps;
+
+  constructor(deps: RemoteCompletionDeps) {
+    this.#d = deps;
+  }
+
+  /** True when the item was claimed (by any node) under this token and is now completed. */
+  async completeOrchestration(hub: TaskHubName, response: OrchestratorResponse): Promise<boolean> {
+    const { store, clock } = this.#d;
+    if (response.completionToken === '' || response.isPartial || store.getClaimedOrchestrationWork === undefined) return false;
+    const lease = response.completionToken as LeaseToken;
+    const now = clock.now();
+    const item = await store.getClaimedOrchestrationWork(hub, lease, now);
+    if (item === undefined || item.instance.instanceId !== response.instanceId) return false;
+    const plan = planEpisode(item, now);
+    if (plan.kind !== 'dispatch') return false;
+    if (response.requiresHistory) {
+      await store.abandonOrchestrationWork(hub, lease, now, now);
+      return true;
+    }
+    const completion = runEpisode({
+      instance: item.instance,
+      pastEvents: item.history,
+      newEvents: plan.newEvents,
+      newEventSeqs: plan.newEventSeqs,
+      droppedSeqs: plan.droppedSeqs,
+      response,
+      lease,
+      now,
+      newExecutionId: () => this.#d.ids.uuid(),
+      limits: this.#d.limits,
+    });
+    await store.completeOrchestrationWork(hub, completion, now);
+    return true;
+  }
+
+  async completeActivity(hub: TaskHubName, response: ActivityResponse): Promise<boolean> {
+    const { store, clock } = this.#d;
+    if (response.completionToken === '' || store.getClaimedActivityWork === undefined) return false;
+    const lease = response.completionToken as LeaseToken;
+    const now = clock.now();
+    const item = await store.getClaimedActivityWork(hub, lease, now);
+    if (item === undefined) return false;
+    const { task } = item;
+    const event = activityResultEvent(task.taskId, response, this.#d.limits, now);
+    await store.completeActivityWork(hub, lease, { instanceId: task.instanceId, executionId: task.executionId, event, visibleAt: now }, now);
+    return true;
+  }
+
+  /** An abandon of another node's item: it returns after the same back-off as a local one. */
+  async abandon(hub: TaskHubName, kind: string, completionToken: string): Promise<boolean> {
+    const { store, clock } = this.#d;
+    const lease = completionToken as LeaseToken;
+    const now = clock.now();
+    const { baseMs, maxMs } = this.#d.abandonBackoff;
+    if (kind === 'orchestration' && store.getClaimedOrchestrationWork !== undefined) {
+      const item = await store.getClaimedOrchestrationWork(hub, lease, now);
+      if (item === undefined) return false;
+      await store.abandonOrchestrationWork(hub, lease, now + backoffMs(item.lease.attempt, baseMs, maxMs), now);
+      return true;
+    }
+    if (kind === 'activity' && store.getClaimedActivityWork !== undefined) {
+      const item = await store.getClaimedActivityWork(hub, lease, now);
+      if (item === undefined) return false;
+      await store.abandonActivityWork(hub, lease, now + backoffMs(item.lease.attempt, baseMs, maxMs), now);
+      return true;
+    }
+    return false;
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * The entity RPCs of `TaskHubSidecarService`: SignalEntity, GetEntity, QueryEntities and
+ * CleanEntityStorage for clients; CompleteEntityTask and AbandonTaskEntityWorkItem for workers.
+ * Thin: decode, call the engine, encode.
+ */
+import { type HandlerContext, unary } from './call-context.ts';
+import { fromStringValue, fromTimestamp } from './proto/common-map.ts';
+import { entityBatchResultFromProto, entityMetadataToProto } from './proto/entity-map.ts';
+import { proto, StringValue, type pb } from './proto/load.ts';
+
+export function entityHandlers(ctx: HandlerContext) {
+  const { entities, entityWorkers } = ctx.engine;
+  return {
+    signalEntity: unary<pb.SignalEntityRequest, pb.SignalEntityResponse>(ctx, async (req, hub) => {
+      const scheduledTime = fromTimestamp(req.getScheduledtime());
+      await entities.signalEntity(hub, {
+        instanceId: req.getInstanceid(),
+        operation: req.getName(),
+        requestId: req.getRequestid(),
+        ...optional('input', fromStringValue(req.getInput())),
+        ...optional('scheduledTime', scheduledTime),
+      });
+      return new proto.SignalEntityResponse();
+    }),
+
+    getEntity: unary<pb.GetEntityRequest, pb.GetEntityResponse>(ctx, async (req, hub) => {
+      const entity = await entities.getEntity(hub, req.getInstanceid());
+      const response = new proto.GetEntityResponse();
+      if (entity === undefined) return response.setExists(false);
+      return response.setExists(true).setEntity(entityMetadataToProto(entity, req.getIncludestate()));
+    }),
+
+    queryEntities: unary<pb.QueryEntitiesRequest, pb.QueryEntitiesResponse>(ctx, async (req, hub) => {
+      const q = req.getQuery() ?? new proto.EntityQuery();
+      const page = await entities.queryEntities(hub, {
+        includeTransient: q.getIncludetransient(),
+        ...optional('instanceIdStartsWith', fromStringValue(q.getInstanceidstartswith())),
+        ...optional('lastModifiedFrom', fromTimestamp(q.getLastmodifiedfrom())),
+        ...optional('lastModifiedTo', fromTimestamp(q.getLastmodifiedto())),
+        ...optional('pageSize', q.getPagesize()?.getValue()),
+        ...optional('continuationToken', fromStringValue(q.getContinuationtoken())),
+      });
+      const response = new proto.QueryEntitiesResponse().setEntitiesList(page.entities.map((e) => entityMetadataToProto(e, q.getIncludestate())));
+      if (page.next !== undefined) response.setContinuationtoken(new StringValue().setValue(page.next));
+      return response;
+    }),
+
+    cleanEntityStorage: unary<pb.CleanEntityStorageRequest, pb.CleanEntityStorageResponse>(ctx, async (req, hub) => {
+      const token = fromStringValue(req.getContinuationtoken());
+      const result = await entities.cleanEntityStorage(hub, req.getReleaseorphanedlocks(), token === '' ? undefined : token);
+      const response = new proto.CleanEntityStorageResponse()
+        .setEmptyentitiesremoved(result.emptyEntitiesRemoved)
+        .setOrphanedlocksreleased(result.orphanedLocksReleased);
+      if (result.continuationToken !== undefined) response.setContinuationtoken(new StringValue().setValue(result.continuationToken));
+      return response;
+    }),
+
+    completeEntityTask: unary<pb.EntityBatchResult, pb.CompleteTaskResponse>(ctx, async (req, hub) => {
+      await entityWorkers.completeEntity(hub, entityBatchResultFromProto(req));
+      return new proto.CompleteTaskResponse();
+    }),
+
+    abandonTaskEntityWorkItem: unary<pb.AbandonEntityTaskRequest, pb.AbandonEntityTaskResponse>(ctx, async (req, hub) => {
+      await entityWorkers.abandonEntity(hub, req.getCompletiontoken());
+      return new proto.AbandonEntityTaskResponse();
+    }),
+  };
+}
+
+function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
+  return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
+}

@@ -1,0 +1,48 @@
+/**
+ * One gRPC listener per further scheduler, each bound to its scheduler's task hubs, so the work
+ * of one scheduler is never visible through another's endpoint. The control plane opens and
+ * closes them through its `SchedulerEndpoints` seam; shutdown stops them all.
+ */
+import type { Engine } from '../engine/engine.ts';
+import type { Log } from './call-context.ts';
+import { startGrpcServer, type GrpcListener } from './grpc-server.ts';
+
+export interface SchedulerListenerOptions {
+  host: string;
+  messageBytesMax: number;
+}
+
+export class SchedulerListeners {
+  readonly #engine: Engine;
+  readonly #options: SchedulerListenerOptions;
+  readonly #log: Log;
+  readonly #listeners = new Map<string, GrpcListener>();
+
+  constructor(engine: Engine, options: SchedulerListenerOptions, log: Log) {
+    this.#engine = engine;
+    this.#options = options;
+    this.#log = log;
+  }
+
+  async open(scope: string, port: number): Promise<number> {
+    await this.close(scope);
+    const listener = await startGrpcServer(
+      this.#engine,
+      { host: this.#options.host, port, messageBytesMax: this.#options.messageBytesMax, scheduler: scope },
+      this.#log,
+    );
+    this.#listeners.set(scope, listener);
+    return listener.port;
+  }
+
+  async close(scope: string, graceMs = 1000): Promise<void> {
+    const listener = this.#listeners.get(scope);
+    if (listener === undefined) return;
+    this.#listeners.delete(scope);
+    await listener.stop(graceMs);
+  }
+
+  async closeAll(graceMs: number): Promise<void> {
+    await Promise.all([...this.#listeners.keys()].map((scope) => this.close(scope, graceMs)));
+  }
+}

@@ -1,0 +1,105 @@
+/**
+ * Connections to PostgreSQL: the pool, the type parsers, one-transaction-per-call with retry of
+ * deadlocks and serialization failures, and the mapping of connection failures to the retryable
+ * `ServerError('UNAVAILABLE')`. Everything else a query throws (an invariant, a constraint) is
+ * passed through unchanged: it is a bug or corrupt state, not an outage.
+ */
+import pg from 'pg';
+import { ServerError, isServerError } from '../../domain/errors.ts';
+import { InvariantError } from '../../lib/assert.ts';
+
+export type Sql = pg.PoolClient;
+
+/** int8 (times in ms, sequence numbers) as JavaScript numbers: they stay far below 2^53. */
+const INT8_OID = 20;
+const types = {
+  getTypeParser: ((oid: number, format?: string) =>
+    oid === INT8_OID ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format as 'text')) as pg.CustomTypesConfig['getTypeParser'],
+};
+
+export interface PoolOptions {
+  url: string;
+  connectionsMax: number;
+  onError: (error: unknown) => void;
+}
+
+export function createPool(options: PoolOptions): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.connectionsMax,
+    types,
+    keepAlive: true,
+    connectionTimeoutMillis: 5000,
+    idleTimeoutMillis: 30_000,
+    application_name: 'dts',
+  });
+  // An idle client whose connection dies emits 'error' on the pool; without a handler the
+  // process would crash. The pool drops that client and opens a new one on demand.
+  pool.on('error', options.onError);
+  // A checked-out client whose connection dies between two queries emits 'error' too; unheard,
+  // it would crash the process. Its next query fails and the call reports UNAVAILABLE.
+  pool.on('connect', (client) => client.on('error', () => undefined));
+  return pool;
+}
+
+export function clientConfig(url: string): pg.ClientConfig {
+  return { connectionString: url, types, keepAlive: true, connectionTimeoutMillis: 5000, application_name: 'dts-listen' };
+}
+
+/** SQLSTATEs after which the whole transaction may simply run again. */
+const RETRY_STATES = new Set(['40001', '40P01']);
+const RETRIES_MAX = 5;
+
+/** SQLSTATE classes that mean the server or the connection is not usable right now. */
+function isOutage(error: unknown): boolean {
+  if (isServerError(error) || error instanceof InvariantError) return false;
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== 'string') return true;
+  if (/^E[A-Z]+$/.test(code)) return true; // ECONNREFUSED, ECONNRESET, EPIPE, ETIMEDOUT...
+  return ['08', '53', '57', '58'].includes(code.slice(0, 2)) || code === '55P03';
+}
+
+export function toStoreError(error: unknown): unknown {
+  if (isOutage(error)) return new ServerError('UNAVAILABLE', 'store: the database is not reachable right now; retry', { cause: error });
+  return error;
+}
+
+/**
+ * Runs `body` in one transaction on a pooled connection. `afterCommit` runs only when COMMIT
+ * succeeded. Deadlocks and serialization failures roll back and run the body again.
+ */
+export async function transaction<T>(pool: pg.Pool, body: (sql: Sql) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    let client: pg.PoolClient;
+    try {
+      client = await pool.connect();
+    } catch (error) {
+      throw toStoreError(error);
+    }
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      const value = await body(client);
+      await client.query('COMMIT');
+      return value;
+    } catch (error) {
+      if (isOutage(error)) broken = error instanceof Error ? error : new Error(String(error));
+      else await client.query('ROLLBACK').catch((rollbackError: unknown) => (broken = rollbackError as Error));
+      const state = (error as { code?: unknown }).code;
+      if (broken === undefined && typeof state === 'string' && RETRY_STATES.has(state) && attempt < RETRIES_MAX) continue;
+      throw toStoreError(error);
+    } finally {
+      // A broken connection is destroyed rather than returned to the pool.
+      client.release(broken);
+    }
+  }
+}
+
+/** One statement outside a transaction (reads). */
+export async function query<R extends pg.QueryResultRow>(pool: pg.Pool, text: string, values: unknown[]): Promise<R[]> {
+  try {
+    return (await pool.query<R>(text, values)).rows;
+  } catch (error) {
+    throw toStoreError(error);
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * The management SQL of the PostgreSQL store: instance queries and completed-instance id lists
+ * with key-set paging, and purging finished instances with everything they own. Ids compare
+ * byte-wise (`COLLATE "C"`), as SQLite does, so paging order does not depend on the database's
+ * locale. Every query walks an index of migration 2.
+ */
+import type { TaskHubName } from '../../domain/instance.ts';
+import type { CompletedInstanceQuery, InstanceIdPage, InstancePage, InstanceQuery, PurgeRequest } from '../store.ts';
+import type { InstanceRow } from '../sqlite/rows.ts';
+import type { Sql } from './connection.ts';
+import { instanceOf, type Tx } from './instance-sql.ts';
+
+const BASE_COLUMNS = `instance_id, execution_id, name, version, status, created_at, last_updated_at, completed_at,
+  scheduled_start_at, parent_instance_id, tags`;
+const PAYLOAD_COLUMNS = 'input, output, custom_status, failure_details';
+const NO_PAYLOAD_COLUMNS = 'NULL AS input, NULL AS output, NULL AS custom_status, NULL AS failure_details';
+
+export async function queryInstances(sql: Sql, hub: string, query: InstanceQuery): Promise<InstancePage> {
+  const params: unknown[] = [hub];
+  const where = ['hub = $1'];
+  const add = (clause: (n: number) => string, value: unknown): void => {
+    params.push(value);
+    where.push(clause(params.length));
+  };
+  if (query.statuses !== undefined && query.statuses.length > 0) add((n) => `status = ANY($${n}::text[])`, [...new Set(query.statuses)]);
+  if (query.createdFrom !== undefined) add((n) => `created_at >= $${n}`, query.createdFrom);
+  if (query.createdTo !== undefined) add((n) => `created_at < $${n}`, query.createdTo);
+  if (query.instanceIdPrefix !== undefined && query.instanceIdPrefix !== '') add((n) => `starts_with(instance_id, $${n})`, query.instanceIdPrefix);
+  if (query.after !== undefined) {
+    params.push(query.after.createdAt, query.after.instanceId);
+    const n = params.length;
+    where.push(`(created_at > $${n - 1} OR (created_at = $${n - 1} AND instance_id COLLATE "C" > $${n}))`);
+  }
+  params.push(query.limit + 1);
+  const columns = `${BASE_COLUMNS}, ${query.includePayloads ? PAYLOAD_COLUMNS : NO_PAYLOAD_COLUMNS}`;
+  const { rows } = await sql.query<InstanceRow>(
+    `SELECT ${columns} FROM instances WHERE ${where.join(' AND ')} ORDER BY created_at, instance_id COLLATE "C" LIMIT $${params.length}`,
+    params,
+  );
+  const page = rows.slice(0, query.limit);
+  const instances = page.map((row) => instanceOf(row, hub));
+  const last = page[page.length - 1];
+  if (rows.length <= query.limit || last === undefined) return { instances };
+  return { instances, next: { createdAt: last.created_at, instanceId: last.instance_id } };
+}
+
+export async function listInstanceIds(sql: Sql, hub: string, query: CompletedInstanceQuery): Promise<InstanceIdPage> {
+  const params: unknown[] = [hub];
+  const where = ['hub = $1', 'completed_at IS NOT NULL'];
+  const add = (clause: (n: number) => string, value: unknown): void => {
+    params.push(value);
+    where.push(clause(params.length));
+  };
+  if (query.statuses !== undefined && query.statuses.length > 0) add((n) => `status = ANY($${n}::text[])`, [...new Set(query.statuses)]);
+  if (query.completedFrom !== undefined) add((n) => `completed_at >= $${n}`, query.completedFrom);
+  if (query.completedTo !== undefined) add((n) => `completed_at < $${n}`, query.completedTo);
+  if (query.after !== undefined) {
+    params.push(query.after.completedAt, query.after.instanceId);
+    const n = params.length;
+    where.push(`(completed_at > $${n - 1} OR (completed_at = $${n - 1} AND instance_id COLLATE "C" > $${n}))`);
+  }
+  params.push(query.limit + 1);
+  const { rows } = await sql.query<{ instance_id: string; completed_at: number }>(
+    `SELECT instance_id, completed_at FROM instances WHERE ${where.join(' AND ')}
+     ORDER BY completed_at, instance_id COLLATE "C" LIMIT $${params.length}`,
+    params,
+  );
+  const page = rows.slice(0, query.limit);
+  const last = page[page.length - 1];
+  const instanceIds = page.map((row) => row.instance_id);
+  if (rows.length <= query.limit || last === undefined) return { instanceIds };
+  return { instanceIds, next: { completedAt: last.completed_at, instanceId: last.instance_id } };
+}
+
+/** Deletes the listed instances whose status is one of `statuses`, with everything they own (their leases end). */
+export async function purgeInstances(tx: Tx, hub: TaskHubName, request: PurgeRequest): Promise<string[]> {
+  const { rows } = await tx.sql.query<{ instance_id: string }>(
+    `DELETE FROM instances WHERE hub = $1 AND instance_id = ANY($2::text[]) AND status = ANY($3::text[]) RETURNING instance_id`,
+    [hub, [...new Set(request.instanceIds)], [...request.statuses]],
+  );
+  const purged = rows.map((row) => row.instance_id);
+  if (purged.length === 0) return [];
+  for (const table of ['history', 'inbox', 'activity_tasks']) {
+    await tx.sql.query(`DELETE FROM ${table} WHERE hub = $1 AND instance_id = ANY($2::text[])`, [hub, purged]);
+  }
+  const order = new Map(request.instanceIds.map((id, i) => [id, i]));
+  return purged.sort((a, b) => (order.get(a) ?? 0) - (order.get(b) ?? 0));
+}
