@@ -5,6 +5,8 @@
  * (`CANNOT_DELETE_RESOURCE` -> `CannotDeleteResource`). Unknown errors become 500 with a
  * request id; their details go to the log, never to the caller.
  */
+import { crashOnInvariantViolation } from '../lib/assert.ts';
+import { newRequestId } from '../lib/request-id.ts';
 import { BASE_CODE, isServerError, type ErrorCode } from '../domain/errors.ts';
 
 const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
@@ -41,13 +43,12 @@ export interface HttpError {
   requestId?: string;
 }
 
-let requestCounter = 0;
-
 export function toHttpError(error: unknown, log: (message: string, error?: unknown) => void): HttpError {
   if (isServerError(error)) {
     return { status: httpStatusOf(error.code), body: { error: { code: armCodeOf(error.code), message: error.message } } };
   }
-  const requestId = `req-${Date.now().toString(36)}-${(++requestCounter).toString(36)}`;
+  crashOnInvariantViolation(error);
+  const requestId = newRequestId();
   log(`internal error (request id ${requestId})`, error);
   return {
     status: 500,

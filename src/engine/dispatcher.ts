@@ -6,6 +6,7 @@
  */
 import type { TaskHubName } from '../domain/instance.ts';
 import type { Clock } from '../lib/clock.ts';
+import { crashOnInvariantViolation } from '../lib/assert.ts';
 import type { ActivityWorkItem, LeaseToken, OrchestrationWorkItem, Store } from '../store/store.ts';
 import { DispatchedWork, type Dispatched } from './dispatched-work.ts';
 import { planEpisode } from './episode-plan.ts';
@@ -125,6 +126,7 @@ export class Dispatcher {
         }
       } while (pump.again && !this.#stopped);
     } catch (error) {
+      if (crashOnInvariantViolation(error)) return;
       this.#deps.log(`dispatch of ${kind} work in task hub '${hub}' failed; retrying in 1 s`, error);
       this.#scheduleTimer(hub, kind, pump, this.#deps.clock.now() + 1000, this.#deps.clock.now());
     } finally {

@@ -4,6 +4,8 @@
  */
 import { status as GrpcStatus, Metadata, type ServiceError } from '@grpc/grpc-js';
 import { BASE_CODE, isServerError, type ErrorCode } from '../domain/errors.ts';
+import { crashOnInvariantViolation } from '../lib/assert.ts';
+import { newRequestId } from '../lib/request-id.ts';
 
 /** Keyed by base code: specific codes map through `BASE_CODE`. */
 const GRPC_STATUS: Partial<Record<ErrorCode, GrpcStatus>> = {
@@ -23,15 +25,14 @@ export function grpcStatusOf(code: ErrorCode): GrpcStatus {
   return GRPC_STATUS[BASE_CODE[code]] ?? GrpcStatus.INTERNAL;
 }
 
-let requestCounter = 0;
-
 export function toServiceError(error: unknown, log: (message: string, error?: unknown) => void): Partial<ServiceError> {
   const metadata = new Metadata();
   if (isServerError(error)) {
     metadata.set('x-error-code', error.code);
     return { code: grpcStatusOf(error.code), details: error.message, metadata };
   }
-  const requestId = `req-${Date.now().toString(36)}-${(++requestCounter).toString(36)}`;
+  crashOnInvariantViolation(error);
+  const requestId = newRequestId();
   log(`internal error (request id ${requestId})`, error);
   metadata.set('x-request-id', requestId);
   return { code: GrpcStatus.INTERNAL, details: `internal server error (request id ${requestId})`, metadata };
