@@ -1,8 +1,8 @@
 /**
  * The SQLite catalog: the control plane's resources in the `catalog_entries` table, on the same
  * connection as the data-plane store (the file is opened by one process only). Catalog writes
- * are rare, so each is its own small synchronous IMMEDIATE transaction, fsynced like every
- * commit (synchronous=FULL); better-sqlite3 runs it to the end before anything else in this
+ * are rare, so each is its own small synchronous IMMEDIATE transaction, synced before it returns
+ * (durability.ts syncNow); better-sqlite3 runs it to the end before anything else in this
  * process, so it never interleaves with a group-commit batch.
  */
 import type Database from 'better-sqlite3';
@@ -31,12 +31,15 @@ export class SqliteCatalog implements CatalogStore {
   readonly #ids: IdSource;
   /** Throws when the owning store is closed or not migrated yet. */
   readonly #ready: () => void;
+  /** Makes a committed write durable (the connection does not sync on commit). */
+  readonly #sync: () => void;
   #sql: Statements | undefined;
 
-  constructor(db: Database.Database, ids: IdSource, ready: () => void) {
+  constructor(db: Database.Database, ids: IdSource, ready: () => void, sync: () => void) {
     this.#db = db;
     this.#ids = ids;
     this.#ready = ready;
+    this.#sync = sync;
   }
 
   async create<T>(kind: CatalogKind, path: CatalogPath, data: T): Promise<CatalogEntry<T>> {
@@ -47,6 +50,7 @@ export class SqliteCatalog implements CatalogStore {
       if (sql.get.get(kind, key) !== undefined) throw new ServerError('ALREADY_EXISTS', `the ${kind} ${path.join('/')} already exists`);
       sql.insert.run(kind, key, JSON.stringify(path), etag, JSON.stringify(data));
     }).immediate();
+    this.#sync();
     return { kind, path: [...path], etag, data };
   }
 
@@ -76,17 +80,20 @@ export class SqliteCatalog implements CatalogStore {
       sql.update.run(etag, JSON.stringify(data), kind, key);
       return JSON.parse(row.path) as string[];
     }).immediate();
+    this.#sync();
     return { kind, path: stored, etag, data };
   }
 
   async delete(kind: CatalogKind, path: CatalogPath, options: CatalogWriteOptions = {}): Promise<boolean> {
     const sql = this.#statements();
     const key = pathKey(kind, path);
-    return this.#db.transaction(() => {
+    const deleted = this.#db.transaction(() => {
       if (this.#current(sql, kind, key, path, options) === undefined) return false;
       sql.delete.run(kind, key);
       return true;
     }).immediate();
+    this.#sync();
+    return deleted;
   }
 
   #current(sql: Statements, kind: CatalogKind, key: string, path: CatalogPath, options: CatalogWriteOptions): EntryRow | undefined {

@@ -2,8 +2,9 @@
  * Group commit: write calls that arrive together are run in ONE transaction and paid for with
  * one fsync. Each call runs inside its own SAVEPOINT, so a call that fails (LEASE_LOST, an
  * invariant) rolls back only itself and rejects only its own promise. Promises resolve only
- * after COMMIT succeeded, and the in-memory effects of a call (indexes, leases, StoreEvents)
- * run only then: nobody observes a change that could still be lost.
+ * after COMMIT succeeded and the commit is durable (durability.ts syncs the WAL off the event
+ * loop), and the in-memory effects of a call (indexes, leases, StoreEvents) run only then:
+ * nobody observes a change that could still be lost.
  *
  * better-sqlite3 is synchronous, so a whole batch runs without interleaving with anything else
  * in this process; claims never see a half-written batch.
@@ -11,6 +12,7 @@
 import type Database from 'better-sqlite3';
 import { ServerError } from '../../domain/errors.ts';
 import type { StoreEvent } from '../store.ts';
+import type { Durability } from './durability.ts';
 
 /** What one write call may do besides SQL; everything here takes effect only after COMMIT. */
 export class WriteScope {
@@ -63,14 +65,16 @@ export class GroupCommit {
   readonly #db: Database.Database;
   readonly #callsMax: number;
   readonly #publish: (events: StoreEvent[]) => void;
+  readonly #durability: Durability;
   readonly #sql: Record<'begin' | 'commit' | 'rollback' | 'savepoint' | 'release' | 'rollbackTo', Database.Statement>;
   #queue: PendingCall[] = [];
   #scheduled: NodeJS.Immediate | undefined;
 
-  constructor(db: Database.Database, options: { callsMax: number; publish: (events: StoreEvent[]) => void }) {
+  constructor(db: Database.Database, options: { callsMax: number; publish: (events: StoreEvent[]) => void; durability: Durability }) {
     this.#db = db;
     this.#callsMax = options.callsMax;
     this.#publish = options.publish;
+    this.#durability = options.durability;
     this.#sql = {
       begin: db.prepare('BEGIN IMMEDIATE'),
       commit: db.prepare('COMMIT'),
@@ -116,11 +120,13 @@ export class GroupCommit {
       for (const { call } of done) call.reject(unavailable('the transaction could not be committed', error));
       return;
     }
-    for (const { scope } of done) for (const effect of scope.effects) effect();
-    const events: StoreEvent[] = [];
-    for (const { scope } of done) events.push(...scope.events);
-    if (events.length > 0) this.#publish(events);
-    for (const { call, value } of done) call.resolve(value);
+    this.#durability.afterCommit(() => {
+      for (const { scope } of done) for (const effect of scope.effects) effect();
+      const events: StoreEvent[] = [];
+      for (const { scope } of done) events.push(...scope.events);
+      if (events.length > 0) this.#publish(events);
+      for (const { call, value } of done) call.resolve(value);
+    });
   }
 
   /** Runs each call in its own savepoint; undefined when the whole transaction was lost. */

@@ -144,7 +144,10 @@ export function configureConnection(db: Database.Database, path: string): void {
       const mode = db.pragma('journal_mode = WAL', { simple: true });
       if (mode !== 'wal') throw new ServerError('UNAVAILABLE', `the database file ${path} cannot use WAL journaling (got ${String(mode)})`);
     }
-    db.pragma('synchronous = FULL');
+    // Commits write the WAL without syncing; durability.ts syncs it off the event loop and runs
+    // the checkpoints itself, so SQLite's own (unsynced under OFF) checkpoints are disabled.
+    db.pragma(inMemory ? 'synchronous = FULL' : 'synchronous = OFF');
+    db.pragma('wal_autocheckpoint = 0');
     db.pragma('foreign_keys = OFF');
     db.pragma('temp_store = MEMORY');
     db.pragma('cache_size = -65536');

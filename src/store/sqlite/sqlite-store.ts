@@ -15,6 +15,7 @@ import type { EntityCompletion, EntityMessage, EntityMetadataRecord, EntityPage,
 import type * as S from '../store.ts';
 import { SqliteCatalog } from './catalog-sql.ts';
 import { claimActivityWork, claimOrchestrationWork, renewLeases } from './claims.ts';
+import { Durability } from './durability.ts';
 import { GroupCommit, type WriteScope } from './group-commit.ts';
 import { appendInboxMessageWrite, createInstanceWrite, createTaskHubWrite, deleteTaskHubWrite } from './instance-writes.ts';
 import { purgeInstancesWrite } from './purge-writes.ts';
@@ -56,6 +57,7 @@ class SqliteStore implements S.Store {
   readonly #listeners = new Set<(event: S.StoreEvent) => void>();
   #state: StoreState | undefined;
   #commit: GroupCommit | undefined;
+  #durability: Durability | undefined;
   #closed = false;
   readonly catalog: CatalogStore;
 
@@ -71,18 +73,22 @@ class SqliteStore implements S.Store {
       this.#db.close();
       throw error;
     }
-    this.catalog = new SqliteCatalog(this.#db, options.ids ?? cryptoIdSource(), () => void this.#ready());
+    this.catalog = new SqliteCatalog(this.#db, options.ids ?? cryptoIdSource(), () => void this.#ready(), () => this.#durability?.syncNow());
   }
 
   async migrate(): Promise<void> {
     this.#checkOpen();
     if (this.#state !== undefined) return;
     migrateSchema(this.#db);
-    const state = new StoreState(this.#db, this.#options.ids ?? cryptoIdSource());
+    const durability = new Durability(this.#db, isInMemory(this.#options.path) ? undefined : this.#options.path);
+    durability.syncedCheckpoint();
+    this.#durability = durability;
+    const state = new StoreState(this.#db, this.#options.ids ?? cryptoIdSource(), durability.watermark);
     state.loadIndexes();
     this.#commit = new GroupCommit(this.#db, {
       callsMax: this.#options.groupCommitCallsMax ?? 1000,
       publish: (events) => this.#publish(events),
+      durability,
     });
     this.#state = state;
   }
@@ -91,6 +97,10 @@ class SqliteStore implements S.Store {
     if (this.#closed) return;
     this.#closed = true;
     this.#commit?.flush();
+    await this.#durability?.drain();
+    this.#durability?.close();
+    // Closing checkpoints the WAL into the database file; that one must be synced.
+    if (this.#db.open) this.#db.pragma('synchronous = FULL');
     this.#db.close();
   }
 
@@ -226,4 +236,8 @@ class SqliteStore implements S.Store {
     if (this.#options.onListenerError !== undefined) this.#options.onListenerError(error, event);
     else console.error('store: a StoreEvent listener threw; the store carries on', { event, error });
   }
+}
+
+function isInMemory(path: string): boolean {
+  return path === ':memory:' || path === '';
 }

@@ -9,6 +9,7 @@
  * whole orchestration must finish in a few milliseconds. Expiry is judged against the `now`
  * each call passes in, never the wall clock, so tests and simulations control time.
  */
+import type { DurableWatermark } from './durability.ts';
 import type Database from 'better-sqlite3';
 import { ServerError } from '../../domain/errors.ts';
 import type { IdSource } from '../../lib/ids.ts';
@@ -40,13 +41,13 @@ export class StoreState {
   /** Every live lease of every hub, by token. */
   readonly #leases = new Map<string, LeaseEntry>();
 
-  constructor(db: Database.Database, ids: IdSource) {
+  constructor(db: Database.Database, ids: IdSource, durable: DurableWatermark) {
     this.instances = new InstanceSql(db);
-    this.inbox = new InboxSql(db);
+    this.inbox = new InboxSql(db, durable);
     this.activities = new ActivitySql(db);
     this.hubs = new HubSql(db);
     this.queries = new QuerySql(db);
-    this.entities = new EntitySql(db);
+    this.entities = new EntitySql(db, durable);
     this.ids = ids;
   }
 
