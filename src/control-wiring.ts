@@ -10,6 +10,7 @@ import type { Engine } from './engine/engine.ts';
 import { RetentionJob } from './engine/retention.ts';
 import type { Clock } from './lib/clock.ts';
 import { SchedulerListeners } from './protocol/scheduler-listeners.ts';
+import type { AuthWiring } from './auth-wiring.ts';
 import type { CatalogStore } from './store/catalog.ts';
 import type { Store } from './store/store.ts';
 
@@ -29,11 +30,19 @@ export interface ControlWiringInput {
   log: (message: string, error?: unknown) => void;
   grpcPort: number;
   httpPort: number;
+  /** Access checks and TLS for the schedulers' listeners (auth-wiring.ts). */
+  auth?: AuthWiring;
 }
 
 export async function startControlPlane(input: ControlWiringInput): Promise<ControlWiring> {
   const { config, engine, store, catalog, clock, log } = input;
-  const listeners = new SchedulerListeners(engine, { host: config.host, messageBytesMax: config.limits.grpcMessageBytesMax }, log);
+  const { auth } = input;
+  const listeners = new SchedulerListeners(engine, {
+    host: config.host,
+    messageBytesMax: config.limits.grpcMessageBytesMax,
+    ...(auth === undefined ? {} : { guardFor: (scope: string) => auth.guardFor(scope) as NonNullable<ReturnType<AuthWiring['guardFor']>> }),
+    ...(auth?.tls === undefined ? {} : { tls: auth.tls }),
+  }, log);
   const control = new ControlPlane(
     { catalog, engine, clock, endpoints: listeners, log },
     { publicHost: config.control.publicHost, grpcPort: input.grpcPort, httpPort: input.httpPort, schedulerPorts: config.control.schedulerPorts },

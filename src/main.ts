@@ -4,6 +4,8 @@
  */
 import { mkdirSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { startAuth } from './auth-wiring.ts';
 import { dirname } from 'node:path';
 import type { ServerConfig } from './config/config.ts';
 import { Engine } from './engine/engine.ts';
@@ -12,6 +14,10 @@ import { cryptoIdSource, type IdSource } from './lib/ids.ts';
 import { startGrpcServer, type GrpcListener } from './protocol/grpc-server.ts';
 import { openPostgresBackend } from './store/postgres/postgres-store.ts';
 import { startControlPlane, type ControlWiring } from './control-wiring.ts';
+import { dashboardHandler } from './dashboard/api/dashboard-http.ts';
+import type { Authorize } from './dashboard/api/http-kit.ts';
+import { ServerMetrics } from './dashboard/api/metrics.ts';
+import { timedStore } from './store/timed-store.ts';
 import type { CatalogStore } from './store/catalog.ts';
 import { openSqliteBackend } from './store/sqlite/sqlite-store.ts';
 import type { Store } from './store/store.ts';
@@ -20,6 +26,8 @@ export interface ServerDeps {
   clock: Clock;
   ids: IdSource;
   log: (message: string, error?: unknown) => void;
+  /** Access control of the dashboard API; absent: everything is allowed (auth off). */
+  authorize?: Authorize;
 }
 
 export interface RunningServer {
@@ -37,7 +45,10 @@ export function defaultDeps(): ServerDeps {
 }
 
 export async function createServer(config: Readonly<ServerConfig>, deps: ServerDeps): Promise<RunningServer> {
-  const { store, catalog } = openStore(config, deps);
+  const opened = openStore(config, deps);
+  const metrics = new ServerMetrics();
+  const store = timedStore(opened.store, metrics.observeStoreCall);
+  const catalog = opened.catalog;
   await store.migrate();
   const engine = new Engine(
     { store, clock: deps.clock, ids: deps.ids, log: deps.log },
@@ -47,18 +58,30 @@ export async function createServer(config: Readonly<ServerConfig>, deps: ServerD
       leaseMs: config.leaseMs,
       claimBatchSizeMax: config.claimBatchSizeMax,
       messagesPerEpisodeMax: config.messagesPerEpisodeMax,
+      historyStreamingEventsMin: config.historyStreamingEventsMin,
       healthPingIntervalMs: config.healthPingIntervalMs,
       streamInFlightMaxDefault: config.streamInFlightMaxDefault,
       abandonBackoff: config.abandonBackoff,
     },
   );
   await engine.start();
-  const grpc = await startGrpcServer(engine, { host: config.host, port: config.grpcPort, messageBytesMax: config.limits.grpcMessageBytesMax }, deps.log);
+  const auth = await startAuth(config, catalog, deps.clock, deps.log);
+  const guard = auth.guardFor(undefined);
+  const grpc = await startGrpcServer(engine, {
+    host: config.host, port: config.grpcPort, messageBytesMax: config.limits.grpcMessageBytesMax,
+    ...(guard === undefined ? {} : { guard }), ...(auth.tls === undefined ? {} : { tls: auth.tls }),
+  }, deps.log);
   // Control-plane paths answer 404 until the control plane has started.
   const routes: { control?: ControlWiring } = {};
-  const http = await startHttpServer(config.host, config.httpPort, (req, res) => routes.control?.handle(req, res) ?? false);
+  metrics.attach(engine);
+  // The dashboard (its API, /metrics, the UI) answers after the control plane and /healthz.
+  const dashboard = dashboardHandler({ engine, metrics, log: deps.log, ...(deps.authorize === undefined ? {} : { authorize: deps.authorize }) });
+  const controlRoute = (req: IncomingMessage, res: ServerResponse) =>
+    (routes.control?.handle(req, res) ?? false) || (req.url !== '/healthz' && dashboard(req, res));
+  const http = await startHttpServer(config.host, config.httpPort, (req, res) => auth.http?.handle(req, res, () => controlRoute(req, res)) ?? controlRoute(req, res), auth.tls);
+  await auth.finish(addressPort(http));
   if (catalog === undefined) deps.log(`the ${config.store.kind} store has no catalog yet: the control plane (REST, schedulers, retention) is off`);
-  else routes.control = await startControlPlane({ config, engine, store, catalog, clock: deps.clock, log: deps.log, grpcPort: grpc.port, httpPort: addressPort(http) });
+  else routes.control = await startControlPlane({ config, engine, store, catalog, clock: deps.clock, log: deps.log, grpcPort: grpc.port, httpPort: addressPort(http), auth });
   let stopping: Promise<void> | undefined;
   return {
     grpcPort: grpc.port,
@@ -82,8 +105,9 @@ async function shutdown(engine: Engine, grpc: GrpcListener, http: HttpServer, st
   await store.close();
 }
 
-async function startHttpServer(host: string, port: number, route: (req: IncomingMessage, res: ServerResponse) => boolean): Promise<HttpServer> {
-  const server = createHttpServer((req, res) => {
+async function startHttpServer(host: string, port: number, route: (req: IncomingMessage, res: ServerResponse) => boolean, tls?: { cert: Buffer; key: Buffer }): Promise<HttpServer> {
+  const serve = tls === undefined ? createHttpServer : (handler: (req: IncomingMessage, res: ServerResponse) => void) => createHttpsServer({ cert: tls.cert, key: tls.key }, handler) as unknown as HttpServer;
+  const server = serve((req, res) => {
     if (route(req, res)) return;
     if (req.url === '/healthz') {
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}');

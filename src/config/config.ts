@@ -6,6 +6,7 @@
 import { resolve } from 'node:path';
 import { DEFAULT_LIMITS, type Limits } from '../domain/limits.ts';
 import { isValidTaskHubName } from '../domain/validate.ts';
+import { AUTH_FLAGS, parseAuthConfig, type AuthConfig } from './auth-config.ts';
 
 export type StoreConfig = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
 
@@ -21,11 +22,14 @@ export interface ServerConfig {
   leaseMs: number;
   claimBatchSizeMax: number;
   messagesPerEpisodeMax: number;
+  historyStreamingEventsMin: number;
   healthPingIntervalMs: number;
-  streamInFlightMaxDefault: number;
+  /** Items in flight per stream and kind when the worker declares no cap. */
+  streamInFlightMaxDefault: { orchestration: number; activity: number; entity: number };
   abandonBackoff: { baseMs: number; maxMs: number };
   shutdownGraceMs: number;
   control: ControlConfig;
+  auth: AuthConfig;
 }
 
 /** The control plane: schedulers' endpoints and the retention job. */
@@ -61,6 +65,7 @@ export const SERVE_FLAGS: Record<string, FlagSpec> = {
   'lease-ms': { env: 'DTS_LEASE_MS', help: 'work-item lease duration; a silent worker loses its items after it (default 60000)' },
   'public-host': { env: 'DTS_PUBLIC_HOST', help: 'host name in scheduler endpoints and dashboard URLs (default: --host, or localhost for 0.0.0.0/::)' },
   'scheduler-ports': { env: 'DTS_SCHEDULER_PORTS', help: "data-plane ports of schedulers other than 'default', as first-last; 0 = any free port, not stable (default 8100-8199)" },
+  ...AUTH_FLAGS,
 };
 
 /** Parses `serve` arguments and the environment into a frozen configuration. */
@@ -83,11 +88,15 @@ export function loadServeConfig(args: readonly string[], env: Env): Readonly<Ser
     leaseMs: integer(values['lease-ms'], 60_000, 'lease-ms', 1000, 3_600_000),
     claimBatchSizeMax: 200,
     messagesPerEpisodeMax: 1000,
+    historyStreamingEventsMin: 1000,
     healthPingIntervalMs: 30_000,
-    streamInFlightMaxDefault: 200,
+    // Orchestration items carry whole histories, activities are small; a fan-out runs in fewer,
+    // larger episodes when more of its activities can be out at once.
+    streamInFlightMaxDefault: { orchestration: 200, activity: 1000, entity: 200 },
     abandonBackoff: { baseMs: 1000, maxMs: 300_000 },
     shutdownGraceMs: 10_000,
     control: controlConfig(values),
+    auth: parseAuthConfig(values, values.host ?? '127.0.0.1', values['data-dir'] ?? 'data', (message) => new ConfigError(message)),
   };
   return deepFreeze(config);
 }

@@ -3,7 +3,9 @@
  * default scheduler exist; catalog and data plane agree about which task hubs exist; every
  * further scheduler's data-plane listener is open again on its stored port.
  */
+import { isServerError } from '../domain/errors.ts';
 import { splitHubName } from '../engine/scheduler-scope.ts';
+import type { CatalogKind, CatalogStore } from '../store/catalog.ts';
 import { ANONYMOUS, DEFAULT_GROUP, DEFAULT_SCHEDULER_PATH, DEFAULT_SUBSCRIPTION, type ControlContext } from './context.ts';
 import { systemDataFor, type GroupData, type SchedulerData, type SubscriptionData, type TaskHubData } from './resources.ts';
 import { CONTROL_LIMITS } from './validate-resource.ts';
@@ -28,21 +30,25 @@ export async function bootstrapControlPlane(ctx: ControlContext): Promise<void> 
 async function ensureDefaults(ctx: ControlContext): Promise<void> {
   const systemData = systemDataFor(ANONYMOUS, ctx.now());
   const { catalog } = ctx;
-  if ((await catalog.get('subscription', [DEFAULT_SUBSCRIPTION])) === undefined) {
-    await catalog.create<SubscriptionData>('subscription', [DEFAULT_SUBSCRIPTION], { displayName: 'Default', systemData });
-  }
-  if ((await catalog.get('resourceGroup', [DEFAULT_SUBSCRIPTION, DEFAULT_GROUP])) === undefined) {
-    await catalog.create<GroupData>('resourceGroup', [DEFAULT_SUBSCRIPTION, DEFAULT_GROUP], { location: 'local', tags: {}, systemData });
-  }
-  if ((await catalog.get('scheduler', DEFAULT_SCHEDULER_PATH)) === undefined) {
-    await catalog.create<SchedulerData>('scheduler', DEFAULT_SCHEDULER_PATH, {
-      location: 'local',
-      tags: {},
-      ipAllowlist: ['0.0.0.0/0', '::/0'],
-      sku: { name: 'Dedicated', capacity: 1 },
-      port: 0,
-      systemData,
-    });
+  await createIfMissing<SubscriptionData>(catalog, 'subscription', [DEFAULT_SUBSCRIPTION], { displayName: 'Default', systemData });
+  await createIfMissing<GroupData>(catalog, 'resourceGroup', [DEFAULT_SUBSCRIPTION, DEFAULT_GROUP], { location: 'local', tags: {}, systemData });
+  await createIfMissing<SchedulerData>(catalog, 'scheduler', DEFAULT_SCHEDULER_PATH, {
+    location: 'local',
+    tags: {},
+    ipAllowlist: ['0.0.0.0/0', '::/0'],
+    sku: { name: 'Dedicated', capacity: 1 },
+    port: 0,
+    systemData,
+  });
+}
+
+/** Several nodes may start at once on one database: whoever creates an entry first wins. */
+async function createIfMissing<T>(catalog: CatalogStore, kind: CatalogKind, path: readonly string[], data: T): Promise<void> {
+  if ((await catalog.get(kind, path)) !== undefined) return;
+  try {
+    await catalog.create<T>(kind, path, data);
+  } catch (error) {
+    if (!isServerError(error, 'ALREADY_EXISTS')) throw error;
   }
 }
 
@@ -59,9 +65,7 @@ async function adoptDataPlaneHubs(ctx: ControlContext, byScope: Map<string, { pa
       continue;
     }
     const path = [...scheduler.path, hub];
-    if ((await ctx.catalog.get('taskHub', path)) === undefined) {
-      await ctx.catalog.create<TaskHubData>('taskHub', path, { systemData: systemDataFor(ANONYMOUS, ctx.now()) });
-    }
+    await createIfMissing<TaskHubData>(ctx.catalog, 'taskHub', path, { systemData: systemDataFor(ANONYMOUS, ctx.now()) });
   }
 }
 

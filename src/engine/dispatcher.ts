@@ -21,6 +21,8 @@ export interface DispatchOptions {
   leaseMs: number;
   claimBatchSizeMax: number;
   messagesPerEpisodeMax: number;
+  /** Histories longer than this go by StreamInstanceHistory to workers that support it. */
+  historyStreamingEventsMin: number;
 }
 
 export interface DispatcherDeps {
@@ -179,13 +181,16 @@ export class Dispatcher {
     const token = item.lease.token;
     const { newEvents, newEventSeqs, droppedSeqs } = plan;
     this.#deps.work.add({ kind: 'orchestration', hub, token, stream, item, newEvents, newEventSeqs, droppedSeqs, partialActions: [] });
+    // Workers that can fetch a history themselves get a large one by StreamInstanceHistory.
+    const streamHistory = stream.historyStreaming && item.history.length > this.#deps.options.historyStreamingEventsMin;
     stream.deliver(token, 'orchestration', {
       kind: 'orchestration',
       completionToken: token,
       instanceId: item.instance.instanceId,
       executionId: item.instance.executionId,
-      pastEvents: item.history,
+      pastEvents: streamHistory ? [] : item.history,
       newEvents,
+      requiresHistoryStreaming: streamHistory,
     });
   }
 

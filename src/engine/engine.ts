@@ -9,24 +9,36 @@ import type { Clock } from '../lib/clock.ts';
 import type { IdSource } from '../lib/ids.ts';
 import type { LeaseToken, Store, StoreEvent } from '../store/store.ts';
 import { ClientOperations } from './client-operations.ts';
+import { DashboardQueries } from './dashboard-queries.ts';
 import { DispatchedWork } from './dispatched-work.ts';
+import { DispatchRate } from './dispatch-rate.ts';
 import { Dispatcher, type DispatchOptions } from './dispatcher.ts';
 import { EntityClientOperations } from './entity-client-operations.ts';
 import { EntityProbes } from './entity-support.ts';
 import { EntityWorkerOperations } from './entity-worker-operations.ts';
 import { InstanceWaiters } from './instance-waiters.ts';
 import { ManagementOperations } from './management-operations.ts';
+import { ScaleSignals } from './scale-signals.ts';
 import { TaskHubs, type TaskHubOptions } from './task-hubs.ts';
 import { WorkerOperations } from './worker-operations.ts';
 import { WorkerStreams } from './worker-streams.ts';
+import type { WorkerCaps, WorkKind } from './work-item.ts';
 
 export interface EngineOptions extends DispatchOptions {
   taskHubs: TaskHubOptions;
   limits: Limits;
   healthPingIntervalMs: number;
   /** Items of each kind in flight on a stream whose worker declared no cap. */
-  streamInFlightMaxDefault: number;
+  streamInFlightMaxDefault: WorkerCaps;
   abandonBackoff: { baseMs: number; maxMs: number };
+}
+
+export interface ConnectedWorker {
+  id: number;
+  hub: TaskHubName;
+  /** As declared by the worker; 0 means no cap. */
+  caps: WorkerCaps;
+  active: Readonly<Record<WorkKind, number>>;
 }
 
 export interface EngineDeps {
@@ -43,6 +55,10 @@ export class Engine {
   readonly entities: EntityClientOperations;
   readonly entityWorkers: EntityWorkerOperations;
   readonly management: ManagementOperations;
+  /** Work items dispatched per hub and kind over the last minutes (scale signals, dashboard). */
+  readonly dispatchRate: DispatchRate;
+  readonly scaleSignals: ScaleSignals;
+  readonly dashboard: DashboardQueries;
   readonly #deps: EngineDeps;
   readonly #options: EngineOptions;
   readonly #waiters = new InstanceWaiters();
@@ -56,8 +72,11 @@ export class Engine {
     this.#deps = deps;
     this.#options = options;
     const { store, clock, ids, log } = deps;
-    this.#streams = new WorkerStreams(options.streamInFlightMaxDefault);
+    this.dispatchRate = new DispatchRate(() => clock.now());
+    this.#streams = new WorkerStreams(options.streamInFlightMaxDefault, (hub, kind) => this.dispatchRate.record(hub, kind));
     this.taskHubs = new TaskHubs(store, clock, options.taskHubs);
+    this.scaleSignals = new ScaleSignals({ store, clock, engine: this });
+    this.dashboard = new DashboardQueries(store);
     const probes = new EntityProbes(ids);
     this.#dispatcher = new Dispatcher({ store, clock, streams: this.#streams, work: this.#work, options, log, probes });
     this.entities = new EntityClientOperations({ store, clock, ids, limits: options.limits });
@@ -75,6 +94,12 @@ export class Engine {
       dispatcher: this.#dispatcher,
       abandonBackoff: options.abandonBackoff,
     });
+  }
+
+  /** The connected workers of a hub (or of every hub): caps as declared and items in flight. */
+  connectedWorkers(hub?: TaskHubName): ConnectedWorker[] {
+    const streams = hub === undefined ? this.#streams.all() : this.#streams.of(hub);
+    return streams.map((s) => ({ id: s.id, hub: s.hub, caps: { ...s.caps }, active: s.activeCounts() }));
   }
 
   async start(): Promise<void> {

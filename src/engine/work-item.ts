@@ -10,6 +10,8 @@ export type WorkItemMessage =
       executionId: string;
       pastEvents: readonly HistoryEvent[];
       newEvents: readonly HistoryEvent[];
+      /** The history is too large to send inline: the worker fetches it with StreamInstanceHistory. */
+      requiresHistoryStreaming: boolean;
     }
   | { kind: 'activity'; completionToken: string; task: ActivityTask }
   | {

@@ -55,9 +55,11 @@ export class WorkerOperations {
     send: (item: WorkItemMessage) => boolean,
     entitySupport: EntitySupport = 'never',
     filters?: WorkItemFilters,
+    historyStreaming = false,
   ): WorkerConnection {
     const stream = this.#d.streams.add(hub, caps, send);
     stream.entitySupport = entitySupport;
+    stream.historyStreaming = historyStreaming;
     stream.filters = normalizeFilters(filters);
     this.#d.dispatcher.wakeAll(hub);
     return {

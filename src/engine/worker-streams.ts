@@ -23,8 +23,20 @@ export class WorkerStream implements StreamSlot {
   closed = false;
   /** The transport's buffer is full; nothing more is sent until it drains. */
   blocked = false;
+  /** The worker declared HISTORY_STREAMING: large histories go by StreamInstanceHistory. */
+  historyStreaming = false;
 
-  constructor(id: number, hub: TaskHubName, caps: WorkerCaps, inFlightMaxDefault: number, send: (item: WorkItemMessage) => boolean) {
+  readonly #onDeliver: (kind: WorkKind) => void;
+
+  constructor(
+    id: number,
+    hub: TaskHubName,
+    caps: WorkerCaps,
+    inFlightMaxDefault: WorkerCaps,
+    send: (item: WorkItemMessage) => boolean,
+    onDeliver: (kind: WorkKind) => void = () => {},
+  ) {
+    this.#onDeliver = onDeliver;
     this.id = id;
     this.hub = hub;
     this.caps = caps;
@@ -32,9 +44,9 @@ export class WorkerStream implements StreamSlot {
     // A worker that declares no cap (the JS SDKs) still gets a bounded number of items in
     // flight: the rest wait in the store, visible as pending, and memory stays flat.
     this.#inFlightMax = {
-      orchestration: caps.orchestration === 0 ? inFlightMaxDefault : caps.orchestration,
-      activity: caps.activity === 0 ? inFlightMaxDefault : caps.activity,
-      entity: caps.entity === 0 ? inFlightMaxDefault : caps.entity,
+      orchestration: caps.orchestration === 0 ? inFlightMaxDefault.orchestration : caps.orchestration,
+      activity: caps.activity === 0 ? inFlightMaxDefault.activity : caps.activity,
+      entity: caps.entity === 0 ? inFlightMaxDefault.entity : caps.entity,
     };
   }
 
@@ -51,6 +63,7 @@ export class WorkerStream implements StreamSlot {
   deliver(token: string, kind: WorkKind, item: WorkItemMessage): void {
     this.inFlight.set(token, kind);
     this.#counts[kind]++;
+    this.#onDeliver(kind);
     if (!this.#send(item)) this.blocked = true;
   }
 
@@ -61,6 +74,11 @@ export class WorkerStream implements StreamSlot {
 
   ping(): void {
     if (!this.closed && !this.blocked) this.#send({ kind: 'healthPing' });
+  }
+
+  /** Items of each kind in flight now. */
+  activeCounts(): Readonly<Record<WorkKind, number>> {
+    return { ...this.#counts };
   }
 
   release(token: string): void {
@@ -76,14 +94,18 @@ export class WorkerStreams {
   readonly #cursor = new Map<string, number>();
   #nextId = 1;
 
-  readonly #inFlightMaxDefault: number;
+  readonly #inFlightMaxDefault: WorkerCaps;
 
-  constructor(inFlightMaxDefault: number) {
+  /** Told of every work item delivered (dispatch-rate.ts). */
+  readonly #onDeliver: (hub: TaskHubName, kind: WorkKind) => void;
+
+  constructor(inFlightMaxDefault: WorkerCaps, onDeliver: (hub: TaskHubName, kind: WorkKind) => void = () => {}) {
     this.#inFlightMaxDefault = inFlightMaxDefault;
+    this.#onDeliver = onDeliver;
   }
 
   add(hub: TaskHubName, caps: WorkerCaps, send: (item: WorkItemMessage) => boolean): WorkerStream {
-    const stream = new WorkerStream(this.#nextId++, hub, caps, this.#inFlightMaxDefault, send);
+    const stream = new WorkerStream(this.#nextId++, hub, caps, this.#inFlightMaxDefault, send, (kind) => this.#onDeliver(hub, kind));
     const list = this.#byHub.get(hub) ?? [];
     list.push(stream);
     this.#byHub.set(hub, list);

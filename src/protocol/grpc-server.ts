@@ -7,7 +7,9 @@ import type { Engine } from '../engine/engine.ts';
 import type { Log } from './call-context.ts';
 import { clientHandlers } from './client-service.ts';
 import { entityHandlers } from './entity-service.ts';
+import { kedaHandlers, kedaServiceDefinition } from './keda-scaler.ts';
 import { managementHandlers } from './management-service.ts';
+import { guardImplementation, type CallGuard } from './call-guard.ts';
 import { sidecarMethodNames, sidecarServiceDefinition } from './service-definition.ts';
 import { workerHandlers } from './worker-service.ts';
 
@@ -17,6 +19,10 @@ export interface GrpcServerOptions {
   messageBytesMax: number;
   /** The scheduler whose task hubs this listener serves (engine/scheduler-scope.ts); absent: the default one. */
   scheduler?: string;
+  /** Access checks (IP allowlist, tokens, roles) for every call; absent: none. */
+  guard?: CallGuard;
+  /** Serve TLS with this PEM certificate chain and key; absent: plaintext. */
+  tls?: { cert: Buffer; key: Buffer };
 }
 
 export interface GrpcListener {
@@ -39,9 +45,17 @@ export async function startGrpcServer(engine: Engine, options: GrpcServerOptions
   for (const name of sidecarMethodNames()) {
     implementation[name] = (implemented[name] ?? unimplemented(name)) as UntypedServiceImplementation[string];
   }
-  server.addService(sidecarServiceDefinition(), implementation);
+  const definition = sidecarServiceDefinition();
+  server.addService(definition, options.guard === undefined ? implementation : guardImplementation(implementation, definition, options.guard, log));
+  // KEDA's external scaler on the same port, for ScaledObjects of `type: external` (keda-scaler.ts).
+  const keda = kedaServiceDefinition();
+  const kedaImpl = kedaHandlers(engine, log, options.scheduler);
+  server.addService(keda, options.guard === undefined ? kedaImpl : guardImplementation(kedaImpl, keda, options.guard, log));
+  const credentials = options.tls === undefined
+    ? ServerCredentials.createInsecure()
+    : ServerCredentials.createSsl(null, [{ cert_chain: options.tls.cert, private_key: options.tls.key }], false);
   const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(`${options.host}:${options.port}`, ServerCredentials.createInsecure(), (error, bound) =>
+    server.bindAsync(`${options.host}:${options.port}`, credentials, (error, bound) =>
       error ? reject(error) : resolve(bound),
     );
   });

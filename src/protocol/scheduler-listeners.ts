@@ -5,11 +5,15 @@
  */
 import type { Engine } from '../engine/engine.ts';
 import type { Log } from './call-context.ts';
+import type { CallGuard } from './call-guard.ts';
 import { startGrpcServer, type GrpcListener } from './grpc-server.ts';
 
 export interface SchedulerListenerOptions {
   host: string;
   messageBytesMax: number;
+  /** The access checks of a scheduler's listener (protocol/call-guard.ts). */
+  guardFor?: (scope: string) => CallGuard;
+  tls?: { cert: Buffer; key: Buffer };
 }
 
 export class SchedulerListeners {
@@ -28,7 +32,14 @@ export class SchedulerListeners {
     await this.close(scope);
     const listener = await startGrpcServer(
       this.#engine,
-      { host: this.#options.host, port, messageBytesMax: this.#options.messageBytesMax, scheduler: scope },
+      {
+        host: this.#options.host,
+        port,
+        messageBytesMax: this.#options.messageBytesMax,
+        scheduler: scope,
+        ...(this.#options.guardFor === undefined ? {} : { guard: this.#options.guardFor(scope) }),
+        ...(this.#options.tls === undefined ? {} : { tls: this.#options.tls }),
+      },
       this.#log,
     );
     this.#listeners.set(scope, listener);

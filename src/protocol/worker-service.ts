@@ -78,7 +78,8 @@ async function openWorkItemStream(ctx: HandlerContext, call: WorkItemCall, openS
     call.destroy(toServiceError(error, ctx.log) as Error);
     return;
   }
-  const connection = ctx.engine.workers.connect(hub, caps, (item) => call.write(encodeWorkItem(item)), entitySupport, filters);
+  const historyStreaming = req.getCapabilitiesList().includes(proto.WorkerCapability.WORKER_CAPABILITY_HISTORY_STREAMING);
+  const connection = ctx.engine.workers.connect(hub, caps, (item) => call.write(encodeWorkItem(item)), entitySupport, filters, historyStreaming);
   call.on('drain', () => connection.drained());
   openStreams.add(call);
   let closed = false;

@@ -14,7 +14,11 @@
  * (optimistic concurrency), failing with `PRECONDITION_FAILED` otherwise.
  */
 
-export type CatalogKind = 'subscription' | 'resourceGroup' | 'scheduler' | 'taskHub' | 'retentionPolicy';
+export type CatalogKind =
+  | 'subscription' | 'resourceGroup' | 'scheduler' | 'taskHub' | 'retentionPolicy'
+  // Identity and access (src/auth): signingKey [kid], user [name], roleAssignment [name],
+  // identity and app [sub, rg, name].
+  | 'signingKey' | 'user' | 'roleAssignment' | 'identity' | 'app';
 
 /** Names from the subscription down; its length is fixed by the kind (`CATALOG_PATH_LENGTH`). */
 export type CatalogPath = readonly string[];
@@ -25,6 +29,11 @@ export const CATALOG_PATH_LENGTH: Readonly<Record<CatalogKind, number>> = {
   scheduler: 3,
   taskHub: 4,
   retentionPolicy: 4,
+  signingKey: 1,
+  user: 1,
+  roleAssignment: 1,
+  identity: 3,
+  app: 3,
 };
 
 export interface CatalogEntry<T = unknown> {

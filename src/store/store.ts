@@ -145,6 +145,12 @@ export interface InstanceQuery {
   createdFrom?: number;
   createdTo?: number;
   instanceIdPrefix?: string;
+  /** Case-insensitive substring of the orchestration name (dashboard filter). */
+  nameContains?: string;
+  /** Case-insensitive substring of any tag key or value (dashboard filter). */
+  tagContains?: string;
+  /** Newest first: (createdAt, instanceId) descending, and `after` means "older than". */
+  descending?: boolean;
   /** When false, input, output, custom status and failure details are left out. */
   includePayloads: boolean;
   limit: number;
@@ -183,6 +189,19 @@ export interface PurgeRequest {
   /** Only instances in one of these statuses are deleted; the others are skipped. */
   statuses: readonly OrchestrationStatus[];
 }
+
+/** The filters of `countInstancesByStatus`: those of InstanceQuery except status and paging. */
+export type InstanceCountFilter = Pick<InstanceQuery, 'createdFrom' | 'createdTo' | 'instanceIdPrefix' | 'nameContains' | 'tagContains'>;
+
+/** Work of one kind in a hub: visible and unleased (pending), leased (active). */
+export interface WorkBacklogEntry {
+  pending: number;
+  active: number;
+  /** When the oldest visible work became visible; absent when nothing is pending. */
+  oldestPendingAt?: number;
+}
+
+export type WorkBacklog = Record<'orchestration' | 'activity' | 'entity', WorkBacklogEntry>;
 
 export interface StoreCapabilities {
   /** Events from other processes arrive through `subscribe` (several nodes on one database). */
@@ -226,6 +245,10 @@ export interface Store extends EntityStore {
    * `limit`. Served from indexes; paging by cursor is stable while instances are created.
    */
   queryInstances(hub: TaskHubName, query: InstanceQuery): Promise<InstancePage>;
+  /** Instances of the hub matching the filter, counted per status (statuses with none are absent). */
+  countInstancesByStatus(hub: TaskHubName, filter: InstanceCountFilter): Promise<Partial<Record<OrchestrationStatus, number>>>;
+  /** Pending and active work per kind at `now`, for scale signals; read from indexes, not table scans. */
+  workBacklog(hub: TaskHubName, now: number): Promise<WorkBacklog>;
   /** Ids of instances with a completion time, in (completedAt, instanceId) order. */
   listInstanceIds(hub: TaskHubName, query: CompletedInstanceQuery): Promise<InstanceIdPage>;
   /**

@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { Metadata } from '@grpc/grpc-js';
 import { after, before, describe, it } from 'node:test';
-import { proto, StringValue, type pb } from '../../src/protocol/proto/load.ts';
+import { proto, StringValue, Timestamp, type pb } from '../../src/protocol/proto/load.ts';
 import { call, rawClient, WorkItemReader, type RawSidecarClient } from '../support/raw-client.ts';
 import { DtsServer } from '../support/server-process.ts';
 import { assertGrpcStatus, GrpcStatus } from '../support/grpc-status.ts';
@@ -177,6 +177,31 @@ describe('work-item stream', () => {
       const again = await nextFor(reader, id);
       assert.notEqual(again.getCompletiontoken(), item.getCompletiontoken());
       await complete(again, [finish(0)]);
+    } finally {
+      reader.close();
+    }
+  });
+
+  it('sends a large history by StreamInstanceHistory to a worker that declared HISTORY_STREAMING', async () => {
+    const streaming = new proto.GetWorkItemsRequest().setCapabilitiesList([proto.WorkerCapability.WORKER_CAPABILITY_HISTORY_STREAMING]);
+    const reader = new WorkItemReader(client, streaming);
+    try {
+      const id = await start();
+      // 1,100 timers far in the future make a history longer than the streaming threshold.
+      const fireAt = new Timestamp().setSeconds(Math.floor(Date.now() / 1000) + 86_400);
+      const timers = Array.from({ length: 1100 }, (_, i) => new proto.OrchestratorAction().setId(i).setCreatetimer(new proto.CreateTimerAction().setFireat(fireAt)));
+      await complete(await nextFor(reader, id), timers);
+      await call(client.raiseEvent, client, new proto.RaiseEventRequest().setInstanceid(id).setName('go'));
+      const second = (await nextFor(reader, id)).getOrchestratorrequest()!;
+      assert.equal(second.getRequireshistorystreaming(), true);
+      assert.equal(second.getPasteventsList().length, 0);
+      assert.ok(second.getNeweventsList().some((e) => e.hasEventraised()));
+      const events: pb.HistoryEvent[] = [];
+      const history = client.streamInstanceHistory(new proto.StreamInstanceHistoryRequest().setInstanceid(id).setForworkitemprocessing(true), new Metadata());
+      for await (const chunk of history as AsyncIterable<pb.HistoryChunk>) events.push(...chunk.getEventsList());
+      // OrchestratorStarted, ExecutionStarted and one TimerCreated per timer.
+      assert.equal(events.length, 1102);
+      assert.equal(events.filter((e) => e.hasTimercreated()).length, 1100);
     } finally {
       reader.close();
     }

@@ -10,6 +10,7 @@ import { describe, test } from 'node:test';
 import type { Store } from '../../src/store/store.ts';
 import { activityWorkTests } from './activity-work.ts';
 import { completionTests } from './completion.ts';
+import { dashboardSignalTests } from './dashboard-signals.ts';
 import { HUB, OTHER_HUB, T0 } from './fixtures.ts';
 import { instanceTests } from './instances.ts';
 import { entityDurabilityTests, entityTests } from './entities.ts';
@@ -47,6 +48,7 @@ export function describeStoreConformance(options: StoreConformanceOptions): void
     [activityWorkTests, { reopen: false }],
     [lifecycleTests, { reopen: false }],
     [managementTests, { reopen: false }],
+    [dashboardSignalTests, { reopen: false }],
     [durabilityTests, { reopen: true }],
     [randomizedTests, { reopen: false }],
     [entityTests, { reopen: false }],

@@ -18,6 +18,8 @@ export interface RawSidecarClient {
   startInstance(req: pb.CreateInstanceRequest, md: Metadata, cb: Callback<pb.CreateInstanceResponse>): void;
   getInstance(req: pb.GetInstanceRequest, md: Metadata, cb: Callback<pb.GetInstanceResponse>): void;
   getWorkItems(req: pb.GetWorkItemsRequest, md: Metadata): ClientReadableStream<pb.WorkItem>;
+  streamInstanceHistory(req: pb.StreamInstanceHistoryRequest, md: Metadata): ClientReadableStream<pb.HistoryChunk>;
+  raiseEvent(req: pb.RaiseEventRequest, md: Metadata, cb: Callback<pb.RaiseEventResponse>): void;
   completeOrchestratorTask(req: pb.OrchestratorResponse, md: Metadata, cb: Callback<pb.CompleteTaskResponse>): void;
   completeActivityTask(req: pb.ActivityResponse, md: Metadata, cb: Callback<pb.CompleteTaskResponse>): void;
   abandonTaskOrchestratorWorkItem(req: pb.AbandonOrchestrationTaskRequest, md: Metadata, cb: Callback<unknown>): void;

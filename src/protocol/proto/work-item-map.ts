@@ -15,6 +15,8 @@ export interface OrchestrationWorkItemArgs {
   pastEvents: readonly HistoryEvent[];
   /** The events of this episode; the first is always `orchestratorStarted`. */
   newEvents: readonly HistoryEvent[];
+  /** Set when `pastEvents` is left empty for the worker to stream. */
+  requiresHistoryStreaming?: boolean;
   completionToken: string;
 }
 
@@ -36,7 +38,8 @@ export function orchestrationWorkItemToProto(args: OrchestrationWorkItemArgs): p
     .setInstanceid(args.instanceId)
     .setExecutionid(toStringValue(args.executionId))
     .setPasteventsList(args.pastEvents.map(historyEventToProto))
-    .setNeweventsList(args.newEvents.map(historyEventToProto));
+    .setNeweventsList(args.newEvents.map(historyEventToProto))
+    .setRequireshistorystreaming(args.requiresHistoryStreaming ?? false);
   return new proto.WorkItem().setOrchestratorrequest(request).setCompletiontoken(args.completionToken);
 }
 

@@ -9,11 +9,12 @@
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
 import { ServerError } from '../../domain/errors.ts';
-import type { HistoryEvent } from '../../domain/history-event.ts';
+import type { HistoryEvent, OrchestrationStatus } from '../../domain/history-event.ts';
 import type { InstanceRecord, TaskHubName } from '../../domain/instance.ts';
 import { cryptoIdSource, type IdSource } from '../../lib/ids.ts';
 import type * as S from '../store.ts';
 import type { CatalogStore } from '../catalog.ts';
+import { countInstancesByStatus, workBacklog } from './backlog-sql.ts';
 import { PostgresCatalog } from './catalog-sql.ts';
 import { claimActivities, claimOrchestrations, renewLeases } from './claim-sql.ts';
 import type { EntityCompletion, EntityMessage, EntityMetadataRecord, EntityPage, EntityQuery, EntityWorkItem } from '../entity-store.ts';
@@ -155,6 +156,14 @@ class PostgresStore implements S.Store {
 
   queryInstances(hub: TaskHubName, query: S.InstanceQuery): Promise<S.InstancePage> {
     return this.#read(() => this.#withClient((sql) => queryInstances(sql, hub, query)));
+  }
+
+  countInstancesByStatus(hub: TaskHubName, filter: S.InstanceCountFilter): Promise<Partial<Record<OrchestrationStatus, number>>> {
+    return this.#read(() => this.#withClient((sql) => countInstancesByStatus(sql, hub, filter)));
+  }
+
+  workBacklog(hub: TaskHubName, now: number): Promise<S.WorkBacklog> {
+    return this.#read(() => this.#withClient((sql) => workBacklog(sql, hub, now)));
   }
 
   listInstanceIds(hub: TaskHubName, query: S.CompletedInstanceQuery): Promise<S.InstanceIdPage> {

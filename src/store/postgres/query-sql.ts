@@ -7,6 +7,7 @@
 import type { TaskHubName } from '../../domain/instance.ts';
 import type { CompletedInstanceQuery, InstanceIdPage, InstancePage, InstanceQuery, PurgeRequest } from '../store.ts';
 import type { InstanceRow } from '../sqlite/rows.ts';
+import { filterClauses } from './backlog-sql.ts';
 import type { Sql } from './connection.ts';
 import { instanceOf, type Tx } from './instance-sql.ts';
 
@@ -23,18 +24,18 @@ export async function queryInstances(sql: Sql, hub: string, query: InstanceQuery
     where.push(clause(params.length));
   };
   if (query.statuses !== undefined && query.statuses.length > 0) add((n) => `status = ANY($${n}::text[])`, [...new Set(query.statuses)]);
-  if (query.createdFrom !== undefined) add((n) => `created_at >= $${n}`, query.createdFrom);
-  if (query.createdTo !== undefined) add((n) => `created_at < $${n}`, query.createdTo);
-  if (query.instanceIdPrefix !== undefined && query.instanceIdPrefix !== '') add((n) => `starts_with(instance_id, $${n})`, query.instanceIdPrefix);
+  where.push(...filterClauses(query, params));
   if (query.after !== undefined) {
     params.push(query.after.createdAt, query.after.instanceId);
     const n = params.length;
-    where.push(`(created_at > $${n - 1} OR (created_at = $${n - 1} AND instance_id COLLATE "C" > $${n}))`);
+    const cmp = query.descending === true ? '<' : '>';
+    where.push(`(created_at ${cmp} $${n - 1} OR (created_at = $${n - 1} AND instance_id COLLATE "C" ${cmp} $${n}))`);
   }
   params.push(query.limit + 1);
+  const order = query.descending === true ? 'created_at DESC, instance_id COLLATE "C" DESC' : 'created_at, instance_id COLLATE "C"';
   const columns = `${BASE_COLUMNS}, ${query.includePayloads ? PAYLOAD_COLUMNS : NO_PAYLOAD_COLUMNS}`;
   const { rows } = await sql.query<InstanceRow>(
-    `SELECT ${columns} FROM instances WHERE ${where.join(' AND ')} ORDER BY created_at, instance_id COLLATE "C" LIMIT $${params.length}`,
+    `SELECT ${columns} FROM instances WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT $${params.length}`,
     params,
   );
   const page = rows.slice(0, query.limit);

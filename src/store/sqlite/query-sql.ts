@@ -6,7 +6,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { OrchestrationStatus } from '../../domain/history-event.ts';
-import type { CompletedInstanceQuery, InstanceIdPage, InstancePage, InstanceQuery, InstanceQueryCursor } from '../store.ts';
+import type { CompletedInstanceQuery, InstanceCountFilter, InstanceIdPage, InstancePage, InstanceQuery, InstanceQueryCursor } from '../store.ts';
 import { toInstanceRecord, type InstanceRow } from './rows.ts';
 
 const PAYLOAD_COLUMNS = 'input, output, custom_status, failure_details';
@@ -23,11 +23,15 @@ interface InstanceShape {
   prefix: boolean;
   after: boolean;
   payloads: boolean;
+  name: boolean;
+  tag: boolean;
+  desc: boolean;
 }
 
 export class QuerySql {
   readonly #db: Database.Database;
   readonly #cache = new Map<string, Database.Statement<unknown[], InstanceRow>>();
+  readonly #countCache = new Map<string, Database.Statement<unknown[], { status: OrchestrationStatus; n: number }>>();
   readonly #idCache = new Map<string, Database.Statement<unknown[], { instance_id: string; completed_at: number }>>();
 
   constructor(db: Database.Database) {
@@ -43,7 +47,7 @@ export class QuerySql {
     const statuses: (OrchestrationStatus | undefined)[] = query.statuses !== undefined && query.statuses.length > 0 ? [...new Set(query.statuses)] : [undefined];
     const rows: InstanceRow[] = [];
     for (const status of statuses) rows.push(...this.#instanceRange(hub, query, status));
-    if (statuses.length > 1) rows.sort(compareRows);
+    if (statuses.length > 1) rows.sort(query.descending === true ? (a, b) => compareRows(b, a) : compareRows);
     const page = rows.slice(0, query.limit);
     const instances = page.map((row) => toInstanceRecord(row, `instance ${hub}/${row.instance_id}`));
     const last = page[page.length - 1];
@@ -59,12 +63,17 @@ export class QuerySql {
       prefix: query.instanceIdPrefix !== undefined && query.instanceIdPrefix !== '',
       after: query.after !== undefined,
       payloads: query.includePayloads,
+      name: query.nameContains !== undefined && query.nameContains !== '',
+      tag: query.tagContains !== undefined && query.tagContains !== '',
+      desc: query.descending === true,
     };
     const params: unknown[] = [hub];
     if (status !== undefined) params.push(status);
     if (query.createdFrom !== undefined) params.push(query.createdFrom);
     if (query.createdTo !== undefined) params.push(query.createdTo);
     if (shape.prefix) params.push(query.instanceIdPrefix, `${query.instanceIdPrefix}${MAX_CHAR}`);
+    if (shape.name) params.push(query.nameContains?.toLowerCase());
+    if (shape.tag) params.push(query.tagContains?.toLowerCase());
     if (query.after !== undefined) params.push(...cursorParams(query.after));
     params.push(query.limit + 1);
     return this.#instanceStatement(shape).all(...params);
@@ -79,13 +88,40 @@ export class QuerySql {
     if (shape.from) where.push('created_at >= ?');
     if (shape.to) where.push('created_at < ?');
     if (shape.prefix) where.push('instance_id >= ? AND instance_id < ?');
-    if (shape.after) where.push('(created_at > ? OR (created_at = ? AND instance_id > ?))');
+    if (shape.name) where.push('instr(lower(name), ?) > 0');
+    if (shape.tag) where.push('instr(lower(tags), ?) > 0');
+    const cmp = shape.desc ? '<' : '>';
+    if (shape.after) where.push(`(created_at ${cmp} ? OR (created_at = ? AND instance_id ${cmp} ?))`);
+    const order = shape.desc ? 'created_at DESC, instance_id DESC' : 'created_at, instance_id';
     const columns = `${BASE_COLUMNS}, ${shape.payloads ? PAYLOAD_COLUMNS : NO_PAYLOAD_COLUMNS}`;
     statement = this.#db.prepare<unknown[], InstanceRow>(
-      `SELECT ${columns} FROM instances WHERE ${where.join(' AND ')} ORDER BY created_at, instance_id LIMIT ?`,
+      `SELECT ${columns} FROM instances WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ?`,
     );
     this.#cache.set(key, statement);
     return statement;
+  }
+
+  /** One grouped count over the (hub, status, created_at, instance_id) index. */
+  countByStatus(hub: string, filter: InstanceCountFilter): Partial<Record<OrchestrationStatus, number>> {
+    const where = ['hub = ?'];
+    const params: unknown[] = [hub];
+    if (filter.createdFrom !== undefined) where.push('created_at >= ?'), params.push(filter.createdFrom);
+    if (filter.createdTo !== undefined) where.push('created_at < ?'), params.push(filter.createdTo);
+    if (filter.instanceIdPrefix !== undefined && filter.instanceIdPrefix !== '') {
+      where.push('instance_id >= ? AND instance_id < ?');
+      params.push(filter.instanceIdPrefix, `${filter.instanceIdPrefix}${MAX_CHAR}`);
+    }
+    if (filter.nameContains !== undefined && filter.nameContains !== '') where.push('instr(lower(name), ?) > 0'), params.push(filter.nameContains.toLowerCase());
+    if (filter.tagContains !== undefined && filter.tagContains !== '') where.push('instr(lower(tags), ?) > 0'), params.push(filter.tagContains.toLowerCase());
+    const sql = `SELECT status, COUNT(*) AS n FROM instances WHERE ${where.join(' AND ')} GROUP BY status`;
+    let statement = this.#countCache.get(sql);
+    if (statement === undefined) {
+      statement = this.#db.prepare<unknown[], { status: OrchestrationStatus; n: number }>(sql);
+      this.#countCache.set(sql, statement);
+    }
+    const counts: Partial<Record<OrchestrationStatus, number>> = {};
+    for (const row of statement.all(...params)) counts[row.status] = row.n;
+    return counts;
   }
 
   listInstanceIds(hub: string, query: CompletedInstanceQuery): InstanceIdPage {

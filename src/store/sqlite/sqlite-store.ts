@@ -6,13 +6,14 @@
  */
 import Database from 'better-sqlite3';
 import { ServerError } from '../../domain/errors.ts';
-import type { HistoryEvent } from '../../domain/history-event.ts';
+import type { HistoryEvent, OrchestrationStatus } from '../../domain/history-event.ts';
 import type { InstanceRecord, TaskHubName } from '../../domain/instance.ts';
 import { invariant } from '../../lib/assert.ts';
 import { cryptoIdSource, type IdSource } from '../../lib/ids.ts';
 import type { CatalogStore } from '../catalog.ts';
 import type { EntityCompletion, EntityMessage, EntityMetadataRecord, EntityPage, EntityQuery, EntityWorkItem } from '../entity-store.ts';
 import type * as S from '../store.ts';
+import { BacklogSql } from './backlog-sql.ts';
 import { SqliteCatalog } from './catalog-sql.ts';
 import { claimActivityWork, claimOrchestrationWork, renewLeases } from './claims.ts';
 import { Durability } from './durability.ts';
@@ -59,6 +60,7 @@ class SqliteStore implements S.Store {
   #commit: GroupCommit | undefined;
   #durability: Durability | undefined;
   #closed = false;
+  #backlog: BacklogSql | undefined;
   readonly catalog: CatalogStore;
 
   constructor(options: SqliteStoreOptions) {
@@ -139,6 +141,16 @@ class SqliteStore implements S.Store {
 
   async queryInstances(hub: TaskHubName, query: S.InstanceQuery): Promise<S.InstancePage> {
     return this.#ready().queries.queryInstances(hub, query);
+  }
+
+  async countInstancesByStatus(hub: TaskHubName, filter: S.InstanceCountFilter): Promise<Partial<Record<OrchestrationStatus, number>>> {
+    return this.#ready().queries.countByStatus(hub, filter);
+  }
+
+  async workBacklog(hub: TaskHubName, now: number): Promise<S.WorkBacklog> {
+    const state = this.#ready();
+    this.#backlog ??= new BacklogSql(this.#db);
+    return this.#backlog.backlog(state, hub, now);
   }
 
   async listInstanceIds(hub: TaskHubName, query: S.CompletedInstanceQuery): Promise<S.InstanceIdPage> {

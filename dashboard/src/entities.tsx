@@ -1,0 +1,47 @@
+// Entities: list (id, last modified, backlog, locked by), state, delete.
+import { useState } from 'preact/hooks';
+import { api } from './api.ts';
+import { ConfirmDialog, Json, time, toast, usePoll, type ConfirmSpec } from './ui.tsx';
+
+export function EntitiesView({ hub }: { hub: string }) {
+  const [name, setName] = useState('');
+  const [open, setOpen] = useState<string | null>(null);
+  const [confirm, setConfirm] = useState<ConfirmSpec | null>(null);
+  const list = usePoll(() => api(hub, 'POST', '/taskhubs/entities/query', { filter: name ? { nameStartsWith: name } : {}, pagination: { count: 100 } }), [hub, name], 5000);
+  const state = usePoll(() => (open ? api(hub, 'GET', `/taskhubs/entities/${encodeURIComponent(open)}`) : Promise.resolve(null)), [hub, open]);
+  return (
+    <div>
+      <h1>Entities</h1>
+      <div class="filters"><input placeholder="Entity name starts with…" value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} class="grow" /></div>
+      {list.error && <div class="error-box">{list.error}</div>}
+      <div class="grid2">
+        <div class="card flush">
+          <table class="table">
+            <thead><tr><th>Entity</th><th>Last modified</th><th>Backlog</th><th>Locked by</th><th /></tr></thead>
+            <tbody>
+              {(list.data?.entities ?? []).map((e: any) => (
+                <tr key={e.instanceId} class={`clickable ${open === e.instanceId ? 'sel' : ''}`} onClick={() => setOpen(e.instanceId)}>
+                  <td class="mono">{e.instanceId}</td>
+                  <td>{time(e.lastModifiedAt)}</td>
+                  <td>{e.backlogQueueSize}</td>
+                  <td class="mono small">{e.lockedBy ?? '—'}</td>
+                  <td><button class="btn danger small" onClick={(ev) => {
+                    ev.stopPropagation();
+                    setConfirm({ title: 'Delete entity', message: `Delete ${e.instanceId}? A worker hosting the entity applies the delete.`, confirm: 'Delete', danger: true,
+                      run: async () => { await api(hub, 'DELETE', `/taskhubs/entities/${encodeURIComponent(e.instanceId)}`); toast('Delete requested'); list.reload(); } });
+                  }}>Delete</button></td>
+                </tr>
+              ))}
+              {list.data && list.data.entities.length === 0 && <tr><td colSpan={5} class="empty">No entities.</td></tr>}
+            </tbody>
+          </table>
+        </div>
+        <div class="card">
+          <h3>State {open ? <span class="mono small">{open}</span> : null}</h3>
+          {open ? <Json text={state.data?.state} empty="no state" /> : <div class="muted">Select an entity.</div>}
+        </div>
+      </div>
+      {confirm && <ConfirmDialog spec={confirm} onClose={() => setConfirm(null)} />}
+    </div>
+  );
+}

@@ -1,0 +1,149 @@
+// Shared pieces: status badges, times, JSON blocks, the confirmation dialog and toasts.
+import { useEffect, useState } from 'preact/hooks';
+
+export function StatusBadge({ status }: { status: string }) {
+  return <span class={`badge s-${status.toLowerCase()}`}>{label(status)}</span>;
+}
+
+export function label(status: string): string {
+  return status.charAt(0) + status.slice(1).toLowerCase().replace(/_/g, ' ');
+}
+
+export function time(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const d = new Date(iso);
+  return d.toLocaleString(undefined, { year: 'numeric', month: 'short', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
+}
+
+export function ago(iso: string | null | undefined): string {
+  if (!iso) return '';
+  const s = Math.round((Date.now() - new Date(iso).getTime()) / 1000);
+  if (s < 60) return `${s}s ago`;
+  if (s < 3600) return `${Math.floor(s / 60)}m ago`;
+  if (s < 86400) return `${Math.floor(s / 3600)}h ago`;
+  return `${Math.floor(s / 86400)}d ago`;
+}
+
+export function duration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
+  return `${Math.floor(ms / 60_000)}m ${Math.round((ms % 60_000) / 1000)}s`;
+}
+
+/** A stored payload (JSON text) shown pretty-printed. */
+export function Json({ text, empty = 'none' }: { text: string | null | undefined; empty?: string }) {
+  if (text === null || text === undefined || text === '') return <div class="muted small">{empty}</div>;
+  let pretty = text;
+  try {
+    pretty = JSON.stringify(JSON.parse(text), null, 2);
+  } catch {
+    // shown as stored
+  }
+  return <pre class="json">{pretty}</pre>;
+}
+
+export interface ConfirmSpec {
+  title: string;
+  message: string;
+  confirm: string;
+  danger?: boolean;
+  fields?: { name: string; label: string; placeholder?: string; json?: boolean; required?: boolean }[];
+  run: (values: Record<string, string>) => Promise<void>;
+}
+
+export function ConfirmDialog({ spec, onClose }: { spec: ConfirmSpec; onClose: () => void }) {
+  const [values, setValues] = useState<Record<string, string>>({});
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    for (const f of spec.fields ?? []) {
+      const v = values[f.name] ?? '';
+      if (f.required && v.trim() === '') return setError(`${f.label} is required`);
+      if (f.json && v.trim() !== '') {
+        try {
+          JSON.parse(v);
+        } catch (err) {
+          return setError(`${f.label} is not valid JSON: ${(err as Error).message}`);
+        }
+      }
+    }
+    setBusy(true);
+    try {
+      await spec.run(values);
+      onClose();
+    } catch (err) {
+      setError((err as Error).message);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div class="overlay" onClick={(e) => e.target === e.currentTarget && onClose()}>
+      <form class="dialog" onSubmit={submit} aria-label={spec.title}>
+        <h3>{spec.title}</h3>
+        <p class="muted">{spec.message}</p>
+        {(spec.fields ?? []).map((f) => (
+          <label class="field" key={f.name}>
+            <span>{f.label}</span>
+            {f.json ? (
+              <textarea name={f.name} rows={4} placeholder={f.placeholder} value={values[f.name] ?? ''} onInput={(e) => setValues({ ...values, [f.name]: (e.target as HTMLTextAreaElement).value })} />
+            ) : (
+              <input name={f.name} placeholder={f.placeholder} value={values[f.name] ?? ''} onInput={(e) => setValues({ ...values, [f.name]: (e.target as HTMLInputElement).value })} />
+            )}
+          </label>
+        ))}
+        {error && <div class="error-box">{error}</div>}
+        <div class="row end">
+          <button type="button" class="btn" onClick={onClose}>Cancel</button>
+          <button type="submit" class={`btn ${spec.danger ? 'danger' : 'primary'}`} disabled={busy} data-confirm>
+            {busy ? 'Working…' : spec.confirm}
+          </button>
+        </div>
+      </form>
+    </div>
+  );
+}
+
+let pushToast: ((t: string) => void) | undefined;
+export function toast(text: string): void {
+  pushToast?.(text);
+}
+
+export function Toasts() {
+  const [items, setItems] = useState<{ id: number; text: string }[]>([]);
+  useEffect(() => {
+    let n = 0;
+    pushToast = (text) => {
+      const id = ++n;
+      setItems((list) => [...list, { id, text }]);
+      setTimeout(() => setItems((list) => list.filter((i) => i.id !== id)), 3500);
+    };
+  }, []);
+  return <div class="toasts">{items.map((i) => <div class="toast" key={i.id}>{i.text}</div>)}</div>;
+}
+
+/** Runs `load` now, whenever `deps` change, and every `everyMs` when given. */
+export function usePoll<T>(load: () => Promise<T>, deps: unknown[], everyMs = 0): { data: T | undefined; error: string; reload: () => void; loading: boolean } {
+  const [data, setData] = useState<T | undefined>(undefined);
+  const [error, setError] = useState('');
+  const [loading, setLoading] = useState(false);
+  const [tick, setTick] = useState(0);
+  useEffect(() => {
+    let live = true;
+    setLoading(true);
+    load().then(
+      (d) => live && (setData(d), setError('')),
+      (e: Error) => live && setError(e.message),
+    ).finally(() => live && setLoading(false));
+    return () => {
+      live = false;
+    };
+  }, [...deps, tick]);
+  useEffect(() => {
+    if (!everyMs) return;
+    const t = setInterval(() => setTick((n) => n + 1), everyMs);
+    return () => clearInterval(t);
+  }, [everyMs]);
+  return { data, error, loading, reload: () => setTick((n) => n + 1) };
+}

@@ -1,0 +1,36 @@
+/**
+ * A scheduler's IP allowlist as a node:net BlockList: IPv4 and IPv6 addresses and CIDR ranges;
+ * an empty list admits nobody. IPv4-mapped IPv6 peers (::ffff:a.b.c.d) are checked as IPv4.
+ */
+import { BlockList, isIPv4, isIPv6 } from 'node:net';
+
+export function compileAllowlist(entries: readonly string[]): BlockList {
+  const list = new BlockList();
+  for (const raw of entries) {
+    const entry = raw.trim();
+    const [address, bits] = entry.split('/') as [string, string | undefined];
+    const type = isIPv4(address) ? 'ipv4' : isIPv6(address) ? 'ipv6' : undefined;
+    if (type === undefined) continue; // validated on write; an unreadable entry admits nobody
+    if (bits === undefined) list.addAddress(address, type);
+    else list.addSubnet(address, Number(bits), type);
+  }
+  return list;
+}
+
+export function admits(list: BlockList, address: string): boolean {
+  const plain = address;
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(plain);
+  if (mapped !== null) return list.check(mapped[1] as string, 'ipv4') || list.check(plain, 'ipv6');
+  if (isIPv4(plain)) return list.check(plain, 'ipv4');
+  if (isIPv6(plain)) return list.check(plain, 'ipv6');
+  return false;
+}
+
+/** The address of a grpc-js peer string, which is always `address:port` (`::1:567` for IPv6). */
+export function grpcPeerAddress(peer: string): string {
+  const value = peer.replace(/^(ipv4|ipv6):/, '');
+  const bracket = /^\[([^\]]+)\](?::\d+)?$/.exec(value);
+  if (bracket !== null) return bracket[1] as string;
+  const colon = value.lastIndexOf(':');
+  return colon > 0 && /^\d+$/.test(value.slice(colon + 1)) ? value.slice(0, colon) : value;
+}

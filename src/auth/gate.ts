@@ -1,0 +1,94 @@
+/**
+ * The access gate every request passes: first the scheduler's IP allowlist (always, it is a
+ * network rule), then, with auth on, the bearer token and the role decision for the addressed
+ * resource. Failures are UNAUTHENTICATED or PERMISSION_DENIED ServerErrors, which each edge
+ * maps once (gRPC 16/7, HTTP 401/403).
+ */
+import type { BlockList } from 'node:net';
+import { ServerError } from '../domain/errors.ts';
+import type { CatalogStore } from '../store/catalog.ts';
+import { admits, compileAllowlist } from './allowlist.ts';
+import { decide, type Principal } from './decide.ts';
+import { SNAPSHOT_TTL_MS, type Directory } from './directory.ts';
+import type { OperationGroup } from './roles.ts';
+import type { TokenService } from './tokens.ts';
+
+export const DEFAULT_SCHEDULER_PATH = ['default', 'default', 'default'] as const;
+
+export function schedulerResourceId(path: readonly string[]): string {
+  return `/subscriptions/${path[0]}/resourceGroups/${path[1]}/providers/Microsoft.DurableTask/schedulers/${path[2]}`;
+}
+
+export interface GateOptions {
+  /** False: only the allowlist is enforced (the emulator-compatible default). */
+  auth: boolean;
+}
+
+export class AccessGate {
+  readonly options: GateOptions;
+  readonly #catalog: CatalogStore;
+  readonly #now: () => number;
+  readonly directory: Directory | undefined;
+  readonly tokens: TokenService | undefined;
+  readonly #allowlists = new Map<string, { atMs: number; list: BlockList; refreshing: boolean }>();
+
+  constructor(options: GateOptions, catalog: CatalogStore, now: () => number, directory?: Directory, tokens?: TokenService) {
+    this.options = options;
+    this.#catalog = catalog;
+    this.#now = now;
+    this.directory = directory;
+    this.tokens = tokens;
+  }
+
+  /** PERMISSION_DENIED naming the address when the scheduler's allowlist does not admit it. */
+  async checkAddress(schedulerPath: readonly string[], address: string | undefined): Promise<void> {
+    const list = await this.#allowlist(schedulerPath);
+    if (list === undefined) return; // no such scheduler: the request fails on its own terms later
+    if (address === undefined || !admits(list, address)) {
+      throw new ServerError('PERMISSION_DENIED', `the address '${address ?? 'unknown'}' is not in the IP allowlist of scheduler '${schedulerPath[2]}'`);
+    }
+  }
+
+  /** The principal of the token when auth is on and a role permits `operation` on `resource`. */
+  async authorize(authorization: string | undefined, operation: OperationGroup, resource: string): Promise<Principal | undefined> {
+    if (!this.options.auth || this.tokens === undefined || this.directory === undefined) return undefined;
+    const principal = await this.tokens.verify(authorization);
+    const decision = decide(principal, operation, resource, (await this.directory.snapshot()).assignments);
+    if (!decision.allow) throw new ServerError('PERMISSION_DENIED', decision.reason);
+    return principal;
+  }
+
+  /**
+   * The compiled list, re-read at most every SNAPSHOT_TTL_MS. A stale list keeps serving while it
+   * is re-read in the background, so calls never wait on the catalog after the first one and a
+   * database outage does not stop the data plane; with no list yet, a failed read is UNAVAILABLE.
+   */
+  async #allowlist(path: readonly string[]): Promise<BlockList | undefined> {
+    const key = path.join('/').toLowerCase();
+    const cached = this.#allowlists.get(key);
+    if (cached !== undefined) {
+      if (this.#now() - cached.atMs >= SNAPSHOT_TTL_MS && !cached.refreshing) {
+        cached.refreshing = true;
+        this.#read(path).then(
+          (list) => (list === undefined ? this.#allowlists.delete(key) : this.#allowlists.set(key, { atMs: this.#now(), list, refreshing: false })),
+          () => (cached.refreshing = false),
+        );
+      }
+      return cached.list;
+    }
+    let list: BlockList | undefined;
+    try {
+      list = await this.#read(path);
+    } catch (error) {
+      throw new ServerError('UNAVAILABLE', `the IP allowlist of scheduler '${path[2]}' cannot be read right now`, { cause: error });
+    }
+    // A scheduler not created yet is not remembered: its first request after the create sees the list.
+    if (list !== undefined) this.#allowlists.set(key, { atMs: this.#now(), list, refreshing: false });
+    return list;
+  }
+
+  async #read(path: readonly string[]): Promise<BlockList | undefined> {
+    const entry = await this.#catalog.get<{ ipAllowlist: string[] }>('scheduler', path);
+    return entry === undefined ? undefined : compileAllowlist(entry.data.ipAllowlist);
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * Which operation group each request belongs to: per gRPC RPC of `TaskHubSidecarService`, and
+ * per REST method and path of the control plane. An RPC missing here is refused (deny by default).
+ */
+import type { OperationGroup } from './roles.ts';
+
+const RPC_GROUPS: Readonly<Record<string, OperationGroup>> = {
+  hello: 'data.connect',
+  startInstance: 'data.clientWrite',
+  rewindInstance: 'data.clientWrite',
+  restartInstance: 'data.clientWrite',
+  raiseEvent: 'data.clientWrite',
+  terminateInstance: 'data.clientWrite',
+  suspendInstance: 'data.clientWrite',
+  resumeInstance: 'data.clientWrite',
+  purgeInstances: 'data.clientWrite',
+  signalEntity: 'data.clientWrite',
+  cleanEntityStorage: 'data.clientWrite',
+  createTaskHub: 'data.clientWrite',
+  deleteTaskHub: 'data.clientWrite',
+  skipGracefulOrchestrationTerminations: 'data.clientWrite',
+  getInstance: 'data.clientRead',
+  waitForInstanceStart: 'data.clientRead',
+  waitForInstanceCompletion: 'data.clientRead',
+  queryInstances: 'data.clientRead',
+  listInstanceIds: 'data.clientRead',
+  getEntity: 'data.clientRead',
+  queryEntities: 'data.clientRead',
+  streamInstanceHistory: 'data.history',
+  getWorkItems: 'data.worker',
+  completeActivityTask: 'data.worker',
+  completeOrchestratorTask: 'data.worker',
+  completeEntityTask: 'data.worker',
+  abandonTaskActivityWorkItem: 'data.worker',
+  abandonTaskOrchestratorWorkItem: 'data.worker',
+  abandonTaskEntityWorkItem: 'data.worker',
+};
+
+/** The group of an RPC by its implementation name (`startInstance`) or path (`/…/StartInstance`). */
+export function rpcGroup(method: string): OperationGroup | undefined {
+  const name = method.slice(method.lastIndexOf('/') + 1);
+  return RPC_GROUPS[name] ?? RPC_GROUPS[name.charAt(0).toLowerCase() + name.slice(1)];
+}
+
+export function rpcNames(): string[] {
+  return Object.keys(RPC_GROUPS);
+}
+
+/**
+ * REST: reads are control.read; writes are control.write, except role assignments and users,
+ * which need control.authorization (Owner), as `Microsoft.Authorization/*` does in Azure.
+ */
+export function restGroup(method: string, pathname: string): OperationGroup {
+  const write = method !== 'GET' && method !== 'HEAD';
+  if (!write) return 'control.read';
+  return /\/providers\/Microsoft\.Authorization\/|^\/users(\/|$)/i.test(pathname) ? 'control.authorization' : 'control.write';
+}

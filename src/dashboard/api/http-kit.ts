@@ -1,0 +1,68 @@
+/**
+ * Plumbing of the dashboard's HTTP API: bounded JSON bodies, problem+json errors (RFC 9457)
+ * mapped once from catalogued error codes, and the `authorize` hook the identity layer fills.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ServerError } from '../../domain/errors.ts';
+import { armCodeOf, toHttpError } from '../../control/http-status.ts';
+
+export const DASHBOARD_BODY_BYTES_MAX = 8 * 1024 * 1024;
+
+/** What a request does, for access control: reading or changing the hub. */
+export type DashboardOperation = 'read' | 'write';
+
+/**
+ * Decides whether the request may do `operation` on `resource` (a data-plane task hub name, or
+ * '*' for server-wide reads). Throws ServerError UNAUTHENTICATED or PERMISSION_DENIED to refuse.
+ * The default allows everything (auth off); the identity work (issue 6) passes its own.
+ */
+export type Authorize = (request: IncomingMessage, operation: DashboardOperation, resource: string) => void | Promise<void>;
+
+export const allowAll: Authorize = () => {};
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers });
+  res.end(body === undefined ? undefined : JSON.stringify(body));
+}
+
+export function sendProblem(res: ServerResponse, error: unknown, log: (message: string, error?: unknown) => void): void {
+  const failure = toHttpError(error, log);
+  const body = {
+    type: 'about:blank',
+    title: failure.body.error.code,
+    status: failure.status,
+    detail: failure.body.error.message,
+    code: failure.body.error.code,
+  };
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  res.writeHead(failure.status, { 'content-type': 'application/problem+json; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(JSON.stringify(body));
+}
+
+export async function readJson(req: IncomingMessage): Promise<unknown> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > DASHBOARD_BODY_BYTES_MAX) throw tooLarge();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > DASHBOARD_BODY_BYTES_MAX) throw tooLarge();
+    chunks.push(chunk);
+  }
+  const text = Buffer.concat(chunks).toString('utf8').trim();
+  if (text === '') return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    throw new ServerError('INVALID_ARGUMENT', `the request body is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+function tooLarge(): ServerError {
+  return new ServerError('PAYLOAD_TOO_LARGE', `the request body is larger than ${DASHBOARD_BODY_BYTES_MAX} bytes`);
+}
+
+export { armCodeOf };
