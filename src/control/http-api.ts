@@ -3,8 +3,8 @@
  * JSON answer, or an ARM error `{ "error": { "code", "message" } }` mapped once by
  * http-status.ts. `api-version` and other query parameters are accepted and ignored.
  */
+import { readJsonBody } from './read-json-body.ts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ServerError } from '../domain/errors.ts';
 import { toHttpError } from './http-status.ts';
 import type { ControlRouter } from './router.ts';
 
@@ -24,7 +24,7 @@ export async function handleControlRequest(
   try {
     const url = new URL(req.url ?? '/', 'http://control.invalid');
     const { handler, params } = router.match(req.method ?? 'GET', url.pathname);
-    const body = await readJsonBody(req);
+    const body = await readJsonBody(req, CONTROL_BODY_BYTES_MAX);
     const ifMatch = unquote(req.headers['if-match']);
     const response = await handler({ params, body, ...(ifMatch === undefined ? {} : { ifMatch }) });
     const headers: Record<string, string> = { 'content-type': 'application/json; charset=utf-8' };
@@ -37,29 +37,6 @@ export async function handleControlRequest(
     if (!res.headersSent) res.writeHead(failure.status, headers).end(JSON.stringify(failure.body));
     else res.destroy();
   }
-}
-
-async function readJsonBody(req: IncomingMessage): Promise<unknown> {
-  const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > CONTROL_BODY_BYTES_MAX) throw tooLarge();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > CONTROL_BODY_BYTES_MAX) throw tooLarge();
-    chunks.push(chunk);
-  }
-  const text = Buffer.concat(chunks).toString('utf8').trim();
-  if (text === '') return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (error) {
-    throw new ServerError('INVALID_ARGUMENT', `the request body is not valid JSON: ${(error as Error).message}`);
-  }
-}
-
-function tooLarge(): ServerError {
-  return new ServerError('PAYLOAD_TOO_LARGE', `the request body is larger than ${CONTROL_BODY_BYTES_MAX} bytes`);
 }
 
 function unquote(value: string | string[] | undefined): string | undefined {

@@ -2,8 +2,8 @@
  * Plumbing of the dashboard's HTTP API: bounded JSON bodies, problem+json errors (RFC 9457)
  * mapped once from catalogued error codes, and the `authorize` hook the identity layer fills.
  */
+import { readJsonBody } from '../../control/read-json-body.ts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ServerError } from '../../domain/errors.ts';
 import { armCodeOf, toHttpError } from '../../control/http-status.ts';
 
 export const DASHBOARD_BODY_BYTES_MAX = 8 * 1024 * 1024;
@@ -42,27 +42,8 @@ export function sendProblem(res: ServerResponse, error: unknown, log: (message: 
   res.end(JSON.stringify(body));
 }
 
-export async function readJson(req: IncomingMessage): Promise<unknown> {
-  const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > DASHBOARD_BODY_BYTES_MAX) throw tooLarge();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > DASHBOARD_BODY_BYTES_MAX) throw tooLarge();
-    chunks.push(chunk);
-  }
-  const text = Buffer.concat(chunks).toString('utf8').trim();
-  if (text === '') return undefined;
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (error) {
-    throw new ServerError('INVALID_ARGUMENT', `the request body is not valid JSON: ${(error as Error).message}`);
-  }
-}
-
-function tooLarge(): ServerError {
-  return new ServerError('PAYLOAD_TOO_LARGE', `the request body is larger than ${DASHBOARD_BODY_BYTES_MAX} bytes`);
+export function readJson(req: IncomingMessage): Promise<unknown> {
+  return readJsonBody(req, DASHBOARD_BODY_BYTES_MAX);
 }
 
 export { armCodeOf };
