@@ -78,10 +78,6 @@ export class DispatchedWork {
     const d = this.#byToken.get(token !== '' ? token : (this.#byKey.get(activityKey(hub, instanceId, taskId)) ?? ''));
     return d?.kind === 'activity' && d.hub === hub ? d : undefined;
   }
-
-  get size(): number {
-    return this.#byToken.size;
-  }
 }
 
 function orchestrationKey(hub: string, instanceId: string): string {

@@ -1,6 +1,7 @@
 /** Small rules the orchestration state machine shares with the server-side episodes. */
 import {
   makeEvent,
+  TERMINAL_STATUSES,
   type ExecutionStarted,
   type FailureDetails,
   type OrchestrationStatus,
@@ -9,7 +10,7 @@ import type { OrchestratorAction } from '../domain/orchestrator-action.ts';
 import type { InboxMessage } from '../store/store.ts';
 
 /** Without a reuse policy, a finished instance may be replaced by a new one with its id. */
-export const REPLACEABLE_BY_DEFAULT: readonly OrchestrationStatus[] = ['COMPLETED', 'FAILED', 'TERMINATED', 'CANCELED'];
+export const REPLACEABLE_BY_DEFAULT: readonly OrchestrationStatus[] = [...TERMINAL_STATUSES];
 
 export function failure(errorType: string, errorMessage: string, isNonRetriable = false): FailureDetails {
   return { errorType, errorMessage, isNonRetriable };

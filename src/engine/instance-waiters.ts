@@ -31,8 +31,4 @@ export class InstanceWaiters {
     if (set === undefined) return;
     for (const wake of [...set]) wake(status);
   }
-
-  get size(): number {
-    return this.#waiters.size;
-  }
 }

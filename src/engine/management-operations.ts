@@ -5,7 +5,7 @@
  * answers with a rewindOrchestration action that rewind.ts applies.
  */
 import { ServerError, isServerError } from '../domain/errors.ts';
-import { isTerminal, makeEvent, TERMINAL_STATUSES, type HistoryEvent, type OrchestrationStatus } from '../domain/history-event.ts';
+import { isTerminal, makeEvent, type HistoryEvent, type OrchestrationStatus } from '../domain/history-event.ts';
 import type { InstanceRecord, TaskHubName } from '../domain/instance.ts';
 import type { Limits } from '../domain/limits.ts';
 import { validatePayload } from '../domain/validate.ts';
@@ -73,7 +73,7 @@ export class ManagementOperations {
     withOptional(start, 'tags', existing.tags);
     if (withNewInstanceId) return this.#d.clients.startInstance(hub, start);
     try {
-      return await this.#d.clients.startInstance(hub, { ...start, instanceId, replaceableStatuses: [...TERMINAL_STATUSES] });
+      return await this.#d.clients.startInstance(hub, { ...start, instanceId });
     } catch (error) {
       // It was started again between the read and the write: not finished any more.
       if (isServerError(error, 'INSTANCE_ALREADY_EXISTS')) throw new ServerError('FAILED_PRECONDITION', error.message, { cause: error });

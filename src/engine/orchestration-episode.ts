@@ -5,6 +5,7 @@
  */
 import { ServerError } from '../domain/errors.ts';
 import {
+  isTerminal,
   makeEvent,
   type ExecutionStarted,
   type FailureDetails,
@@ -76,7 +77,7 @@ export function runEpisode(input: EpisodeInput): OrchestrationCompletion {
       if (done === 'completed') break;
     }
     const total = input.pastEvents.length + out.append.length;
-    if (total > limits.historyEventsMax && !isTerminalStatus(instance.status)) {
+    if (total > limits.historyEventsMax && !isTerminal(instance.status)) {
       throw new ServerError('RESOURCE_EXHAUSTED', `the history has ${total} events; the maximum is ${limits.historyEventsMax}`);
     }
   } catch (error) {
@@ -84,7 +85,7 @@ export function runEpisode(input: EpisodeInput): OrchestrationCompletion {
     return failEpisode(input, started, seen, base, error);
   }
   // An execution that ends releases the entity locks it still holds.
-  const released = isTerminalStatus(instance.status) ? releaseHeldLocks([...input.pastEvents, ...out.append], instance.instanceId, input.now) : [];
+  const released = isTerminal(instance.status) ? releaseHeldLocks([...input.pastEvents, ...out.append], instance.instanceId, input.now) : [];
   const entityMessages = [...out.entityMessages, ...released];
   return { ...base, lease: input.lease, activities: out.activities, messages: out.messages, children: out.children, entityMessages };
 }
@@ -117,9 +118,6 @@ function statusAfterEvents(status: OrchestrationStatus, events: readonly History
   return next;
 }
 
-function isTerminalStatus(status: OrchestrationStatus): boolean {
-  return status === 'COMPLETED' || status === 'FAILED' || status === 'TERMINATED' || status === 'CANCELED';
-}
 
 type ActionOutcome = 'continue' | 'completed' | 'continuedAsNew' | 'rewound';
 
