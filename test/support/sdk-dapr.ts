@@ -8,10 +8,9 @@
  * stopping everything in `after` hooks. The SDK has no metadata hook, so it always talks to
  * the server's default task hub.
  */
+export { outputOf, waitUntilReachable } from "./sdk-common.ts";
 import { TaskHubGrpcClient, TaskHubGrpcWorker } from "@dapr/durabletask-js";
 import type { OrchestrationState } from "@dapr/durabletask-js/orchestration/orchestration-state.js";
-import { grpcCodeOf, GrpcStatus } from "./grpc-status.ts";
-import { eventually } from "./wait.ts";
 
 /**
  * The SDK writes a line per work item, RPC and status with console.log/info, and every expected
@@ -91,30 +90,5 @@ export async function waitForStart(client: TaskHubGrpcClient, instanceId: string
   const state = await withUnrefTimers(() => client.waitForOrchestrationStart(instanceId, false, timeoutS));
   if (state === undefined) throw new Error(`instance ${instanceId} does not exist`);
   return state;
-}
-
-/** The orchestration's output parsed from JSON, or undefined when it has none. */
-export function outputOf(state: OrchestrationState): unknown {
-  return state.serializedOutput === undefined || state.serializedOutput === ""
-    ? undefined
-    : JSON.parse(state.serializedOutput);
-}
-
-/**
- * Waits until `client` gets answers from the server again, e.g. after a restart on the same
- * port. grpc-js shares connections between channels to the same address, so even a fresh client
- * can fail fast with UNAVAILABLE while the old connection sits in its reconnect back-off; any
- * application sees the same and retries, so the tests do too (only UNAVAILABLE is retried).
- */
-export async function waitUntilReachable(client: TaskHubGrpcClient, timeoutMs = 30_000): Promise<void> {
-  await eventually("the server to be reachable", async () => {
-    try {
-      await client.getOrchestrationState("reachability-probe", false);
-      return true;
-    } catch (err) {
-      if (grpcCodeOf(err) === GrpcStatus.UNAVAILABLE) return undefined;
-      throw err;
-    }
-  }, timeoutMs, 200);
 }
 

@@ -7,10 +7,9 @@
  * through the `taskhub` metadata header), a quiet logger that still keeps the SDK's warnings
  * and errors for failure messages, and stopping everything in `after` hooks.
  */
+export { outputOf, waitUntilReachable } from "./sdk-common.ts";
 import * as grpc from "@grpc/grpc-js";
 import { TaskHubGrpcClient, TaskHubGrpcWorker, type Logger, type OrchestrationState } from "@microsoft/durabletask-js";
-import { grpcCodeOf, GrpcStatus } from "./grpc-status.ts";
-import { eventually } from "./wait.ts";
 
 const sdkLogsToConsole = process.env["E2E_SDK_LOGS"] === "1";
 
@@ -109,30 +108,5 @@ export async function waitForDone(client: TaskHubGrpcClient, instanceId: string,
   const state = await client.waitForOrchestrationCompletion(instanceId, true, timeoutS);
   if (state === undefined) throw new Error(`instance ${instanceId} does not exist`);
   return state;
-}
-
-/** The orchestration's output parsed from JSON, or undefined when it has none. */
-export function outputOf(state: OrchestrationState): unknown {
-  return state.serializedOutput === undefined || state.serializedOutput === ""
-    ? undefined
-    : JSON.parse(state.serializedOutput);
-}
-
-/**
- * Waits until `client` gets answers from the server again, e.g. after a restart on the same
- * port. grpc-js shares connections between channels to the same address, so even a fresh client
- * can fail fast with UNAVAILABLE while the old connection sits in its reconnect back-off; any
- * application sees the same and retries, so the tests do too (only UNAVAILABLE is retried).
- */
-export async function waitUntilReachable(client: TaskHubGrpcClient, timeoutMs = 30_000): Promise<void> {
-  await eventually("the server to be reachable", async () => {
-    try {
-      await client.getOrchestrationState("reachability-probe", false);
-      return true;
-    } catch (err) {
-      if (grpcCodeOf(err) === GrpcStatus.UNAVAILABLE) return undefined;
-      throw err;
-    }
-  }, timeoutMs, 200);
 }
 
