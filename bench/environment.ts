@@ -25,7 +25,7 @@ export function describeEnvironment(dataRoot: string): Record<string, unknown> {
     durability: {
       store: 'sqlite (server default: bin/dts.js serve --data-dir <fresh dir>)',
       journalMode: 'WAL',
-      synchronous: 'FULL (every acknowledged commit fsynced)',
+      synchronous: 'OFF, and the WAL fdatasynced off the event loop before every acknowledgement (checkpoints FULL)',
       sqliteVersion: sqliteVersion(),
     },
     versions: {

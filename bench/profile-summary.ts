@@ -16,8 +16,8 @@ interface ProfileNode { id: number; callFrame: CallFrame; children?: number[] }
 interface Profile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[]; startTime: number; endTime: number }
 
 const args = process.argv.slice(2);
-const target = args.find((a) => !a.startsWith('--'));
 const topIndex = args.indexOf('--top');
+const target = args.find((a, i) => !a.startsWith('--') && !(topIndex >= 0 && i === topIndex + 1));
 const top = topIndex >= 0 ? Number(args[topIndex + 1]) : 25;
 if (target === undefined) {
   console.error('usage: profile-summary <file.cpuprofile | directory> [--top N]');

@@ -17,12 +17,27 @@ export function compileAllowlist(entries: readonly string[]): BlockList {
   return list;
 }
 
+/** Decisions per compiled list: a list never changes (a refresh compiles a new one), peers repeat. */
+const decisions = new WeakMap<BlockList, Map<string, boolean>>();
+const DECISIONS_MAX = 4096;
+
 export function admits(list: BlockList, address: string): boolean {
-  const plain = address;
-  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(plain);
-  if (mapped !== null) return list.check(mapped[1] as string, 'ipv4') || list.check(plain, 'ipv6');
-  if (isIPv4(plain)) return list.check(plain, 'ipv4');
-  if (isIPv6(plain)) return list.check(plain, 'ipv6');
+  let known = decisions.get(list);
+  if (known === undefined) decisions.set(list, (known = new Map()));
+  let admitted = known.get(address);
+  if (admitted === undefined) {
+    admitted = check(list, address);
+    if (known.size >= DECISIONS_MAX) known.clear();
+    known.set(address, admitted);
+  }
+  return admitted;
+}
+
+function check(list: BlockList, address: string): boolean {
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address);
+  if (mapped !== null) return list.check(mapped[1] as string, 'ipv4') || list.check(address, 'ipv6');
+  if (isIPv4(address)) return list.check(address, 'ipv4');
+  if (isIPv6(address)) return list.check(address, 'ipv6');
   return false;
 }
 

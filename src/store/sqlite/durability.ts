@@ -1,58 +1,42 @@
 /**
  * Makes committed transactions durable without blocking the event loop. SQLite runs with
  * `synchronous=OFF`, so COMMIT only writes the WAL frames; this module then fdatasyncs the WAL
- * file through libuv's thread pool, and a batch counts as durable (its promises resolve, its
- * effects run) only after a sync that started after its COMMIT has finished. While one sync
- * runs, the next batches keep committing and share the following sync.
+ * file through libuv's thread pool, and a batch counts as durable (its callers are answered)
+ * only after a sync that started after its COMMIT has finished. While one sync runs, the next
+ * batches keep committing and share the following sync.
  *
  * SQLite's own checkpoints are off (`wal_autocheckpoint=0`): with `synchronous=OFF` they would
  * not sync the database file before the WAL is reused. `checkpointIfLarge` runs them here, with
  * `synchronous=FULL` for that one statement, so SQLite syncs the WAL and the database file in
  * the right order. A failed sync means durability is unknown: the process stops.
- *
- * Readers must not act on rows that are committed but not yet durable (a claim would dispatch
- * work a crash could take back): `watermark` holds, per queue table, the highest seq known to be
- * durable, and claims read up to it only.
  */
 import { closeSync, fdatasync, fdatasyncSync, fstatSync, openSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import { InvariantError } from '../../lib/assert.ts';
 
-/** Highest seq of each queue table whose row is durable. */
-export interface DurableWatermark {
-  inbox: number;
-  entityInbox: number;
-}
-
 const WAL_BYTES_BEFORE_CHECKPOINT = 32 * 1024 * 1024;
 
 export class Durability {
-  readonly watermark: DurableWatermark = { inbox: 0, entityInbox: 0 };
   readonly #db: Database.Database;
   readonly #walPath: string | undefined;
-  readonly #highWater: Database.Statement<[], { name: string; seq: number }>;
   #walFd: number | undefined;
   #syncing = false;
   /** Batches committed since the running sync started; they wait for the next one. */
-  #waiting: Array<{ marks: DurableWatermark; done: () => void }> = [];
+  #waiting: Array<() => void> = [];
 
   /** `path` undefined: an in-memory database, durable as soon as committed. */
   constructor(db: Database.Database, path: string | undefined) {
     this.#db = db;
     this.#walPath = path === undefined ? undefined : `${path}-wal`;
-    this.#highWater = db.prepare("SELECT name, seq FROM sqlite_sequence WHERE name IN ('inbox', 'entity_inbox')");
-    this.#advance(this.#marks());
   }
 
   /** Calls `done` once everything committed so far is durable. */
-  afterCommit(done: () => void): void {
-    const marks = this.#marks();
+  whenDurable(done: () => void): void {
     if (this.#walPath === undefined) {
-      this.#advance(marks);
       done();
       return;
     }
-    this.#waiting.push({ marks, done });
+    this.#waiting.push(done);
     if (!this.#syncing) this.#startSync();
   }
 
@@ -91,10 +75,7 @@ export class Durability {
         return;
       }
       this.#syncing = false;
-      for (const { marks, done } of batch) {
-        this.#advance(marks);
-        done();
-      }
+      for (const done of batch) done();
       this.#checkpointIfLarge();
       if (this.#waiting.length > 0) this.#startSync();
     });
@@ -115,19 +96,5 @@ export class Durability {
     } finally {
       this.#db.pragma('synchronous = OFF');
     }
-  }
-
-  #marks(): DurableWatermark {
-    const marks = { inbox: 0, entityInbox: 0 };
-    for (const row of this.#highWater.all()) {
-      if (row.name === 'inbox') marks.inbox = row.seq;
-      else marks.entityInbox = row.seq;
-    }
-    return marks;
-  }
-
-  #advance(marks: DurableWatermark): void {
-    this.watermark.inbox = Math.max(this.watermark.inbox, marks.inbox);
-    this.watermark.entityInbox = Math.max(this.watermark.entityInbox, marks.entityInbox);
   }
 }

@@ -3,7 +3,6 @@
  * `entity_inbox` table (messages waiting for an entity, FIFO by `seq`). A deferred row keeps its
  * place but is skipped by claims until the engine releases the entity's deferred rows.
  */
-import type { DurableWatermark } from './durability.ts';
 import type Database from 'better-sqlite3';
 import type { EntityMessage, EntityMetadataRecord, EntityQuery, EntityRecord, StoredEntityMessage } from '../entity-store.ts';
 import { parseEvent } from './rows.ts';
@@ -36,18 +35,15 @@ export class EntitySql {
   readonly #backlog: Database.Statement<[string, string], number>;
   readonly #query: Database.Statement<Record<string, unknown>, EntityRow>;
   readonly #insert: Database.Statement<[string, string, number, string]>;
-  readonly #readVisible: Database.Statement<[string, string, number, number, number], EntityInboxRow>;
-  readonly #minVisibleAt: Database.Statement<[string, string, number], number | null>;
-  /** Rows above it are committed but not yet durable: claims must not see them. */
-  readonly #durable: DurableWatermark;
+  readonly #readVisible: Database.Statement<[string, string, number, number], EntityInboxRow>;
+  readonly #minVisibleAt: Database.Statement<[string, string], number | null>;
   readonly #deleteSeq: Database.Statement<[number, string, string]>;
   readonly #deferSeq: Database.Statement<[number, string, string]>;
   readonly #delaySeq: Database.Statement<[number, number, string, string]>;
   readonly #releaseDeferred: Database.Statement<[string, string]>;
   readonly #pending: Database.Statement<[], PendingEntityRow>;
 
-  constructor(db: Database.Database, durable: DurableWatermark) {
-    this.#durable = durable;
+  constructor(db: Database.Database) {
     const columns = 'instance_id, state, locked_by, critical_section_id, last_modified_at';
     this.#get = db.prepare(`SELECT ${columns} FROM entities WHERE hub = ? AND instance_id = ?`);
     this.#upsert = db.prepare(`
@@ -66,9 +62,9 @@ export class EntitySql {
     this.#insert = db.prepare('INSERT INTO entity_inbox (hub, instance_id, visible_at, deferred, event) VALUES (?, ?, ?, 0, ?)');
     this.#readVisible = db.prepare(`
       SELECT seq, instance_id, visible_at, event FROM entity_inbox
-      WHERE hub = ? AND instance_id = ? AND deferred = 0 AND visible_at <= ? AND seq <= ? ORDER BY seq LIMIT ?`);
+      WHERE hub = ? AND instance_id = ? AND deferred = 0 AND visible_at <= ? ORDER BY seq LIMIT ?`);
     this.#minVisibleAt = db
-      .prepare<[string, string, number], number | null>('SELECT min(visible_at) FROM entity_inbox WHERE hub = ? AND instance_id = ? AND deferred = 0 AND seq <= ?')
+      .prepare<[string, string], number | null>('SELECT min(visible_at) FROM entity_inbox WHERE hub = ? AND instance_id = ? AND deferred = 0')
       .pluck();
     this.#deleteSeq = db.prepare('DELETE FROM entity_inbox WHERE seq = ? AND hub = ? AND instance_id = ?');
     this.#deferSeq = db.prepare('UPDATE entity_inbox SET deferred = 1 WHERE seq = ? AND hub = ? AND instance_id = ?');
@@ -116,7 +112,7 @@ export class EntitySql {
   }
 
   readVisible(hub: string, instanceId: string, now: number, max: number): StoredEntityMessage[] {
-    return this.#readVisible.all(hub, instanceId, now, this.#durable.entityInbox, max).map((row) => ({
+    return this.#readVisible.all(hub, instanceId, now, max).map((row) => ({
       seq: row.seq,
       instanceId: row.instance_id,
       visibleAt: row.visible_at,
@@ -126,7 +122,7 @@ export class EntitySql {
 
   /** When the entity's earliest deliverable message becomes visible; undefined when there is none. */
   minVisibleAt(hub: string, instanceId: string): number | undefined {
-    return this.#minVisibleAt.get(hub, instanceId, this.#durable.entityInbox) ?? undefined;
+    return this.#minVisibleAt.get(hub, instanceId) ?? undefined;
   }
 
   deleteSeqs(hub: string, instanceId: string, seqs: readonly number[]): void {

@@ -1,10 +1,16 @@
 /**
  * Group commit: write calls that arrive together are run in ONE transaction and paid for with
  * one fsync. Each call runs inside its own SAVEPOINT, so a call that fails (LEASE_LOST, an
- * invariant) rolls back only itself and rejects only its own promise. Promises resolve only
- * after COMMIT succeeded and the commit is durable (durability.ts syncs the WAL off the event
- * loop), and the in-memory effects of a call (indexes, leases, StoreEvents) run only then:
- * nobody observes a change that could still be lost.
+ * invariant) rolls back only itself and rejects only its own promise.
+ *
+ * Two moments follow a COMMIT. At once, the in-memory effects of the calls (ready indexes,
+ * leases) and their work wake-ups run, so the next work item goes out while the disk syncs.
+ * Once the commit is durable (durability.ts syncs the WAL off the event loop) the callers are
+ * answered and instance changes are announced: nobody is told of a change that could still be
+ * lost. Dispatching committed work early is safe because the WAL is synced in commit order: a
+ * power loss can only take back a suffix of commits, none of them acknowledged, and a worker's
+ * answer to work that was taken back is a later write, refused or lost with it; the work itself
+ * is dispatched again from what survived (at least once, as always).
  *
  * better-sqlite3 is synchronous, so a whole batch runs without interleaving with anything else
  * in this process; claims never see a half-written batch.
@@ -120,11 +126,13 @@ export class GroupCommit {
       for (const { call } of done) call.reject(unavailable('the transaction could not be committed', error));
       return;
     }
-    this.#durability.afterCommit(() => {
-      for (const { scope } of done) for (const effect of scope.effects) effect();
-      const events: StoreEvent[] = [];
-      for (const { scope } of done) events.push(...scope.events);
-      if (events.length > 0) this.#publish(events);
+    for (const { scope } of done) for (const effect of scope.effects) effect();
+    const work: StoreEvent[] = [];
+    const changes: StoreEvent[] = [];
+    for (const { scope } of done) for (const event of scope.events) (event.type === 'work' ? work : changes).push(event);
+    if (work.length > 0) this.#publish(work);
+    this.#durability.whenDurable(() => {
+      if (changes.length > 0) this.#publish(changes);
       for (const { call, value } of done) call.resolve(value);
     });
   }

@@ -5,7 +5,6 @@
  */
 import type Database from 'better-sqlite3';
 import type { InboxMessage, StoredInboxMessage } from '../store.ts';
-import type { DurableWatermark } from './durability.ts';
 import { toInboxMessage, type InboxRow } from './rows.ts';
 
 type InsertParams = [string, string, string | null, number, string];
@@ -13,25 +12,22 @@ type InsertParams = [string, string, string | null, number, string];
 export class InboxSql {
   readonly #insert: Database.Statement<InsertParams>;
   readonly #insertIfInstanceExists: Database.Statement<[...InsertParams, string, string]>;
-  readonly #readVisible: Database.Statement<[string, string, number, number, number], InboxRow>;
-  readonly #minVisibleAt: Database.Statement<[string, string, number], number | null>;
-  /** Rows above it are committed but not yet durable: claims must not see them. */
-  readonly #durable: DurableWatermark;
+  readonly #readVisible: Database.Statement<[string, string, number, number], InboxRow>;
+  readonly #minVisibleAt: Database.Statement<[string, string], number | null>;
   readonly #deleteSeq: Database.Statement<[number, string, string]>;
   readonly #delaySeq: Database.Statement<[number, number, string, string]>;
   readonly #deleteInstance: Database.Statement<[string, string]>;
 
-  constructor(db: Database.Database, durable: DurableWatermark) {
-    this.#durable = durable;
+  constructor(db: Database.Database) {
     this.#insert = db.prepare('INSERT INTO inbox (hub, instance_id, execution_id, visible_at, event) VALUES (?, ?, ?, ?, ?)');
     this.#insertIfInstanceExists = db.prepare(`
       INSERT INTO inbox (hub, instance_id, execution_id, visible_at, event) SELECT ?, ?, ?, ?, ?
       WHERE EXISTS (SELECT 1 FROM instances WHERE hub = ? AND instance_id = ?)`);
     this.#readVisible = db.prepare(`
       SELECT seq, instance_id, execution_id, visible_at, event FROM inbox
-      WHERE hub = ? AND instance_id = ? AND visible_at <= ? AND seq <= ? ORDER BY seq LIMIT ?`);
+      WHERE hub = ? AND instance_id = ? AND visible_at <= ? ORDER BY seq LIMIT ?`);
     this.#minVisibleAt = db
-      .prepare<[string, string, number], number | null>('SELECT min(visible_at) FROM inbox WHERE hub = ? AND instance_id = ? AND seq <= ?')
+      .prepare<[string, string], number | null>('SELECT min(visible_at) FROM inbox WHERE hub = ? AND instance_id = ?')
       .pluck();
     this.#deleteSeq = db.prepare('DELETE FROM inbox WHERE seq = ? AND hub = ? AND instance_id = ?');
     this.#delaySeq = db.prepare('UPDATE inbox SET visible_at = max(visible_at, ?) WHERE seq = ? AND hub = ? AND instance_id = ?');
@@ -51,13 +47,13 @@ export class InboxSql {
   }
 
   readVisible(hub: string, instanceId: string, now: number, max: number): StoredInboxMessage[] {
-    const rows = this.#readVisible.all(hub, instanceId, now, this.#durable.inbox, max);
+    const rows = this.#readVisible.all(hub, instanceId, now, max);
     return rows.map((row) => toInboxMessage(row, `${hub}/${instanceId}`));
   }
 
   /** When the instance's earliest message becomes visible; undefined when its inbox is empty. */
   minVisibleAt(hub: string, instanceId: string): number | undefined {
-    return this.#minVisibleAt.get(hub, instanceId, this.#durable.inbox) ?? undefined;
+    return this.#minVisibleAt.get(hub, instanceId) ?? undefined;
   }
 
   deleteSeqs(hub: string, instanceId: string, seqs: readonly number[]): void {

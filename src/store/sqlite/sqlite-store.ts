@@ -85,7 +85,7 @@ class SqliteStore implements S.Store {
     const durability = new Durability(this.#db, isInMemory(this.#options.path) ? undefined : this.#options.path);
     durability.syncedCheckpoint();
     this.#durability = durability;
-    const state = new StoreState(this.#db, this.#options.ids ?? cryptoIdSource(), durability.watermark);
+    const state = new StoreState(this.#db, this.#options.ids ?? cryptoIdSource());
     state.loadIndexes();
     this.#commit = new GroupCommit(this.#db, {
       callsMax: this.#options.groupCommitCallsMax ?? 1000,

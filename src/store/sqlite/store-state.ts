@@ -9,7 +9,6 @@
  * whole orchestration must finish in a few milliseconds. Expiry is judged against the `now`
  * each call passes in, never the wall clock, so tests and simulations control time.
  */
-import type { DurableWatermark } from './durability.ts';
 import type Database from 'better-sqlite3';
 import { ServerError } from '../../domain/errors.ts';
 import type { IdSource } from '../../lib/ids.ts';
@@ -41,13 +40,13 @@ export class StoreState {
   /** Every live lease of every hub, by token. */
   readonly #leases = new Map<string, LeaseEntry>();
 
-  constructor(db: Database.Database, ids: IdSource, durable: DurableWatermark) {
+  constructor(db: Database.Database, ids: IdSource) {
     this.instances = new InstanceSql(db);
-    this.inbox = new InboxSql(db, durable);
+    this.inbox = new InboxSql(db);
     this.activities = new ActivitySql(db);
     this.hubs = new HubSql(db);
     this.queries = new QuerySql(db);
-    this.entities = new EntitySql(db, durable);
+    this.entities = new EntitySql(db);
     this.ids = ids;
   }
 
