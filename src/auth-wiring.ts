@@ -24,6 +24,8 @@ export const ADMIN_USER = 'admin';
 export interface AuthWiring {
   tls?: TlsMaterial;
   guardFor(scope: string | undefined): CallGuard | undefined;
+  /** Absent without a catalog; the dashboard builds its access hook from it. */
+  gate?: AccessGate;
   http?: AuthHttp;
   /** Once the HTTP port is known: the issuer URL, and the first admin user. */
   finish(httpPort: number): Promise<void>;
@@ -50,6 +52,7 @@ export async function startAuth(config: Readonly<ServerConfig>, catalog: Catalog
     ...(tls === undefined ? {} : { tls }),
     http,
     guardFor: (scope) => ({ gate, scope, defaultHub: scope === undefined ? config.defaultTaskHub : 'default' }),
+    gate,
     finish: async (httpPort) => {
       const baseUrl = `${tls === undefined ? 'http' : 'https'}://${config.control.publicHost}:${httpPort}`;
       deps.baseUrl = baseUrl;

@@ -15,6 +15,7 @@ import { startGrpcServer, type GrpcListener } from './protocol/grpc-server.ts';
 import { openPostgresBackend } from './store/postgres/postgres-store.ts';
 import { startControlPlane, type ControlWiring } from './control-wiring.ts';
 import { dashboardHandler } from './dashboard/api/dashboard-http.ts';
+import { dashboardAuthorize } from './dashboard/api/dashboard-access.ts';
 import type { Authorize } from './dashboard/api/http-kit.ts';
 import { ServerMetrics } from './dashboard/api/metrics.ts';
 import { timedStore } from './store/timed-store.ts';
@@ -26,7 +27,7 @@ export interface ServerDeps {
   clock: Clock;
   ids: IdSource;
   log: (message: string, error?: unknown) => void;
-  /** Access control of the dashboard API; absent: everything is allowed (auth off). */
+  /** Access control of the dashboard API; absent: the access gate's (allowlists, and roles with --auth). */
   authorize?: Authorize;
 }
 
@@ -75,7 +76,8 @@ export async function createServer(config: Readonly<ServerConfig>, deps: ServerD
   const routes: { control?: ControlWiring } = {};
   metrics.attach(engine);
   // The dashboard (its API, /metrics, the UI) answers after the control plane and /healthz.
-  const dashboard = dashboardHandler({ engine, metrics, log: deps.log, ...(deps.authorize === undefined ? {} : { authorize: deps.authorize }) });
+  const authorize = deps.authorize ?? (auth.gate === undefined ? undefined : dashboardAuthorize(auth.gate));
+  const dashboard = dashboardHandler({ engine, metrics, log: deps.log, ...(authorize === undefined ? {} : { authorize }) });
   const controlRoute = (req: IncomingMessage, res: ServerResponse) =>
     (routes.control?.handle(req, res) ?? false) || (req.url !== '/healthz' && dashboard(req, res));
   const http = await startHttpServer(config.host, config.httpPort, (req, res) => auth.http?.handle(req, res, () => controlRoute(req, res)) ?? controlRoute(req, res), auth.tls);

@@ -1,4 +1,7 @@
-// The dashboard API client: every call names its task hub in `x-taskhub`; problem+json errors become Error messages.
+// The dashboard API client: every call names its task hub in `x-taskhub` and carries the signed-in user's bearer token;
+// problem+json errors become Error messages, a 401 asks for a sign-in, a 403 says what was refused.
+import { currentSession, requireSignIn } from './session.ts';
+
 export class ApiError extends Error {
   status: number;
   constructor(status: number, message: string) {
@@ -11,9 +14,22 @@ export async function api<T = any>(hub: string | null, method: string, path: str
   const headers: Record<string, string> = {};
   if (hub !== null) headers['x-taskhub'] = hub;
   if (body !== undefined) headers['content-type'] = 'application/json';
+  const session = currentSession();
+  if (session !== null) headers['authorization'] = `Bearer ${session.token}`;
   const res = await fetch(`/v1${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
   const text = await res.text();
-  const data = text === '' ? undefined : JSON.parse(text);
+  let data: any;
+  try {
+    data = text === '' ? undefined : JSON.parse(text);
+  } catch {
+    data = undefined;
+  }
+  if (res.status === 401) {
+    const detail: string = data?.detail ?? 'sign in to continue';
+    requireSignIn(session === null ? '' : `Your sign-in is no longer accepted (${detail}); sign in again.`);
+    throw new ApiError(401, detail);
+  }
+  if (res.status === 403) throw new ApiError(403, `Refused by the server: ${data?.detail ?? 'you may not do this'}`);
   if (!res.ok) throw new ApiError(res.status, data?.detail ?? `${res.status} ${res.statusText}`);
   return data as T;
 }

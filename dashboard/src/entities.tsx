@@ -1,18 +1,25 @@
-// Entities: list (id, last modified, backlog, locked by), state, delete.
+// Entities: list (id, last modified, backlog, locked by) paged by continuation token, state, delete.
 import { useState } from 'preact/hooks';
 import { api } from './api.ts';
 import { ConfirmDialog, Json, time, toast, usePoll, type ConfirmSpec } from './ui.tsx';
 
+const PAGE = 50;
+
 export function EntitiesView({ hub }: { hub: string }) {
   const [name, setName] = useState('');
+  // The continuation tokens of the pages before this one: previous pops one, next pushes the answer's.
+  const [pages, setPages] = useState<string[]>([]);
+  const token = pages[pages.length - 1];
   const [open, setOpen] = useState<string | null>(null);
   const [confirm, setConfirm] = useState<ConfirmSpec | null>(null);
-  const list = usePoll(() => api(hub, 'POST', '/taskhubs/entities/query', { filter: name ? { nameStartsWith: name } : {}, pagination: { count: 100 } }), [hub, name], 5000);
+  const list = usePoll(
+    () => api(hub, 'POST', '/taskhubs/entities/query', { filter: name ? { nameStartsWith: name } : {}, pagination: { count: PAGE, ...(token ? { continuationToken: token } : {}) } }),
+    [hub, name, token], 5000);
   const state = usePoll(() => (open ? api(hub, 'GET', `/taskhubs/entities/${encodeURIComponent(open)}`) : Promise.resolve(null)), [hub, open]);
   return (
     <div>
       <h1>Entities</h1>
-      <div class="filters"><input placeholder="Entity name starts with…" value={name} onInput={(e) => setName((e.target as HTMLInputElement).value)} class="grow" /></div>
+      <div class="filters"><input placeholder="Entity name starts with…" value={name} onInput={(e) => { setName((e.target as HTMLInputElement).value); setPages([]); }} class="grow" /></div>
       {list.error && <div class="error-box">{list.error}</div>}
       <div class="grid2">
         <div class="card flush">
@@ -35,6 +42,11 @@ export function EntitiesView({ hub }: { hub: string }) {
               {list.data && list.data.entities.length === 0 && <tr><td colSpan={5} class="empty">No entities.</td></tr>}
             </tbody>
           </table>
+          <div class="row between pager entity-pager">
+            <button class="btn" disabled={pages.length === 0} onClick={() => setPages(pages.slice(0, -1))}>← Previous</button>
+            <span class="muted">Page {pages.length + 1}</span>
+            <button class="btn" disabled={!list.data?.continuationToken} onClick={() => setPages([...pages, list.data.continuationToken])}>Next →</button>
+          </div>
         </div>
         <div class="card">
           <h3>State {open ? <span class="mono small">{open}</span> : null}</h3>

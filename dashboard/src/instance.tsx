@@ -3,18 +3,8 @@ import { useState } from 'preact/hooks';
 import { api, hubPath } from './api.ts';
 import { bulkActions } from './actions.ts';
 import { Link, navigate } from './router.tsx';
+import { bars } from './timeline-bars.ts';
 import { ConfirmDialog, duration, Json, StatusBadge, time, usePoll, type ConfirmSpec } from './ui.tsx';
-
-interface Bar {
-  kind: 'activity' | 'timer' | 'suborchestration' | 'event' | 'orchestration';
-  label: string;
-  start: number;
-  end: number | null;
-  outcome: 'ok' | 'failed' | 'running';
-  attempt?: number;
-  child?: string;
-  detail?: string;
-}
 
 const FINISHED = new Set(['COMPLETED', 'FAILED', 'TERMINATED', 'CANCELED']);
 
@@ -116,60 +106,9 @@ function Failure({ f }: { f: any }) {
   );
 }
 
-/** Pairs scheduling events with their outcomes into bars; retries show as separate bars with their attempt number. */
-export function bars(events: any[], now: number): Bar[] {
-  const out: Bar[] = [];
-  const open = new Map<string, Bar>();
-  const attempts = new Map<string, number>();
-  const lastByName = new Map<string, Bar>();
-  let start: number | null = null;
-  let end: number | null = null;
-  let failed = false;
-  for (const e of events) {
-    const t = new Date(e.timestamp).getTime();
-    switch (e.kind) {
-      case 'executionStarted': start ??= t; break;
-      case 'executionCompleted': end = t; failed = e.orchestrationStatus === 'FAILED' || e.failureDetails !== undefined; break;
-      case 'executionTerminated': end = t; failed = true; break;
-      case 'taskScheduled': {
-        // A retry: the same activity scheduled again after its last attempt failed.
-        const prev = lastByName.get(e.name);
-        const n = prev !== undefined && prev.outcome === 'failed' ? (attempts.get(e.name) ?? 1) + 1 : 1;
-        attempts.set(e.name, n);
-        const b: Bar = { kind: 'activity', label: e.name, start: t, end: null, outcome: 'running', attempt: n };
-        lastByName.set(e.name, b);
-        open.set(`t${e.eventId}`, b); out.push(b); break;
-      }
-      case 'taskCompleted': case 'taskFailed': {
-        const b = open.get(`t${e.taskScheduledId}`);
-        if (b) { b.end = t; b.outcome = e.kind === 'taskFailed' ? 'failed' : 'ok'; b.detail = e.failureDetails?.errorMessage; }
-        break;
-      }
-      case 'timerCreated': {
-        const b: Bar = { kind: 'timer', label: `Timer → ${new Date(e.fireAt).toLocaleTimeString()}`, start: t, end: null, outcome: 'running' };
-        open.set(`timer${e.eventId}`, b); out.push(b); break;
-      }
-      case 'timerFired': { const b = open.get(`timer${e.timerId}`); if (b) { b.end = Math.max(b.start, e.fireAt ?? t); b.outcome = 'ok'; } break; }
-      case 'subOrchestrationInstanceCreated': {
-        const b: Bar = { kind: 'suborchestration', label: e.name, start: t, end: null, outcome: 'running', child: e.instanceId };
-        open.set(`s${e.eventId}`, b); out.push(b); break;
-      }
-      case 'subOrchestrationInstanceCompleted': case 'subOrchestrationInstanceFailed': {
-        const b = open.get(`s${e.taskScheduledId}`);
-        if (b) { b.end = t; b.outcome = e.kind.endsWith('Failed') ? 'failed' : 'ok'; }
-        break;
-      }
-      case 'eventRaised': out.push({ kind: 'event', label: `Event ${e.name}`, start: t, end: t, outcome: 'ok' }); break;
-      default: break;
-    }
-  }
-  if (start !== null) out.unshift({ kind: 'orchestration', label: 'Orchestration', start, end: end ?? now, outcome: end === null ? 'running' : failed ? 'failed' : 'ok' });
-  return out;
-}
-
 function Timeline({ hub, events, status, updated }: { hub: string; events: any[]; status: string; updated: string }) {
   const now = FINISHED.has(status) ? new Date(updated).getTime() : Date.now();
-  const list = bars(events, now);
+  const list = bars(events, now, status === 'RUNNING');
   if (list.length === 0) return <div class="card muted">No history yet.</div>;
   const t0 = Math.min(...list.map((b) => b.start));
   const t1 = Math.max(...list.map((b) => b.end ?? now), t0 + 1);

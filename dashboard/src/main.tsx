@@ -1,10 +1,12 @@
-// The dashboard app: layout, navigation and the start page (schedulers and their task hubs).
+// The dashboard app: layout, navigation, sign-in when the server asks for it, and the start page (schedulers and their task hubs).
 import { render } from 'preact';
 import { api, hubPath } from './api.ts';
 import { EntitiesView } from './entities.tsx';
 import { InstanceView } from './instance.tsx';
 import { NewOrchestration, OrchestrationList } from './orchestrations.tsx';
 import { Link, useLocation } from './router.tsx';
+import { currentSession } from './session.ts';
+import { needsSignIn, SignedInUser, SignInForm, useSessionVersion } from './sign-in.tsx';
 import { label, Toasts, usePoll } from './ui.tsx';
 import { WorkersView } from './workers.tsx';
 import './style.css';
@@ -22,8 +24,10 @@ function App() {
   const hub = m ? decodeURIComponent(m[1] as string) : null;
   const section = m?.[2] ?? 'orchestrations';
   const id = m?.[3] ? decodeURIComponent(m[3]) : null;
+  const session = useSessionVersion();
   let view;
-  if (hub === null) view = <Home />;
+  if (needsSignIn()) view = <SignInForm />;
+  else if (hub === null) view = <Home />;
   else if (section === 'orchestrations' && id !== null) view = <InstanceView hub={hub} id={id} query={query} />;
   else if (section === 'orchestrations') view = <OrchestrationList hub={hub} query={query} />;
   else if (section === 'new') view = <NewOrchestration hub={hub} />;
@@ -46,8 +50,10 @@ function App() {
         <nav>
           <Link href="/" class={hub === null ? 'active' : ''}>All task hubs</Link>
         </nav>
+        <SignedInUser />
       </aside>
-      <main class="content">{view}</main>
+      {/* Keyed by the session: a sign-in or sign-out loads every view afresh with the new token. */}
+      <main class="content" key={session}>{view}</main>
       <Toasts />
     </div>
   );
@@ -82,7 +88,9 @@ function Home() {
           </div>
         </section>
       ))}
-      {data && data.taskHubs.length === 0 && <div class="card muted">No task hubs yet.</div>}
+      {data && data.taskHubs.length === 0 && (
+        <div class="card muted">{currentSession() === null ? 'No task hubs yet.' : 'No task hubs that your role assignments cover (a Durable Task Data role at a hub, its scheduler or above).'}</div>
+      )}
     </div>
   );
 }

@@ -1,11 +1,12 @@
 /**
  * The dashboard on the HTTP port: its JSON API under `/v1/...` (and `/api/v1/...`, the
  * emulator's path), Prometheus text on `/metrics`, and the built UI (dist/dashboard) at `/`.
- * Every API call passes the `authorize` hook first (reads vs. writes, per task hub); with auth
- * off it allows everything. Errors are problem+json.
+ * Every API call passes the `authorize` hook first (reads vs. writes, per task hub; lists of
+ * hubs are filtered by it); with auth off only the schedulers' IP allowlists apply. Errors are
+ * problem+json.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ServerError } from '../../domain/errors.ts';
+import { isServerError, ServerError } from '../../domain/errors.ts';
 import type { TaskHubName } from '../../domain/instance.ts';
 import type { Engine } from '../../engine/engine.ts';
 import { splitHubName } from '../../engine/scheduler-scope.ts';
@@ -61,18 +62,18 @@ async function api(deps: DashboardDeps, authorize: Authorize, req: IncomingMessa
   const { engine } = deps;
   if (parts[0] === 'ping') return sendJson(res, 200, { status: 'ok' });
   if (parts[0] === 'scale' && parts.length === 1 && method === 'GET') {
-    await authorize(req, 'read', '*');
-    return sendJson(res, 200, { taskHubs: await engine.scaleSignals.hubs(engine.taskHubs.list()) });
+    return sendJson(res, 200, { taskHubs: await engine.scaleSignals.hubs(await visibleHubs(engine, authorize, req)) });
   }
   if (parts[0] !== 'taskhubs') throw new ServerError('NOT_FOUND', `no dashboard API path ${path}`);
   if (parts.length === 1 && method === 'GET') {
-    await authorize(req, 'read', '*');
-    return sendJson(res, 200, { taskHubs: await hubList(engine) });
+    return sendJson(res, 200, { taskHubs: await hubList(engine, await visibleHubs(engine, authorize, req)) });
   }
   const route = match(engine, method, parts.slice(1));
   const operation: DashboardOperation = method === 'GET' || (method === 'POST' && /\/query$/.test(path)) ? 'read' : 'write';
-  const hub = hubOf(engine, req, url);
+  // Access first, existence second: a caller without a role learns nothing about which hubs exist.
+  const hub = hubNameOf(req, url);
   await authorize(req, operation, hub);
+  mustExist(engine, hub);
   const reply = await route({ hub, req, url, parts: parts.slice(1) });
   sendJson(res, reply.status, reply.body, reply.headers);
 }
@@ -108,18 +109,39 @@ function match(engine: Engine, method: string, p: string[]): Route {
 }
 
 /** `x-taskhub` (or `?taskhub=`): a plain hub of the default scheduler, or `sub/rg/scheduler/hub`. */
-function hubOf(engine: Engine, req: IncomingMessage, url: URL): TaskHubName {
+function hubNameOf(req: IncomingMessage, url: URL): TaskHubName {
   const header = req.headers['x-taskhub'];
   const name = (typeof header === 'string' ? header : url.searchParams.get('taskhub') ?? '').trim();
   if (name === '') throw v.bad('the x-taskhub header is required');
   if (name.length > 400) throw v.bad('x-taskhub is too long');
-  const { scope, hub } = splitHubName(name);
-  if (!engine.taskHubs.has(hub, scope)) throw new ServerError('NOT_FOUND', `task hub '${name}' does not exist`);
   return name as TaskHubName;
 }
 
-async function hubList(engine: Engine): Promise<unknown[]> {
-  const hubs = engine.taskHubs.list().sort();
+function mustExist(engine: Engine, name: TaskHubName): void {
+  const { scope, hub } = splitHubName(name);
+  if (!engine.taskHubs.has(hub, scope)) throw new ServerError('NOT_FOUND', `task hub '${name}' does not exist`);
+}
+
+/**
+ * The hubs the caller may read: a known caller (401 otherwise), then each hub kept only when
+ * `authorize` lets it read there; a hub refused for role or address is left out, not an error.
+ */
+async function visibleHubs(engine: Engine, authorize: Authorize, req: IncomingMessage): Promise<TaskHubName[]> {
+  await authorize(req, 'identify', '*');
+  const visible: TaskHubName[] = [];
+  for (const hub of engine.taskHubs.list()) {
+    try {
+      await authorize(req, 'read', hub);
+      visible.push(hub);
+    } catch (error) {
+      if (!isServerError(error, 'PERMISSION_DENIED')) throw error;
+    }
+  }
+  return visible;
+}
+
+async function hubList(engine: Engine, visible: readonly TaskHubName[]): Promise<unknown[]> {
+  const hubs = [...visible].sort();
   return Promise.all(
     hubs.map(async (taskHub) => {
       const { scope, hub } = splitHubName(taskHub);

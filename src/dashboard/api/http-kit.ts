@@ -8,13 +8,16 @@ import { armCodeOf, toHttpError } from '../../control/http-status.ts';
 
 export const DASHBOARD_BODY_BYTES_MAX = 8 * 1024 * 1024;
 
-/** What a request does, for access control: reading or changing the hub. */
-export type DashboardOperation = 'read' | 'write';
+/**
+ * What a request does, for access control: reading or changing the hub, or (with resource '*')
+ * only showing who the caller is, for lists that are then filtered hub by hub.
+ */
+export type DashboardOperation = 'read' | 'write' | 'identify';
 
 /**
  * Decides whether the request may do `operation` on `resource` (a data-plane task hub name, or
  * '*' for server-wide reads). Throws ServerError UNAUTHENTICATED or PERMISSION_DENIED to refuse.
- * The default allows everything (auth off); the identity work (issue 6) passes its own.
+ * The default allows everything (no catalog); main.ts passes dashboard-access.ts's otherwise.
  */
 export type Authorize = (request: IncomingMessage, operation: DashboardOperation, resource: string) => void | Promise<void>;
 
@@ -38,7 +41,9 @@ export function sendProblem(res: ServerResponse, error: unknown, log: (message: 
     res.destroy();
     return;
   }
-  res.writeHead(failure.status, { 'content-type': 'application/problem+json; charset=utf-8', 'cache-control': 'no-store' });
+  // RFC 6750: a 401 says which scheme the caller should retry with.
+  const challenge: Record<string, string> = failure.status === 401 ? { 'www-authenticate': 'Bearer' } : {};
+  res.writeHead(failure.status, { 'content-type': 'application/problem+json; charset=utf-8', 'cache-control': 'no-store', ...challenge });
   res.end(JSON.stringify(body));
 }
 

@@ -1,0 +1,80 @@
+// The signed-in user: the bearer token from POST /auth/login, kept in sessionStorage (per tab, gone with it), and
+// a signal to the app when the server wants a sign-in (a 401: no token, or an expired or revoked one).
+export interface Session {
+  token: string;
+  user: string;
+  /** Epoch ms; the token is dropped before the server would refuse it. */
+  expiresOnMs: number;
+}
+
+const KEY = 'dts.session';
+const listeners = new Set<() => void>();
+let reason = '';
+
+export function currentSession(): Session | null {
+  const raw = sessionStorage.getItem(KEY);
+  if (raw === null) return null;
+  try {
+    const s = JSON.parse(raw) as Session;
+    if (typeof s.token === 'string' && s.expiresOnMs > Date.now()) return s;
+  } catch {
+    // an unreadable entry is no session
+  }
+  signOut('Your sign-in has expired; sign in again.');
+  return null;
+}
+
+/** Why the sign-in form is shown ('' when the server simply asked for one). */
+export function signInReason(): string {
+  return reason;
+}
+
+let signInRequired = false;
+
+/** True once the server answered 401 (or the user signed out): the app shows the sign-in form until a user signs in. */
+export function isSignInRequired(): boolean {
+  return signInRequired;
+}
+
+export function requireSignIn(message: string): void {
+  sessionStorage.removeItem(KEY);
+  // The first reason stays: the 401s of other calls in flight (now without a token) add nothing.
+  if (signInRequired) return;
+  signInRequired = true;
+  reason = message;
+  notify();
+}
+
+export function signOut(message = ''): void {
+  sessionStorage.removeItem(KEY);
+  signInRequired = true;
+  reason = message;
+  notify();
+}
+
+/** POST /auth/login on this same origin; the error text is the server's. */
+export async function signIn(username: string, password: string): Promise<void> {
+  const res = await fetch('/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+  const text = await res.text();
+  let data: any;
+  try {
+    data = text === '' ? undefined : JSON.parse(text);
+  } catch {
+    data = undefined;
+  }
+  if (!res.ok) throw new Error(data?.error?.message ?? data?.detail ?? `sign-in failed (${res.status})`);
+  const session: Session = { token: data.accessToken, user: data.user ?? username, expiresOnMs: Date.parse(data.expiresOn) };
+  sessionStorage.setItem(KEY, JSON.stringify(session));
+  signInRequired = false;
+  reason = '';
+  notify();
+}
+
+export function onSessionChange(listener: () => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+function notify(): void {
+  for (const l of listeners) l();
+}
