@@ -12,7 +12,8 @@ import { AccessGate } from './auth/gate.ts';
 import { newSecret } from './auth/passwords.ts';
 import { PrincipalOperations } from './auth/principal-operations.ts';
 import { findRole } from './auth/roles.ts';
-import { SigningKeys } from './auth/signing-keys.ts';
+import { CLOCK_SKEW_S } from './auth/jwt.ts';
+import { SigningKeys, SIGNING_KEYS_CACHE_MS } from './auth/signing-keys.ts';
 import { loadOrCreateTls, type TlsMaterial } from './auth/tls-material.ts';
 import { TokenService } from './auth/tokens.ts';
 import type { Clock } from './lib/clock.ts';
@@ -23,9 +24,9 @@ export const ADMIN_USER = 'admin';
 
 export interface AuthWiring {
   tls?: TlsMaterial;
-  guardFor(scope: string | undefined): CallGuard | undefined;
   /** Absent without a catalog; the dashboard builds its access hook from it. */
   gate?: AccessGate;
+  guardFor(scope: string | undefined): CallGuard | undefined;
   http?: AuthHttp;
   /** Once the HTTP port is known: the issuer URL, and the first admin user. */
   finish(httpPort: number): Promise<void>;
@@ -39,7 +40,8 @@ export async function startAuth(config: Readonly<ServerConfig>, catalog: Catalog
   if (tls?.caFile !== undefined) log(`TLS certificate made by this server; clients trust its CA file ${tls.caFile} (NODE_EXTRA_CA_CERTS / GRPC_DEFAULT_SSL_ROOTS_FILE_PATH)`);
   if (catalog === undefined) return { ...(tls === undefined ? {} : { tls }), guardFor: () => undefined, finish: async () => undefined };
   const directory = new Directory(catalog, now);
-  const keys = new SigningKeys(catalog, now);
+  // A replaced key verifies for the token lifetime, plus clock skew and the other nodes' key cache.
+  const keys = new SigningKeys(catalog, now, auth.tokenLifetimeMs + CLOCK_SKEW_S * 1000 + SIGNING_KEYS_CACHE_MS);
   const tokens = new TokenService(
     { issuer: '', audience: auth.audience, lifetimeMs: auth.tokenLifetimeMs, external: auth.oidcIssuers.map((issuer) => ({ issuer, ...(auth.oidcPrincipalClaim === undefined ? {} : { principalClaim: auth.oidcPrincipalClaim }) })) },
     keys, directory, now,
@@ -50,9 +52,9 @@ export async function startAuth(config: Readonly<ServerConfig>, catalog: Catalog
   const http = new AuthHttp(deps);
   return {
     ...(tls === undefined ? {} : { tls }),
+    gate,
     http,
     guardFor: (scope) => ({ gate, scope, defaultHub: scope === undefined ? config.defaultTaskHub : 'default' }),
-    gate,
     finish: async (httpPort) => {
       const baseUrl = `${tls === undefined ? 'http' : 'https'}://${config.control.publicHost}:${httpPort}`;
       deps.baseUrl = baseUrl;

@@ -45,7 +45,7 @@ export async function startControlPlane(input: ControlWiringInput): Promise<Cont
   }, log);
   const control = new ControlPlane(
     { catalog, engine, clock, endpoints: listeners, log },
-    { publicHost: config.control.publicHost, grpcPort: input.grpcPort, httpPort: input.httpPort, schedulerPorts: config.control.schedulerPorts },
+    { publicHost: config.control.publicHost, grpcPort: input.grpcPort, httpPort: input.httpPort, schedulerPorts: config.control.schedulerPorts, tls: auth?.tls !== undefined },
   );
   await control.start();
   const retention = new RetentionJob({ store, clock, targets: () => control.retentionTargets(), log }, config.control.retention);

@@ -2,8 +2,8 @@
  * The HTTP edge of identity and access: OIDC discovery and JWKS, `POST /auth/login` (user name
  * and password to a token), the managed-identity token endpoint `GET /msi/token` (App Service
  * protocol, as @azure/identity's ManagedIdentityCredential speaks it with IDENTITY_ENDPOINT and
- * IDENTITY_HEADER), the REST routes of users, identities, apps and role assignments, and the
- * gate in front of every control-plane request (token and role).
+ * IDENTITY_HEADER), the REST routes of users, identities, apps and role assignments, listing
+ * and rotating the signing keys (`/auth/signing-keys[/rotate]`), and the gate in front of every control-plane request (token and role).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ServerError } from '../domain/errors.ts';
@@ -24,6 +24,8 @@ const IDENTITY = new RegExp(`${RG}Microsoft\\.ManagedIdentity/userAssignedIdenti
 const APP = new RegExp(`${RG}Microsoft\\.Web/sites/([^/]+)(/identity/assign|/config/appsettings|/env)?$`, 'i');
 const ASSIGNMENTS = /^(.*?)\/providers\/Microsoft\.Authorization\/roleAssignments(?:\/([^/]+))?$/i;
 const USERS = /^\/users(?:\/([^/]+))?$/i;
+/** Listing and rotating the token-signing keys: Owner at the root. */
+const SIGNING_KEYS = /^\/auth\/signing-keys(\/rotate)?$/i;
 
 export interface AuthHttpDeps {
   gate: AccessGate;
@@ -50,7 +52,7 @@ export class AuthHttp {
   handle(req: IncomingMessage, res: ServerResponse, next: () => boolean): boolean {
     const url = new URL(req.url ?? '/', 'http://auth.invalid');
     const path = decodeURIComponent(url.pathname).replace(/\/+$/, '') || '/';
-    const own = this.#deps.principals !== undefined && (IDENTITY.test(path) || APP.test(path) || ASSIGNMENTS.test(path) || USERS.test(path) || ['/.well-known/openid-configuration', '/.well-known/jwks.json', '/auth/login', '/msi/token'].includes(path));
+    const own = this.#deps.principals !== undefined && (IDENTITY.test(path) || APP.test(path) || ASSIGNMENTS.test(path) || USERS.test(path) || SIGNING_KEYS.test(path) || ['/.well-known/openid-configuration', '/.well-known/jwks.json', '/auth/login', '/msi/token'].includes(path));
     const control = /^\/subscriptions(\/|$)/i.test(path);
     if (!own && !control) return next();
     this.#run(req, res, url, path, own, next).catch((error: unknown) => {
@@ -70,8 +72,9 @@ export class AuthHttp {
     if (!open) {
       const assignments = ASSIGNMENTS.exec(path);
       const resource = assignments !== null ? assignments[1] || '/' : path;
-      const group = USERS.test(path) && method === 'GET' && path !== '/users' ? 'control.read' : restGroup(method, path);
-      principal = await this.#deps.gate.authorize(bearer(req.headers.authorization), group, USERS.test(path) ? '/' : resource);
+      const keys = SIGNING_KEYS.test(path);
+      const group = (USERS.test(path) && method === 'GET' && path !== '/users') || (keys && method === 'GET') ? 'control.read' : keys ? 'control.authorization' : restGroup(method, path);
+      principal = await this.#deps.gate.authorize(bearer(req.headers.authorization), group, USERS.test(path) || keys ? '/' : resource);
     }
     if (!own) {
       if (!next()) send(res, 404, { error: { code: 'NotFound', message: `no resource at ${path}` } });
@@ -93,6 +96,12 @@ export class AuthHttp {
     if (path === '/.well-known/jwks.json') return { status: 200, body: await this.#deps.keys!.jwks() };
     if (path === '/auth/login' && method === 'POST') return this.#login(body);
     if (path === '/msi/token' && method === 'GET') return this.msiToken(url, secret);
+    const rotate = SIGNING_KEYS.exec(path);
+    if (rotate !== null) {
+      const keys = this.#deps.keys!;
+      if (rotate[1] !== undefined) return method === 'POST' ? { status: 200, body: { kid: await keys.rotate(), keys: await keys.list() } } : notAllowed(method, path);
+      return method === 'GET' ? { status: 200, body: { value: await keys.list() } } : notAllowed(method, path);
+    }
     let m = USERS.exec(path);
     if (m !== null) {
       const user = m[1];

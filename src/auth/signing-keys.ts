@@ -1,8 +1,9 @@
 /**
  * The server's token-signing keys, kept in the catalog (kind `signingKey`) so every node of a
- * shared database signs and verifies alike. The newest key signs; all kept keys verify and are
- * published in the JWKS, so `rotate()` does not invalidate tokens already issued. Keys older
- * than `retainMs` after a rotation are dropped.
+ * shared database signs and verifies alike. The newest key signs; a key replaced by `rotate()`
+ * still verifies, and stays in the JWKS, for `retainMs` after its replacement (the token
+ * lifetime plus slack), so tokens it signed keep working until they expire. After that it is
+ * neither trusted nor published, and the next rotation deletes it.
  */
 import { createPrivateKey, generateKeyPairSync, randomUUID, type JsonWebKey, type KeyObject } from 'node:crypto';
 import type { CatalogStore } from '../store/catalog.ts';
@@ -13,23 +14,44 @@ interface SigningKeyData {
   publicJwk: JsonWebKey;
 }
 
+interface StoredKey {
+  kid: string;
+  data: SigningKeyData;
+  /** When the next key replaced this one; undefined for the active key. */
+  retiredAtMs?: number;
+}
+
 export interface ActiveKey {
   kid: string;
   privateKey: KeyObject;
 }
 
+/** A key as the rotation route lists it (no private material). */
+export interface SigningKeyInfo {
+  kid: string;
+  active: boolean;
+  createdOn: string;
+  retiredOn?: string;
+  /** When a retired key stops verifying: its last tokens have expired by then. */
+  trustedUntil?: string;
+}
+
+/** More keys than this are dropped oldest first even within their retention (rotating in a loop). */
 const KEYS_MAX = 10;
 /** How long the set read from the catalog is reused; a rotation on another node shows within it. */
-const CACHE_MS = 5_000;
+export const SIGNING_KEYS_CACHE_MS = 5_000;
 
 export class SigningKeys {
   readonly #catalog: CatalogStore;
   readonly #now: () => number;
-  #cache: { atMs: number; keys: { kid: string; data: SigningKeyData }[] } | undefined;
+  readonly #retainMs: number;
+  #cache: { atMs: number; keys: StoredKey[] } | undefined;
 
-  constructor(catalog: CatalogStore, now: () => number) {
+  /** `retainMs`: how long a replaced key keeps verifying (at least the token lifetime). */
+  constructor(catalog: CatalogStore, now: () => number, retainMs: number) {
     this.#catalog = catalog;
     this.#now = now;
+    this.#retainMs = retainMs;
   }
 
   /** The key new tokens are signed with; creates the first one. */
@@ -43,22 +65,37 @@ export class SigningKeys {
     return { kid: newest.kid, privateKey: createPrivateKey({ key: newest.data.privateJwk, format: 'jwk' }) };
   }
 
-  /** Adds a new signing key; keeps the previous ones for verification, dropping the oldest beyond KEYS_MAX. */
+  /**
+   * Adds a new signing key, which signs from now on (on other nodes within
+   * SIGNING_KEYS_CACHE_MS); deletes keys whose retention has passed, and the oldest beyond KEYS_MAX.
+   */
   async rotate(): Promise<string> {
     const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const kid = randomUUID();
     const data: SigningKeyData = { createdAtMs: this.#now(), privateJwk: privateKey.export({ format: 'jwk' }), publicJwk: publicKey.export({ format: 'jwk' }) };
     await this.#catalog.create('signingKey', [kid], data);
     this.#cache = undefined;
-    const keys = await this.#all();
-    for (const old of keys.slice(0, Math.max(0, keys.length - KEYS_MAX))) await this.#catalog.delete('signingKey', [old.kid]);
+    const keys = await this.#stored();
+    const overflow = Math.max(0, keys.length - KEYS_MAX);
+    for (const [i, old] of keys.entries()) {
+      if (i < overflow || !this.#trusted(old)) await this.#catalog.delete('signingKey', [old.kid]);
+    }
     this.#cache = undefined;
     return kid;
   }
 
-  /** Public keys as a JWKS document. */
+  /** Public keys of every trusted key as a JWKS document. */
   async jwks(): Promise<{ keys: JsonWebKey[] }> {
     return { keys: (await this.#all()).map(({ kid, data }) => ({ ...data.publicJwk, kid, use: 'sig', alg: 'ES256' })) };
+  }
+
+  async list(): Promise<SigningKeyInfo[]> {
+    return (await this.#all()).map((key) => ({
+      kid: key.kid,
+      active: key.retiredAtMs === undefined,
+      createdOn: new Date(key.data.createdAtMs).toISOString(),
+      ...(key.retiredAtMs === undefined ? {} : { retiredOn: new Date(key.retiredAtMs).toISOString(), trustedUntil: new Date(key.retiredAtMs + this.#retainMs).toISOString() }),
+    }));
   }
 
   async publicKey(kid: string): Promise<JsonWebKey | undefined> {
@@ -70,11 +107,22 @@ export class SigningKeys {
     return found?.data.publicJwk;
   }
 
-  async #all(): Promise<{ kid: string; data: SigningKeyData }[]> {
-    if (this.#cache !== undefined && this.#now() - this.#cache.atMs < CACHE_MS) return this.#cache.keys;
-    const entries = await this.#catalog.list<SigningKeyData>('signingKey', [], KEYS_MAX * 2);
-    const keys = entries.map((e) => ({ kid: e.path[0] as string, data: e.data })).sort((a, b) => a.data.createdAtMs - b.data.createdAtMs);
+  #trusted(key: StoredKey): boolean {
+    return key.retiredAtMs === undefined || this.#now() < key.retiredAtMs + this.#retainMs;
+  }
+
+  /** The trusted keys, oldest first; the last one signs. */
+  async #all(): Promise<StoredKey[]> {
+    if (this.#cache !== undefined && this.#now() - this.#cache.atMs < SIGNING_KEYS_CACHE_MS) return this.#cache.keys;
+    const keys = (await this.#stored()).filter((key) => this.#trusted(key));
     this.#cache = { atMs: this.#now(), keys };
+    return keys;
+  }
+
+  async #stored(): Promise<StoredKey[]> {
+    const entries = await this.#catalog.list<SigningKeyData>('signingKey', [], KEYS_MAX * 2);
+    const keys: StoredKey[] = entries.map((e) => ({ kid: e.path[0] as string, data: e.data })).sort((a, b) => a.data.createdAtMs - b.data.createdAtMs || a.kid.localeCompare(b.kid));
+    for (let i = 0; i + 1 < keys.length; i++) keys[i]!.retiredAtMs = keys[i + 1]!.data.createdAtMs;
     return keys;
   }
 }

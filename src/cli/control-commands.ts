@@ -4,27 +4,28 @@
  * scheduler ...` and `dts scheduler ...` are the same command.
  */
 import { integerFlag, listFlag, single, tagsFlag, UsageError, type FlagSpec, type FlagValues } from './cli-args.ts';
+import type { ControlClient } from './cli-http.ts';
 
-export interface ControlClient {
-  call(method: 'GET' | 'PUT' | 'PATCH' | 'DELETE', path: string, body?: unknown): Promise<unknown>;
-}
+export type { ControlClient };
 
 export interface CommandSpec {
   help: string;
   flags: readonly FlagSpec[];
   run(values: FlagValues, client: ControlClient, subscription: string): Promise<unknown>;
+  /** The columns of `--output table` when they are not simply the scalar fields (az's table transformers). */
+  tableRow?(item: Record<string, unknown>): Record<string, unknown>;
 }
 
 const PROVIDER = 'providers/Microsoft.DurableTask';
 
-const f = (key: string, names: string[], help: string, extra: Partial<FlagSpec> = {}): FlagSpec => ({ key, names, help, ...extra });
-const GROUP = f('resource-group', ['--resource-group', '-g'], 'name of the resource group', { required: true });
-const GROUP_OPTIONAL = { ...GROUP, required: false };
+export const f = (key: string, names: string[], help: string, extra: Partial<FlagSpec> = {}): FlagSpec => ({ key, names, help, ...extra });
+export const GROUP = f('resource-group', ['--resource-group', '-g'], 'name of the resource group', { required: true });
+export const GROUP_OPTIONAL = { ...GROUP, required: false };
 const SCHEDULER_NAME = f('name', ['--name', '-n', '--scheduler-name'], 'name of the scheduler', { required: true });
 const HUB_SCHEDULER = f('scheduler-name', ['--scheduler-name', '-s'], 'name of the scheduler', { required: true });
 const HUB_NAME = f('name', ['--name', '-n', '--task-hub-name'], 'name of the task hub', { required: true });
-const TAGS = f('tags', ['--tags'], "space-separated tags: key[=value] [key[=value] ...]; '' clears them", { multi: true });
-const YES = f('yes', ['--yes', '-y'], 'do not prompt for confirmation (dts never prompts)', { boolean: true });
+export const TAGS = f('tags', ['--tags'], "space-separated tags: key[=value] [key[=value] ...]; '' clears them", { multi: true });
+export const YES = f('yes', ['--yes', '-y'], 'do not prompt for confirmation (dts never prompts)', { boolean: true });
 const IP_ALLOWLIST = f('ip-allowlist', ['--ip-allowlist'], 'IP addresses or CIDR ranges allowed to connect, e.g. "[0.0.0.0/0]"', { multi: true });
 const SKU_NAME = f('sku-name', ['--sku-name'], 'SKU: dedicated or consumption');
 const SKU_CAPACITY = f('sku-capacity', ['--sku-capacity'], 'capacity units of a dedicated scheduler: 1 to 3');
@@ -127,12 +128,12 @@ function retentionRules(v: FlagValues): { retentionPeriodInDays: number; orchest
   return rules;
 }
 
-function need(v: FlagValues, key: string): string {
+export function need(v: FlagValues, key: string): string {
   const value = single(v, key);
   if (value === undefined || value === '') throw new UsageError(`argument --${key} is required`);
   return value;
 }
 
-function enc(name: string): string {
+export function enc(name: string): string {
   return encodeURIComponent(name);
 }

@@ -5,6 +5,7 @@
 import { ConfigError, loadServeConfig, SERVE_FLAGS } from '../config/config.ts';
 import { createServer, defaultDeps } from '../main.ts';
 import { CONTROL_GROUPS, runControlCommand } from './control-cli.ts';
+import { runSessionCommand, SESSION_COMMANDS } from './login-cli.ts';
 
 const USAGE = `usage: dts <command> [flags]
 
@@ -14,8 +15,16 @@ commands:
   scheduler          schedulers (az durabletask scheduler; 'dts durabletask scheduler' works too)
   taskhub            task hubs (az durabletask taskhub)
   retention-policy   retention of finished orchestrations (az durabletask retention-policy)
+  login / logout     sign in to a server with --auth (az login -u -p); later commands send the token
+  ad user            users who sign in with a password (az ad user)
+  identity           user-assigned managed identities (az identity)
+  role               role assignments and role definitions (az role assignment / definition)
+  app                apps, their identities, settings and environment (az webapp / functionapp)
+  resource           show any resource by type (az resource show)
+  signing-key        list and rotate the server's token-signing keys
 
-Control-plane commands talk to a running server: --server or DTS_SERVER (default http://localhost:8082).
+Control-plane commands talk to a running server: --server or DTS_SERVER (default: the server of
+'dts login', else http://localhost:8082); --ca-file or DTS_CA_FILE for a server's own CA.
 
 Run 'dts <command> --help' for a command's flags.`;
 
@@ -26,6 +35,10 @@ export async function main(argv: readonly string[]): Promise<void> {
     return;
   }
   if (command === 'serve') return serve(rest);
+  if ((SESSION_COMMANDS as readonly string[]).includes(command)) {
+    process.exitCode = await runSessionCommand(argv, process.env, { out: (text) => console.log(text), err: (text) => console.error(text) });
+    return;
+  }
   const group = command === 'durabletask' ? rest[0] : command;
   if ((CONTROL_GROUPS as readonly (string | undefined)[]).includes(group)) {
     const io = { out: (text: string) => console.log(text), err: (text: string) => console.error(text) };

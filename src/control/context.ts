@@ -27,6 +27,8 @@ export interface ControlOptions {
   httpPort: number;
   /** Ports for further schedulers; `ephemeral` binds any free port at every start (tests). */
   schedulerPorts: { first: number; last: number } | 'ephemeral';
+  /** The listeners serve TLS (--auth or --tls-cert): endpoints and URLs say https. */
+  tls?: boolean;
 }
 
 export interface ControlDeps {
@@ -103,12 +105,12 @@ export class ControlContext {
   endpointOf(scheduler: CatalogEntry<SchedulerData>): string {
     const scope = this.scopeOf(scheduler.path);
     const port = scope === undefined ? this.options.grpcPort : (this.boundPorts.get(scope) ?? scheduler.data.port);
-    return `http://${this.options.publicHost}:${port}`;
+    return `${this.options.tls === true ? 'https' : 'http'}://${this.options.publicHost}:${port}`;
   }
 
   dashboardUrlOf(path: readonly string[]): string {
     const [sub, , scheduler, hub] = path as [string, string, string, string];
-    return `http://${this.options.publicHost}:${this.options.httpPort}/subscriptions/${sub}/schedulers/${scheduler}/taskhubs/${hub}`;
+    return `${this.options.tls === true ? 'https' : 'http'}://${this.options.publicHost}:${this.options.httpPort}/subscriptions/${sub}/schedulers/${scheduler}/taskhubs/${hub}`;
   }
 }
 

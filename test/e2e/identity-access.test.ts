@@ -1,9 +1,8 @@
 /**
- * Identity and access end to end against a real `dts serve --auth` process: the seed's identity
- * walkthrough over REST (identity, role at hub and scheduler scope, app, identity assignment,
- * settings, env) and an app in a child process using the package's ./client export with the
- * real @azure/identity over TLS; and the refusals with their statuses. External tokens come from
- * a small OIDC stub served by this test on 127.0.0.1.
+ * Identity and access end to end against a real `dts serve --auth` process, at the REST and gRPC
+ * level: the refusals with their statuses, the managed-identity endpoint, and IP allowlists.
+ * (The seed's walkthrough runs through the CLI in identity-cli.test.ts.) External tokens come
+ * from a small OIDC stub served by this test on 127.0.0.1.
  */
 import assert from "node:assert/strict";
 import { generateKeyPairSync, sign } from "node:crypto";
@@ -14,7 +13,7 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import * as grpc from "@grpc/grpc-js";
 import { TaskHubGrpcClient } from "@microsoft/durabletask-js";
-import { DtsServer, repoRoot } from "../support/server-process.ts";
+import { DtsServer } from "../support/server-process.ts";
 
 const AUD = "https://durabletask.io";
 let oidc: Server;
@@ -95,27 +94,6 @@ before(async () => {
 after(async () => {
   await server?.dispose();
   oidc?.close();
-});
-
-test("seed identity walkthrough: identity, role, app, env; an app with @azure/identity and ./client over TLS completes an orchestration", async () => {
-  const identity = await rest("PUT", `${RG}/Microsoft.ManagedIdentity/userAssignedIdentities/orders-id`, { location: "local" }, admin);
-  assert.equal(identity.status, 201);
-  const { clientId, id: identityId } = identity.body;
-  assert.equal((await grant(`${SCHED}/taskHubs/default`, clientId)).status, 201);
-  assert.equal((await grant(SCHED, clientId)).status, 201);
-  assert.equal((await rest("PUT", `${RG}/Microsoft.Web/sites/orders`, {}, admin)).status, 201);
-  assert.equal((await rest("POST", `${RG}/Microsoft.Web/sites/orders/identity/assign`, { identities: [identityId] }, admin)).status, 200);
-  const settings = { TASKHUB_NAME: "default", DURABLE_TASK_SCHEDULER_CONNECTION_STRING: `Endpoint=https://localhost:${server.grpcAddress.split(":")[1]};Authentication=ManagedIdentity;ClientID=${clientId}` };
-  assert.equal((await rest("PATCH", `${RG}/Microsoft.Web/sites/orders/config/appsettings`, { properties: settings }, admin)).status, 200);
-  const env = (await rest("POST", `${RG}/Microsoft.Web/sites/orders/env`, undefined, admin)).body;
-  assert.ok(env.IDENTITY_ENDPOINT && env.IDENTITY_HEADER);
-  const caFile = join(server.dataDir, "tls", "ca.pem");
-  const { execFile } = await import("node:child_process");
-  const output = await new Promise<string>((resolve, reject) =>
-    execFile("node", [join(repoRoot, "test/e2e/fixtures/identity-app.mjs")], { cwd: repoRoot, timeout: 60_000, env: { ...process.env, ...env, NODE_EXTRA_CA_CERTS: caFile, GRPC_DEFAULT_SSL_ROOTS_FILE_PATH: caFile } }, (error, stdout, stderr) =>
-      error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(stdout)),
-  );
-  assert.match(output, /RESULT 1 "Hello, identity!"/);
 });
 
 test("refusals: no token, garbage, bad signature, expired, wrong audience, no role, revoked, unknown principal", async () => {

@@ -1,6 +1,7 @@
 /**
  * Runs the `dts` command (node bin/dts.js, the built CLI) as a child process against a server,
- * the way a user runs it: the server address comes from DTS_SERVER. No SDK imports here.
+ * the way a user runs it: the server address comes from DTS_SERVER (`host:port` means http://;
+ * a full URL is used as it is), and `env` adds variables such as DTS_CONFIG_DIR. No SDK imports here.
  */
 import { execFile } from "node:child_process";
 import { join } from "node:path";
@@ -12,12 +13,13 @@ export interface CliResult {
   readonly stderr: string;
 }
 
-export function runDts(httpAddress: string, args: readonly string[]): Promise<CliResult> {
+export function runDts(httpAddress: string, args: readonly string[], env: Readonly<Record<string, string>> = {}): Promise<CliResult> {
+  const server = httpAddress.includes("://") ? httpAddress : `http://${httpAddress}`;
   return new Promise((resolve, reject) => {
     execFile(
       process.execPath,
       [join(repoRoot, "bin", "dts.js"), ...args],
-      { cwd: repoRoot, env: { ...process.env, DTS_SERVER: `http://${httpAddress}` }, timeout: 30_000 },
+      { cwd: repoRoot, env: { ...process.env, DTS_SERVER: server, ...env }, timeout: 30_000 },
       (error, stdout, stderr) => {
         if (error !== null && typeof error.code !== "number") {
           reject(error);
@@ -30,8 +32,8 @@ export function runDts(httpAddress: string, args: readonly string[]): Promise<Cl
 }
 
 /** Runs `dts`, requires exit code 0, and returns stdout. */
-export async function dtsOk(httpAddress: string, args: readonly string[]): Promise<string> {
-  const result = await runDts(httpAddress, args);
+export async function dtsOk(httpAddress: string, args: readonly string[], env: Readonly<Record<string, string>> = {}): Promise<string> {
+  const result = await runDts(httpAddress, args, env);
   if (result.code !== 0) throw new Error(`dts ${args.join(" ")} exited ${result.code}: ${result.stderr}`);
   return result.stdout;
 }
