@@ -1,6 +1,6 @@
 // The dashboard API client: every call names its task hub in `x-taskhub` and carries the signed-in user's bearer token;
 // problem+json errors become Error messages, a 401 asks for a sign-in, a 403 says what was refused.
-import { currentSession, requireSignIn } from './session.ts';
+import { currentSession, jsonOf, requireSignIn } from './session.ts';
 
 export class ApiError extends Error {
   status: number;
@@ -17,13 +17,7 @@ export async function api<T = any>(hub: string | null, method: string, path: str
   const session = currentSession();
   if (session !== null) headers['authorization'] = `Bearer ${session.token}`;
   const res = await fetch(`/v1${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-  const text = await res.text();
-  let data: any;
-  try {
-    data = text === '' ? undefined : JSON.parse(text);
-  } catch {
-    data = undefined;
-  }
+  const data = await jsonOf(res);
   if (res.status === 401) {
     const detail: string = data?.detail ?? 'sign in to continue';
     requireSignIn(session === null ? '' : `Your sign-in is no longer accepted (${detail}); sign in again.`);

@@ -52,16 +52,20 @@ export function signOut(message = ''): void {
   notify();
 }
 
+/** The JSON body of a response; undefined when it is empty or not JSON (an error page). */
+export async function jsonOf(res: Response): Promise<any> {
+  const text = await res.text();
+  try {
+    return text === '' ? undefined : JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 /** POST /auth/login on this same origin; the error text is the server's. */
 export async function signIn(username: string, password: string): Promise<void> {
   const res = await fetch('/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
-  const text = await res.text();
-  let data: any;
-  try {
-    data = text === '' ? undefined : JSON.parse(text);
-  } catch {
-    data = undefined;
-  }
+  const data = await jsonOf(res);
   if (!res.ok) throw new Error(data?.error?.message ?? data?.detail ?? `sign-in failed (${res.status})`);
   const session: Session = { token: data.accessToken, user: data.user ?? username, expiresOnMs: Date.parse(data.expiresOn) };
   sessionStorage.setItem(KEY, JSON.stringify(session));
