@@ -61,6 +61,7 @@ export async function createServer(config: Readonly<ServerConfig>, deps: ServerD
       messagesPerEpisodeMax: config.messagesPerEpisodeMax,
       historyStreamingEventsMin: config.historyStreamingEventsMin,
       healthPingIntervalMs: config.healthPingIntervalMs,
+      waitRecheckMs: config.waitRecheckMs,
       streamInFlightMaxDefault: config.streamInFlightMaxDefault,
       abandonBackoff: config.abandonBackoff,
     },

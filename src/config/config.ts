@@ -24,6 +24,8 @@ export interface ServerConfig {
   messagesPerEpisodeMax: number;
   historyStreamingEventsMin: number;
   healthPingIntervalMs: number;
+  /** Long-poll waiters re-read their instances this often when events cross processes (PostgreSQL): a lost notification delays a wait, never strands it. */
+  waitRecheckMs: number;
   /** Items in flight per stream and kind when the worker declares no cap. */
   streamInFlightMaxDefault: { orchestration: number; activity: number; entity: number };
   abandonBackoff: { baseMs: number; maxMs: number };
@@ -90,6 +92,7 @@ export function loadServeConfig(args: readonly string[], env: Env): Readonly<Ser
     messagesPerEpisodeMax: 1000,
     historyStreamingEventsMin: 1000,
     healthPingIntervalMs: 30_000,
+    waitRecheckMs: 5000,
     // Orchestration items carry whole histories, activities are small; a fan-out runs in fewer,
     // larger episodes when more of its activities can be out at once.
     streamInFlightMaxDefault: { orchestration: 200, activity: 1000, entity: 200 },

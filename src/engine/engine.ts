@@ -17,6 +17,7 @@ import { EntityClientOperations } from './entity-client-operations.ts';
 import { EntityProbes } from './entity-support.ts';
 import { EntityWorkerOperations } from './entity-worker-operations.ts';
 import { InstanceWaiters } from './instance-waiters.ts';
+import { WaiterRecheck } from './waiter-recheck.ts';
 import { ManagementOperations } from './management-operations.ts';
 import { ScaleSignals } from './scale-signals.ts';
 import { TaskHubs, type TaskHubOptions } from './task-hubs.ts';
@@ -31,6 +32,8 @@ export interface EngineOptions extends DispatchOptions {
   /** Items of each kind in flight on a stream whose worker declared no cap. */
   streamInFlightMaxDefault: WorkerCaps;
   abandonBackoff: { baseMs: number; maxMs: number };
+  /** How often long-poll waiters re-read their instances when the store's events cross processes (and can be lost); 0 turns it off. Default 5000. */
+  waitRecheckMs?: number;
 }
 
 export interface ConnectedWorker {
@@ -62,6 +65,7 @@ export class Engine {
   readonly #deps: EngineDeps;
   readonly #options: EngineOptions;
   readonly #waiters = new InstanceWaiters();
+  readonly #recheck: WaiterRecheck;
   readonly #streams: WorkerStreams;
   readonly #work = new DispatchedWork();
   readonly #dispatcher: Dispatcher;
@@ -83,6 +87,7 @@ export class Engine {
     const { abandonBackoff, limits } = options;
     this.entityWorkers = new EntityWorkerOperations({ store, clock, ids, limits, work: this.#work, dispatcher: this.#dispatcher, probes, abandonBackoff });
     this.clients = new ClientOperations({ store, clock, ids, limits: options.limits, waiters: this.#waiters });
+    this.#recheck = new WaiterRecheck({ store, waiters: this.#waiters, log });
     this.management = new ManagementOperations({ store, clock, limits: options.limits, clients: this.clients });
     this.workers = new WorkerOperations({
       store,
@@ -105,6 +110,7 @@ export class Engine {
   async start(): Promise<void> {
     this.#unsubscribe = this.#deps.store.subscribe((event) => this.#onStoreEvent(event));
     await this.taskHubs.load();
+    if (this.#deps.store.capabilities.crossProcessNotifications) this.#recheck.start(this.#options.waitRecheckMs ?? 5000);
     this.#every(this.#options.leaseMs / 3, () => this.#renewLeases());
     this.#every(this.#options.healthPingIntervalMs, () => {
       for (const stream of this.#streams.all()) stream.ping();
@@ -114,6 +120,7 @@ export class Engine {
   /** Stops dispatching and hands every stream's unfinished work back to the queue. */
   async stop(): Promise<void> {
     this.#dispatcher.stop();
+    this.#recheck.stop();
     for (const timer of this.#timers) clearInterval(timer);
     this.#unsubscribe?.();
     await Promise.all(this.#streams.all().map((stream) => this.#dispatcher.returnWork(stream)));
@@ -128,6 +135,7 @@ export class Engine {
 
   #onStoreEvent(event: StoreEvent): void {
     if (event.type === 'instance') this.#waiters.notify(event.hub, event.instanceId, event.status);
+    else if (event.type === 'resync') void this.#recheck.now();
     else this.#dispatcher.wake(event.hub, event.kind, event.visibleAt);
   }
 

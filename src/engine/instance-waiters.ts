@@ -1,6 +1,7 @@
 /**
  * Long-poll waiters (WaitForInstanceStart / WaitForInstanceCompletion). A waiter is woken by the
- * store's instance events, never by polling, and is removed as soon as its caller goes away.
+ * store's instance events and is removed as soon as its caller goes away. When events can come
+ * from other processes (and so be lost), waiter-recheck.ts also re-reads the waited instances.
  */
 import type { OrchestrationStatus } from '../domain/history-event.ts';
 
@@ -24,6 +25,14 @@ export class InstanceWaiters {
       current.delete(wake);
       if (current.size === 0) this.#waiters.delete(key);
     };
+  }
+
+  /** The instances someone waits for now. */
+  waited(): Array<{ hub: string; instanceId: string }> {
+    return [...this.#waiters.keys()].map((key) => {
+      const cut = key.indexOf('\n');
+      return { hub: key.slice(0, cut), instanceId: key.slice(cut + 1) };
+    });
   }
 
   notify(hub: string, instanceId: string, status: OrchestrationStatus): void {

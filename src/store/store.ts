@@ -130,7 +130,9 @@ export interface StatusChange {
 /** Something changed that the engine may want to react to (new work, instance state). */
 export type StoreEvent =
   | { type: 'work'; hub: TaskHubName; kind: 'orchestration' | 'activity' | 'entity'; visibleAt: number }
-  | { type: 'instance'; hub: TaskHubName; instanceId: string; status: OrchestrationStatus };
+  | { type: 'instance'; hub: TaskHubName; instanceId: string; status: OrchestrationStatus }
+  /** Events from other processes may have been lost (a notification connection came back): re-read what is waited for. */
+  | { type: 'resync' };
 
 /** Key-set position in `queryInstances` order: (createdAt, instanceId), ascending. */
 export interface InstanceQueryCursor {

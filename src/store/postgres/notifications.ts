@@ -6,8 +6,8 @@
  *
  * A notification can still be lost (the listening connection drops, the database restarts), so
  * a slow safety poll emits 'work' events for every hub: a lost notification delays work by at
- * most one poll interval and never loses it. The listener reconnects with back-off by itself and
- * wakes every hub when it is back.
+ * most one poll interval and never loses it. The listener reconnects with back-off by itself and,
+ * when it is back, sends a 'resync' event (waiters re-read their instances) and wakes every hub.
  */
 import pg from 'pg';
 import type { StoreEvent } from '../store.ts';
@@ -125,8 +125,11 @@ export class Listener {
     if (this.#stopped) return;
     this.#reconnect = setTimeout(() => {
       this.#connect().then(
-        // Notifications sent while it was away are gone: wake every hub once.
-        () => this.#wakeAll(),
+        // Notifications sent while it was away are gone: waiters re-read, every hub wakes once.
+        () => {
+          if (!this.#stopped) this.#options.deliver([{ type: 'resync' }]);
+          return this.#wakeAll();
+        },
         () => {
           this.#retryMs = Math.min(this.#retryMs * 2, 5000);
           this.#scheduleReconnect();
