@@ -7,6 +7,7 @@
 import pg from 'pg';
 import { ServerError, isServerError } from '../../domain/errors.ts';
 import { InvariantError } from '../../lib/assert.ts';
+import { PoolGate } from './pool-gate.ts';
 
 export type Sql = pg.PoolClient;
 
@@ -20,8 +21,13 @@ const types = {
 export interface PoolOptions {
   url: string;
   connectionsMax: number;
+  /** Calls waiting for a connection at most; more fail with UNAVAILABLE. Default: 10,000. */
+  callsQueuedMax?: number;
   onError: (error: unknown) => void;
 }
+
+/** Every pool's gate: checkouts go through `checkout`, never `pool.connect` directly. */
+const gates = new WeakMap<pg.Pool, PoolGate>();
 
 export function createPool(options: PoolOptions): pg.Pool {
   const pool = new pg.Pool({
@@ -39,7 +45,28 @@ export function createPool(options: PoolOptions): pg.Pool {
   // A checked-out client whose connection dies between two queries emits 'error' too; unheard,
   // it would crash the process. Its next query fails and the call reports UNAVAILABLE.
   pool.on('connect', (client) => client.on('error', () => undefined));
+  gates.set(pool, new PoolGate(options.connectionsMax, options.callsQueuedMax ?? 10_000));
   return pool;
+}
+
+/** A pooled connection, after waiting in the pool's gate; `release` frees both. Failures are store errors. */
+export async function checkout(pool: pg.Pool): Promise<{ client: pg.PoolClient; release: (broken?: Error) => void }> {
+  const gate = gates.get(pool);
+  await gate?.acquire();
+  let client: pg.PoolClient;
+  try {
+    client = await pool.connect();
+  } catch (error) {
+    gate?.release();
+    throw toStoreError(error);
+  }
+  return {
+    client,
+    release: (broken) => {
+      client.release(broken);
+      gate?.release();
+    },
+  };
 }
 
 export function clientConfig(url: string): pg.ClientConfig {
@@ -70,12 +97,7 @@ export function toStoreError(error: unknown): unknown {
  */
 export async function transaction<T>(pool: pg.Pool, body: (sql: Sql) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
-    let client: pg.PoolClient;
-    try {
-      client = await pool.connect();
-    } catch (error) {
-      throw toStoreError(error);
-    }
+    const { client, release } = await checkout(pool);
     let broken: Error | undefined;
     try {
       await client.query('BEGIN');
@@ -90,16 +112,21 @@ export async function transaction<T>(pool: pg.Pool, body: (sql: Sql) => Promise<
       throw toStoreError(error);
     } finally {
       // A broken connection is destroyed rather than returned to the pool.
-      client.release(broken);
+      release(broken);
     }
   }
 }
 
 /** One statement outside a transaction (reads). */
 export async function query<R extends pg.QueryResultRow>(pool: pg.Pool, text: string, values: unknown[]): Promise<R[]> {
+  const { client, release } = await checkout(pool);
+  let broken: Error | undefined;
   try {
-    return (await pool.query<R>(text, values)).rows;
+    return (await client.query<R>(text, values)).rows;
   } catch (error) {
+    if (isOutage(error)) broken = error instanceof Error ? error : new Error(String(error));
     throw toStoreError(error);
+  } finally {
+    release(broken);
   }
 }

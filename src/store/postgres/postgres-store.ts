@@ -19,7 +19,7 @@ import { PostgresCatalog } from './catalog-sql.ts';
 import { claimActivities, claimOrchestrations, renewLeases } from './claim-sql.ts';
 import type { EntityCompletion, EntityMessage, EntityMetadataRecord, EntityPage, EntityQuery, EntityWorkItem } from '../entity-store.ts';
 import { abandonEntity, claimEntities, completeEntity, getEntity, queryEntities, queueEntityMessage } from './entity-sql.ts';
-import { createPool, query, toStoreError, transaction, type Sql } from './connection.ts';
+import { checkout, createPool, query, toStoreError, transaction, type Sql } from './connection.ts';
 import { createInstance, getInstance, queueMessage, readHistory, type Tx } from './instance-sql.ts';
 import { Listener, notifyEvents } from './notifications.ts';
 import { listInstanceIds, purgeInstances, queryInstances } from './query-sql.ts';
@@ -267,12 +267,7 @@ class PostgresStore implements S.Store {
   }
 
   async #withClient<T>(run: (sql: Sql) => Promise<T>): Promise<T> {
-    let client: pg.PoolClient;
-    try {
-      client = await this.#pool.connect();
-    } catch (error) {
-      throw toStoreError(error);
-    }
+    const { client, release } = await checkout(this.#pool);
     let broken: Error | undefined;
     try {
       return await run(client);
@@ -281,7 +276,7 @@ class PostgresStore implements S.Store {
       if (mapped !== error) broken = error as Error;
       throw mapped;
     } finally {
-      client.release(broken);
+      release(broken);
     }
   }
 
