@@ -13,6 +13,8 @@ export interface Row {
   latency?: LatencySummary;
   server: ServerFigures & { dataMB: number; otherCpuS?: number };
   driverCpuS?: number;
+  /** PostgreSQL variant: CPU seconds of the database server (postmaster and backends). */
+  databaseCpuS?: number;
   target?: string;
   /** The row's main figure (throughput, W3's p50, W5's ratio): picks the median run with --repeat. */
   primary?: number;
@@ -45,14 +47,20 @@ export function renderTable(rows: readonly Row[], report: Record<string, any>): 
     `### Benchmark ${report.timestamp}${report.quick ? ' (QUICK: small N, not comparable)' : ''}`,
     '',
     `Machine: ${m.cpuModel}, ${m.cores} cores, ${m.memoryGB} GB, ${m.kernel}; data on ${m.dataFilesystem}.`,
-    `Durability: ${d.store}, journal_mode=${d.journalMode}, synchronous=${d.synchronous}, SQLite ${d.sqliteVersion}.`,
+    d.fsync === undefined
+      ? `Durability: ${d.store}, journal_mode=${d.journalMode}, synchronous=${d.synchronous}, SQLite ${d.sqliteVersion}.`
+      : `Durability: ${d.store}; PostgreSQL ${d.server_version}, fsync=${d.fsync}, synchronous_commit=${d.synchronous_commit}, ` +
+        `full_page_writes=${d.full_page_writes}, wal_sync_method=${d.wal_sync_method}, shared_buffers=${d.shared_buffers}. ` +
+        'With several nodes, server CPU is their sum and peak RSS the largest; DB CPU is the database server\'s.',
     `Versions: Node ${v.node}, @microsoft/durabletask-js ${v['@microsoft/durabletask-js']}, @grpc/grpc-js ${v['@grpc/grpc-js']}, ` +
       `better-sqlite3 ${v['better-sqlite3']}, server ${v.server} @ ${v.gitCommit}${v.gitDirty ? ' (uncommitted changes)' : ''}.`,
     'Other CPU = CPU seconds used on the machine during the workload by processes other than the server and the',
     'workload process (noise from concurrent jobs; the machine has 2 cores shared by server and SDK process).',
     '',
   ];
-  const columns = ['Workload', 'Shape', 'Wall (s)', 'Throughput', 'Latency p50 / p95 / p99 (ms)', 'Server peak RSS (MB)', 'Server CPU (s)', 'Driver CPU (s)', 'Other CPU (s)', 'Data (MB)', 'Target'];
+  const withDatabase = rows.some((r) => r.databaseCpuS !== undefined);
+  const columns = ['Workload', 'Shape', 'Wall (s)', 'Throughput', 'Latency p50 / p95 / p99 (ms)', 'Server peak RSS (MB)', 'Server CPU (s)',
+    ...(withDatabase ? ['DB CPU (s)'] : []), 'Driver CPU (s)', 'Other CPU (s)', 'Data (MB)', 'Target'];
   const lines = [
     `| ${columns.join(' | ')} |`,
     `| ${columns.map(() => '---').join(' | ')} |`,
@@ -65,6 +73,7 @@ export function renderTable(rows: readonly Row[], report: Record<string, any>): 
         r.latency ? `${num(r.latency.p50, 1)} / ${num(r.latency.p95, 1)} / ${num(r.latency.p99, 1)}` : '',
         num(r.server.peakRssMB, 0),
         num(r.server.cpuSeconds, 1),
+        ...(withDatabase ? [num(r.databaseCpuS, 1)] : []),
         num(r.driverCpuS, 1),
         num(r.server.otherCpuS, 1),
         num(r.server.dataMB, 1),

@@ -11,6 +11,8 @@
  *        --repeat R     run the selection R times; the table shows, per row, the run with the
  *                       median primary figure (and the range); the JSON keeps every run
  *        --keep-data    do not delete the data directories
+ *        --pg           the PostgreSQL variant instead: W1, W3, W4 on one node and on two nodes over one
+ *                       private, durable PostgreSQL (bench/postgres.ts); --pg-fast turns its fsync off
  */
 import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -18,6 +20,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describeEnvironment, journalModeOf } from './environment.ts';
+import { startPostgresBench } from './postgres.ts';
 import { medianRows, renderTable, type Row } from './report.ts';
 import { REPO_ROOT, startServer, type RunningServer, type ServerFigures } from './server.ts';
 import { RESULT_PREFIX, parseFlags } from './workloads/common.ts';
@@ -50,19 +53,28 @@ function record(label: string, value: unknown): void {
 
 async function main(): Promise<void> {
   const started = Date.now();
+  const pg = flags.has('pg')
+    ? await startPostgresBench({ flags, quick, scale, runDir, dataRoot, rows, record, runWorkload, sequenceRow, machineBusyCpuSeconds })
+    : undefined;
   for (iteration = 0; iteration < repeat; iteration++) {
+    if (pg !== undefined) {
+      await pg.run(only);
+      continue;
+    }
     if (only.has('W1')) await w1();
     if (only.has('W2')) await w2();
     if (only.has('W3')) await w3();
     if (only.has('W4')) await w4();
     if (only.has('W5')) await w5();
   }
+  await pg?.dispose();
   const report = {
     timestamp: new Date().toISOString(),
     quick,
     repeat,
     durationS: Math.round((Date.now() - started) / 1000),
     ...describeEnvironment(dataRoot),
+    ...(pg === undefined ? {} : { durability: pg.durability }),
     rows: medianRows(rows),
     allRows: repeat > 1 ? rows : undefined,
     raw,

@@ -35,6 +35,8 @@ export interface RunningServer {
 
 export interface StartOptions {
   dataDir: string;
+  /** A store URL (`--store`, e.g. postgres://...); the data directory then holds only the server's other files. */
+  store?: string;
   logFile: string;
   /** Extra node flags, e.g. ['--cpu-prof', '--cpu-prof-dir=...']. */
   nodeArgs?: string[];
@@ -49,6 +51,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     '--grpc-port', '0',
     '--http-port', '0',
     '--data-dir', options.dataDir,
+    ...(options.store === undefined ? [] : ['--store', options.store]),
   ];
   const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   const log = createWriteStream(options.logFile);

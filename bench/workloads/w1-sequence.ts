@@ -10,7 +10,10 @@
  * StartInstance call was issued; if the stamp is implausible, the observation time is used.
  * Wall time runs from the first StartInstance call to the last completion observed.
  *
- * Flags: --address host:port --n N --activities A [--waiters K] [--timeout-s S] [--warmup W]
+ * Several nodes (`--address a,b`, the PostgreSQL variant): one SDK worker and one SDK client per
+ * node; instance i is started and awaited through client i mod nodes, so work crosses nodes.
+ *
+ * Flags: --address host:port[,host:port...] --n N --activities A [--waiters K] [--timeout-s S] [--warmup W]
  */
 import { randomUUID } from 'node:crypto';
 import { OrchestrationStatus } from '@microsoft/durabletask-js';
@@ -20,7 +23,7 @@ import { finish, flagNumber, flagString, newClient, newWorker, parseFlags, runMa
 
 runMain(async () => {
   const flags = parseFlags(process.argv.slice(2));
-  const address = flagString(flags, 'address');
+  const addresses = flagString(flags, 'address').split(',');
   const n = flagNumber(flags, 'n', 1000);
   const activityCount = flagNumber(flags, 'activities', 3);
   const waiters = flagNumber(flags, 'waiters', 32);
@@ -29,19 +32,20 @@ runMain(async () => {
   const remainingS = () => Math.max(1, (deadline - Date.now()) / 1000);
 
   const counters = newCounters();
-  const worker = newWorker(address);
-  registerHelloSequence(worker, counters);
-  await worker.start();
-  const client = newClient(address);
+  const workers = addresses.map((address) => newWorker(address));
+  for (const worker of workers) registerHelloSequence(worker, counters);
+  await Promise.all(workers.map((worker) => worker.start()));
+  const clients = addresses.map((address) => newClient(address));
+  const clientFor = (i: number) => clients[i % clients.length]!;
   const input = cities(activityCount);
   const expected = expectedOutput(input);
 
   // Warm-up: opens the work-item stream and the client channel, JIT-compiles both sides.
   const warmIds = await Promise.all(
-    Array.from({ length: warmup }, () => client.scheduleNewOrchestration(ORCHESTRATOR, input)),
+    Array.from({ length: warmup }, (_, i) => clientFor(i).scheduleNewOrchestration(ORCHESTRATOR, input)),
   );
-  for (const id of warmIds) {
-    await client.waitForOrchestrationCompletion(id, false, Math.min(60, remainingS()));
+  for (const [i, id] of warmIds.entries()) {
+    await clientFor(i).waitForOrchestrationCompletion(id, false, Math.min(60, remainingS()));
   }
   counters.episodes = 0;
   counters.activities = 0;
@@ -53,7 +57,7 @@ runMain(async () => {
     Promise.all(
       ids.map((id, i) => {
         startedAt[i] = Date.now();
-        return client.scheduleNewOrchestration(ORCHESTRATOR, input, id);
+        return clientFor(i).scheduleNewOrchestration(ORCHESTRATOR, input, id);
       }),
     ),
     deadline - Date.now(),
@@ -70,7 +74,7 @@ runMain(async () => {
   const waiter = async () => {
     while (next < n) {
       const i = next++;
-      const state = await client.waitForOrchestrationCompletion(ids[i]!, true, remainingS());
+      const state = await clientFor(i).waitForOrchestrationCompletion(ids[i]!, true, remainingS());
       const observed = Date.now();
       lastObserved = Math.max(lastObserved, observed);
       if (state?.runtimeStatus !== OrchestrationStatus.COMPLETED) failed++;
@@ -106,7 +110,8 @@ runMain(async () => {
       wrongOutput,
       stampFallbacks,
       waiters,
+      nodes: addresses.length,
     },
-    [worker, client],
+    [...workers, ...clients],
   );
 });

@@ -4,7 +4,10 @@
  * clock, from just before the StartInstance call until waitForOrchestrationCompletion (a long-poll
  * issued right after the start) returns. Also reports the StartInstance call alone.
  *
- * Flags: --address host:port [--n 50] [--warmup 5] [--activities 3] [--pause-ms 20] [--timeout-s S]
+ * Two nodes (`--address a,b`, the PostgreSQL variant): the client on the first, the worker on the
+ * last, so every step crosses nodes (through the database's notifications).
+ *
+ * Flags: --address host:port[,host:port] [--n 50] [--warmup 5] [--activities 3] [--pause-ms 20] [--timeout-s S]
  */
 import { performance } from 'node:perf_hooks';
 import { OrchestrationStatus } from '@microsoft/durabletask-js';
@@ -14,7 +17,7 @@ import { finish, flagNumber, flagString, newClient, newWorker, parseFlags, runMa
 
 runMain(async () => {
   const flags = parseFlags(process.argv.slice(2));
-  const address = flagString(flags, 'address');
+  const addresses = flagString(flags, 'address').split(',');
   const n = flagNumber(flags, 'n', 50);
   const warmup = flagNumber(flags, 'warmup', 5);
   const pauseMs = flagNumber(flags, 'pause-ms', 20);
@@ -23,10 +26,10 @@ runMain(async () => {
   const deadline = Date.now() + flagNumber(flags, 'timeout-s', 120) * 1000;
 
   const counters = newCounters();
-  const worker = newWorker(address);
+  const worker = newWorker(addresses[addresses.length - 1]!);
   registerHelloSequence(worker, counters);
   await worker.start();
-  const client = newClient(address);
+  const client = newClient(addresses[0]!);
 
   const totals: number[] = [];
   const starts: number[] = [];

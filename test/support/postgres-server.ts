@@ -7,6 +7,7 @@
  * process starts its own server and creates one database per test file (graphile/worker's
  * approach), and stops the server in its `after` hook; a process-exit hook kills it otherwise.
  * Also offers a restart (stop + start on the same data directory and port) for fault tests.
+ * `npm run bench -- --pg` starts its server with this class too, with durable settings.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -64,28 +65,35 @@ export function freePort(): Promise<number> {
   });
 }
 
+export interface PostgresServerOptions {
+  /** `postgres -c` settings over the test defaults (which turn durability off), e.g. `{ fsync: 'on' }`. */
+  settings?: Readonly<Record<string, string>>;
+}
+
 export class PostgresServer {
   readonly port: number;
   readonly #bin: string;
   readonly #dir: string;
   readonly #asRoot: boolean;
+  readonly #settings: Readonly<Record<string, string>>;
   #child: ChildProcess | undefined;
   #output = '';
   #databases = 0;
 
-  private constructor(bin: string, dir: string, port: number) {
+  private constructor(bin: string, dir: string, port: number, settings: Readonly<Record<string, string>>) {
     this.#bin = bin;
     this.#dir = dir;
     this.port = port;
+    this.#settings = settings;
     this.#asRoot = process.getuid?.() === 0;
   }
 
   /** initdb into a new temporary directory and start the server; resolves when it accepts connections. */
-  static async start(): Promise<PostgresServer> {
+  static async start(options: PostgresServerOptions = {}): Promise<PostgresServer> {
     const bin = findPostgresBin();
     if (bin === undefined) throw new Error(postgresUnavailableReason());
     const dir = mkdtempSync(join(tmpdir(), 'dts-pg-'));
-    const server = new PostgresServer(bin, dir, await freePort());
+    const server = new PostgresServer(bin, dir, await freePort(), options.settings ?? {});
     if (server.#asRoot) {
       const user = runAsUser();
       chownSync(dir, user.uid, user.gid);
@@ -143,6 +151,11 @@ export class PostgresServer {
     return this.#output;
   }
 
+  /** The postmaster's process id while it runs (its backends are its children). */
+  get pid(): number | undefined {
+    return this.#child?.pid;
+  }
+
   /** Spawn options that drop root to the unprivileged user (signals then reach postgres itself). */
   #identity(): { uid?: number; gid?: number } {
     if (!this.#asRoot) return {};
@@ -161,6 +174,7 @@ export class PostgresServer {
       // Test databases are disposable: durability settings off make them fast on a small machine.
       '-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off',
       '-c', 'max_connections=200', '-c', 'shared_buffers=64MB',
+      ...Object.entries(this.#settings).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
     ];
     const args = ['-D', join(this.#dir, 'data'), ...settings];
     const child = spawn(join(this.#bin, 'postgres'), args, { cwd: this.#dir, stdio: ['ignore', 'pipe', 'pipe'], ...this.#identity() });
