@@ -3,7 +3,8 @@
  * package (CommonJS, google-protobuf based) and re-exports it with its TypeScript types. We never
  * copy the generated files into the repository. The google-protobuf well-known types are loaded
  * through the generated module's own resolution, so the classes we construct are the very ones its
- * serializers expect. Nothing here does more than `require` at import time.
+ * serializers expect. Besides `require`, importing this module only bounds google-protobuf's
+ * string reads (bounded-strings.ts), before any message is decoded.
  *
  * Usage: `proto` holds the message classes as values (`new proto.HistoryEvent()`), `pb` is the
  * same module as a type-only namespace (`m: pb.HistoryEvent`, `pb.HistoryEvent.EventtypeCase`).
@@ -15,6 +16,7 @@ import type * as EmptyModule from 'google-protobuf/google/protobuf/empty_pb.js';
 import type * as StructModule from 'google-protobuf/google/protobuf/struct_pb.js';
 import type * as TimestampModule from 'google-protobuf/google/protobuf/timestamp_pb.js';
 import type * as WrappersModule from 'google-protobuf/google/protobuf/wrappers_pb.js';
+import { boundStringReads } from './bounded-strings.ts';
 
 export type * as pb from '@microsoft/durabletask-js/dist/proto/orchestrator_service_pb.js';
 export type { ITaskHubSidecarServiceServer } from '@microsoft/durabletask-js/dist/proto/orchestrator_service_grpc_pb.js';
@@ -23,6 +25,8 @@ export type { Map as PbMap } from 'google-protobuf';
 const requireHere = createRequire(import.meta.url);
 const pbPath = requireHere.resolve('@microsoft/durabletask-js/dist/proto/orchestrator_service_pb.js');
 const requireBesidePb = createRequire(pbPath);
+
+boundStringReads(requireBesidePb('google-protobuf'));
 
 /** The generated message classes and enums, as runtime values. */
 export const proto = requireBesidePb(pbPath) as typeof PbModule;
