@@ -156,6 +156,15 @@ const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    // Version 2's indexes extend these two; every instance update paid for both twice.
+    version: 5,
+    breaking: false,
+    sql: `
+      DROP INDEX instances_by_status;
+      DROP INDEX instances_by_created;
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
