@@ -1,17 +1,20 @@
 /**
- * Wake-ups across nodes. Every write transaction that causes StoreEvents also sends them with
- * `pg_notify` before COMMIT, so PostgreSQL delivers them only if the write committed. One
- * dedicated connection per node LISTENs and hands other nodes' events to the subscribers (this
- * node's own events are published directly after COMMIT, so they are skipped here).
+ * Wake-ups across nodes. After a write transaction commits, its StoreEvents are sent to the
+ * other nodes with `pg_notify` on this node's one dedicated connection, which also LISTENs and
+ * hands other nodes' events to the subscribers (this node's own events are published directly,
+ * so they are skipped here). That connection runs with `synchronous_commit = off`: a NOTIFY holds
+ * a database-wide lock until its transaction has committed, so sent from inside the durable
+ * write transactions it made every commit wait for the one before it to reach the disk.
  *
- * A notification can still be lost (the listening connection drops, the database restarts), so
- * a slow safety poll emits 'work' events for every hub: a lost notification delays work by at
- * most one poll interval and never loses it. The listener reconnects with back-off by itself and,
- * when it is back, sends a 'resync' event (waiters re-read their instances) and wakes every hub.
+ * A notification can be lost (the node dies between COMMIT and NOTIFY, the connection drops, the
+ * database restarts), so a slow safety poll emits 'work' events for every hub: a lost
+ * notification delays work by at most one poll interval and never loses it. The listener
+ * reconnects with back-off by itself and, when it is back, sends a 'resync' event (waiters
+ * re-read their instances) and wakes every hub.
  */
 import pg from 'pg';
 import type { StoreEvent } from '../store.ts';
-import { clientConfig, type Sql } from './connection.ts';
+import { clientConfig } from './connection.ts';
 
 const CHANNEL = 'dts_events';
 /** PostgreSQL refuses payloads of 8000 bytes and more; stay well below. */
@@ -23,22 +26,23 @@ interface Payload {
   e: StoreEvent[];
 }
 
-/** Sends the events of the current transaction to the other nodes (several NOTIFYs when large). */
-export async function notifyEvents(sql: Sql, nodeId: string, events: readonly StoreEvent[]): Promise<void> {
-  const compact = compactEvents(events);
+/** The NOTIFY payloads for `events`: compacted, several when large. */
+function payloadsOf(nodeId: string, events: readonly StoreEvent[]): string[] {
+  const payloads: string[] = [];
   let batch: StoreEvent[] = [];
   let size = 0;
-  for (const event of compact) {
+  for (const event of compactEvents(events)) {
     const length = JSON.stringify(event).length + 1;
     if (batch.length > 0 && size + length > PAYLOAD_CHARS_MAX) {
-      await sql.query('SELECT pg_notify($1, $2)', [CHANNEL, JSON.stringify({ n: nodeId, e: batch } satisfies Payload)]);
+      payloads.push(JSON.stringify({ n: nodeId, e: batch } satisfies Payload));
       batch = [];
       size = 0;
     }
     batch.push(event);
     size += length;
   }
-  if (batch.length > 0) await sql.query('SELECT pg_notify($1, $2)', [CHANNEL, JSON.stringify({ n: nodeId, e: batch } satisfies Payload)]);
+  if (batch.length > 0) payloads.push(JSON.stringify({ n: nodeId, e: batch } satisfies Payload));
+  return payloads;
 }
 
 /** Drops repeated work events: per hub and kind, a few distinct visibility times (the earliest) are enough. */
@@ -75,6 +79,9 @@ export class Listener {
   #retryMs = 250;
   #poll: NodeJS.Timeout | undefined;
   #reconnect: NodeJS.Timeout | undefined;
+  /** Committed events not sent yet; one NOTIFY statement is in flight at a time and takes them all. */
+  #outbox: StoreEvent[] = [];
+  #sending = false;
 
   constructor(options: ListenerOptions) {
     this.#options = options;
@@ -98,12 +105,33 @@ export class Listener {
     await client?.end().catch(() => undefined);
   }
 
+  /** Sends the events of a committed transaction to the other nodes. */
+  send(events: readonly StoreEvent[]): void {
+    if (events.length === 0 || this.#stopped) return;
+    this.#outbox.push(...events);
+    if (!this.#sending) void this.#flush();
+  }
+
+  async #flush(): Promise<void> {
+    this.#sending = true;
+    while (this.#outbox.length > 0 && !this.#stopped) {
+      const events = this.#outbox;
+      this.#outbox = [];
+      // Without a connection the events are dropped: the other nodes' safety poll finds the work.
+      await this.#client
+        ?.query('SELECT pg_notify($1, payload) FROM unnest($2::text[]) AS payload', [CHANNEL, payloadsOf(this.#options.nodeId, events)])
+        .catch(() => undefined); // the connection's 'error' handler reconnects
+    }
+    this.#sending = false;
+  }
+
   async #connect(): Promise<void> {
     const client = new pg.Client(clientConfig(this.#options.url));
     client.on('notification', (message) => this.#onNotification(message.payload));
     client.on('error', (error) => this.#lost(client, error));
     client.on('end', () => this.#lost(client, undefined));
     await client.connect();
+    await client.query('SET synchronous_commit = off');
     await client.query(`LISTEN ${CHANNEL}`);
     if (this.#stopped) {
       await client.end().catch(() => undefined);

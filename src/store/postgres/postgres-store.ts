@@ -21,7 +21,7 @@ import type { EntityCompletion, EntityMessage, EntityMetadataRecord, EntityPage,
 import { abandonEntity, claimEntities, completeEntity, getEntity, queryEntities, queueEntityMessage } from './entity-sql.ts';
 import { checkout, createPool, query, toStoreError, transaction, type Sql } from './connection.ts';
 import { createInstance, getInstance, queueMessage, readHistory, type Tx } from './instance-sql.ts';
-import { Listener, notifyEvents } from './notifications.ts';
+import { Listener } from './notifications.ts';
 import { listInstanceIds, purgeInstances, queryInstances } from './query-sql.ts';
 import { migrateSchema } from './schema.ts';
 import {
@@ -280,16 +280,15 @@ class PostgresStore implements S.Store {
     }
   }
 
-  /** One transaction; its events are sent to other nodes before COMMIT and published here after it. */
+  /** One transaction; after COMMIT its events are published here and sent to the other nodes. */
   #write<T>(run: (tx: Tx) => Promise<T>, endsLease?: string): Promise<T> {
     return this.#track(async () => {
       const { value, events } = await transaction(this.#pool, async (sql) => {
         const tx: Tx = { sql, events: [] };
-        const result = await run(tx);
-        if (tx.events.length > 0) await notifyEvents(sql, this.#nodeId, tx.events);
-        return { value: result, events: tx.events };
+        return { value: await run(tx), events: tx.events };
       });
       if (endsLease !== undefined) this.#granted.delete(endsLease);
+      this.#listener?.send(events);
       this.#publish(events);
       return value;
     });
