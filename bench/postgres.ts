@@ -19,7 +19,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { PostgresServer } from '../test/support/postgres-server.ts';
 import type { Row } from './report.ts';
-import { startServer, type RunningServer, type ServerFigures } from './server.ts';
+import { serverNodeArgs, startServer, type RunningServer, type ServerFigures } from './server.ts';
 
 type Result = Record<string, any>;
 
@@ -166,7 +166,7 @@ async function withNodes(
   try {
     console.error(`[bench] ${label}: starting ${count} node(s) on ${url}`);
     for (const [i, dataDir] of dirs.entries()) {
-      const nodeArgs = ctx.flags.has('cpu-prof') ? ['--cpu-prof', `--cpu-prof-dir=${join(ctx.runDir, 'profiles', `${label}-node${i + 1}`)}`] : [];
+      const nodeArgs = serverNodeArgs(ctx.flags, join(ctx.runDir, 'profiles', `${label}-node${i + 1}`));
       nodes.push(await startServer({ dataDir, store: url, logFile: logs[i]!, nodeArgs }));
     }
     const machineBefore = ctx.machineBusyCpuSeconds();

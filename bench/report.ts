@@ -54,6 +54,7 @@ export function renderTable(rows: readonly Row[], report: Record<string, any>): 
         'With several nodes, server CPU is their sum and peak RSS the largest; DB CPU is the database server\'s.',
     `Versions: Node ${v.node}, @microsoft/durabletask-js ${v['@microsoft/durabletask-js']}, @grpc/grpc-js ${v['@grpc/grpc-js']}, ` +
       `better-sqlite3 ${v['better-sqlite3']}, server ${v.server} @ ${v.gitCommit}${v.gitDirty ? ' (uncommitted changes)' : ''}.`,
+    ...(report.serverHeapMb === undefined ? [] : [`Servers started with node --max-old-space-size=${report.serverHeapMb}.`]),
     'Other CPU = CPU seconds used on the machine during the workload by processes other than the server and the',
     'workload process (noise from concurrent jobs; the machine has 2 cores shared by server and SDK process).',
     '',

@@ -11,6 +11,7 @@
  *        --repeat R     run the selection R times; the table shows, per row, the run with the
  *                       median primary figure (and the range); the JSON keeps every run
  *        --keep-data    do not delete the data directories
+ *        --server-heap-mb N  run the servers with `node --max-old-space-size=N`
  *        --pg           the PostgreSQL variant instead: W1, W3, W4 on one node and on two nodes over one
  *                       private, durable PostgreSQL (bench/postgres.ts); --pg-fast turns its fsync off
  */
@@ -22,7 +23,7 @@ import { createInterface } from 'node:readline';
 import { describeEnvironment, journalModeOf } from './environment.ts';
 import { startPostgresBench } from './postgres.ts';
 import { medianRows, renderTable, type Row } from './report.ts';
-import { REPO_ROOT, startServer, type RunningServer, type ServerFigures } from './server.ts';
+import { REPO_ROOT, serverNodeArgs, startServer, type RunningServer, type ServerFigures } from './server.ts';
 import { RESULT_PREFIX, parseFlags } from './workloads/common.ts';
 
 type Result = Record<string, any>;
@@ -73,6 +74,7 @@ async function main(): Promise<void> {
     quick,
     repeat,
     durationS: Math.round((Date.now() - started) / 1000),
+    serverHeapMb: flags.has('server-heap-mb') ? Number(flags.get('server-heap-mb')) : undefined,
     ...describeEnvironment(dataRoot),
     ...(pg === undefined ? {} : { durability: pg.durability }),
     rows: medianRows(rows),
@@ -223,7 +225,7 @@ async function withServer<T extends Result>(
 ): Promise<ServerRun<T>> {
   const fresh = dataDir === undefined;
   const dir = dataDir ?? mkdtempSync(join(dataRoot, `dts-bench-${label}-`));
-  const nodeArgs = flags.has('cpu-prof') ? ['--cpu-prof', `--cpu-prof-dir=${join(runDir, 'profiles', label)}`] : [];
+  const nodeArgs = serverNodeArgs(flags, join(runDir, 'profiles', label));
   const log = join(runDir, `${label}.server.log`);
   console.error(`[bench] ${label}: starting server on ${dir}`);
   const loadAvgAtStart = Math.round(os.loadavg()[0]! * 100) / 100;

@@ -43,6 +43,16 @@ export interface StartOptions {
   readyTimeoutMs?: number;
 }
 
+/**
+ * Node flags for a server process: `--server-heap-mb N` caps V8's old generation (V8 otherwise
+ * grows the heap lazily on a machine with memory to spare), `--cpu-prof` profiles into `profileDir`.
+ */
+export function serverNodeArgs(flags: ReadonlyMap<string, string>, profileDir: string): string[] {
+  const heapMb = flags.get('server-heap-mb');
+  const heap = heapMb === undefined ? [] : [`--max-old-space-size=${Number(heapMb)}`];
+  return flags.has('cpu-prof') ? [...heap, '--cpu-prof', `--cpu-prof-dir=${profileDir}`] : heap;
+}
+
 export async function startServer(options: StartOptions): Promise<RunningServer> {
   const args = [
     ...(options.nodeArgs ?? []),
