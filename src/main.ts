@@ -94,7 +94,7 @@ export async function createServer(config: Readonly<ServerConfig>, deps: ServerD
 }
 
 function openStore(config: Readonly<ServerConfig>, deps: ServerDeps): { store: Store; catalog?: CatalogStore } {
-  if (config.store.kind === 'postgres') return openPostgresBackend({ url: config.store.url, ids: deps.ids, log: deps.log });
+  if (config.store.kind === 'postgres') return openPostgresBackend({ url: config.store.url, connectionsMax: config.store.connectionsMax, ids: deps.ids, log: deps.log });
   if (config.store.path !== ':memory:') mkdirSync(dirname(config.store.path), { recursive: true });
   return openSqliteBackend({ path: config.store.path, ids: deps.ids });
 }

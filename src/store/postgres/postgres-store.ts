@@ -33,8 +33,8 @@ export interface PostgresStoreOptions {
   url: string;
   /** Source of lease tokens; unique and unguessable across nodes. Default: `cryptoIdSource()`. */
   ids?: IdSource;
-  /** Pooled connections at most. Default: 10. */
-  connectionsMax?: number;
+  /** Pooled connections at most (config: --store-connections). */
+  connectionsMax: number;
   /** Milliseconds between safety polls that wake every hub; 0 turns it off. Default: 2000. */
   safetyPollMs?: number;
   log?: (message: string, error?: unknown) => void;
@@ -74,7 +74,7 @@ class PostgresStore implements S.Store {
     this.#log = options.log ?? ((message, error) => console.error(`dts: ${message}`, ...(error === undefined ? [] : [error])));
     this.#pool = createPool({
       url: options.url,
-      connectionsMax: options.connectionsMax ?? 10,
+      connectionsMax: options.connectionsMax,
       onError: (error) => this.#log('store: an idle PostgreSQL connection failed; the pool replaces it', error),
     });
     this.catalog = new PostgresCatalog(this.#pool, this.#ids, () => this.#checkOpen());

@@ -1,0 +1,20 @@
+import assert from 'node:assert/strict';
+import { resolve } from 'node:path';
+import { test } from 'node:test';
+import { ConfigError, loadServeConfig } from './config.ts';
+
+const PG = 'postgres://dts:secret@db.example:5432/dts';
+
+test('the store: SQLite in the data directory by default, in memory, or PostgreSQL with its pool size', () => {
+  assert.deepEqual(loadServeConfig([], {}).store, { kind: 'sqlite', path: resolve('data', 'dts.sqlite') });
+  assert.deepEqual(loadServeConfig(['--store', 'sqlite::memory:'], {}).store, { kind: 'sqlite', path: ':memory:' });
+  assert.deepEqual(loadServeConfig(['--store', PG], {}).store, { kind: 'postgres', url: PG, connectionsMax: 20 });
+  assert.deepEqual(loadServeConfig([], { DTS_STORE: PG, DTS_STORE_CONNECTIONS: '5' }).store, { kind: 'postgres', url: PG, connectionsMax: 5 });
+});
+
+test('a bad store setting names the flag and what it accepts', () => {
+  assert.throws(() => loadServeConfig(['--store', PG, '--store-connections', '1'], {}), (error: unknown) =>
+    error instanceof ConfigError && /--store-connections must be an integer from 2 to 500, not '1'/.test(error.message));
+  assert.throws(() => loadServeConfig(['--store', 'postgres://db.example'], {}), /needs a host and a database/);
+  assert.throws(() => loadServeConfig(['--store', 'mysql://x/y'], {}), /unsupported store URL 'mysql:\/\/x\/y'/);
+});
