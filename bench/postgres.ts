@@ -58,7 +58,8 @@ export interface PostgresBench {
   dispose(): Promise<void>;
 }
 
-const DURABLE = { fsync: 'on', synchronous_commit: 'on', full_page_writes: 'on' } as const;
+// autovacuum_naptime as the README recommends for a scheduler's database (the default is 1 min).
+const DURABLE = { fsync: 'on', synchronous_commit: 'on', full_page_writes: 'on', autovacuum_naptime: '5s' } as const;
 const NODE_COUNTS = [1, 2] as const;
 
 export async function startPostgresBench(ctx: BenchContext): Promise<PostgresBench> {
@@ -210,7 +211,7 @@ async function describeDurability(server: PostgresServer): Promise<Record<string
     const settings: Record<string, unknown> = {
       store: 'postgres (private server from the installed binaries, loopback TCP; a fresh database per run; nodes: bin/dts.js serve --store postgres://...)',
     };
-    for (const name of ['server_version', 'fsync', 'synchronous_commit', 'full_page_writes', 'wal_sync_method', 'shared_buffers']) settings[name] = await show(name);
+    for (const name of ['server_version', 'fsync', 'synchronous_commit', 'full_page_writes', 'wal_sync_method', 'shared_buffers', 'autovacuum_naptime']) settings[name] = await show(name);
     return settings;
   } finally {
     await client.end();

@@ -50,7 +50,7 @@ export function renderTable(rows: readonly Row[], report: Record<string, any>): 
     d.fsync === undefined
       ? `Durability: ${d.store}, journal_mode=${d.journalMode}, synchronous=${d.synchronous}, SQLite ${d.sqliteVersion}.`
       : `Durability: ${d.store}; PostgreSQL ${d.server_version}, fsync=${d.fsync}, synchronous_commit=${d.synchronous_commit}, ` +
-        `full_page_writes=${d.full_page_writes}, wal_sync_method=${d.wal_sync_method}, shared_buffers=${d.shared_buffers}. ` +
+        `full_page_writes=${d.full_page_writes}, wal_sync_method=${d.wal_sync_method}, shared_buffers=${d.shared_buffers}, autovacuum_naptime=${d.autovacuum_naptime}. ` +
         'With several nodes, server CPU is their sum and peak RSS the largest; DB CPU is the database server\'s.',
     `Versions: Node ${v.node}, @microsoft/durabletask-js ${v['@microsoft/durabletask-js']}, @grpc/grpc-js ${v['@grpc/grpc-js']}, ` +
       `better-sqlite3 ${v['better-sqlite3']}, server ${v.server} @ ${v.gitCommit}${v.gitDirty ? ' (uncommitted changes)' : ''}.`,
