@@ -57,6 +57,15 @@ export function isTerminal(status: OrchestrationStatus): boolean {
   return TERMINAL_STATUSES.has(status);
 }
 
+/**
+ * The status a completed episode leaves: its own, unless the stored status was changed after the
+ * claim (a suspend or resume whose message is still queued) and the episode did not end the
+ * orchestration; then the stored one, which the next episode confirms.
+ */
+export function statusAfterEpisode(episode: OrchestrationStatus, claimed: OrchestrationStatus, stored: OrchestrationStatus): OrchestrationStatus {
+  return isTerminal(episode) || stored === claimed ? episode : stored;
+}
+
 export interface ExecutionStarted {
   kind: 'executionStarted';
   name: string;

@@ -94,6 +94,7 @@ function startFirst(start: StoredInboxMessage, messages: readonly StoredInboxMes
 function settleUnchanged(item: OrchestrationWorkItem, consumedSeqs: number[]): OrchestrationCompletion {
   return {
     lease: item.lease.token,
+    claimedStatus: item.instance.status,
     consumedSeqs,
     instance: item.instance,
     history: { reset: false, startIndex: item.history.length, append: [] },
@@ -130,6 +131,7 @@ function terminateOnServer(item: OrchestrationWorkItem, terminate: StoredInboxMe
   }
   return {
     lease: item.lease.token,
+    claimedStatus: item.instance.status,
     consumedSeqs: item.messages.map((m) => m.seq),
     instance,
     history: { reset: false, startIndex: history.length, append },

@@ -87,7 +87,7 @@ export function runEpisode(input: EpisodeInput): OrchestrationCompletion {
   // An execution that ends releases the entity locks it still holds.
   const released = isTerminal(instance.status) ? releaseHeldLocks([...input.pastEvents, ...out.append], instance.instanceId, input.now) : [];
   const entityMessages = [...out.entityMessages, ...released];
-  return { ...base, lease: input.lease, activities: out.activities, messages: out.messages, children: out.children, entityMessages };
+  return { ...base, lease: input.lease, claimedStatus: input.instance.status, activities: out.activities, messages: out.messages, children: out.children, entityMessages };
 }
 
 function processedCount(input: EpisodeInput): number {
@@ -316,6 +316,7 @@ function continueAsNew(
   for (const event of action.carryoverEvents) messages.push({ ...self, event: { ...event, timestamp: now } });
   return {
     lease: input.lease,
+    claimedStatus: input.instance.status,
     consumedSeqs,
     instance: next,
     history: { reset: true, startIndex: 0, append: [] },
@@ -342,6 +343,7 @@ function failEpisode(
   const notice = parentNotification(started, 'FAILED', undefined, details, now);
   return {
     lease: input.lease,
+    claimedStatus: input.instance.status,
     consumedSeqs: base.consumedSeqs,
     instance,
     history: { reset: false, startIndex: input.pastEvents.length, append },

@@ -37,6 +37,7 @@ export function rewindCompletion(action: RewindOrchestrationAction, input: Rewin
   const reason = lastRewindReason(history);
   return {
     lease: input.lease,
+    claimedStatus: input.instance.status,
     consumedSeqs: input.consumedSeqs,
     instance,
     history: { reset: true, startIndex: 0, append: history },

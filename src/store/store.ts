@@ -96,6 +96,14 @@ export interface OrchestrationCompletion {
   /** The instance row after the episode. */
   instance: InstanceRecord;
   /**
+   * The instance's status when the work was claimed. When the stored status differs by the time
+   * the completion is written (a suspend or resume landed during the episode; its message is still
+   * queued) and the episode did not end the orchestration, the stored status is kept
+   * (`statusAfterEpisode`): the next episode applies the queued change, and meanwhile readers do
+   * not see the status flip back.
+   */
+  claimedStatus: OrchestrationStatus;
+  /**
    * History to write. `startIndex` is the number of events the episode saw; the append must
    * land exactly there (a mismatch is corrupt state). `reset` deletes the old history first
    * (continue-as-new), and then `startIndex` is 0.

@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { isServerError } from '../../src/domain/errors.ts';
 import { makeEvent } from '../../src/domain/history-event.ts';
 import { InvariantError } from '../../src/lib/assert.ts';
-import type { ChildInstance } from '../../src/store/store.ts';
+import type { OrchestrationStatus } from '../../src/domain/history-event.ts';
+import type { ChildInstance, OrchestrationWorkItem } from '../../src/store/store.ts';
 import type { ConformanceTests } from './suite.ts';
 import {
   HUB, T0, appendAt, assertRejectsWithCode, claimActivities, claimOne, claimOrchestrations, completionOf, create, labels, message,
@@ -30,6 +31,31 @@ export const completionTests: ConformanceTests = {
     assert.equal(second.lease.attempt, 1);
     await store.completeOrchestrationWork(HUB, completionOf(second, T0 + 3), T0 + 3);
     assert.deepEqual(labels((await store.readHistory(HUB, 'h')).map((event) => ({ event }))), ['orchestratorStarted', 'executionStarted', 'next']);
+  },
+
+  'completeOrchestrationWork: a suspend or resume that lands during the episode keeps its status; an ending episode wins': async ({ store }) => {
+    const suspend = { from: ['PENDING', 'RUNNING'] as const, to: 'SUSPENDED' as const };
+    /** Completes the episode with `status`, consuming what it was given; returns the stored status. */
+    const complete = async (item: OrchestrationWorkItem, status: OrchestrationStatus, now: number) => {
+      await store.completeOrchestrationWork(HUB, completionOf(item, now, { instance: { ...item.instance, status, lastUpdatedAt: now } }), now);
+      return (await store.getInstance(HUB, item.instance.instanceId))?.status;
+    };
+    for (const [id, episodeStatus, expected] of [['flicker', 'RUNNING', 'SUSPENDED'], ['ended', 'COMPLETED', 'COMPLETED']] as const) {
+      await create(store, newInstance(id));
+      const item = await claimOne(store, T0, id);
+      await store.appendInboxMessage(HUB, message(id, raised('suspend')), T0 + 1, suspend);
+      assert.equal(await complete(item, episodeStatus, T0 + 2), expected, id);
+      // The next episode gets the queued suspend; its own status is written again.
+      assert.equal(await complete(await claimOne(store, T0 + 3, id), expected, T0 + 3), expected, id);
+    }
+
+    // Resumed during an episode that started suspended.
+    await create(store, newInstance('resumed'));
+    await store.appendInboxMessage(HUB, message('resumed', raised('suspend')), T0, suspend);
+    const item = await claimOne(store, T0, 'resumed');
+    assert.equal(item.instance.status, 'SUSPENDED');
+    await store.appendInboxMessage(HUB, message('resumed', raised('resume')), T0 + 1, { from: ['SUSPENDED'], to: 'RUNNING' });
+    assert.equal(await complete(item, 'SUSPENDED', T0 + 2), 'RUNNING');
   },
 
   'completeOrchestrationWork: consumes only consumedSeqs; the rest is delivered again': async ({ store }) => {

@@ -112,6 +112,7 @@ export function completionOf(item: OrchestrationWorkItem, now: number, overrides
     lease: item.lease.token,
     consumedSeqs: item.messages.map((m) => m.seq),
     instance: { ...item.instance, status: 'RUNNING', lastUpdatedAt: now },
+    claimedStatus: item.instance.status,
     history: { reset: false, startIndex: item.history.length, append: item.messages.map((m) => m.event) },
     activities: [],
     messages: [],

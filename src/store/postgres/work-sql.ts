@@ -5,6 +5,7 @@
  * WHERE clause: when no row matches, the lease is not held and the call is LEASE_LOST.
  */
 import { ServerError } from '../../domain/errors.ts';
+import { statusAfterEpisode, type OrchestrationStatus } from '../../domain/history-event.ts';
 import type { TaskHubName } from '../../domain/instance.ts';
 import { invariant } from '../../lib/assert.ts';
 import type { ActivityWorkItem, InboxMessage, LeaseToken, OrchestrationCompletion, OrchestrationWorkItem } from '../store.ts';
@@ -22,26 +23,28 @@ function leaseLost(kind: string): ServerError {
 }
 
 /** Locks the instance leased by `token`; LEASE_LOST unless the lease is held at `now`. */
-async function heldInstance(sql: Sql, hub: string, token: LeaseToken, now: number): Promise<{ instanceId: string; seqs: number[] }> {
-  const { rows } = await sql.query<{ instance_id: string; lease_seqs: string[] | number[] }>(
-    'SELECT instance_id, lease_seqs FROM instances WHERE lease_token = $2 AND hub = $1 AND lease_expires_at > $3 FOR UPDATE',
+async function heldInstance(sql: Sql, hub: string, token: LeaseToken, now: number): Promise<{ instanceId: string; seqs: number[]; status: OrchestrationStatus }> {
+  const { rows } = await sql.query<{ instance_id: string; lease_seqs: string[] | number[]; status: OrchestrationStatus }>(
+    'SELECT instance_id, lease_seqs, status FROM instances WHERE lease_token = $2 AND hub = $1 AND lease_expires_at > $3 FOR UPDATE',
     [hub, token, now],
   );
   const row = rows[0];
   if (row === undefined) throw leaseLost('orchestration');
-  return { instanceId: row.instance_id, seqs: (row.lease_seqs ?? []).map(Number) };
+  return { instanceId: row.instance_id, seqs: (row.lease_seqs ?? []).map(Number), status: row.status };
 }
 
 export async function completeOrchestration(tx: Tx, hub: TaskHubName, completion: OrchestrationCompletion, now: number): Promise<void> {
-  const { instanceId } = await heldInstance(tx.sql, hub, completion.lease, now);
+  const held = await heldInstance(tx.sql, hub, completion.lease, now);
+  const { instanceId } = held;
   invariant(completion.instance.instanceId === instanceId, `completion for ${completion.instance.instanceId} carries the lease of ${instanceId}`);
+  const status = statusAfterEpisode(completion.instance.status, completion.claimedStatus, held.status);
   if (completion.consumedSeqs.length > 0) {
     await tx.sql.query('DELETE FROM inbox WHERE hub = $1 AND instance_id = $2 AND seq = ANY($3::bigint[])', [hub, instanceId, completion.consumedSeqs]);
   }
   await appendHistory(tx.sql, hub, instanceId, completion.history);
-  const claimableAt = await writeInstanceAndRelease(tx, hub, completion.instance);
+  const claimableAt = await writeInstanceAndRelease(tx, hub, status === completion.instance.status ? completion.instance : { ...completion.instance, status });
   if (claimableAt !== undefined) tx.events.push({ type: 'work', hub, kind: 'orchestration', visibleAt: claimableAt });
-  tx.events.push({ type: 'instance', hub, instanceId, status: completion.instance.status });
+  tx.events.push({ type: 'instance', hub, instanceId, status });
   if (completion.activities.length > 0) {
     const tasks = completion.activities;
     await tx.sql.query(

@@ -14,6 +14,7 @@ const INSTANCE_COLUMNS = `instance_id, execution_id, name, version, status, crea
 
 export class InstanceSql {
   readonly #get: Database.Statement<[string, string], InstanceRow>;
+  readonly #status: Database.Statement<[string, string], OrchestrationStatus>;
   readonly #upsert: Database.Statement<unknown[]>;
   readonly #setStatus: Database.Statement<[string, number, string, string]>;
   readonly #delete: Database.Statement<[string, string]>;
@@ -24,6 +25,7 @@ export class InstanceSql {
 
   constructor(db: Database.Database) {
     this.#get = db.prepare(`SELECT ${INSTANCE_COLUMNS} FROM instances WHERE hub = ? AND instance_id = ?`);
+    this.#status = db.prepare<[string, string], OrchestrationStatus>('SELECT status FROM instances WHERE hub = ? AND instance_id = ?').pluck();
     this.#upsert = db.prepare(`
       INSERT INTO instances (hub, ${INSTANCE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (hub, instance_id) DO UPDATE SET
@@ -41,6 +43,10 @@ export class InstanceSql {
       .pluck();
     this.#insertHistory = db.prepare('INSERT INTO history (hub, instance_id, seq, event) VALUES (?, ?, ?, ?)');
     this.#deleteHistory = db.prepare('DELETE FROM history WHERE hub = ? AND instance_id = ?');
+  }
+
+  status(hub: string, instanceId: string): OrchestrationStatus | undefined {
+    return this.#status.get(hub, instanceId);
   }
 
   get(hub: string, instanceId: string): InstanceRecord | undefined {

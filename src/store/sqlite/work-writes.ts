@@ -4,6 +4,7 @@
  * nothing is written), marks it used up for the rest of the batch, and releases it after COMMIT.
  */
 import type { TaskHubName } from '../../domain/instance.ts';
+import { statusAfterEpisode } from '../../domain/history-event.ts';
 import { invariant } from '../../lib/assert.ts';
 import type { InboxMessage, LeaseToken, OrchestrationCompletion } from '../store.ts';
 import type { WriteScope } from './group-commit.ts';
@@ -25,7 +26,10 @@ export function completeOrchestrationWrite(
   const { history } = completion;
   state.inbox.deleteSeqs(hub, instanceId, completion.consumedSeqs);
   state.instances.appendHistory(hub, instanceId, history.startIndex, history.append, history.reset);
-  state.instances.upsert(hub, completion.instance);
+  const stored = state.instances.status(hub, instanceId);
+  invariant(stored !== undefined, `instance ${hub}/${instanceId} holds a lease but has no row`);
+  const status = statusAfterEpisode(completion.instance.status, completion.claimedStatus, stored);
+  state.instances.upsert(hub, status === completion.instance.status ? completion.instance : { ...completion.instance, status });
   writeActivityTasks(state, scope, hub, completion, now);
   // Children first, so that messages of the same episode can reach a child created by it.
   for (const child of completion.children) {
@@ -34,7 +38,7 @@ export function completeOrchestrationWrite(
   }
   for (const message of completion.messages) queueMessage(state, scope, hub, message, now);
   for (const message of completion.entityMessages ?? []) queueEntityMessage(state, scope, hub, message, now);
-  scope.emit({ type: 'instance', hub, instanceId, status: completion.instance.status });
+  scope.emit({ type: 'instance', hub, instanceId, status });
   scope.afterCommit(() => {
     const visibleAt = state.releaseOrchestration(lease, 'completed', now);
     if (visibleAt !== undefined) scope.emit({ type: 'work', hub, kind: 'orchestration', visibleAt });
