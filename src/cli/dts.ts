@@ -3,6 +3,7 @@
  * talk to a running server over HTTP.
  */
 import { ConfigError, loadServeConfig, SERVE_FLAGS } from '../config/config.ts';
+import { setHeapGrowth } from '../lib/heap-growth.ts';
 import { createServer, defaultDeps } from '../main.ts';
 import { CONTROL_GROUPS, runControlCommand } from './control-cli.ts';
 import { runSessionCommand, SESSION_COMMANDS } from './login-cli.ts';
@@ -60,6 +61,7 @@ async function serve(args: readonly string[]): Promise<void> {
     if (error instanceof ConfigError) fail(error.message);
     throw error;
   }
+  setHeapGrowth(config.heapGrowthPercent);
   const deps = defaultDeps();
   const server = await createServer(config, deps).catch((error: unknown) => fail(`could not start: ${describe(error)}`));
   console.log(`dts ready grpc=${config.host}:${server.grpcPort} http=${config.host}:${server.httpPort}`);

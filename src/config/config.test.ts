@@ -18,3 +18,10 @@ test('a bad store setting names the flag and what it accepts', () => {
   assert.throws(() => loadServeConfig(['--store', 'postgres://db.example'], {}), /needs a host and a database/);
   assert.throws(() => loadServeConfig(['--store', 'mysql://x/y'], {}), /unsupported store URL 'mysql:\/\/x\/y'/);
 });
+
+test('heap growth: 50 % by default, 0 leaves it to V8, anything else outside 0-1000 is refused', () => {
+  assert.equal(loadServeConfig([], {}).heapGrowthPercent, 50);
+  assert.equal(loadServeConfig(['--heap-growth-percent', '0'], {}).heapGrowthPercent, 0);
+  assert.equal(loadServeConfig([], { DTS_HEAP_GROWTH_PERCENT: '120' }).heapGrowthPercent, 120);
+  assert.throws(() => loadServeConfig(['--heap-growth-percent', '-5'], {}), /--heap-growth-percent must be an integer from 0 to 1000/);
+});

@@ -30,6 +30,8 @@ export interface ServerConfig {
   streamInFlightMaxDefault: { orchestration: number; activity: number; entity: number };
   abandonBackoff: { baseMs: number; maxMs: number };
   shutdownGraceMs: number;
+  /** V8 grows the heap to this percentage above what survived the last full GC; 0: V8 decides. */
+  heapGrowthPercent: number;
   control: ControlConfig;
   auth: AuthConfig;
 }
@@ -67,6 +69,7 @@ export const SERVE_FLAGS: Record<string, FlagSpec> = {
   'payload-bytes-max': { env: 'DTS_PAYLOAD_BYTES_MAX', help: `largest input, output, event or custom status (default ${DEFAULT_LIMITS.payloadBytesMax})` },
   'lease-ms': { env: 'DTS_LEASE_MS', help: 'work-item lease duration; a silent worker loses its items after it (default 60000)' },
   'public-host': { env: 'DTS_PUBLIC_HOST', help: 'host name in scheduler endpoints and dashboard URLs (default: --host, or localhost for 0.0.0.0/::)' },
+  'heap-growth-percent': { env: 'DTS_HEAP_GROWTH_PERCENT', help: 'heap room above the live data after a full GC, in percent (default 50; 0 lets V8 decide, which on a large machine grows the heap far beyond what is live)' },
   'scheduler-ports': { env: 'DTS_SCHEDULER_PORTS', help: "data-plane ports of schedulers other than 'default', as first-last; 0 = any free port, not stable (default 8100-8199)" },
   ...AUTH_FLAGS,
 };
@@ -99,6 +102,7 @@ export function loadServeConfig(args: readonly string[], env: Env): Readonly<Ser
     streamInFlightMaxDefault: { orchestration: 200, activity: 1000, entity: 200 },
     abandonBackoff: { baseMs: 1000, maxMs: 300_000 },
     shutdownGraceMs: 10_000,
+    heapGrowthPercent: integer(values['heap-growth-percent'], 50, 'heap-growth-percent', 0, 1000),
     control: controlConfig(values),
     auth: parseAuthConfig(values, values.host ?? '127.0.0.1', values['data-dir'] ?? 'data', (message) => new ConfigError(message)),
   };
