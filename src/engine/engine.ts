@@ -32,8 +32,8 @@ export interface EngineOptions extends DispatchOptions {
   /** Items of each kind in flight on a stream whose worker declared no cap. */
   streamInFlightMaxDefault: WorkerCaps;
   abandonBackoff: { baseMs: number; maxMs: number };
-  /** How often long-poll waiters re-read their instances when the store's events cross processes (and can be lost); 0 turns it off. Default 5000. */
-  waitRecheckMs?: number;
+  /** How often long-poll waiters re-read their instances when the store's events cross processes (and can be lost); 0 turns it off. */
+  waitRecheckMs: number;
 }
 
 export interface ConnectedWorker {
@@ -110,7 +110,7 @@ export class Engine {
   async start(): Promise<void> {
     this.#unsubscribe = this.#deps.store.subscribe((event) => this.#onStoreEvent(event));
     await this.taskHubs.load();
-    if (this.#deps.store.capabilities.crossProcessNotifications) this.#recheck.start(this.#options.waitRecheckMs ?? 5000);
+    if (this.#deps.store.capabilities.crossProcessNotifications) this.#recheck.start(this.#options.waitRecheckMs);
     this.#every(this.#options.leaseMs / 3, () => this.#renewLeases());
     this.#every(this.#options.healthPingIntervalMs, () => {
       for (const stream of this.#streams.all()) stream.ping();
