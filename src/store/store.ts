@@ -225,7 +225,10 @@ export interface Store extends EntityStore {
   migrate(): Promise<void>;
   close(): Promise<void>;
 
-  /** Receives events after the changes they describe are durable. */
+  /**
+   * Receives events once their changes are committed: 'work' as soon as the work can be claimed,
+   * 'instance' only once the change is durable (a waiter told of a status finds it after a crash).
+   */
   subscribe(listener: (event: StoreEvent) => void): () => void;
 
   listTaskHubs(): Promise<TaskHubName[]>;
