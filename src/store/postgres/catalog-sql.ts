@@ -9,14 +9,9 @@ import type pg from 'pg';
 import { ServerError } from '../../domain/errors.ts';
 import { invariant } from '../../lib/assert.ts';
 import type { IdSource } from '../../lib/ids.ts';
-import { CATALOG_PATH_LENGTH, type CatalogEntry, type CatalogKind, type CatalogPath, type CatalogStore, type CatalogWriteOptions } from '../catalog.ts';
+import type { CatalogEntry, CatalogKind, CatalogPath, CatalogStore, CatalogWriteOptions } from '../catalog.ts';
+import { checkEtag, pathKey, prefixRange, toEntry, type EntryRow } from '../catalog-rows.ts';
 import { query, transaction, type Sql } from './connection.ts';
-
-interface EntryRow {
-  path: string;
-  etag: string;
-  data: string;
-}
 
 export class PostgresCatalog implements CatalogStore {
   readonly #pool: pg.Pool;
@@ -50,11 +45,8 @@ export class PostgresCatalog implements CatalogStore {
   }
 
   async list<T>(kind: CatalogKind, prefix: CatalogPath, limit: number): Promise<CatalogEntry<T>[]> {
-    invariant(prefix.length < CATALOG_PATH_LENGTH[kind], `a ${kind} list prefix has fewer than ${CATALOG_PATH_LENGTH[kind]} names`);
-    invariant(Number.isInteger(limit) && limit > 0, 'list limit must be a positive integer');
+    const [start, end] = prefixRange(kind, prefix, limit) ?? ['', '\u{10FFFF}'];
     this.#ready();
-    // '0' sorts right after '/', so [start, end) holds exactly the keys under the prefix.
-    const [start, end] = prefix.length === 0 ? ['', '\u{10FFFF}'] : [`${keyOf(prefix)}/`, `${keyOf(prefix)}0`];
     const rows = await query<EntryRow>(
       this.#pool,
       `SELECT path, etag, data FROM catalog_entries WHERE kind = $1 AND path_key COLLATE "C" >= $2 AND path_key COLLATE "C" < $3
@@ -91,22 +83,7 @@ export class PostgresCatalog implements CatalogStore {
 async function current(sql: Sql, kind: CatalogKind, key: string, path: CatalogPath, options: CatalogWriteOptions): Promise<EntryRow | undefined> {
   const { rows } = await sql.query<EntryRow>('SELECT path, etag, data FROM catalog_entries WHERE kind = $1 AND path_key = $2 FOR UPDATE', [kind, key]);
   const row = rows[0];
-  if (options.ifMatch !== undefined && row?.etag !== options.ifMatch) {
-    throw new ServerError('PRECONDITION_FAILED', `the ${kind} ${path.join('/')} has changed (its etag is not ${options.ifMatch})`);
-  }
+  checkEtag(kind, path, row, options);
   return row;
 }
 
-function pathKey(kind: CatalogKind, path: CatalogPath): string {
-  invariant(path.length === CATALOG_PATH_LENGTH[kind], `a ${kind} path has ${CATALOG_PATH_LENGTH[kind]} names, not ${path.length}`);
-  return keyOf(path);
-}
-
-function keyOf(path: CatalogPath): string {
-  for (const name of path) invariant(name.length > 0 && !name.includes('/'), `catalog names are non-empty and contain no '/': '${name}'`);
-  return path.map((name) => name.toLowerCase()).join('/');
-}
-
-function toEntry<T>(kind: CatalogKind, row: EntryRow): CatalogEntry<T> {
-  return { kind, path: JSON.parse(row.path) as string[], etag: row.etag, data: JSON.parse(row.data) as T };
-}

@@ -9,13 +9,8 @@ import type Database from 'better-sqlite3';
 import { ServerError } from '../../domain/errors.ts';
 import { invariant } from '../../lib/assert.ts';
 import type { IdSource } from '../../lib/ids.ts';
-import { CATALOG_PATH_LENGTH, type CatalogEntry, type CatalogKind, type CatalogPath, type CatalogStore, type CatalogWriteOptions } from '../catalog.ts';
-
-interface EntryRow {
-  path: string;
-  etag: string;
-  data: string;
-}
+import type { CatalogEntry, CatalogKind, CatalogPath, CatalogStore, CatalogWriteOptions } from '../catalog.ts';
+import { checkEtag, pathKey, prefixRange, toEntry, type EntryRow } from '../catalog-rows.ts';
 
 interface Statements {
   get: Database.Statement<[string, string], EntryRow>;
@@ -60,14 +55,10 @@ export class SqliteCatalog implements CatalogStore {
   }
 
   async list<T>(kind: CatalogKind, prefix: CatalogPath, limit: number): Promise<CatalogEntry<T>[]> {
-    invariant(prefix.length < CATALOG_PATH_LENGTH[kind], `a ${kind} list prefix has fewer than ${CATALOG_PATH_LENGTH[kind]} names`);
-    invariant(Number.isInteger(limit) && limit > 0, 'list limit must be a positive integer');
+    const range = prefixRange(kind, prefix, limit);
     const sql = this.#statements();
-    if (prefix.length === 0) return sql.listAll.all(kind, limit).map((row) => toEntry<T>(kind, row));
-    const start = `${keyOf(prefix)}/`;
-    // '0' sorts right after '/', so [start, end) holds exactly the keys under the prefix.
-    const end = `${keyOf(prefix)}0`;
-    return sql.listRange.all(kind, start, end, limit).map((row) => toEntry<T>(kind, row));
+    const rows = range === undefined ? sql.listAll.all(kind, limit) : sql.listRange.all(kind, range[0], range[1], limit);
+    return rows.map((row) => toEntry<T>(kind, row));
   }
 
   async update<T>(kind: CatalogKind, path: CatalogPath, data: T, options: CatalogWriteOptions = {}): Promise<CatalogEntry<T>> {
@@ -98,9 +89,7 @@ export class SqliteCatalog implements CatalogStore {
 
   #current(sql: Statements, kind: CatalogKind, key: string, path: CatalogPath, options: CatalogWriteOptions): EntryRow | undefined {
     const row = sql.get.get(kind, key);
-    if (options.ifMatch !== undefined && row?.etag !== options.ifMatch) {
-      throw new ServerError('PRECONDITION_FAILED', `the ${kind} ${path.join('/')} has changed (its etag is not ${options.ifMatch})`);
-    }
+    checkEtag(kind, path, row, options);
     return row;
   }
 
@@ -121,16 +110,3 @@ export class SqliteCatalog implements CatalogStore {
   }
 }
 
-function pathKey(kind: CatalogKind, path: CatalogPath): string {
-  invariant(path.length === CATALOG_PATH_LENGTH[kind], `a ${kind} path has ${CATALOG_PATH_LENGTH[kind]} names, not ${path.length}`);
-  return keyOf(path);
-}
-
-function keyOf(path: CatalogPath): string {
-  for (const name of path) invariant(name.length > 0 && !name.includes('/'), `catalog names are non-empty and contain no '/': '${name}'`);
-  return path.map((name) => name.toLowerCase()).join('/');
-}
-
-function toEntry<T>(kind: CatalogKind, row: EntryRow): CatalogEntry<T> {
-  return { kind, path: JSON.parse(row.path) as string[], etag: row.etag, data: JSON.parse(row.data) as T };
-}
