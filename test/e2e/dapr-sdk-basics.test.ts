@@ -7,27 +7,17 @@
  * Loads only the Dapr SDK (never the Microsoft one: they clash in one process).
  */
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import type { ActivityContext, OrchestrationContext, TaskHubGrpcClient, TaskHubGrpcWorker } from "@dapr/durabletask-js";
+import { test } from "node:test";
+import type { ActivityContext, OrchestrationContext, TaskHubGrpcWorker } from "@dapr/durabletask-js";
 import { OrchestrationStatus } from "@dapr/durabletask-js/orchestration/enum/orchestration-status.enum.js";
 import { whenAll } from "@dapr/durabletask-js/task/index.js";
 import { assertGrpcStatus, GrpcStatus } from "../support/grpc-status.ts";
-import { createDaprClient, outputOf, silenceDaprConsole, startDaprWorker, stopAll, waitForDone, waitForStart } from "../support/sdk-dapr.ts";
-import { DtsServer, withServerOutput } from "../support/server-process.ts";
+import { daprHarness, outputOf, silenceDaprConsole, waitForDone, waitForStart } from "../support/sdk-dapr.ts";
 import { eventually, uniqueId } from "../support/wait.ts";
 
+const { it } = daprHarness(register);
+
 silenceDaprConsole();
-
-let server: DtsServer | undefined;
-let worker: TaskHubGrpcWorker | undefined;
-let client: TaskHubGrpcClient | undefined;
-
-function it(name: string, body: (c: TaskHubGrpcClient) => Promise<void>, timeoutMs = 60_000): void {
-  test(name, { timeout: timeoutMs }, withServerOutput(() => [server], async () => {
-    assert.ok(client, "the client was not created (server failed to start?)");
-    await body(client);
-  }));
-}
 
 // ---- orchestrators and activities -------------------------------------------------------
 // This SDK only runs orchestrators that return an async iterator (it checks
@@ -125,17 +115,6 @@ function register(w: TaskHubGrpcWorker): void {
   w.addNamedActivity("square", square);
   w.addNamedActivity("wrapIdentity", wrapIdentity);
 }
-
-before(async () => {
-  server = await DtsServer.start();
-  worker = await startDaprWorker(server.grpcAddress, register);
-  client = createDaprClient(server.grpcAddress);
-});
-
-after(async () => {
-  await stopAll(worker, client);
-  await server?.dispose();
-});
 
 // ---- scenarios -----------------------------------------------------------------------------
 

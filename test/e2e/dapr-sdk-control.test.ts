@@ -6,27 +6,17 @@
  * Loads only the Dapr SDK (never the Microsoft one: they clash in one process).
  */
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
+import { test } from "node:test";
 import type { ActivityContext, OrchestrationContext, TaskHubGrpcClient, TaskHubGrpcWorker } from "@dapr/durabletask-js";
 import { OrchestrationStatus } from "@dapr/durabletask-js/orchestration/enum/orchestration-status.enum.js";
 import { whenAny } from "@dapr/durabletask-js/task/index.js";
 import type { Task } from "@dapr/durabletask-js/task/task.js";
-import { createDaprClient, outputOf, silenceDaprConsole, startDaprWorker, stopAll, waitForDone, waitForStart } from "../support/sdk-dapr.ts";
-import { DtsServer, withServerOutput } from "../support/server-process.ts";
+import { daprHarness, outputOf, silenceDaprConsole, waitForDone, waitForStart } from "../support/sdk-dapr.ts";
 import { eventually, sleep, uniqueId } from "../support/wait.ts";
 
+const { it } = daprHarness(register);
+
 silenceDaprConsole();
-
-let server: DtsServer | undefined;
-let worker: TaskHubGrpcWorker | undefined;
-let client: TaskHubGrpcClient | undefined;
-
-function it(name: string, body: (c: TaskHubGrpcClient) => Promise<void>, timeoutMs = 60_000): void {
-  test(name, { timeout: timeoutMs }, withServerOutput(() => [server], async () => {
-    assert.ok(client, "the client was not created (server failed to start?)");
-    await body(client);
-  }));
-}
 
 // ---- orchestrators and activities -------------------------------------------------------
 
@@ -113,17 +103,6 @@ function register(w: TaskHubGrpcWorker): void {
   w.addNamedActivity("identity", identity);
   w.addNamedActivity("failActivity", failActivity);
 }
-
-before(async () => {
-  server = await DtsServer.start();
-  worker = await startDaprWorker(server.grpcAddress, register);
-  client = createDaprClient(server.grpcAddress);
-});
-
-after(async () => {
-  await stopAll(worker, client);
-  await server?.dispose();
-});
 
 async function waitRunning(c: TaskHubGrpcClient, instanceId: string): Promise<void> {
   await eventually(`${instanceId} to be RUNNING`, async () => {

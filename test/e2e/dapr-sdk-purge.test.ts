@@ -5,26 +5,19 @@
  * Loads only the Dapr SDK (never the Microsoft one: they clash in one process).
  */
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import type { ActivityContext, OrchestrationContext, TaskHubGrpcClient, TaskHubGrpcWorker } from "@dapr/durabletask-js";
+import type { ActivityContext, OrchestrationContext } from "@dapr/durabletask-js";
 import { OrchestrationStatus } from "@dapr/durabletask-js/orchestration/enum/orchestration-status.enum.js";
 import { PurgeInstanceCriteria } from "@dapr/durabletask-js/orchestration/orchestration-purge-criteria.js";
-import { createDaprClient, silenceDaprConsole, startDaprWorker, stopAll, waitForDone, waitForStart } from "../support/sdk-dapr.ts";
-import { DtsServer, withServerOutput } from "../support/server-process.ts";
+import { daprHarness, silenceDaprConsole, waitForDone, waitForStart } from "../support/sdk-dapr.ts";
 import { uniqueId } from "../support/wait.ts";
 
 silenceDaprConsole();
 
-let server: DtsServer | undefined;
-let worker: TaskHubGrpcWorker | undefined;
-let client: TaskHubGrpcClient | undefined;
-
-function it(name: string, body: (c: TaskHubGrpcClient) => Promise<void>, timeoutMs = 60_000): void {
-  test(name, { timeout: timeoutMs }, withServerOutput(() => [server], async () => {
-    assert.ok(client, "the client was not created (server failed to start?)");
-    await body(client);
-  }));
-}
+const { it } = daprHarness((w) => {
+  w.addOrchestrator(hello);
+  w.addOrchestrator(waitForever);
+  w.addActivity(greet);
+});
 
 const greet = async (_ctx: ActivityContext, name: string): Promise<string> => `Hello, ${name}!`;
 
@@ -66,19 +59,4 @@ it("purgeOrchestration by filter: finished instances in the window go, others st
   for (const id of ids) assert.equal(await c.getOrchestrationState(id), undefined, `${id} was not purged`);
   assert.equal((await c.getOrchestrationState(running))?.runtimeStatus, OrchestrationStatus.RUNNING);
   await c.terminateOrchestration(running, "cleanup");
-});
-
-before(async () => {
-  server = await DtsServer.start();
-  worker = await startDaprWorker(server.grpcAddress, (w) => {
-    w.addOrchestrator(hello);
-    w.addOrchestrator(waitForever);
-    w.addActivity(greet);
-  });
-  client = createDaprClient(server.grpcAddress);
-});
-
-after(async () => {
-  await stopAll(worker, client);
-  await server?.dispose();
 });

@@ -5,23 +5,12 @@
  * `lockedBy`, locks released when the holder ends, and CleanEntityStorage.
  */
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import { EntityInstanceId, OrchestrationStatus, type TaskHubGrpcClient, type TaskHubGrpcWorker } from "@microsoft/durabletask-js";
-import { createMsClient, outputOf, startMsWorker, stopAll, waitForDone } from "../support/sdk-ms.ts";
-import { DtsServer, withServerOutput } from "../support/server-process.ts";
+import { EntityInstanceId, OrchestrationStatus, type TaskHubGrpcClient } from "@microsoft/durabletask-js";
+import { msHarness, outputOf, waitForDone } from "../support/sdk-ms.ts";
 import { eventually, sleep, uniqueId } from "../support/wait.ts";
 import { registerEntities } from "./fixtures/ms-entities.ts";
 
-let server: DtsServer | undefined;
-let worker: TaskHubGrpcWorker | undefined;
-let client: TaskHubGrpcClient | undefined;
-
-function it(name: string, body: (c: TaskHubGrpcClient) => Promise<void>, timeoutMs = 60_000): void {
-  test(name, { timeout: timeoutMs }, withServerOutput(() => [server], async () => {
-    assert.ok(client, "the client was not created (server failed to start?)");
-    await body(client);
-  }));
-}
+const { it } = msHarness(registerEntities);
 
 async function stateOf<T>(c: TaskHubGrpcClient, id: EntityInstanceId, accept: (state: T) => boolean, what: string): Promise<T> {
   return eventually(what, async () => {
@@ -33,17 +22,6 @@ async function stateOf<T>(c: TaskHubGrpcClient, id: EntityInstanceId, accept: (s
 async function lockedBy(c: TaskHubGrpcClient, id: EntityInstanceId): Promise<string | undefined> {
   return (await c.getEntity(id, false))?.lockedBy;
 }
-
-before(async () => {
-  server = await DtsServer.start();
-  worker = await startMsWorker(server.grpcAddress, registerEntities);
-  client = createMsClient(server.grpcAddress);
-});
-
-after(async () => {
-  await stopAll(worker, client);
-  await server?.dispose();
-});
 
 it("an orchestration calls an entity, gets the answers, and its signal arrives", async (c) => {
   const key = uniqueId("call");

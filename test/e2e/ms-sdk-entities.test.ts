@@ -6,23 +6,13 @@
  * these tests also prove the server's entity capability probe (src/engine/entity-support.ts).
  */
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import { EntityInstanceId, type TaskHubGrpcClient, type TaskHubGrpcWorker } from "@microsoft/durabletask-js";
-import { createMsClient, startMsWorker, stopAll } from "../support/sdk-ms.ts";
-import { DtsServer, withServerOutput } from "../support/server-process.ts";
+import { EntityInstanceId, type TaskHubGrpcClient } from "@microsoft/durabletask-js";
+import { createMsClient, msHarness, stopAll } from "../support/sdk-ms.ts";
 import { eventually, uniqueId } from "../support/wait.ts";
 import { registerEntities } from "./fixtures/ms-entities.ts";
 
-let server: DtsServer | undefined;
-let worker: TaskHubGrpcWorker | undefined;
-let client: TaskHubGrpcClient | undefined;
-
-function it(name: string, body: (c: TaskHubGrpcClient) => Promise<void>, timeoutMs = 60_000): void {
-  test(name, { timeout: timeoutMs }, withServerOutput(() => [server], async () => {
-    assert.ok(client, "the client was not created (server failed to start?)");
-    await body(client);
-  }));
-}
+const harness = msHarness(registerEntities);
+const { it } = harness;
 
 /** Waits until the entity's state satisfies `accept`, and returns the state. */
 async function stateOf<T>(c: TaskHubGrpcClient, id: EntityInstanceId, accept: (state: T) => boolean, what: string): Promise<T> {
@@ -31,17 +21,6 @@ async function stateOf<T>(c: TaskHubGrpcClient, id: EntityInstanceId, accept: (s
     return entity !== undefined && entity.state !== undefined && accept(entity.state) ? entity.state : undefined;
   }, 30_000, 50);
 }
-
-before(async () => {
-  server = await DtsServer.start();
-  worker = await startMsWorker(server.grpcAddress, registerEntities);
-  client = createMsClient(server.grpcAddress);
-});
-
-after(async () => {
-  await stopAll(worker, client);
-  await server?.dispose();
-});
 
 it("a signalled counter keeps its state, and getEntity reports it with metadata", async (c) => {
   const id = new EntityInstanceId("Counter", uniqueId("k"));
@@ -143,7 +122,7 @@ it("a scheduled signal is delivered at its time, not before", async (c) => {
 
 it("operations from concurrent clients run one at a time, each client's in order", async (c) => {
   const id = new EntityInstanceId("listkeeper", uniqueId("o"));
-  const clients = [c, createMsClient(server?.grpcAddress ?? ""), createMsClient(server?.grpcAddress ?? "")];
+  const clients = [c, createMsClient(harness.server?.grpcAddress ?? ""), createMsClient(harness.server?.grpcAddress ?? "")];
   try {
     await Promise.all(clients.map(async (cl, n) => {
       for (let i = 0; i < 20; i++) await cl.signalEntity(id, "append", `${n}:${i}`);

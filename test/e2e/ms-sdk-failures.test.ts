@@ -6,29 +6,17 @@
  * Loads only the Microsoft SDK (never the Dapr one: they clash in one process).
  */
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
 import {
   OrchestrationStatus,
   RetryPolicy,
   type ActivityContext,
   type OrchestrationContext,
-  type TaskHubGrpcClient,
   type TaskHubGrpcWorker,
 } from "@microsoft/durabletask-js";
-import { createMsClient, outputOf, startMsWorker, stopAll, waitForDone } from "../support/sdk-ms.ts";
-import { DtsServer, withServerOutput } from "../support/server-process.ts";
+import { msHarness, outputOf, waitForDone } from "../support/sdk-ms.ts";
 import { uniqueId } from "../support/wait.ts";
 
-let server: DtsServer | undefined;
-let worker: TaskHubGrpcWorker | undefined;
-let client: TaskHubGrpcClient | undefined;
-
-function it(name: string, body: (c: TaskHubGrpcClient) => Promise<void>, timeoutMs = 60_000): void {
-  test(name, { timeout: timeoutMs }, withServerOutput(() => [server], async () => {
-    assert.ok(client, "the client was not created (server failed to start?)");
-    await body(client);
-  }));
-}
+const { it } = msHarness(register);
 
 // ---- orchestrators and activities -------------------------------------------------------
 
@@ -90,17 +78,6 @@ function register(w: TaskHubGrpcWorker): void {
   w.addNamedActivity("failActivity", failActivity);
   w.addNamedActivity("flakyActivity", flakyActivity);
 }
-
-before(async () => {
-  server = await DtsServer.start();
-  worker = await startMsWorker(server.grpcAddress, register);
-  client = createMsClient(server.grpcAddress);
-});
-
-after(async () => {
-  await stopAll(worker, client);
-  await server?.dispose();
-});
 
 // ---- scenarios -----------------------------------------------------------------------------
 

@@ -5,23 +5,18 @@
  * Loads only the Microsoft SDK (never the Dapr one: they clash in one process).
  */
 import assert from "node:assert/strict";
-import { after, before, test } from "node:test";
-import { OrchestrationStatus, type ActivityContext, type OrchestrationContext, type TaskHubGrpcClient, type TaskHubGrpcWorker } from "@microsoft/durabletask-js";
+import { OrchestrationStatus, type ActivityContext, type OrchestrationContext } from "@microsoft/durabletask-js";
 import { assertGrpcStatus, GrpcStatus } from "../support/grpc-status.ts";
-import { createMsClient, outputOf, startMsWorker, stopAll, waitForDone } from "../support/sdk-ms.ts";
-import { DtsServer, withServerOutput } from "../support/server-process.ts";
+import { msHarness, outputOf, waitForDone } from "../support/sdk-ms.ts";
 import { uniqueId } from "../support/wait.ts";
 
-let server: DtsServer | undefined;
-let worker: TaskHubGrpcWorker | undefined;
-let client: TaskHubGrpcClient | undefined;
-
-function it(name: string, body: (c: TaskHubGrpcClient) => Promise<void>, timeoutMs = 60_000): void {
-  test(name, { timeout: timeoutMs }, withServerOutput(() => [server], async () => {
-    assert.ok(client, "the client was not created (server failed to start?)");
-    await body(client);
-  }));
-}
+const { it } = msHarness((w) => {
+  w.addOrchestrator(flakyOrchestrator);
+  w.addOrchestrator(parentOfFlaky);
+  w.addOrchestrator(quick);
+  w.addActivity(flaky);
+  w.addActivity(steady);
+});
 
 /** Keys whose first run already failed: the activity fails once per key, then succeeds. */
 const failedOnce = new Set<string>();
@@ -100,21 +95,4 @@ it("rewindInstance: NOT_FOUND for an unknown id, FAILED_PRECONDITION unless FAIL
   await c.scheduleNewOrchestration(quick, undefined, id);
   await waitForDone(c, id);
   await assertGrpcStatus(c.rewindInstance(id, "x"), GrpcStatus.FAILED_PRECONDITION, "completed");
-});
-
-before(async () => {
-  server = await DtsServer.start();
-  worker = await startMsWorker(server.grpcAddress, (w) => {
-    w.addOrchestrator(flakyOrchestrator);
-    w.addOrchestrator(parentOfFlaky);
-    w.addOrchestrator(quick);
-    w.addActivity(flaky);
-    w.addActivity(steady);
-  });
-  client = createMsClient(server.grpcAddress);
-});
-
-after(async () => {
-  await stopAll(worker, client);
-  await server?.dispose();
 });

@@ -8,7 +8,8 @@
  * stopping everything in `after` hooks. The SDK has no metadata hook, so it always talks to
  * the server's default task hub.
  */
-export { outputOf, waitUntilReachable } from "./sdk-common.ts";
+export { outputOf, stopAll, waitUntilReachable } from "./sdk-common.ts";
+import { fileHarness, type FileHarness } from "./sdk-common.ts";
 import { TaskHubGrpcClient, TaskHubGrpcWorker } from "@dapr/durabletask-js";
 import type { OrchestrationState } from "@dapr/durabletask-js/orchestration/orchestration-state.js";
 
@@ -46,18 +47,9 @@ export async function startDaprWorker(
   return worker;
 }
 
-/** Stops workers and clients, ignoring "not running" and connection errors. */
-export async function stopAll(...things: ReadonlyArray<{ stop(): Promise<void> } | undefined>): Promise<void> {
-  await Promise.all(
-    things.map(async (thing) => {
-      if (thing === undefined) return;
-      try {
-        await thing.stop();
-      } catch {
-        // Already stopped, or its server is gone: either way nothing is left running.
-      }
-    }),
-  );
+/** The file's server, a worker with `register` and a client, shared by its tests (sdk-common.ts). */
+export function daprHarness(register: (worker: TaskHubGrpcWorker) => void): FileHarness<TaskHubGrpcClient> {
+  return fileHarness(async (address) => ({ worker: await startDaprWorker(address, register), client: createDaprClient(address) }));
 }
 
 /**

@@ -7,7 +7,8 @@
  * through the `taskhub` metadata header), a quiet logger that still keeps the SDK's warnings
  * and errors for failure messages, and stopping everything in `after` hooks.
  */
-export { outputOf, waitUntilReachable } from "./sdk-common.ts";
+export { outputOf, stopAll, waitUntilReachable } from "./sdk-common.ts";
+import { fileHarness, type FileHarness } from "./sdk-common.ts";
 import * as grpc from "@grpc/grpc-js";
 import { TaskHubGrpcClient, TaskHubGrpcWorker, type Logger, type OrchestrationState } from "@microsoft/durabletask-js";
 
@@ -89,18 +90,9 @@ export async function startMsWorker(
   return worker;
 }
 
-/** Stops workers and clients, ignoring "not running" and connection errors. */
-export async function stopAll(...things: ReadonlyArray<{ stop(): Promise<void> } | undefined>): Promise<void> {
-  await Promise.all(
-    things.map(async (thing) => {
-      if (thing === undefined) return;
-      try {
-        await thing.stop();
-      } catch {
-        // Already stopped, or its server is gone: either way nothing is left running.
-      }
-    }),
-  );
+/** The file's server, a worker with `register` and a client, shared by its tests (sdk-common.ts). */
+export function msHarness(register: (worker: TaskHubGrpcWorker) => void): FileHarness<TaskHubGrpcClient> {
+  return fileHarness(async (address) => ({ worker: await startMsWorker(address, register), client: createMsClient(address) }));
 }
 
 /** Waits for a terminal state; throws with context if the instance does not exist. */
