@@ -14,7 +14,7 @@ import type { AccessGate } from './gate.ts';
 import { restGroup } from './operations.ts';
 import { verifyPassword } from './passwords.ts';
 import type { PrincipalOperations } from './principal-operations.ts';
-import type { TokenService } from './tokens.ts';
+import { bearerOf, type TokenService } from './tokens.ts';
 import type { Principal } from './decide.ts';
 
 type Log = (message: string, error?: unknown) => void;
@@ -74,7 +74,7 @@ export class AuthHttp {
       const resource = assignments !== null ? assignments[1] || '/' : path;
       const keys = SIGNING_KEYS.test(path);
       const group = (USERS.test(path) && method === 'GET' && path !== '/users') || (keys && method === 'GET') ? 'control.read' : keys ? 'control.authorization' : restGroup(method, path);
-      principal = await this.#deps.gate.authorize(bearer(req.headers.authorization), group, USERS.test(path) || keys ? '/' : resource);
+      principal = await this.#deps.gate.authorize(bearerOf(req.headers.authorization), group, USERS.test(path) || keys ? '/' : resource);
     }
     if (!own) {
       if (!next()) send(res, 404, { error: { code: 'NotFound', message: `no resource at ${path}` } });
@@ -198,10 +198,6 @@ async function pickIdentity(snapshot: DirectorySnapshot, appPath: string[], app:
     return { principal: { id: app.systemAssigned.principalId, kind: 'systemAssignedIdentity', name: appPath[2] as string }, clientId: app.systemAssigned.clientId, resourceId: appResourceId(appPath) };
   }
   throw new ServerError('PERMISSION_DENIED', `the identity '${clientId ?? objectId ?? resourceId}' is not assigned to the app '${appPath[2]}'`);
-}
-
-function bearer(header: string | undefined): string | undefined {
-  return header === undefined ? undefined : /^Bearer\s+(.+)$/i.exec(header.trim())?.[1];
 }
 
 function obj(body: unknown): Record<string, unknown> {

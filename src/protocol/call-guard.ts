@@ -7,6 +7,7 @@ import type { Metadata, ServiceDefinition, UntypedServiceImplementation } from '
 import { grpcPeerAddress } from '../auth/allowlist.ts';
 import { DEFAULT_SCHEDULER_PATH, schedulerResourceId, type AccessGate } from '../auth/gate.ts';
 import { rpcGroup } from '../auth/operations.ts';
+import { bearerOf } from '../auth/tokens.ts';
 import { ServerError } from '../domain/errors.ts';
 import { taskHubHeader, type Log } from './call-context.ts';
 import { toServiceError } from './grpc-status.ts';
@@ -51,9 +52,5 @@ async function check(guard: CallGuard, method: string, call: GuardedCall): Promi
   if (group === undefined) throw new ServerError('PERMISSION_DENIED', `${method} is not open to any role`);
   const hub = taskHubHeader(call.metadata) ?? guard.defaultHub;
   const authorization = call.metadata.get('authorization')[0];
-  await guard.gate.authorize(authorization === undefined ? undefined : bearer(String(authorization)), group, `${schedulerResourceId(path)}/taskHubs/${hub}`);
-}
-
-function bearer(header: string): string | undefined {
-  return /^Bearer\s+(.+)$/i.exec(header.trim())?.[1];
+  await guard.gate.authorize(bearerOf(authorization === undefined ? undefined : String(authorization)), group, `${schedulerResourceId(path)}/taskHubs/${hub}`);
 }
