@@ -1,38 +1,95 @@
 /**
- * W4 server ceiling (and W5's seeder): a minimal protocol driver, raw grpc-js with the generated
- * stubs and no SDK. It plays the worker (Hello, then one GetWorkItems stream) and answers every
- * work item at once with a prepared answer, echoing its completion token:
+ * W4 server ceiling (and W5's seeder): a minimal protocol driver of our own, gRPC spoken straight
+ * over node:http2 with a hand-written protobuf subset (proto-wire.ts), no grpc-js, no generated
+ * stubs and no SDK, so that its CPU (it shares the machine's 2 cores with the server) caps the
+ * measured server throughput as little as we can make it. It plays the worker (Hello, then one
+ * GetWorkItems stream) and answers every work item at once with a prepared answer, echoing its
+ * completion token:
  *   - orchestration item whose newEvents hold TaskCompleted -> completeOrchestration(COMPLETED)
  *   - orchestration item with ExecutionStarted -> scheduleTask("noop") (mode "activity") or
  *     completeOrchestration(COMPLETED) right away (mode "trivial", used to seed W5's store)
  *   - activity item -> result "ok"
- * A client on its own connection starts N instances with at most C StartInstance calls in flight.
- * Wall time runs from the first StartInstance to the acknowledgement of the N-th completing
+ * A client on its own HTTP/2 session starts N instances with at most C StartInstance calls in
+ * flight. Wall time runs from the first StartInstance to the acknowledgement of the N-th completing
  * CompleteOrchestratorTask; work items/s = (orchestration + activity items acknowledged) / wall.
+ * A call whose grpc-status is not 0 counts as an RPC error (completions) or fails the run (Hello,
+ * StartInstance, the work-item stream).
  *
  * Flags: --address host:port [--n 10000] [--concurrency 200] [--mode activity|trivial]
  *        [--warmup 200] [--timeout-s S]
  */
-import { createRequire } from 'node:module';
-import type * as GrpcPbModule from '@microsoft/durabletask-js/dist/proto/orchestrator_service_grpc_pb.js';
-import type * as GrpcJs from '@grpc/grpc-js';
-import { Empty, proto, StringValue, type pb } from '../../src/protocol/proto/load.ts';
+import http2 from 'node:http2';
 import { perSecond } from '../stats.ts';
 import { fail, finish, flagNumber, flagString, parseFlags, runMain, sleep, withTimeout } from '../workloads/common.ts';
-
-const requireHere = createRequire(import.meta.url);
-const grpcPbPath = requireHere.resolve('@microsoft/durabletask-js/dist/proto/orchestrator_service_grpc_pb.js');
-const requireBesidePb = createRequire(grpcPbPath);
-const { TaskHubSidecarServiceClient } = requireBesidePb(grpcPbPath) as typeof GrpcPbModule;
-const grpc = requireBesidePb('@grpc/grpc-js') as typeof GrpcJs;
+import {
+  activityResponseEncoder,
+  completeOrchestrationAction,
+  createInstanceRequestEncoder,
+  decodeWorkItem,
+  grpcFrame,
+  grpcMessageSplitter,
+  orchestratorResponseEncoder,
+  scheduleTaskAction,
+  type WorkItemSummary,
+} from './proto-wire.ts';
 
 const ORCHESTRATOR = 'w4Orchestration';
 const ACTIVITY = 'noop';
+/** OrchestrationStatus.ORCHESTRATION_STATUS_COMPLETED in the upstream proto. */
+const STATUS_COMPLETED = 1;
+const EMPTY_MESSAGE = Buffer.alloc(0);
 
-function stringValue(value: string): InstanceType<typeof StringValue> {
-  const v = new StringValue();
-  v.setValue(value);
-  return v;
+type Method = 'Hello' | 'StartInstance' | 'GetWorkItems' | 'CompleteOrchestratorTask' | 'CompleteActivityTask';
+type Done = (error: Error | undefined) => void;
+
+function connect(address: string, role: string): http2.ClientHttp2Session {
+  const session = http2.connect(`http://${address}`);
+  session.on('error', (error) => fail(new Error(`${role} HTTP/2 session failed: ${error.message}`)));
+  return session;
+}
+
+/** Sends one request message and half-closes; `onDone` gets the call's outcome once it closed. */
+function startCall(session: http2.ClientHttp2Session, method: Method, message: Uint8Array, onDone: Done): http2.ClientHttp2Stream {
+  const stream = session.request({ ':method': 'POST', ':path': `/TaskHubSidecarService/${method}`, 'content-type': 'application/grpc', te: 'trailers' });
+  let status: string | undefined;
+  let statusMessage = '';
+  let streamError: Error | undefined;
+  // A trailers-only response (an error before any message) carries grpc-status in its headers.
+  const readStatus = (headers: http2.IncomingHttpHeaders) => {
+    const value = headers['grpc-status'];
+    if (typeof value !== 'string') return;
+    status = value;
+    statusMessage = String(headers['grpc-message'] ?? '');
+  };
+  stream.on('response', readStatus);
+  stream.on('trailers', readStatus);
+  stream.on('error', (error) => (streamError = error));
+  stream.on('close', () => {
+    if (status === '0') onDone(undefined);
+    else if (status !== undefined) onDone(new Error(`${method}: grpc-status ${status} ${decodeGrpcMessage(statusMessage)}`));
+    else onDone(new Error(`${method}: no grpc-status (${streamError?.message ?? `RST_STREAM code ${stream.rstCode}`})`));
+  });
+  stream.end(grpcFrame(message));
+  return stream;
+}
+
+/** grpc-message is percent-encoded. */
+function decodeGrpcMessage(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}
+
+/** A unary call whose response message the driver does not need. */
+function unary(session: http2.ClientHttp2Session, method: Method, message: Uint8Array, onDone: Done): void {
+  // Reading (and dropping) the response returns its flow-control credit to the session.
+  startCall(session, method, message, onDone).resume();
+}
+
+function unaryAsync(session: http2.ClientHttp2Session, method: Method, message: Uint8Array): Promise<void> {
+  return new Promise((resolve, reject) => unary(session, method, message, (error) => (error ? reject(error) : resolve())));
 }
 
 runMain(async () => {
@@ -45,41 +102,25 @@ runMain(async () => {
   if (mode !== 'activity' && mode !== 'trivial') throw new Error(`unknown --mode ${mode}`);
   const deadline = Date.now() + flagNumber(flags, 'timeout-s', 300) * 1000;
 
-  // Separate connections for the worker role and the client role, as separate processes would have.
-  const channelOptions = { 'grpc.use_local_subchannel_pool': 1 };
-  const workerStub = new TaskHubSidecarServiceClient(address, grpc.credentials.createInsecure(), channelOptions);
-  const clientStub = new TaskHubSidecarServiceClient(address, grpc.credentials.createInsecure(), channelOptions);
+  // Separate sessions for the worker role and the client role, as separate processes would have.
+  const worker = connect(address, 'worker');
+  const client = connect(address, 'client');
 
-  // Prepared parts of the answers.
-  const okResult = stringValue('"ok"');
-  const noopInput = stringValue('null');
+  // Prepared answers: only the instance id, task id and completion token change per answer.
+  const completeAnswer = orchestratorResponseEncoder(completeOrchestrationAction(mode === 'activity' ? 1 : 0, STATUS_COMPLETED, '"ok"'));
+  const scheduleAnswer = orchestratorResponseEncoder(scheduleTaskAction(0, ACTIVITY, 'null'));
+  const activityAnswer = activityResponseEncoder('"ok"');
+  const startRequest = createInstanceRequestEncoder(ORCHESTRATOR, 'null');
   const counts = { orchestrationItems: 0, activityItems: 0, completedInstances: 0, rpcErrors: 0, unexpected: 0 };
   let onAllCompleted: (() => void) | undefined;
   let target = Number.POSITIVE_INFINITY;
 
-  const completeOrchestration = (request: pb.OrchestratorRequest, token: string, finished: boolean) => {
-    const action = new proto.OrchestratorAction();
-    if (finished) {
-      const complete = new proto.CompleteOrchestrationAction();
-      complete.setOrchestrationstatus(proto.OrchestrationStatus.ORCHESTRATION_STATUS_COMPLETED);
-      complete.setResult(okResult);
-      action.setId(mode === 'activity' ? 1 : 0);
-      action.setCompleteorchestration(complete);
-    } else {
-      const schedule = new proto.ScheduleTaskAction();
-      schedule.setName(ACTIVITY);
-      schedule.setInput(noopInput);
-      action.setId(0);
-      action.setScheduletask(schedule);
-    }
-    const response = new proto.OrchestratorResponse();
-    response.setInstanceid(request.getInstanceid());
-    response.setActionsList([action]);
-    response.setCompletiontoken(token);
-    workerStub.completeOrchestratorTask(response, (error) => {
+  const completeOrchestration = (item: WorkItemSummary, finished: boolean) => {
+    const answer = finished ? completeAnswer : scheduleAnswer;
+    unary(worker, 'CompleteOrchestratorTask', answer(item.instanceId, item.completionToken), (error) => {
       if (error) {
         counts.rpcErrors++;
-        console.error(`[w4] CompleteOrchestratorTask: ${error.message}`);
+        console.error(`[w4] ${error.message}`);
         return;
       }
       counts.orchestrationItems++;
@@ -87,46 +128,37 @@ runMain(async () => {
     });
   };
 
-  const onWorkItem = (item: pb.WorkItem) => {
-    const token = item.getCompletiontoken();
-    if (item.hasOrchestratorrequest()) {
-      const request = item.getOrchestratorrequest()!;
-      const events = request.getNeweventsList();
-      let started = false;
-      let taskDone = false;
-      for (const event of events) {
-        if (event.hasTaskcompleted()) taskDone = true;
-        else if (event.hasExecutionstarted()) started = true;
+  const completeActivity = (item: WorkItemSummary) => {
+    unary(worker, 'CompleteActivityTask', activityAnswer(item.instanceId, item.taskId, item.completionToken), (error) => {
+      if (error) {
+        counts.rpcErrors++;
+        console.error(`[w4] ${error.message}`);
+        return;
       }
-      if (!started && !taskDone) counts.unexpected++;
-      completeOrchestration(request, token, taskDone || mode === 'trivial' || !started);
-    } else if (item.hasActivityrequest()) {
-      const request = item.getActivityrequest()!;
-      const response = new proto.ActivityResponse();
-      response.setInstanceid(request.getOrchestrationinstance()?.getInstanceid() ?? '');
-      response.setTaskid(request.getTaskid());
-      response.setResult(okResult);
-      response.setCompletiontoken(token);
-      workerStub.completeActivityTask(response, (error) => {
-        if (error) {
-          counts.rpcErrors++;
-          console.error(`[w4] CompleteActivityTask: ${error.message}`);
-          return;
-        }
-        counts.activityItems++;
-      });
-    }
+      counts.activityItems++;
+    });
   };
 
-  await withTimeout(
-    new Promise<void>((resolve, reject) => workerStub.hello(new Empty(), (error) => (error ? reject(error) : resolve()))),
-    10_000,
-    'Hello',
-  );
-  const stream = workerStub.getWorkItems(new proto.GetWorkItemsRequest());
-  stream.on('data', onWorkItem);
-  stream.on('error', (error: Error & { code?: number }) => {
-    if (error.code !== grpc.status.CANCELLED) fail(new Error(`work-item stream failed: ${error.message}`));
+  const onWorkItem = (bytes: Buffer) => {
+    const item = decodeWorkItem(bytes);
+    if (item.kind === 'orchestrator') {
+      if (!item.executionStarted && !item.taskCompleted) counts.unexpected++;
+      completeOrchestration(item, item.taskCompleted || mode === 'trivial' || !item.executionStarted);
+    } else if (item.kind === 'activity') completeActivity(item);
+  };
+
+  await withTimeout(unaryAsync(worker, 'Hello', EMPTY_MESSAGE), 10_000, 'Hello');
+  let streamCancelled = false;
+  const stream = startCall(worker, 'GetWorkItems', EMPTY_MESSAGE, (error) => {
+    if (!streamCancelled) fail(new Error(`work-item stream ended: ${error?.message ?? 'grpc-status 0'}`));
+  });
+  const split = grpcMessageSplitter(onWorkItem);
+  stream.on('data', (chunk: Buffer) => {
+    try {
+      split(chunk);
+    } catch (error) {
+      fail(error);
+    }
   });
   await sleep(200); // let the server register the stream
 
@@ -139,15 +171,7 @@ runMain(async () => {
     const t0 = Date.now();
     let next = 0;
     const starter = async () => {
-      while (next < count) {
-        const request = new proto.CreateInstanceRequest();
-        request.setInstanceid(`${prefix}-${next++}`);
-        request.setName(ORCHESTRATOR);
-        request.setInput(noopInput);
-        await new Promise<void>((resolve, reject) =>
-          clientStub.startInstance(request, (error) => (error ? reject(error) : resolve())),
-        );
-      }
+      while (next < count) await unaryAsync(client, 'StartInstance', startRequest(`${prefix}-${next++}`));
     };
     await withTimeout(Promise.all(Array.from({ length: Math.min(concurrency, count) }, starter)), deadline - Date.now(), `${prefix}: starting ${count} instances`);
     const startPhaseMs = Date.now() - t0;
@@ -161,7 +185,8 @@ runMain(async () => {
   if (warmup > 0) await runPhase(`w4warm-${runId}`, warmup);
   const { startPhaseMs, wallMs } = await runPhase(`w4-${runId}`, n);
   const workItems = counts.orchestrationItems + counts.activityItems;
-  stream.cancel();
+  streamCancelled = true;
+  stream.close(http2.constants.NGHTTP2_CANCEL);
   await finish(
     {
       n,
@@ -178,6 +203,6 @@ runMain(async () => {
       rpcErrors: counts.rpcErrors,
       unexpectedItems: counts.unexpected,
     },
-    [{ stop: async () => { workerStub.close(); clientStub.close(); } }],
+    [worker, client].map((session) => ({ stop: () => new Promise<void>((resolve) => session.close(resolve)) })),
   );
 });
