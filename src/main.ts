@@ -62,6 +62,7 @@ export async function createServer(config: Readonly<ServerConfig>, deps: ServerD
       historyStreamingEventsMin: config.historyStreamingEventsMin,
       healthPingIntervalMs: config.healthPingIntervalMs,
       waitRecheckMs: config.waitRecheckMs,
+      fanIn: config.fanIn,
       streamInFlightMaxDefault: config.streamInFlightMaxDefault,
       abandonBackoff: config.abandonBackoff,
     },

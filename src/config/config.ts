@@ -5,6 +5,7 @@
  */
 import { resolve } from 'node:path';
 import { DEFAULT_LIMITS, type Limits } from '../domain/limits.ts';
+import type { FanInOptions } from '../engine/fan-in-coalescing.ts';
 import { isValidTaskHubName } from '../domain/validate.ts';
 import { AUTH_FLAGS, parseAuthConfig, type AuthConfig } from './auth-config.ts';
 
@@ -23,6 +24,8 @@ export interface ServerConfig {
   claimBatchSizeMax: number;
   messagesPerEpisodeMax: number;
   historyStreamingEventsMin: number;
+  /** Activity results for an orchestration with many tasks outstanding are delivered together (fan-in-coalescing.ts). */
+  fanIn: FanInOptions;
   healthPingIntervalMs: number;
   /** Long-poll waiters re-read their instances this often when events cross processes (PostgreSQL): a lost notification delays a wait, never strands it. */
   waitRecheckMs: number;
@@ -95,6 +98,8 @@ export function loadServeConfig(args: readonly string[], env: Env): Readonly<Ser
     claimBatchSizeMax: 200,
     messagesPerEpisodeMax: 1000,
     historyStreamingEventsMin: 1000,
+    // 100 tasks out: a fan-out, not a sequence; the 1 s cap bounds what a result can wait.
+    fanIn: { outstandingMin: 100, windowMsMax: 1000, instancesMax: 10_000 },
     healthPingIntervalMs: 30_000,
     waitRecheckMs: 5000,
     // Orchestration items carry whole histories, activities are small; a fan-out runs in fewer,

@@ -26,6 +26,8 @@ export interface DispatchedOrchestration {
   newEvents: HistoryEvent[];
   newEventSeqs: number[];
   droppedSeqs: number[];
+  /** When the item went to the worker (the episode's duration is measured from it). */
+  sentAt: number;
   /** Actions of deprecated chunked responses (`isPartial`), kept until the last chunk. */
   partialActions: OrchestratorAction[];
 }

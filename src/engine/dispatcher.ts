@@ -180,7 +180,8 @@ export class Dispatcher {
   #sendOrchestration(hub: TaskHubName, stream: WorkerStream, item: OrchestrationWorkItem, plan: ParkedOrchestrationPlan): void {
     const token = item.lease.token;
     const { newEvents, newEventSeqs, droppedSeqs } = plan;
-    this.#deps.work.add({ kind: 'orchestration', hub, token, stream, item, newEvents, newEventSeqs, droppedSeqs, partialActions: [] });
+    const sentAt = this.#deps.clock.now();
+    this.#deps.work.add({ kind: 'orchestration', hub, token, stream, item, newEvents, newEventSeqs, droppedSeqs, sentAt, partialActions: [] });
     // Workers that can fetch a history themselves get a large one by StreamInstanceHistory.
     const streamHistory = stream.historyStreaming && item.history.length > this.#deps.options.historyStreamingEventsMin;
     stream.deliver(token, 'orchestration', {

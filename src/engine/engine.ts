@@ -16,6 +16,7 @@ import { Dispatcher, type DispatchOptions } from './dispatcher.ts';
 import { EntityClientOperations } from './entity-client-operations.ts';
 import { EntityProbes } from './entity-support.ts';
 import { EntityWorkerOperations } from './entity-worker-operations.ts';
+import { FanInCoalescing, type FanInOptions } from './fan-in-coalescing.ts';
 import { InstanceWaiters } from './instance-waiters.ts';
 import { WaiterRecheck } from './waiter-recheck.ts';
 import { ManagementOperations } from './management-operations.ts';
@@ -34,6 +35,7 @@ export interface EngineOptions extends DispatchOptions {
   abandonBackoff: { baseMs: number; maxMs: number };
   /** How often long-poll waiters re-read their instances when the store's events cross processes (and can be lost); 0 turns it off. */
   waitRecheckMs: number;
+  fanIn: FanInOptions;
 }
 
 export interface ConnectedWorker {
@@ -97,6 +99,7 @@ export class Engine {
       streams: this.#streams,
       work: this.#work,
       dispatcher: this.#dispatcher,
+      fanIn: new FanInCoalescing(options.fanIn),
       abandonBackoff: options.abandonBackoff,
     });
   }

@@ -14,6 +14,7 @@ import type { Store } from '../store/store.ts';
 import type { Dispatcher } from './dispatcher.ts';
 import type { Dispatched, DispatchedWork } from './dispatched-work.ts';
 import type { EntitySupport } from './entity-support.ts';
+import type { FanInCoalescing } from './fan-in-coalescing.ts';
 import { runEpisode } from './orchestration-episode.ts';
 import { activityResultEvent, RemoteCompletions } from './remote-completion.ts';
 import type { WorkerStream, WorkerStreams } from './worker-streams.ts';
@@ -28,6 +29,7 @@ export interface WorkerDeps {
   streams: WorkerStreams;
   work: DispatchedWork;
   dispatcher: Dispatcher;
+  fanIn: FanInCoalescing;
   abandonBackoff: { baseMs: number; maxMs: number };
 }
 
@@ -108,6 +110,9 @@ export class WorkerOperations {
       newExecutionId: () => this.#d.ids.uuid(),
       limits: this.#d.limits,
     });
+    // Noted before the write: results of the tasks it schedules can arrive before it returns.
+    const { reset, append } = completion.history;
+    this.#d.fanIn.noteEpisode(hub, d.item.instance.instanceId, reset ? [append] : [d.item.history, append], now - d.sentAt);
     await store.completeOrchestrationWork(hub, completion, now);
   }
 
@@ -122,7 +127,8 @@ export class WorkerOperations {
     const now = clock.now();
     const { task } = d.item;
     const event = activityResultEvent(task.taskId, response, limits, now);
-    await store.completeActivityWork(hub, d.item.lease.token, { instanceId: task.instanceId, executionId: task.executionId, event, visibleAt: now }, now);
+    const visibleAt = this.#d.fanIn.resultVisibleAt(hub, task.instanceId, now);
+    await store.completeActivityWork(hub, d.item.lease.token, { instanceId: task.instanceId, executionId: task.executionId, event, visibleAt }, now);
   }
 
   /** A worker gave an item back (it could not process it): it returns after a back-off. */
