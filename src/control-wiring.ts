@@ -10,6 +10,7 @@ import type { Engine } from './engine/engine.ts';
 import { RetentionJob } from './engine/retention.ts';
 import type { Clock } from './lib/clock.ts';
 import { SchedulerListeners } from './protocol/scheduler-listeners.ts';
+import type { PastEventsCache } from './protocol/proto/past-events-cache.ts';
 import type { AuthWiring } from './auth-wiring.ts';
 import type { CatalogStore } from './store/catalog.ts';
 import type { Store } from './store/store.ts';
@@ -32,6 +33,7 @@ export interface ControlWiringInput {
   httpPort: number;
   /** Access checks and TLS for the schedulers' listeners (auth-wiring.ts). */
   auth?: AuthWiring;
+  pastEvents: PastEventsCache;
 }
 
 export async function startControlPlane(input: ControlWiringInput): Promise<ControlWiring> {
@@ -40,6 +42,7 @@ export async function startControlPlane(input: ControlWiringInput): Promise<Cont
   const listeners = new SchedulerListeners(engine, {
     host: config.host,
     messageBytesMax: config.limits.grpcMessageBytesMax,
+    pastEvents: input.pastEvents,
     ...(auth === undefined ? {} : { guardFor: (scope: string) => auth.guardFor(scope) as NonNullable<ReturnType<AuthWiring['guardFor']>> }),
     ...(auth?.tls === undefined ? {} : { tls: auth.tls }),
   }, log);

@@ -12,6 +12,7 @@ import { Engine } from './engine/engine.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
 import { cryptoIdSource, type IdSource } from './lib/ids.ts';
 import { startGrpcServer, type GrpcListener } from './protocol/grpc-server.ts';
+import { newPastEventsCache } from './protocol/worker-service.ts';
 import { openPostgresBackend } from './store/postgres/postgres-store.ts';
 import { startControlPlane, type ControlWiring } from './control-wiring.ts';
 import { dashboardHandler } from './dashboard/api/dashboard-http.ts';
@@ -70,8 +71,9 @@ export async function createServer(config: Readonly<ServerConfig>, deps: ServerD
   await engine.start();
   const auth = await startAuth(config, catalog, deps.clock, deps.log);
   const guard = auth.guardFor(undefined);
+  const pastEvents = newPastEventsCache();
   const grpc = await startGrpcServer(engine, {
-    host: config.host, port: config.grpcPort, messageBytesMax: config.limits.grpcMessageBytesMax,
+    host: config.host, port: config.grpcPort, messageBytesMax: config.limits.grpcMessageBytesMax, pastEvents,
     ...(guard === undefined ? {} : { guard }), ...(auth.tls === undefined ? {} : { tls: auth.tls }),
   }, deps.log);
   // Control-plane paths answer 404 until the control plane has started.
@@ -85,7 +87,7 @@ export async function createServer(config: Readonly<ServerConfig>, deps: ServerD
   const http = await startHttpServer(config.host, config.httpPort, (req, res) => auth.http?.handle(req, res, () => controlRoute(req, res)) ?? controlRoute(req, res), auth.tls);
   await auth.finish(addressPort(http));
   if (catalog === undefined) deps.log(`the ${config.store.kind} store has no catalog yet: the control plane (REST, schedulers, retention) is off`);
-  else routes.control = await startControlPlane({ config, engine, store, catalog, clock: deps.clock, log: deps.log, grpcPort: grpc.port, httpPort: addressPort(http), auth });
+  else routes.control = await startControlPlane({ config, engine, store, catalog, clock: deps.clock, log: deps.log, grpcPort: grpc.port, httpPort: addressPort(http), auth, pastEvents });
   let stopping: Promise<void> | undefined;
   return {
     grpcPort: grpc.port,

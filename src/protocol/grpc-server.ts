@@ -12,6 +12,7 @@ import { managementHandlers } from './management-service.ts';
 import { guardImplementation, type CallGuard } from './call-guard.ts';
 import { sidecarMethodNames, sidecarServiceDefinition } from './service-definition.ts';
 import { workerHandlers } from './worker-service.ts';
+import type { PastEventsCache } from './proto/past-events-cache.ts';
 
 export interface GrpcServerOptions {
   host: string;
@@ -23,6 +24,8 @@ export interface GrpcServerOptions {
   guard?: CallGuard;
   /** Serve TLS with this PEM certificate chain and key; absent: plaintext. */
   tls?: { cert: Buffer; key: Buffer };
+  /** Encoded histories of orchestration work items, shared by the process's listeners (worker-service.ts). */
+  pastEvents: PastEventsCache;
 }
 
 export interface GrpcListener {
@@ -40,7 +43,7 @@ export async function startGrpcServer(engine: Engine, options: GrpcServerOptions
   });
   const openStreams = new Set<ServerWritableStream<unknown, unknown>>();
   const ctx = { engine, log, ...(options.scheduler === undefined ? {} : { scheduler: options.scheduler }) };
-  const implemented: Record<string, unknown> = { ...clientHandlers(ctx), ...managementHandlers(ctx), ...workerHandlers(ctx, openStreams as never), ...entityHandlers(ctx) };
+  const implemented: Record<string, unknown> = { ...clientHandlers(ctx), ...managementHandlers(ctx), ...workerHandlers(ctx, openStreams as never, options.pastEvents), ...entityHandlers(ctx) };
   const implementation: UntypedServiceImplementation = {};
   for (const name of sidecarMethodNames()) {
     implementation[name] = (implemented[name] ?? unimplemented(name)) as UntypedServiceImplementation[string];

@@ -7,6 +7,7 @@ import type { Engine } from '../engine/engine.ts';
 import type { Log } from './call-context.ts';
 import type { CallGuard } from './call-guard.ts';
 import { startGrpcServer, type GrpcListener } from './grpc-server.ts';
+import type { PastEventsCache } from './proto/past-events-cache.ts';
 
 export interface SchedulerListenerOptions {
   host: string;
@@ -14,6 +15,7 @@ export interface SchedulerListenerOptions {
   /** The access checks of a scheduler's listener (protocol/call-guard.ts). */
   guardFor?: (scope: string) => CallGuard;
   tls?: { cert: Buffer; key: Buffer };
+  pastEvents: PastEventsCache;
 }
 
 export class SchedulerListeners {
@@ -37,6 +39,7 @@ export class SchedulerListeners {
         port,
         messageBytesMax: this.#options.messageBytesMax,
         scheduler: scope,
+        pastEvents: this.#options.pastEvents,
         ...(this.#options.guardFor === undefined ? {} : { guard: this.#options.guardFor(scope) }),
         ...(this.#options.tls === undefined ? {} : { tls: this.#options.tls }),
       },

@@ -1,7 +1,8 @@
 /**
  * The `TaskHubSidecarService` definition, taken from the installed SDK's generated code, with
- * one change: a request that cannot be decoded becomes a `MalformedRequest` value instead of an
+ * two changes: a request that cannot be decoded becomes a `MalformedRequest` value instead of an
  * exception, so the handler can answer INVALID_ARGUMENT (grpc-js itself would answer INTERNAL).
+ * GetWorkItems also accepts a response that is already serialized bytes.
  */
 import type { ServiceDefinition, MethodDefinition } from '@grpc/grpc-js';
 import { ServerError } from '../domain/errors.ts';
@@ -30,9 +31,19 @@ export function sidecarServiceDefinition(): ServiceDefinition {
           return new MalformedRequest(method.path, error);
         }
       },
+      ...(name === 'getWorkItems' ? { responseSerialize: passBytesThrough(method.responseSerialize) } : {}),
     };
   }
   return result as ServiceDefinition;
+}
+
+/** A work item may be written already serialized (work-item-map.ts `orchestrationWorkItemBytes`). */
+function passBytesThrough(serialize: (value: unknown) => Buffer): (value: unknown) => Buffer {
+  return (value) => {
+    if (Buffer.isBuffer(value)) return value;
+    if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+    return serialize(value);
+  };
 }
 
 /** The RPC names of the service, as grpc-js expects them in an implementation object. */

@@ -3,24 +3,46 @@
  */
 import type { ServerWritableStream } from '@grpc/grpc-js';
 import type { WorkerCaps, WorkItemMessage } from '../engine/work-item.ts';
+import type { TaskHubName } from '../domain/instance.ts';
 import { type HandlerContext, resolveHub, unary } from './call-context.ts';
 import { toServiceError } from './grpc-status.ts';
 import { proto, type pb } from './proto/load.ts';
 import { activityResponseFromProto, orchestratorResponseFromProto } from './proto/response-map.ts';
-import { activityWorkItemToProto, healthPingWorkItem, orchestrationWorkItemToProto } from './proto/work-item-map.ts';
+import {
+  activityWorkItemToProto,
+  encodePastEventEntries,
+  healthPingWorkItem,
+  orchestrationWorkItemBytes,
+  orchestrationWorkItemToProto,
+} from './proto/work-item-map.ts';
+import { PastEventsCache } from './proto/past-events-cache.ts';
 import { entitySupportOf } from '../engine/entity-support.ts';
 import { entityWorkItemToProto } from './proto/entity-map.ts';
 import { MalformedRequest } from './service-definition.ts';
 import { workItemFiltersFromProto } from './proto/work-item-filters-map.ts';
 
-type WorkItemCall = ServerWritableStream<pb.GetWorkItemsRequest, pb.WorkItem>;
+/** A serialized WorkItem is passed through by the stream's serializer (service-definition.ts). */
+type WorkItemCall = ServerWritableStream<pb.GetWorkItemsRequest, pb.WorkItem | Uint8Array>;
+
+/**
+ * Histories from this many events on keep their encoded past events between episodes: a smaller
+ * one encodes in well under a millisecond, and many small instances would only fill the cache.
+ */
+const PAST_EVENTS_CACHE_EVENTS_MIN = 256;
+/** A fan-out history of 20,000 events encodes to about 0.8 MB: this keeps some 40 of them. */
+const PAST_EVENTS_CACHE_BYTES_MAX = 32 * 1024 * 1024;
+
+/** One per process, shared by every listener, so its bound is the process's. */
+export function newPastEventsCache(): PastEventsCache {
+  return new PastEventsCache({ eventsMin: PAST_EVENTS_CACHE_EVENTS_MIN, bytesMax: PAST_EVENTS_CACHE_BYTES_MAX, encodeEntries: encodePastEventEntries });
+}
 
 /** `openStreams` holds the live work-item streams, so shutdown can end them. */
-export function workerHandlers(ctx: HandlerContext, openStreams: Set<WorkItemCall>) {
+export function workerHandlers(ctx: HandlerContext, openStreams: Set<WorkItemCall>, pastEvents: PastEventsCache) {
   const { workers } = ctx.engine;
   return {
     getWorkItems: (call: WorkItemCall) => {
-      void openWorkItemStream(ctx, call, openStreams);
+      void openWorkItemStream(ctx, call, openStreams, pastEvents);
     },
 
     completeOrchestratorTask: unary<pb.OrchestratorResponse, pb.CompleteTaskResponse>(ctx, async (req, hub) => {
@@ -45,7 +67,7 @@ export function workerHandlers(ctx: HandlerContext, openStreams: Set<WorkItemCal
   };
 }
 
-async function openWorkItemStream(ctx: HandlerContext, call: WorkItemCall, openStreams: Set<WorkItemCall>): Promise<void> {
+async function openWorkItemStream(ctx: HandlerContext, call: WorkItemCall, openStreams: Set<WorkItemCall>, pastEvents: PastEventsCache): Promise<void> {
   const request = call.request as unknown;
   if (request instanceof MalformedRequest) {
     call.destroy(toServiceError(request.error, ctx.log) as Error);
@@ -79,7 +101,7 @@ async function openWorkItemStream(ctx: HandlerContext, call: WorkItemCall, openS
     return;
   }
   const historyStreaming = req.getCapabilitiesList().includes(proto.WorkerCapability.WORKER_CAPABILITY_HISTORY_STREAMING);
-  const connection = ctx.engine.workers.connect(hub, caps, (item) => call.write(encodeWorkItem(item)), entitySupport, filters, historyStreaming);
+  const connection = ctx.engine.workers.connect(hub, caps, (item) => call.write(encodeWorkItem(item, hub, pastEvents)), entitySupport, filters, historyStreaming);
   call.on('drain', () => connection.drained());
   openStreams.add(call);
   let closed = false;
@@ -95,12 +117,14 @@ async function openWorkItemStream(ctx: HandlerContext, call: WorkItemCall, openS
   call.on('finish', close);
 }
 
-function encodeWorkItem(item: WorkItemMessage): pb.WorkItem {
+function encodeWorkItem(item: WorkItemMessage, hub: TaskHubName, pastEvents: PastEventsCache): pb.WorkItem | Uint8Array {
   switch (item.kind) {
     case 'healthPing':
       return healthPingWorkItem();
-    case 'orchestration':
-      return orchestrationWorkItemToProto(item);
+    case 'orchestration': {
+      const pastEntries = pastEvents.entries(hub, item.instanceId, item.executionId, item.pastEvents);
+      return pastEntries === undefined ? orchestrationWorkItemToProto(item) : orchestrationWorkItemBytes(item, pastEntries);
+    }
     case 'activity':
       return activityWorkItemToProto({ ...item.task, completionToken: item.completionToken });
     case 'entity':
