@@ -11,7 +11,8 @@ export interface Row {
   wallS?: number;
   throughput: string;
   latency?: LatencySummary;
-  server: ServerFigures & { dataMB: number; otherCpuS?: number };
+  /** Absent for rows without a server under test (T0). */
+  server?: ServerFigures & { dataMB: number; otherCpuS?: number };
   driverCpuS?: number;
   /** PostgreSQL variant: CPU seconds of the database server (postmaster and backends). */
   databaseCpuS?: number;
@@ -71,18 +72,24 @@ export function renderTable(rows: readonly Row[], report: Record<string, any>): 
         r.shape,
         num(r.wallS, 2),
         r.spread ? `${r.throughput} [${r.spread}]` : r.throughput,
-        r.latency ? `${num(r.latency.p50, 1)} / ${num(r.latency.p95, 1)} / ${num(r.latency.p99, 1)}` : '',
-        num(r.server.peakRssMB, 0),
-        num(r.server.cpuSeconds, 1),
+        r.latency ? latencyCell(r.latency) : '',
+        num(r.server?.peakRssMB, 0),
+        num(r.server?.cpuSeconds, 1),
         ...(withDatabase ? [num(r.databaseCpuS, 1)] : []),
         num(r.driverCpuS, 1),
-        num(r.server.otherCpuS, 1),
-        num(r.server.dataMB, 1),
+        num(r.server?.otherCpuS, 1),
+        num(r.server?.dataMB, 1),
         r.target ?? '',
       ].join(' | '),
     ).map((line) => `| ${line} |`),
   ];
   return [...header, ...lines].join('\n');
+}
+
+/** T0's (sub-)millisecond figures need a second decimal to be told apart. */
+function latencyCell(latency: LatencySummary): string {
+  const digits = latency.p50 < 10 ? 2 : 1;
+  return `${num(latency.p50, digits)} / ${num(latency.p95, digits)} / ${num(latency.p99, digits)}`;
 }
 
 function num(value: number | undefined, digits: number): string {

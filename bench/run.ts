@@ -4,7 +4,11 @@
  * driver runs in one separate process per workload. Prints a Markdown table and writes
  * bench/results/<timestamp>.json (server logs, and profiles with --cpu-prof, beside it).
  *
- * Flags: --only W1,W3   subset of W1..W5
+ * T0 (run first) needs no server: it measures the floor under W3, a bare grpc-js and node:http2 echo
+ * round trip between two processes (back to back and after W3's 20 ms pause) and a 4 KiB append
+ * plus fdatasync in the data directory's filesystem.
+ *
+ * Flags: --only T0,W3   subset of T0, W1..W5
  *        --quick        small N (about a tenth) to smoke-test the harness
  *        --cpu-prof     run every server and workload process with `node --cpu-prof` (profiles in
  *                       the results folder; summarize with bench/profile-summary.ts)
@@ -23,6 +27,7 @@ import { createInterface } from 'node:readline';
 import { describeEnvironment, journalModeOf } from './environment.ts';
 import { startPostgresBench } from './postgres.ts';
 import { medianRows, renderTable, type Row } from './report.ts';
+import type { LatencySummary } from './stats.ts';
 import { REPO_ROOT, serverNodeArgs, startServer, type RunningServer, type ServerFigures } from './server.ts';
 import { RESULT_PREFIX, parseFlags } from './workloads/common.ts';
 
@@ -34,7 +39,7 @@ interface ServerRun<T> {
 
 const flags = parseFlags(process.argv.slice(2));
 const quick = flags.has('quick');
-const only = new Set((flags.get('only') ?? 'W1,W2,W3,W4,W5').toUpperCase().split(','));
+const only = new Set((flags.get('only') ?? 'T0,W1,W2,W3,W4,W5').toUpperCase().split(','));
 const scale = (n: number) => (quick ? Math.max(1, Math.round(n / 10)) : n);
 const stamp = new Date().toISOString().replace(/[:.]/g, '-');
 const resultsDir = join(REPO_ROOT, 'bench/results');
@@ -58,6 +63,7 @@ async function main(): Promise<void> {
     ? await startPostgresBench({ flags, quick, scale, runDir, dataRoot, rows, record, runWorkload, sequenceRow, machineBusyCpuSeconds })
     : undefined;
   for (iteration = 0; iteration < repeat; iteration++) {
+    if (only.has('T0')) await t0();
     if (pg !== undefined) {
       await pg.run(only);
       continue;
@@ -88,6 +94,29 @@ async function main(): Promise<void> {
 }
 
 // ---------------------------------------------------------------- workloads
+
+async function t0(): Promise<void> {
+  const n = scale(2000);
+  const nPaused = scale(100);
+  const fsyncN = scale(200);
+  const args = ['--n', n, '--n-paused', nPaused, '--warmup', scale(200), '--fsync-n', fsyncN, '--timeout-s', 60];
+  const v = await runWorkload('T0', 'workloads/t0-transport-floor.ts', args);
+  record('T0', v);
+  if (v.error) {
+    rows.push({ workload: 'T0', shape: 'transport floor', throughput: `error: ${v.error}` });
+    return;
+  }
+  for (const [name, t] of [['grpc-js unary', v.grpcJs], ['raw node:http2, gRPC-shaped', v.rawHttp2]] as const) {
+    const cpu = `CPU per call: client ${t.backToBack.clientCpuMsPerCall} ms, server ${t.backToBack.serverCpuMsPerCall} ms`;
+    rows.push(latencyRow(`${name}, back to back, N=${n}`, cpu, t.backToBack.latencyMs));
+    rows.push(latencyRow(`${name}, after ${v.pauseMs} ms idle, N=${nPaused}`, '', t.paused.latencyMs));
+  }
+  rows.push(latencyRow(`4 KiB append + fdatasync, N=${fsyncN}`, `in ${v.fsync.directory}`, v.fsync.latencyMs));
+}
+
+function latencyRow(shape: string, throughput: string, latency: LatencySummary): Row {
+  return { workload: 'T0', shape, throughput, latency, primary: latency.p50 };
+}
 
 async function w1(): Promise<void> {
   for (const [activities, n] of [[3, scale(1000)], [5, scale(5000)]] as const) {
