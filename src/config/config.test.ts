@@ -25,3 +25,10 @@ test('heap growth: 50 % by default, 0 leaves it to V8, anything else outside 0-1
   assert.equal(loadServeConfig([], { DTS_HEAP_GROWTH_PERCENT: '120' }).heapGrowthPercent, 120);
   assert.throws(() => loadServeConfig(['--heap-growth-percent', '-5'], {}), /--heap-growth-percent must be an integer from 0 to 1000/);
 });
+
+test('fan-in window: 1 s by default, 0 turns it off, from the flag or the environment', () => {
+  assert.equal(loadServeConfig([], {}).fanIn.windowMsMax, 1000);
+  assert.equal(loadServeConfig(['--fan-in-window-ms', '0'], {}).fanIn.windowMsMax, 0);
+  assert.equal(loadServeConfig([], { DTS_FAN_IN_WINDOW_MS: '250' }).fanIn.windowMsMax, 250);
+  assert.throws(() => loadServeConfig(['--fan-in-window-ms', '-1'], {}), /--fan-in-window-ms must be an integer from 0 to 60000/);
+});
