@@ -24,7 +24,7 @@ export interface ServerConfig {
   claimBatchSizeMax: number;
   messagesPerEpisodeMax: number;
   historyStreamingEventsMin: number;
-  /** Activity results for an orchestration with many tasks outstanding are delivered together (fan-in-coalescing.ts). */
+  /** Task results for an orchestration with many tasks outstanding are delivered together (fan-in-coalescing.ts). */
   fanIn: FanInOptions;
   healthPingIntervalMs: number;
   /** Long-poll waiters re-read their instances this often when events cross processes (PostgreSQL): a lost notification delays a wait, never strands it. */
@@ -72,7 +72,7 @@ export const SERVE_FLAGS: Record<string, FlagSpec> = {
   'payload-bytes-max': { env: 'DTS_PAYLOAD_BYTES_MAX', help: `largest input, output, event or custom status (default ${DEFAULT_LIMITS.payloadBytesMax})` },
   'lease-ms': { env: 'DTS_LEASE_MS', help: 'work-item lease duration; a silent worker loses its items after it (default 60000)' },
   'public-host': { env: 'DTS_PUBLIC_HOST', help: 'host name in scheduler endpoints and dashboard URLs (default: --host, or localhost for 0.0.0.0/::)' },
-  'fan-in-window-ms': { env: 'DTS_FAN_IN_WINDOW_MS', help: 'longest wait of an activity result for an orchestration with 100 or more tasks outstanding, so that one episode takes many results (default 1000; 0 delivers each at once)' },
+  'fan-in-window-ms': { env: 'DTS_FAN_IN_WINDOW_MS', help: 'longest wait of an activity or sub-orchestration result for an orchestration with 100 or more tasks outstanding, so that one episode takes many results (default 1000; 0 delivers each at once)' },
   'heap-growth-percent': { env: 'DTS_HEAP_GROWTH_PERCENT', help: 'heap room above the live data after a full GC, in percent (default 50; 0 lets V8 decide, which on a large machine grows the heap far beyond what is live)' },
   'scheduler-ports': { env: 'DTS_SCHEDULER_PORTS', help: "data-plane ports of schedulers other than 'default', as first-last; 0 = any free port, not stable (default 8100-8199)" },
   ...AUTH_FLAGS,

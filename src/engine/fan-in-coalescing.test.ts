@@ -26,6 +26,19 @@ describe('fan-in coalescing', () => {
     assert.equal(fanIn.resultVisibleAt('other-hub' as TaskHubName, 'i', 100), 100);
   });
 
+  it('delays the results of sub-orchestrations ended by an episode, and nothing else', () => {
+    const fanIn = new FanInCoalescing(options);
+    fanIn.noteEpisode(hub, 'parent', [fanOut(20)], 30);
+    const child = (instanceId: string) => ({
+      instanceId,
+      event: makeEvent({ kind: 'subOrchestrationInstanceCompleted' as const, taskScheduledId: 3 }, 100),
+      visibleAt: 100,
+    });
+    const other = { instanceId: 'parent', event: makeEvent({ kind: 'eventRaised' as const, name: 'x' }, 100), visibleAt: 100 };
+    const delayed = fanIn.delayChildResults(hub, [child('parent'), child('elsewhere'), other], 100);
+    assert.deepEqual(delayed.map((m) => m.visibleAt), [160, 100, 100]);
+  });
+
   it('caps the window and never delays a sequence', () => {
     const fanIn = new FanInCoalescing(options);
     fanIn.noteEpisode(hub, 'slow', [fanOut(20)], 5000);

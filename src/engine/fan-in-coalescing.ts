@@ -1,14 +1,15 @@
 /**
  * Fan-in coalescing. Every episode replays the orchestration's whole history in the worker, so
  * an orchestration waiting on hundreds of tasks spends most of its time replaying when each
- * result that finds it idle starts an episode of its own. For such an instance the activity
- * results are made visible together, at the end of a window opened by the first of them, so one
+ * result that finds it idle starts an episode of its own. For such an instance the results of
+ * its activities and sub-orchestrations are made visible together, at the end of a window opened by the first of them, so one
  * episode takes many. The window is twice the instance's last episode (dispatch to completion,
  * replay included), capped; an instance with few tasks outstanding (a sequence) is never delayed.
  * In memory and per node: a result completed on another node, or after a restart, is not delayed.
  */
 import type { HistoryEvent } from '../domain/history-event.ts';
 import type { TaskHubName } from '../domain/instance.ts';
+import type { InboxMessage } from '../store/store.ts';
 
 export interface FanInOptions {
   /** Outstanding tasks from which results are coalesced. */
@@ -41,7 +42,18 @@ export class FanInCoalescing {
     this.#instances.set(key, { windowMs: Math.min(this.#options.windowMsMax, 2 * Math.max(0, episodeMs)), windowEnd: 0 });
   }
 
-  /** When an activity result for the instance, arriving at `now`, becomes visible. */
+  /** The messages of an episode, with the results of sub-orchestrations it ended delayed as they should be. */
+  delayChildResults(hub: TaskHubName, messages: readonly InboxMessage[], now: number): readonly InboxMessage[] {
+    if (this.#instances.size === 0) return messages;
+    return messages.map((m) => {
+      const kind = m.event.kind;
+      if (kind !== 'subOrchestrationInstanceCompleted' && kind !== 'subOrchestrationInstanceFailed') return m;
+      const visibleAt = this.resultVisibleAt(hub, m.instanceId, now);
+      return visibleAt === m.visibleAt ? m : { ...m, visibleAt };
+    });
+  }
+
+  /** When a task's result for the instance, arriving at `now`, becomes visible. */
   resultVisibleAt(hub: TaskHubName, instanceId: string, now: number): number {
     const tracked = this.#instances.get(keyOf(hub, instanceId));
     if (tracked === undefined) return now;

@@ -98,7 +98,7 @@ export class WorkerOperations {
       await this.#d.dispatcher.abandon(d, now, now);
       return;
     }
-    const completion = runEpisode({
+    const episode = runEpisode({
       instance: d.item.instance,
       pastEvents: d.item.history,
       newEvents: d.newEvents,
@@ -110,6 +110,7 @@ export class WorkerOperations {
       newExecutionId: () => this.#d.ids.uuid(),
       limits: this.#d.limits,
     });
+    const completion = { ...episode, messages: this.#d.fanIn.delayChildResults(hub, episode.messages, now) };
     // Noted before the write: results of the tasks it schedules can arrive before it returns.
     const { reset, append } = completion.history;
     this.#d.fanIn.noteEpisode(hub, d.item.instance.instanceId, reset ? [append] : [d.item.history, append], now - d.sentAt);
