@@ -2,10 +2,11 @@
  * Fan-in coalescing. Every episode replays the orchestration's whole history in the worker, so
  * an orchestration waiting on hundreds of tasks spends most of its time replaying when each
  * result that finds it idle starts an episode of its own. For such an instance the results of
- * its activities and sub-orchestrations are made visible together, at the end of a window opened by the first of them, so one
- * episode takes many. The window is twice the instance's last episode (dispatch to completion,
- * replay included), capped; an instance with few tasks outstanding (a sequence) is never delayed.
- * In memory and per node: a result completed on another node, or after a restart, is not delayed.
+ * its activities and sub-orchestrations are made visible together, at the end of a window opened
+ * by the first of them, so one episode takes many. The window is twice the instance's last
+ * episode (dispatch to completion, replay included), capped; an instance with few tasks
+ * outstanding (a sequence) is never delayed. In memory and per node: a result completed on
+ * another node, or after a restart, is not delayed.
  */
 import type { HistoryEvent } from '../domain/history-event.ts';
 import type { TaskHubName } from '../domain/instance.ts';
