@@ -1,12 +1,12 @@
 /**
- * Connections to PostgreSQL: the pool, the type parsers, one-transaction-per-call with retry of
- * deadlocks and serialization failures, and the mapping of connection failures to the retryable
- * `ServerError('UNAVAILABLE')`. Everything else a query throws (an invariant, a constraint) is
- * passed through unchanged: it is a bug or corrupt state, not an outage.
+ * Connections to PostgreSQL: the pool, the type parsers, one transaction (or one statement) per
+ * call with retry of deadlocks and serialization failures, and the mapping of connection failures
+ * to the retryable `ServerError('UNAVAILABLE')`. Everything else a query throws (an invariant, a
+ * constraint) is passed through unchanged: it is a bug or corrupt state, not an outage.
  */
 import pg from 'pg';
 import { ServerError, isServerError } from '../../domain/errors.ts';
-import { InvariantError } from '../../lib/assert.ts';
+import { invariant, InvariantError } from '../../lib/assert.ts';
 import { PoolGate } from './pool-gate.ts';
 
 export type Sql = pg.PoolClient;
@@ -115,21 +115,45 @@ export function toStoreError(error: unknown): unknown {
 }
 
 /**
- * Runs `body` in one transaction on a pooled connection. `afterCommit` runs only when COMMIT
- * succeeded. Deadlocks and serialization failures roll back and run the body again.
+ * Runs `body` in one transaction on a pooled connection. Deadlocks and serialization failures
+ * roll back and run the body again.
  */
-export async function transaction<T>(pool: pg.Pool, body: (sql: Sql) => Promise<T>): Promise<T> {
+export function transaction<T>(pool: pg.Pool, body: (sql: Sql) => Promise<T>): Promise<T> {
+  return withRetries(pool, body, true);
+}
+
+/**
+ * Runs `body`, which sends one statement, without BEGIN and COMMIT: one statement is atomic on
+ * its own, and the two round trips saved are most of a short hot call. A second statement would
+ * not be atomic with the first, so it is an invariant violation. Retried as `transaction`.
+ */
+export function singleStatement<T>(pool: pg.Pool, body: (sql: Sql) => Promise<T>): Promise<T> {
+  return withRetries(pool, (client) => body(oneStatement(client)), false);
+}
+
+function oneStatement(client: Sql): Sql {
+  let sent = 0;
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  const guarded = Object.create(client) as Sql;
+  guarded.query = ((...args: unknown[]) => {
+    invariant(++sent === 1, 'a single-statement store call sent a second statement');
+    return query(...args);
+  }) as Sql['query'];
+  return guarded;
+}
+
+async function withRetries<T>(pool: pg.Pool, body: (sql: Sql) => Promise<T>, explicit: boolean): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     const { client, release } = await checkout(pool);
     let broken: Error | undefined;
     try {
-      await client.query('BEGIN');
+      if (explicit) await client.query('BEGIN');
       const value = await body(client);
-      await client.query('COMMIT');
+      if (explicit) await client.query('COMMIT');
       return value;
     } catch (error) {
       if (isOutage(error)) broken = error instanceof Error ? error : new Error(String(error));
-      else await client.query('ROLLBACK').catch((rollbackError: unknown) => (broken = rollbackError as Error));
+      else if (explicit) await client.query('ROLLBACK').catch((rollbackError: unknown) => (broken = rollbackError as Error));
       const state = (error as { code?: unknown }).code;
       if (broken === undefined && typeof state === 'string' && RETRY_STATES.has(state) && attempt < RETRIES_MAX) continue;
       throw toStoreError(error);

@@ -1,7 +1,8 @@
 /**
  * The PostgreSQL backend of the store contract, for several scheduler nodes over one database.
  * Leases live in the rows, claims use `FOR UPDATE SKIP LOCKED`, every call is one transaction
- * on a pooled connection, and events reach the other nodes by LISTEN/NOTIFY (notifications.ts).
+ * on a pooled connection (a hot call that fits one statement sends just it, without BEGIN and
+ * COMMIT), and events reach the other nodes by LISTEN/NOTIFY (notifications.ts).
  * Time always comes from the caller's `now`: the database's clock is never read, so nodes agree
  * even when their clocks do not. This file wires the SQL files to the `Store` interface and owns
  * the lifecycle and the subscribers; the SQL itself lives in the `*-sql.ts` files beside it.
@@ -19,8 +20,8 @@ import { PostgresCatalog } from './catalog-sql.ts';
 import { claimActivities, claimOrchestrations, renewLeases } from './claim-sql.ts';
 import type { EntityCompletion, EntityMessage, EntityMetadataRecord, EntityPage, EntityQuery, EntityWorkItem } from '../entity-store.ts';
 import { abandonEntity, claimEntities, completeEntity, getEntity, queryEntities, queueEntityMessage } from './entity-sql.ts';
-import { checkout, createPool, query, toStoreError, transaction, type Sql } from './connection.ts';
-import { createInstance, getInstance, queueMessage, readHistory, type Tx } from './instance-sql.ts';
+import { checkout, createPool, query, singleStatement, toStoreError, transaction, type Sql } from './connection.ts';
+import { createInstance, getInstance, insertInstance, queueMessage, readHistory, type Tx } from './instance-sql.ts';
 import { Listener } from './notifications.ts';
 import { listInstanceIds, purgeInstances, queryInstances } from './query-sql.ts';
 import { migrateSchema } from './schema.ts';
@@ -130,7 +131,9 @@ class PostgresStore implements S.Store {
     });
   }
 
-  createInstance(hub: TaskHubName, create: S.NewInstance, _now: number): Promise<S.CreateInstanceResult> {
+  async createInstance(hub: TaskHubName, create: S.NewInstance, _now: number): Promise<S.CreateInstanceResult> {
+    // The id is new nearly always: one statement. Otherwise the reuse rule needs a transaction.
+    if (await this.#writeStatement((tx) => insertInstance(tx, hub, create))) return { created: true };
     return this.#write((tx) => createInstance(tx, hub, create));
   }
 
@@ -189,13 +192,13 @@ class PostgresStore implements S.Store {
   }
 
   async claimActivityWork(hub: TaskHubName, options: S.ClaimOptions): Promise<S.ClaimResult<S.ActivityWorkItem>> {
-    const result = await this.#write((tx) => claimActivities(tx.sql, this.#ids, hub, options));
+    const result = await this.#writeStatement((tx) => claimActivities(tx.sql, this.#ids, hub, options));
     for (const item of result.items) this.#granted.add(item.lease.token);
     return result;
   }
 
   completeActivityWork(hub: TaskHubName, lease: S.LeaseToken, result: S.InboxMessage, now: number): Promise<void> {
-    return this.#write((tx) => completeActivity(tx, hub, lease, result, now), lease);
+    return this.#writeStatement((tx) => completeActivity(tx, hub, lease, result, now), lease);
   }
 
   abandonActivityWork(hub: TaskHubName, lease: S.LeaseToken, retryAt: number, now: number): Promise<void> {
@@ -282,8 +285,17 @@ class PostgresStore implements S.Store {
 
   /** One transaction; after COMMIT its events are published here and sent to the other nodes. */
   #write<T>(run: (tx: Tx) => Promise<T>, endsLease?: string): Promise<T> {
+    return this.#commit(transaction, run, endsLease);
+  }
+
+  /** As #write, for a call that is one statement (atomic without BEGIN and COMMIT). */
+  #writeStatement<T>(run: (tx: Tx) => Promise<T>, endsLease?: string): Promise<T> {
+    return this.#commit(singleStatement, run, endsLease);
+  }
+
+  #commit<T>(runner: typeof transaction, run: (tx: Tx) => Promise<T>, endsLease: string | undefined): Promise<T> {
     return this.#track(async () => {
-      const { value, events } = await transaction(this.#pool, async (sql) => {
+      const { value, events } = await runner(this.#pool, async (sql) => {
         const tx: Tx = { sql, events: [] };
         return { value: await run(tx), events: tx.events };
       });

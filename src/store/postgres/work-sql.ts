@@ -6,17 +6,18 @@
  */
 import { ServerError } from '../../domain/errors.ts';
 import { statusAfterEpisode, type OrchestrationStatus } from '../../domain/history-event.ts';
-import type { TaskHubName } from '../../domain/instance.ts';
-import { invariant } from '../../lib/assert.ts';
+import type { InstanceRecord, TaskHubName } from '../../domain/instance.ts';
+import { invariant, InvariantError } from '../../lib/assert.ts';
 import type { ActivityWorkItem, InboxMessage, LeaseToken, OrchestrationCompletion, OrchestrationWorkItem } from '../store.ts';
-import { toActivityTask, toInboxMessage, type ActivityTaskRow, type InboxRow, type InstanceRow } from '../sqlite/rows.ts';
+import {
+  activityPayload, instanceParams, toActivityTask, toInboxMessage, type ActivityTaskRow, type InboxRow, type InstanceRow,
+} from '../sqlite/rows.ts';
 import { readHistories } from './claim-sql.ts';
 import { queueEntityMessage } from './entity-sql.ts';
 import type { Sql } from './connection.ts';
 import {
-  appendHistory, createInstance, INSTANCE_COLUMNS, instanceOf, queueMessage, releaseLease, writeInstanceAndRelease, type Tx,
+  createInstance, INSTANCE_COLUMNS, instanceOf, noteQueued, queueMessage, queueMessageCtes, queueMessageParams, releaseLease, SET_RECORD, type Tx,
 } from './instance-sql.ts';
-import { activityPayload } from '../sqlite/rows.ts';
 
 function leaseLost(kind: string): ServerError {
   return new ServerError('LEASE_LOST', `the ${kind} work item lease is no longer held (expired, released or taken by another claim)`);
@@ -33,28 +34,43 @@ async function heldInstance(sql: Sql, hub: string, token: LeaseToken, now: numbe
   return { instanceId: row.instance_id, seqs: (row.lease_seqs ?? []).map(Number), status: row.status };
 }
 
+/**
+ * Locks the instance leased by `token` and reads the length of its history (only the lease holder
+ * writes it, so the statement's snapshot is current); LEASE_LOST unless the lease is held at `now`.
+ */
+async function heldForCompletion(sql: Sql, hub: string, token: LeaseToken, now: number): Promise<{ instanceId: string; status: OrchestrationStatus; historyNext: number }> {
+  const { rows } = await sql.query<{ instance_id: string; status: OrchestrationStatus; history_next: number }>(
+    `SELECT instance_id, status,
+       (SELECT coalesce(max(seq) + 1, 0)::int FROM history h WHERE h.hub = i.hub AND h.instance_id = i.instance_id) AS history_next
+     FROM instances i WHERE lease_token = $2 AND hub = $1 AND lease_expires_at > $3 FOR UPDATE`,
+    [hub, token, now],
+  );
+  const row = rows[0];
+  if (row === undefined) throw leaseLost('orchestration');
+  return { instanceId: row.instance_id, status: row.status, historyNext: row.history_next };
+}
+
+/**
+ * Two statements after BEGIN: the lock (heldForCompletion), then one statement for all the
+ * episode's own writes, which must start after the lock so that it sees every message queued
+ * before it (the instance's next claimable time is computed from them).
+ */
 export async function completeOrchestration(tx: Tx, hub: TaskHubName, completion: OrchestrationCompletion, now: number): Promise<void> {
-  const held = await heldInstance(tx.sql, hub, completion.lease, now);
+  const held = await heldForCompletion(tx.sql, hub, completion.lease, now);
   const { instanceId } = held;
   invariant(completion.instance.instanceId === instanceId, `completion for ${completion.instance.instanceId} carries the lease of ${instanceId}`);
   const status = statusAfterEpisode(completion.instance.status, completion.claimedStatus, held.status);
-  if (completion.consumedSeqs.length > 0) {
-    await tx.sql.query('DELETE FROM inbox WHERE hub = $1 AND instance_id = $2 AND seq = ANY($3::bigint[])', [hub, instanceId, completion.consumedSeqs]);
+  const { reset, startIndex } = completion.history;
+  if (reset) {
+    if (startIndex !== 0) throw new InvariantError(`history reset of ${hub}/${instanceId} must start at 0, not ${startIndex}`);
+    await tx.sql.query('DELETE FROM history WHERE hub = $1 AND instance_id = $2', [hub, instanceId]);
+  } else if (held.historyNext !== startIndex) {
+    throw new InvariantError(`history append to ${hub}/${instanceId} at index ${startIndex}, but the history has ${held.historyNext} events`);
   }
-  await appendHistory(tx.sql, hub, instanceId, completion.history);
-  const claimableAt = await writeInstanceAndRelease(tx, hub, status === completion.instance.status ? completion.instance : { ...completion.instance, status });
+  const claimableAt = await writeEpisode(tx.sql, hub, status === completion.instance.status ? completion.instance : { ...completion.instance, status }, completion, now);
   if (claimableAt !== undefined) tx.events.push({ type: 'work', hub, kind: 'orchestration', visibleAt: claimableAt });
   tx.events.push({ type: 'instance', hub, instanceId, status });
-  if (completion.activities.length > 0) {
-    const tasks = completion.activities;
-    await tx.sql.query(
-      `INSERT INTO activity_tasks (hub, instance_id, execution_id, task_id, payload, visible_at)
-       SELECT $1, instance_id, execution_id, task_id, payload, $2 FROM unnest($3::text[], $4::text[], $5::int[], $6::text[])
-         WITH ORDINALITY AS t(instance_id, execution_id, task_id, payload, ord) ORDER BY ord`,
-      [hub, now, tasks.map((t) => t.instanceId), tasks.map((t) => t.executionId), tasks.map((t) => t.taskId), tasks.map(activityPayload)],
-    );
-    tx.events.push({ type: 'work', hub, kind: 'activity', visibleAt: now });
-  }
+  if (completion.activities.length > 0) tx.events.push({ type: 'work', hub, kind: 'activity', visibleAt: now });
   // Children first, so that messages of the same episode can reach a child created by it.
   for (const child of completion.children) {
     const result = await createInstance(tx, hub, child);
@@ -62,6 +78,40 @@ export async function completeOrchestration(tx: Tx, hub: TaskHubName, completion
   }
   for (const message of completion.messages) await queueMessage(tx, hub, message);
   for (const message of completion.entityMessages ?? []) await queueEntityMessage(tx, hub, message);
+}
+
+/**
+ * Deletes the consumed messages, appends the history, schedules the activities and writes the
+ * instance row with its lease ended; returns when the instance is next claimable. The parts of
+ * one statement do not see each other's writes, so the next claimable time skips the consumed
+ * messages by their seqs.
+ */
+async function writeEpisode(sql: Sql, hub: string, record: InstanceRecord, completion: OrchestrationCompletion, now: number): Promise<number | undefined> {
+  const params = [hub, ...instanceParams(record)];
+  const at = (value: unknown): string => `$${params.push(value)}`;
+  const consumed = at(completion.consumedSeqs);
+  const tasks = completion.activities;
+  const { rows } = await sql.query<{ claimable_at: number | null }>(
+    `WITH consumed AS (
+       DELETE FROM inbox WHERE hub = $1 AND instance_id = $2 AND seq = ANY(${consumed}::bigint[])
+     ), appended AS (
+       INSERT INTO history (hub, instance_id, seq, event)
+       SELECT $1, $2, ${at(completion.history.startIndex)}::int + ord - 1, event
+       FROM unnest(${at(completion.history.append.map((event) => JSON.stringify(event)))}::text[]) WITH ORDINALITY AS e(event, ord)
+     ), scheduled AS (
+       INSERT INTO activity_tasks (hub, instance_id, execution_id, task_id, payload, visible_at)
+       SELECT $1, instance_id, execution_id, task_id, payload, ${at(now)}::bigint
+       FROM unnest(${at(tasks.map((t) => t.instanceId))}::text[], ${at(tasks.map((t) => t.executionId))}::text[],
+         ${at(tasks.map((t) => t.taskId))}::int[], ${at(tasks.map(activityPayload))}::text[])
+         WITH ORDINALITY AS t(instance_id, execution_id, task_id, payload, ord) ORDER BY ord
+     )
+     UPDATE instances SET ${SET_RECORD}, lease_token = NULL, lease_expires_at = NULL, lease_seqs = NULL, lease_attempt = 0,
+       (claimable_at, ready_seq) = (SELECT visible_at, seq FROM inbox
+         WHERE hub = $1 AND instance_id = $2 AND seq <> ALL(${consumed}::bigint[]) ORDER BY visible_at, seq LIMIT 1)
+     WHERE hub = $1 AND instance_id = $2 RETURNING claimable_at`,
+    params,
+  );
+  return rows[0]?.claimable_at ?? undefined;
 }
 
 /**
@@ -80,10 +130,19 @@ export async function abandonOrchestration(tx: Tx, hub: TaskHubName, token: Leas
   if (claimableAt !== undefined) tx.events.push({ type: 'work', hub, kind: 'orchestration', visibleAt: claimableAt });
 }
 
+/** One statement: the task is deleted under its lease and, only then, its result queued. */
 export async function completeActivity(tx: Tx, hub: TaskHubName, token: LeaseToken, result: InboxMessage, now: number): Promise<void> {
-  const { rowCount } = await tx.sql.query('DELETE FROM activity_tasks WHERE lease_token = $2 AND hub = $1 AND lease_expires_at > $3', [hub, token, now]);
-  if (rowCount !== 1) throw leaseLost('activity');
-  await queueMessage(tx, hub, result);
+  const { rows } = await tx.sql.query<{ done: number; queued: number }>(
+    `WITH done AS (
+       DELETE FROM activity_tasks WHERE lease_token = $6 AND hub = $1 AND lease_expires_at > $7 RETURNING seq
+     ), ${queueMessageCtes('EXISTS (SELECT 1 FROM done)')}
+     SELECT (SELECT count(*) FROM done)::int AS done, (SELECT count(*) FROM queued)::int AS queued`,
+    [...queueMessageParams(hub, result), token, now],
+  );
+  const row = rows[0];
+  if (row === undefined || row.done === 0) throw leaseLost('activity');
+  invariant(row.done === 1, `activity lease ${token} held by ${row.done} tasks`);
+  noteQueued(tx, hub, result, row.queued === 1);
 }
 
 export async function abandonActivity(tx: Tx, hub: TaskHubName, token: LeaseToken, retryAt: number, now: number): Promise<void> {
