@@ -2,8 +2,8 @@
  * Just enough protobuf and gRPC message framing for the W4 driver (w4-driver.ts): varint,
  * length-delimited and skipped fields, the few messages the driver sends, built from byte parts
  * prepared once, a work-item decoder that walks only what the driver answers with, and gRPC's
- * 5-byte message prefix. It must stay small and driver-only: the server itself uses grpc-js and the
- * generated google-protobuf classes (src/protocol/proto/load.ts).
+ * 5-byte message prefix (also used by T0's bare HTTP/2 client). It must stay small and bench-only:
+ * the server itself uses grpc-js and the generated google-protobuf classes (src/protocol/proto/load.ts).
  *
  * Field numbers are those of the upstream orchestrator_service.proto (as in the generated stubs
  * of @microsoft/durabletask-js); proto-wire.test.ts checks them against those stubs.

@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
+import { grpcFrame } from '../driver/proto-wire.ts';
 import { summarize, type LatencySummary } from '../stats.ts';
 import { finish, flagNumber, parseFlags, runMain, sleep, withTimeout } from './common.ts';
 import type { EchoServerMessage } from './t0-echo-server.ts';
@@ -124,9 +125,7 @@ function grpcJsTransport(port: number, payload: Buffer): Transport {
 /** A gRPC-shaped request (length-prefixed message, te: trailers) on one bare HTTP/2 session. */
 function http2Transport(port: number, payload: Buffer): Transport {
   const session = http2.connect(`http://127.0.0.1:${port}`);
-  const prefix = Buffer.alloc(5);
-  prefix.writeUInt32BE(payload.length, 1);
-  const message = Buffer.concat([prefix, payload]);
+  const message = grpcFrame(payload);
   const headers = { ':method': 'POST', ':path': ECHO_PATH, 'content-type': 'application/grpc', te: 'trailers' };
   return {
     call: () =>

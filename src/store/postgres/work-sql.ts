@@ -23,40 +23,34 @@ function leaseLost(kind: string): ServerError {
   return new ServerError('LEASE_LOST', `the ${kind} work item lease is no longer held (expired, released or taken by another claim)`);
 }
 
-/** Locks the instance leased by `token`; LEASE_LOST unless the lease is held at `now`. */
-async function heldInstance(sql: Sql, hub: string, token: LeaseToken, now: number): Promise<{ instanceId: string; seqs: number[]; status: OrchestrationStatus }> {
-  const { rows } = await sql.query<{ instance_id: string; lease_seqs: string[] | number[]; status: OrchestrationStatus }>(
-    'SELECT instance_id, lease_seqs, status FROM instances WHERE lease_token = $2 AND hub = $1 AND lease_expires_at > $3 FOR UPDATE',
-    [hub, token, now],
-  );
-  const row = rows[0];
-  if (row === undefined) throw leaseLost('orchestration');
-  return { instanceId: row.instance_id, seqs: (row.lease_seqs ?? []).map(Number), status: row.status };
+interface HeldInstance {
+  instanceId: string;
+  seqs: number[];
+  status: OrchestrationStatus;
+  /** The length of its history (only the lease holder writes it, so the snapshot is current). */
+  historyNext: number;
 }
 
-/**
- * Locks the instance leased by `token` and reads the length of its history (only the lease holder
- * writes it, so the statement's snapshot is current); LEASE_LOST unless the lease is held at `now`.
- */
-async function heldForCompletion(sql: Sql, hub: string, token: LeaseToken, now: number): Promise<{ instanceId: string; status: OrchestrationStatus; historyNext: number }> {
-  const { rows } = await sql.query<{ instance_id: string; status: OrchestrationStatus; history_next: number }>(
-    `SELECT instance_id, status,
+/** Locks the instance leased by `token`; LEASE_LOST unless the lease is held at `now`. */
+async function heldInstance(sql: Sql, hub: string, token: LeaseToken, now: number): Promise<HeldInstance> {
+  const { rows } = await sql.query<{ instance_id: string; lease_seqs: string[] | number[]; status: OrchestrationStatus; history_next: number }>(
+    `SELECT instance_id, lease_seqs, status,
        (SELECT coalesce(max(seq) + 1, 0)::int FROM history h WHERE h.hub = i.hub AND h.instance_id = i.instance_id) AS history_next
      FROM instances i WHERE lease_token = $2 AND hub = $1 AND lease_expires_at > $3 FOR UPDATE`,
     [hub, token, now],
   );
   const row = rows[0];
   if (row === undefined) throw leaseLost('orchestration');
-  return { instanceId: row.instance_id, status: row.status, historyNext: row.history_next };
+  return { instanceId: row.instance_id, seqs: (row.lease_seqs ?? []).map(Number), status: row.status, historyNext: row.history_next };
 }
 
 /**
- * Two statements after BEGIN: the lock (heldForCompletion), then one statement for all the
+ * Two statements after BEGIN: the lock (heldInstance), then one statement for all the
  * episode's own writes, which must start after the lock so that it sees every message queued
  * before it (the instance's next claimable time is computed from them).
  */
 export async function completeOrchestration(tx: Tx, hub: TaskHubName, completion: OrchestrationCompletion, now: number): Promise<void> {
-  const held = await heldForCompletion(tx.sql, hub, completion.lease, now);
+  const held = await heldInstance(tx.sql, hub, completion.lease, now);
   const { instanceId } = held;
   invariant(completion.instance.instanceId === instanceId, `completion for ${completion.instance.instanceId} carries the lease of ${instanceId}`);
   const status = statusAfterEpisode(completion.instance.status, completion.claimedStatus, held.status);
