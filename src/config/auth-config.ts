@@ -45,9 +45,7 @@ export function parseAuthConfig(values: Record<string, string | undefined>, host
   const lifetime = Number(values['token-lifetime-s'] ?? 3600);
   if (!Number.isInteger(lifetime) || lifetime < 60 || lifetime > 86_400) throw fail('--token-lifetime-s must be an integer from 60 to 86400');
   const issuers = (values['oidc-issuer'] ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
-  for (const issuer of issuers) {
-    if (!/^https?:\/\/./.test(issuer)) throw fail(`--oidc-issuer '${issuer}' must be an http(s) URL`);
-  }
+  for (const issuer of issuers) checkIssuerUrl(issuer, fail);
   const config: AuthConfig = {
     enabled,
     dataDir: resolve(dataDir),
@@ -58,6 +56,19 @@ export function parseAuthConfig(values: Record<string, string | undefined>, host
   if (cert !== undefined && key !== undefined) config.tls = { certFile: resolve(cert), keyFile: resolve(key) };
   if (values['oidc-principal-claim'] !== undefined) config.oidcPrincipalClaim = values['oidc-principal-claim'];
   return config;
+}
+
+/** Only https: the issuer's keys decide who may do what, and over plain http anyone on the path could swap them. */
+function checkIssuerUrl(issuer: string, fail: (message: string) => Error): void {
+  let url: URL | undefined;
+  try {
+    url = new URL(issuer);
+  } catch {
+    url = undefined;
+  }
+  if (url?.protocol !== 'https:' || url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '') {
+    throw fail(`--oidc-issuer '${issuer}' must be an https URL without credentials, query or fragment (its keys are fetched from it, and over http anyone on the path could replace them)`);
+  }
 }
 
 function isLoopback(host: string): boolean {

@@ -31,6 +31,8 @@ export interface ServerOptions {
   readonly payloadBytesMax?: number;
   /** Anything else to pass to `dts serve`. */
   readonly extraArgs?: readonly string[];
+  /** Environment variables added to this process's for the server (e.g. NODE_EXTRA_CA_CERTS). */
+  readonly env?: Readonly<Record<string, string>>;
   /** Copy the server's output to stderr as it arrives; also on with E2E_SERVER_LOGS=1. */
   readonly echo?: boolean;
 }
@@ -196,6 +198,7 @@ async function launch(
   if (options.extraArgs !== undefined) args.push(...options.extraArgs);
   const child = new ChildHandle(process.execPath, args, {
     cwd: repoRoot,
+    ...(options.env === undefined ? {} : { env: { ...process.env, ...options.env } }),
     label: `dts serve (port ${grpcPort})`,
     echo: options.echo === true || process.env["E2E_SERVER_LOGS"] === "1",
   });
