@@ -9,9 +9,11 @@ import type { ServerConfig } from './config/config.ts';
 import { AuthHttp } from './auth/auth-http.ts';
 import { Directory, DIRECTORY_LIST_MAX } from './auth/directory.ts';
 import { AccessGate } from './auth/gate.ts';
-import { newSecret } from './auth/passwords.ts';
+import { newSecret, Passwords } from './auth/passwords.ts';
 import { PrincipalOperations } from './auth/principal-operations.ts';
 import { findRole } from './auth/roles.ts';
+import { SignIn } from './auth/sign-in.ts';
+import { SignInThrottle } from './auth/sign-in-throttle.ts';
 import { SigningKeys, SIGNING_KEYS_CACHE_MS } from './auth/signing-keys.ts';
 import { loadOrCreateTls, type TlsMaterial } from './auth/tls-material.ts';
 import { CLOCK_SKEW_S, TokenService } from './auth/tokens.ts';
@@ -46,8 +48,10 @@ export async function startAuth(config: Readonly<ServerConfig>, catalog: Catalog
     keys, directory, now,
   );
   const gate = new AccessGate({ auth: auth.enabled }, catalog, now, directory, tokens);
-  const principals = new PrincipalOperations(directory, now);
-  const deps = { gate, tokens, principals, keys, directory, baseUrl: '', log };
+  const passwords = new Passwords();
+  const principals = new PrincipalOperations(directory, now, passwords);
+  const signIn = new SignIn({ catalog, tokens, throttle: new SignInThrottle(), verifyPassword: (password, stored) => passwords.verify(password, stored), now, log });
+  const deps = { gate, tokens, principals, signIn, keys, directory, baseUrl: '', log };
   const http = new AuthHttp(deps);
   return {
     ...(tls === undefined ? {} : { tls }),

@@ -12,8 +12,8 @@ import { appResourceId, DIRECTORY_LIST_MAX, type AppData, type Directory, type D
 import type { SigningKeys } from './signing-keys.ts';
 import type { AccessGate } from './gate.ts';
 import { restGroup } from './operations.ts';
-import { verifyPassword } from './passwords.ts';
 import type { PrincipalOperations } from './principal-operations.ts';
+import type { SignIn } from './sign-in.ts';
 import { bearerOf, type TokenService } from './tokens.ts';
 import type { Principal } from './decide.ts';
 
@@ -31,6 +31,7 @@ export interface AuthHttpDeps {
   gate: AccessGate;
   tokens?: TokenService;
   principals?: PrincipalOperations;
+  signIn?: SignIn;
   keys?: SigningKeys;
   directory?: Directory;
   /** This server's HTTP base URL (the issuer). */
@@ -57,7 +58,7 @@ export class AuthHttp {
     if (!own && !control) return next();
     this.#run(req, res, url, path, own, next).catch((error: unknown) => {
       const failure = toHttpError(error, this.#deps.log);
-      if (!res.headersSent) res.writeHead(failure.status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(failure.body));
+      if (!res.headersSent) res.writeHead(failure.status, { 'content-type': 'application/json; charset=utf-8', ...failure.headers }).end(JSON.stringify(failure.body));
       else res.destroy();
     });
     return true;
@@ -82,11 +83,11 @@ export class AuthHttp {
     }
     const body = method === 'GET' || method === 'DELETE' ? undefined : await readJson(req);
     const header = req.headers['x-identity-header'];
-    const answer = await this.#route(method, path, url, body, principal?.name ?? 'anonymous', typeof header === 'string' ? header : undefined);
+    const answer = await this.#route(method, path, url, body, principal?.name ?? 'anonymous', typeof header === 'string' ? header : undefined, req.socket.remoteAddress);
     send(res, answer.status, answer.body);
   }
 
-  async #route(method: string, path: string, url: URL, body: unknown, actor: string, secret: string | undefined): Promise<{ status: number; body?: unknown }> {
+  async #route(method: string, path: string, url: URL, body: unknown, actor: string, secret: string | undefined, address: string | undefined): Promise<{ status: number; body?: unknown }> {
     const p = this.#deps.principals as PrincipalOperations;
     const tokens = this.#deps.tokens as TokenService;
     const base = this.#deps.baseUrl;
@@ -94,7 +95,7 @@ export class AuthHttp {
       return { status: 200, body: { issuer: tokens.options.issuer, jwks_uri: `${base}/.well-known/jwks.json`, token_endpoint: `${base}/auth/login`, id_token_signing_alg_values_supported: ['ES256'], response_types_supported: ['token'], subject_types_supported: ['public'] } };
     }
     if (path === '/.well-known/jwks.json') return { status: 200, body: await this.#deps.keys!.jwks() };
-    if (path === '/auth/login' && method === 'POST') return this.#login(body);
+    if (path === '/auth/login' && method === 'POST') return this.#login(body, address);
     if (path === '/msi/token' && method === 'GET') return this.msiToken(url, secret);
     const rotate = SIGNING_KEYS.exec(path);
     if (rotate !== null) {
@@ -151,14 +152,10 @@ export class AuthHttp {
   }
 
 
-  async #login(body: unknown): Promise<{ status: number; body: unknown }> {
+  async #login(body: unknown, address: string | undefined): Promise<{ status: number; body: unknown }> {
     const { username, password } = obj(body);
-    if (typeof username !== 'string' || typeof password !== 'string') throw new ServerError('INVALID_ARGUMENT', 'username and password are required');
-    const p = this.#deps.principals as PrincipalOperations;
-    const user = await p.getUser(username).catch(() => undefined);
-    if (user === undefined || !(await verifyPassword(password, user.data.passwordHash))) throw new ServerError('UNAUTHENTICATED', 'the user name or password is wrong');
-    const token = await (this.#deps.tokens as TokenService).issue({ id: user.data.principalId, kind: 'user', name: user.path[0] as string });
-    return { status: 200, body: { accessToken: token.accessToken, expiresOn: new Date(token.expiresOnMs).toISOString(), tokenType: 'Bearer', user: user.path[0] } };
+    const signedIn = await this.#deps.signIn!.signIn(username, password, address);
+    return { status: 200, body: { accessToken: signedIn.accessToken, expiresOn: new Date(signedIn.expiresOnMs).toISOString(), tokenType: 'Bearer', user: signedIn.user } };
   }
 
   /** The managed-identity protocol; `secret` is the X-IDENTITY-HEADER value. */

@@ -8,11 +8,12 @@ import { ServerError } from '../domain/errors.ts';
 import type { CatalogEntry } from '../store/catalog.ts';
 import { DIRECTORY_LIST_MAX, identityResourceId, TENANT_ID, type AppData, type AssignmentData, type Directory, type IdentityData, type UserData } from './directory.ts';
 import type { Principal } from './decide.ts';
-import { hashPassword, newSecret } from './passwords.ts';
+import { newSecret, type Passwords } from './passwords.ts';
 import { appIdentityJson, appJson, assignmentJson, identityJson, userJson } from './principal-json.ts';
 import { findRole } from './roles.ts';
 
-const NAME = /^[A-Za-z0-9][A-Za-z0-9@._-]{0,127}$/;
+/** Names of users, identities and apps. */
+export const PRINCIPAL_NAME = /^[A-Za-z0-9][A-Za-z0-9@._-]{0,127}$/;
 const SETTINGS_MAX = 200;
 
 function invalid(message: string): ServerError {
@@ -24,7 +25,7 @@ function notFound(what: string): ServerError {
 }
 
 function name(value: string | undefined, what: string): string {
-  if (value === undefined || !NAME.test(value)) throw invalid(`${what} '${value ?? ''}' is invalid: use 1-128 letters, digits, '@', '.', '_' and '-'`);
+  if (value === undefined || !PRINCIPAL_NAME.test(value)) throw invalid(`${what} '${value ?? ''}' is invalid: use 1-128 letters, digits, '@', '.', '_' and '-'`);
   return value;
 }
 
@@ -37,10 +38,12 @@ function obj(body: unknown): Record<string, unknown> {
 export class PrincipalOperations {
   readonly #dir: Directory;
   readonly #now: () => number;
+  readonly #passwords: Passwords;
 
-  constructor(directory: Directory, now: () => number) {
+  constructor(directory: Directory, now: () => number, passwords: Passwords) {
     this.#dir = directory;
     this.#now = now;
+    this.#passwords = passwords;
   }
 
   get #catalog() {
@@ -50,7 +53,7 @@ export class PrincipalOperations {
   async createUser(user: string, password: unknown): Promise<object> {
     name(user, 'user name');
     if (typeof password !== 'string' || password.length < 8 || password.length > 256) throw invalid('password must be 8-256 characters');
-    const entry = await this.#catalog.create<UserData>('user', [user], { principalId: randomUUID(), passwordHash: await hashPassword(password), createdAt: new Date(this.#now()).toISOString() });
+    const entry = await this.#catalog.create<UserData>('user', [user], { principalId: randomUUID(), passwordHash: await this.#passwords.hash(password), createdAt: new Date(this.#now()).toISOString() });
     this.#dir.invalidate();
     return userJson(entry);
   }

@@ -40,12 +40,19 @@ export function armCodeOf(code: ErrorCode): string {
 export interface HttpError {
   status: number;
   body: { error: { code: string; message: string } };
+  /** `Retry-After` (seconds) for an error that says when to retry (`details.retryAfterSeconds`). */
+  headers?: Record<string, string>;
   requestId?: string;
 }
 
 export function toHttpError(error: unknown, log: (message: string, error?: unknown) => void): HttpError {
   if (isServerError(error)) {
-    return { status: httpStatusOf(error.code), body: { error: { code: armCodeOf(error.code), message: error.message } } };
+    const retryAfter = error.details?.['retryAfterSeconds'];
+    return {
+      status: httpStatusOf(error.code),
+      body: { error: { code: armCodeOf(error.code), message: error.message } },
+      ...(typeof retryAfter === 'number' ? { headers: { 'retry-after': String(retryAfter) } } : {}),
+    };
   }
   crashOnInvariantViolation(error);
   const requestId = newRequestId();

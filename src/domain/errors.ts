@@ -25,6 +25,7 @@ export const ERROR_CODES = {
   CANNOT_DELETE_RESOURCE: { retryable: false, description: 'The resource still contains other resources (a scheduler with task hubs, a group with schedulers) or is built in.' },
   PRECONDITION_FAILED: { retryable: false, description: 'The If-Match etag does not match the current etag of the resource.' },
   METHOD_NOT_ALLOWED: { retryable: false, description: 'The HTTP method is not supported on this path.' },
+  TOO_MANY_FAILED_SIGN_INS: { retryable: true, description: 'Too many failed sign-ins for this user name or from this address; retry after the time given (HTTP `Retry-After`).' },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -51,6 +52,7 @@ export const BASE_CODE: Record<ErrorCode, ErrorCode> = {
   CANNOT_DELETE_RESOURCE: 'FAILED_PRECONDITION',
   PRECONDITION_FAILED: 'FAILED_PRECONDITION',
   METHOD_NOT_ALLOWED: 'INVALID_ARGUMENT',
+  TOO_MANY_FAILED_SIGN_INS: 'RESOURCE_EXHAUSTED',
 };
 
 export class ServerError extends Error {
