@@ -3,7 +3,6 @@
  * --auth), signing keys, directory, token service, the TLS certificate, the HTTP edge, and the
  * first admin user. main.ts and control-wiring.ts take what they need from here.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ServerConfig } from './config/config.ts';
 import { AuthHttp } from './auth/auth-http.ts';
@@ -18,6 +17,7 @@ import { SigningKeys, SIGNING_KEYS_CACHE_MS } from './auth/signing-keys.ts';
 import { loadOrCreateTls, type TlsMaterial } from './auth/tls-material.ts';
 import { CLOCK_SKEW_S, TokenService } from './auth/tokens.ts';
 import type { Clock } from './lib/clock.ts';
+import { ensurePrivateDirectory, tighten, writePrivateFile } from './lib/private-files.ts';
 import type { CallGuard } from './protocol/call-guard.ts';
 import type { CatalogStore } from './store/catalog.ts';
 
@@ -37,7 +37,12 @@ export async function startAuth(config: Readonly<ServerConfig>, catalog: Catalog
   const { auth } = config;
   const now = () => clock.now();
   const hostNames = [config.host, config.control.publicHost];
-  const tls = auth.tls !== undefined || auth.enabled ? await loadOrCreateTls({ ...(auth.tls === undefined ? {} : { tls: auth.tls }), dataDir: auth.dataDir, hostNames }) : undefined;
+  // The generated TLS keys and the admin's password live in the data directory.
+  if (auth.enabled) {
+    ensurePrivateDirectory(auth.dataDir, log);
+    tighten(adminPasswordFile(auth.dataDir), log);
+  }
+  const tls = auth.tls !== undefined || auth.enabled ? await loadOrCreateTls({ ...(auth.tls === undefined ? {} : { tls: auth.tls }), dataDir: auth.dataDir, hostNames, log }) : undefined;
   if (tls?.caFile !== undefined) log(`TLS certificate made by this server; clients trust its CA file ${tls.caFile} (NODE_EXTRA_CA_CERTS / GRPC_DEFAULT_SSL_ROOTS_FILE_PATH)`);
   if (catalog === undefined) return { ...(tls === undefined ? {} : { tls }), guardFor: () => undefined, finish: async () => undefined };
   const directory = new Directory(catalog, now);
@@ -74,8 +79,11 @@ async function ensureAdmin(principals: PrincipalOperations, catalog: CatalogStor
   await principals.createUser(ADMIN_USER, password);
   const owner = findRole('Owner')!;
   await principals.putAssignment('/', crypto.randomUUID(), { properties: { roleDefinitionId: owner.id, principalId: ADMIN_USER } }, 'system', 'default');
-  mkdirSync(dataDir, { recursive: true });
-  const file = join(dataDir, 'admin-password.txt');
-  writeFileSync(file, `${password}\n`, { mode: 0o600 });
-  log(`created user '${ADMIN_USER}' (Owner at /); its one-time password is in ${file}${existsSync(file) ? '' : ' (could not write it)'}: ${password}`);
+  const file = adminPasswordFile(dataDir);
+  writePrivateFile(file, `${password}\n`);
+  log(`created user '${ADMIN_USER}' (Owner at /); its one-time password is in ${file} (mode 0600)`);
+}
+
+function adminPasswordFile(dataDir: string): string {
+  return join(dataDir, 'admin-password.txt');
 }

@@ -2,7 +2,6 @@
  * The composition root: builds the store, the engine and the listeners from a configuration,
  * and wires shutdown. `createServer` is what tests and the CLI call alike.
  */
-import { mkdirSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { startAuth } from './auth-wiring.ts';
@@ -11,6 +10,7 @@ import type { ServerConfig } from './config/config.ts';
 import { Engine } from './engine/engine.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
 import { cryptoIdSource, type IdSource } from './lib/ids.ts';
+import { ensurePrivateDirectory, ensurePrivateFile, tighten } from './lib/private-files.ts';
 import { startGrpcServer, type GrpcListener } from './protocol/grpc-server.ts';
 import { newPastEventsCache } from './protocol/worker-service.ts';
 import { openPostgresBackend } from './store/postgres/postgres-store.ts';
@@ -98,8 +98,14 @@ export async function createServer(config: Readonly<ServerConfig>, deps: ServerD
 
 function openStore(config: Readonly<ServerConfig>, deps: ServerDeps): { store: Store; catalog?: CatalogStore } {
   if (config.store.kind === 'postgres') return openPostgresBackend({ url: config.store.url, connectionsMax: config.store.connectionsMax, ids: deps.ids, log: deps.log });
-  if (config.store.path !== ':memory:') mkdirSync(dirname(config.store.path), { recursive: true });
-  return openSqliteBackend({ path: config.store.path, ids: deps.ids });
+  const { path } = config.store;
+  if (path !== ':memory:') {
+    // Made 0600 before SQLite opens it: SQLite gives the -wal and -shm files the database's mode.
+    ensurePrivateDirectory(dirname(path), deps.log);
+    ensurePrivateFile(path, deps.log);
+    for (const suffix of ['-wal', '-shm', '-journal']) tighten(`${path}${suffix}`, deps.log);
+  }
+  return openSqliteBackend({ path, ids: deps.ids });
 }
 
 /** Order matters: stop taking work, hand streams back, let commits finish, then close the store. */
