@@ -3,25 +3,22 @@
  * --auth), signing keys, directory, token service, the TLS certificate, the HTTP edge, and the
  * first admin user. main.ts and control-wiring.ts take what they need from here.
  */
-import { join } from 'node:path';
 import type { ServerConfig } from './config/config.ts';
 import { AuthHttp } from './auth/auth-http.ts';
-import { Directory, DIRECTORY_LIST_MAX } from './auth/directory.ts';
+import { Directory } from './auth/directory.ts';
+import { ensureAdmin } from './auth/first-admin.ts';
+import { checkGrantsMadeWithoutAuth } from './auth/grants-made-without-auth.ts';
 import { AccessGate } from './auth/gate.ts';
-import { newSecret, Passwords } from './auth/passwords.ts';
+import { Passwords } from './auth/passwords.ts';
 import { PrincipalOperations } from './auth/principal-operations.ts';
-import { findRole } from './auth/roles.ts';
 import { SignIn } from './auth/sign-in.ts';
 import { SignInThrottle } from './auth/sign-in-throttle.ts';
 import { SigningKeys, SIGNING_KEYS_CACHE_MS } from './auth/signing-keys.ts';
 import { loadOrCreateTls, type TlsMaterial } from './auth/tls-material.ts';
 import { CLOCK_SKEW_S, TokenService } from './auth/tokens.ts';
 import type { Clock } from './lib/clock.ts';
-import { ensurePrivateDirectory, tighten, writePrivateFile } from './lib/private-files.ts';
 import type { CallGuard } from './protocol/call-guard.ts';
 import type { CatalogStore } from './store/catalog.ts';
-
-export const ADMIN_USER = 'admin';
 
 export interface AuthWiring {
   tls?: TlsMaterial;
@@ -37,14 +34,10 @@ export async function startAuth(config: Readonly<ServerConfig>, catalog: Catalog
   const { auth } = config;
   const now = () => clock.now();
   const hostNames = [config.host, config.control.publicHost];
-  // The generated TLS keys and the admin's password live in the data directory.
-  if (auth.enabled) {
-    ensurePrivateDirectory(auth.dataDir, log);
-    tighten(adminPasswordFile(auth.dataDir), log);
-  }
   const tls = auth.tls !== undefined || auth.enabled ? await loadOrCreateTls({ ...(auth.tls === undefined ? {} : { tls: auth.tls }), dataDir: auth.dataDir, hostNames, log }) : undefined;
   if (tls?.caFile !== undefined) log(`TLS certificate made by this server; clients trust its CA file ${tls.caFile} (NODE_EXTRA_CA_CERTS / GRPC_DEFAULT_SSL_ROOTS_FILE_PATH)`);
   if (catalog === undefined) return { ...(tls === undefined ? {} : { tls }), guardFor: () => undefined, finish: async () => undefined };
+  if (auth.enabled) await checkGrantsMadeWithoutAuth(catalog, { trust: auth.trustGrantsMadeWithoutAuth, now, log });
   const directory = new Directory(catalog, now);
   // A replaced key verifies for the token lifetime, plus clock skew and the other nodes' key cache.
   const keys = new SigningKeys(catalog, now, auth.tokenLifetimeMs + CLOCK_SKEW_S * 1000 + SIGNING_KEYS_CACHE_MS);
@@ -54,7 +47,7 @@ export async function startAuth(config: Readonly<ServerConfig>, catalog: Catalog
   );
   const gate = new AccessGate({ auth: auth.enabled }, catalog, now, directory, tokens);
   const passwords = new Passwords();
-  const principals = new PrincipalOperations(directory, now, passwords);
+  const principals = new PrincipalOperations(directory, now, passwords, auth.enabled);
   const signIn = new SignIn({ catalog, tokens, throttle: new SignInThrottle(), verifyPassword: (password, stored) => passwords.verify(password, stored), now, log });
   const deps = { gate, tokens, principals, signIn, keys, directory, baseUrl: '', log };
   const http = new AuthHttp(deps);
@@ -70,20 +63,4 @@ export async function startAuth(config: Readonly<ServerConfig>, catalog: Catalog
       if (auth.enabled) await ensureAdmin(principals, catalog, auth.dataDir, log);
     },
   };
-}
-
-/** First start with auth: an admin user with a one-time password, holding Owner at the root. */
-async function ensureAdmin(principals: PrincipalOperations, catalog: CatalogStore, dataDir: string, log: (m: string) => void): Promise<void> {
-  if ((await catalog.list('user', [], DIRECTORY_LIST_MAX)).length > 0) return;
-  const password = newSecret(18);
-  await principals.createUser(ADMIN_USER, password);
-  const owner = findRole('Owner')!;
-  await principals.putAssignment('/', crypto.randomUUID(), { properties: { roleDefinitionId: owner.id, principalId: ADMIN_USER } }, 'system', 'default');
-  const file = adminPasswordFile(dataDir);
-  writePrivateFile(file, `${password}\n`);
-  log(`created user '${ADMIN_USER}' (Owner at /); its one-time password is in ${file} (mode 0600)`);
-}
-
-function adminPasswordFile(dataDir: string): string {
-  return join(dataDir, 'admin-password.txt');
 }

@@ -5,12 +5,11 @@
 import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { startAuth } from './auth-wiring.ts';
-import { dirname } from 'node:path';
+import { prepareDataDirectories } from './data-directories.ts';
 import type { ServerConfig } from './config/config.ts';
 import { Engine } from './engine/engine.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
 import { cryptoIdSource, type IdSource } from './lib/ids.ts';
-import { ensurePrivateDirectory, ensurePrivateFile, tighten } from './lib/private-files.ts';
 import { startGrpcServer, type GrpcListener } from './protocol/grpc-server.ts';
 import { newPastEventsCache } from './protocol/worker-service.ts';
 import { openPostgresBackend } from './store/postgres/postgres-store.ts';
@@ -47,6 +46,7 @@ export function defaultDeps(): ServerDeps {
 }
 
 export async function createServer(config: Readonly<ServerConfig>, deps: ServerDeps): Promise<RunningServer> {
+  prepareDataDirectories(config, deps.log);
   const opened = openStore(config, deps);
   const metrics = new ServerMetrics();
   const store = timedStore(opened.store, metrics.observeStoreCall);
@@ -98,14 +98,7 @@ export async function createServer(config: Readonly<ServerConfig>, deps: ServerD
 
 function openStore(config: Readonly<ServerConfig>, deps: ServerDeps): { store: Store; catalog?: CatalogStore } {
   if (config.store.kind === 'postgres') return openPostgresBackend({ url: config.store.url, connectionsMax: config.store.connectionsMax, ids: deps.ids, log: deps.log });
-  const { path } = config.store;
-  if (path !== ':memory:') {
-    // Made 0600 before SQLite opens it: SQLite gives the -wal and -shm files the database's mode.
-    ensurePrivateDirectory(dirname(path), deps.log);
-    ensurePrivateFile(path, deps.log);
-    for (const suffix of ['-wal', '-shm', '-journal']) tighten(`${path}${suffix}`, deps.log);
-  }
-  return openSqliteBackend({ path, ids: deps.ids });
+  return openSqliteBackend({ path: config.store.path, ids: deps.ids });
 }
 
 /** Order matters: stop taking work, hand streams back, let commits finish, then close the store. */

@@ -13,13 +13,24 @@ export const DIRECTORY_LIST_MAX = 10_000;
 /** The one tenant of this server; every identity and token carries it. */
 export const TENANT_ID = '00000000-0000-0000-0000-0000000d7500';
 
-export interface UserData {
+/**
+ * Whether an entry was written while auth was on. With auth off anyone may create users and make
+ * them Owner, so an `--auth` start refuses to trust entries written without it (or before this
+ * field existed: absent counts as off) until an operator confirms them (grants-made-without-auth.ts).
+ */
+export interface Provenance {
+  madeWithAuth?: boolean;
+  /** When an operator confirmed an entry made without auth (--trust-grants-made-without-auth). */
+  confirmedOn?: string;
+}
+
+export interface UserData extends Provenance {
   principalId: string;
   passwordHash: string;
   createdAt: string;
 }
 
-export interface IdentityData {
+export interface IdentityData extends Provenance {
   principalId: string;
   clientId: string;
   tenantId: string;
@@ -27,7 +38,7 @@ export interface IdentityData {
   tags: Record<string, string>;
 }
 
-export interface AppData {
+export interface AppData extends Provenance {
   location: string;
   settings: Record<string, string>;
   /** The IDENTITY_HEADER secret of the app's token endpoint. */
@@ -37,7 +48,7 @@ export interface AppData {
   systemAssigned?: { principalId: string; clientId: string };
 }
 
-export interface AssignmentData extends RoleAssignment {
+export interface AssignmentData extends RoleAssignment, Provenance {
   principalType: string;
   principalName: string;
   createdOn: string;

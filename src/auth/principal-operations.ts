@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { ServerError } from '../domain/errors.ts';
 import type { CatalogEntry } from '../store/catalog.ts';
-import { DIRECTORY_LIST_MAX, identityResourceId, TENANT_ID, type AppData, type AssignmentData, type Directory, type IdentityData, type UserData } from './directory.ts';
+import { DIRECTORY_LIST_MAX, identityResourceId, TENANT_ID, type AppData, type AssignmentData, type Directory, type IdentityData, type Provenance, type UserData } from './directory.ts';
 import type { Principal } from './decide.ts';
 import { newSecret, type Passwords } from './passwords.ts';
 import { appIdentityJson, appJson, assignmentJson, identityJson, userJson } from './principal-json.ts';
@@ -39,11 +39,20 @@ export class PrincipalOperations {
   readonly #dir: Directory;
   readonly #now: () => number;
   readonly #passwords: Passwords;
+  readonly #authEnabled: boolean;
 
-  constructor(directory: Directory, now: () => number, passwords: Passwords) {
+  /** `authEnabled`: recorded on every entry written (directory.ts `Provenance`). */
+  constructor(directory: Directory, now: () => number, passwords: Passwords, authEnabled: boolean) {
     this.#dir = directory;
     this.#now = now;
     this.#passwords = passwords;
+    this.#authEnabled = authEnabled;
+  }
+
+  /** `data` as written now: with auth on or off, and no earlier operator confirmation. */
+  #stamped<T extends Provenance>(data: T): T {
+    const { confirmedOn: _, ...rest } = data;
+    return { ...rest, madeWithAuth: this.#authEnabled } as T;
   }
 
   get #catalog() {
@@ -53,9 +62,17 @@ export class PrincipalOperations {
   async createUser(user: string, password: unknown): Promise<object> {
     name(user, 'user name');
     if (typeof password !== 'string' || password.length < 8 || password.length > 256) throw invalid('password must be 8-256 characters');
-    const entry = await this.#catalog.create<UserData>('user', [user], { principalId: randomUUID(), passwordHash: await this.#passwords.hash(password), createdAt: new Date(this.#now()).toISOString() });
+    const data = this.#stamped<UserData>({ principalId: randomUUID(), passwordHash: await this.#passwords.hash(password), createdAt: new Date(this.#now()).toISOString() });
+    const entry = await this.#catalog.create('user', [user], data);
     this.#dir.invalidate();
     return userJson(entry);
+  }
+
+  /** A new password for an existing user (the server's own admin, on the first start with auth). */
+  async resetPassword(user: string, password: string): Promise<void> {
+    const entry = await this.getUser(user);
+    await this.#catalog.update('user', entry.path, this.#stamped({ ...entry.data, passwordHash: await this.#passwords.hash(password) }));
+    this.#dir.invalidate();
   }
 
   async getUser(user: string): Promise<CatalogEntry<UserData>> {
@@ -84,10 +101,10 @@ export class PrincipalOperations {
     const location = typeof fields['location'] === 'string' ? fields['location'] : (existing?.data.location ?? 'local');
     const tags = (fields['tags'] ?? existing?.data.tags ?? {}) as Record<string, string>;
     if (existing !== undefined) {
-      const updated = await this.#catalog.update<IdentityData>('identity', path, { ...existing.data, location, tags });
+      const updated = await this.#catalog.update('identity', path, this.#stamped({ ...existing.data, location, tags }));
       return { status: 200, body: identityJson(updated) };
     }
-    const entry = await this.#catalog.create<IdentityData>('identity', path, { principalId: randomUUID(), clientId: randomUUID(), tenantId: TENANT_ID, location, tags });
+    const entry = await this.#catalog.create('identity', path, this.#stamped<IdentityData>({ principalId: randomUUID(), clientId: randomUUID(), tenantId: TENANT_ID, location, tags }));
     this.#dir.invalidate();
     return { status: 201, body: identityJson(entry) };
   }
@@ -117,7 +134,7 @@ export class PrincipalOperations {
     const location = obj(body)['location'];
     const existing = await this.#catalog.get<AppData>('app', path);
     if (existing !== undefined) return { status: 200, body: appJson(existing, await this.#identities()) };
-    const data: AppData = { location: typeof location === 'string' ? location : 'local', settings: {}, identityHeader: newSecret(), userAssignedIdentities: [] };
+    const data = this.#stamped<AppData>({ location: typeof location === 'string' ? location : 'local', settings: {}, identityHeader: newSecret(), userAssignedIdentities: [] });
     return { status: 201, body: appJson(await this.#catalog.create('app', path, data), await this.#identities()) };
   }
 
@@ -151,7 +168,7 @@ export class PrincipalOperations {
       if (!identities.has(id.toLowerCase())) throw notFound(`The identity '${id}'`);
       if (!data.userAssignedIdentities.some((x) => x.toLowerCase() === id.toLowerCase())) data.userAssignedIdentities.push(id);
     }
-    await this.#catalog.update('app', path, data);
+    await this.#catalog.update('app', path, this.#stamped(data));
     this.#dir.invalidate();
     return appIdentityJson(data, identities) ?? {};
   }
@@ -165,7 +182,7 @@ export class PrincipalOperations {
       merged[key] = value;
     }
     if (Object.keys(merged).length > SETTINGS_MAX) throw invalid(`an app has at most ${SETTINGS_MAX} settings`);
-    await this.#catalog.update('app', path, { ...app.data, settings: merged });
+    await this.#catalog.update('app', path, this.#stamped({ ...app.data, settings: merged }));
     return Object.entries(merged).map(([k, v]) => ({ name: k, slotSetting: false, value: v }));
   }
 
@@ -194,10 +211,10 @@ export class PrincipalOperations {
     if (typeof properties['principalId'] !== 'string') throw invalid('properties.principalId is required');
     const { principal, type } = await this.resolveAssignee(properties['principalId']);
     const now = new Date(this.#now()).toISOString();
-    const data: AssignmentData = {
+    const data = this.#stamped<AssignmentData>({
       principalId: principal.id, principalType: typeof properties['principalType'] === 'string' ? properties['principalType'] : type, principalName: principal.name,
       roleDefinitionId: role.id, scope, createdOn: now, createdBy: actor, updatedOn: now, updatedBy: actor,
-    };
+    });
     const existing = (await this.#dir.snapshot()).assignments.find((a) => a.principalId === data.principalId && a.roleDefinitionId === role.id && a.scope.toLowerCase() === scope.toLowerCase());
     if (existing !== undefined) throw new ServerError('ALREADY_EXISTS', `The role assignment already exists (${existing.name}).`);
     await this.#catalog.create('roleAssignment', [assignmentName], data);

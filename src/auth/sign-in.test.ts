@@ -29,7 +29,7 @@ before(async () => {
   await backend.store.migrate();
   const directory = new Directory(backend.catalog, now);
   const tokens = new TokenService({ issuer: 'https://dts.test', audience: 'https://durabletask.io', lifetimeMs: 3600_000, external: [] }, new SigningKeys(backend.catalog, now, 7200_000), directory, now);
-  await new PrincipalOperations(directory, now, passwords).createUser('Alice', 'the right password');
+  await new PrincipalOperations(directory, now, passwords, true).createUser('Alice', 'the right password');
   const throttle = new SignInThrottle({ windowMs: 60_000, userFailuresMax: 3, addressFailuresMax: 100, keysMax: 1000 });
   const verifyPassword = (password: string, stored: string) => {
     checks++;

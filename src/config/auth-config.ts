@@ -15,6 +15,8 @@ export interface AuthConfig {
   tokenLifetimeMs: number;
   oidcIssuers: string[];
   oidcPrincipalClaim?: string;
+  /** Trust users and grants made while auth was off (auth/grants-made-without-auth.ts). */
+  trustGrantsMadeWithoutAuth: boolean;
 }
 
 interface Spec {
@@ -25,6 +27,7 @@ interface Spec {
 
 export const AUTH_FLAGS: Record<string, Spec> = {
   auth: { env: 'DTS_AUTH', boolean: true, help: 'require a token and a role for every data-plane and control-plane request (turns TLS on)' },
+  'trust-grants-made-without-auth': { boolean: true, help: 'with --auth: keep the users, identities, apps and role assignments made while auth was off (anyone could make them); without it such a database is refused' },
   'insecure-no-auth': { boolean: true, help: 'allow a non-loopback --host without --auth (anyone who can reach the port has full access)' },
   'tls-cert': { env: 'DTS_TLS_CERT', help: 'PEM certificate (chain) for the gRPC and HTTP listeners' },
   'tls-key': { env: 'DTS_TLS_KEY', help: 'PEM private key of --tls-cert' },
@@ -39,6 +42,8 @@ export function parseAuthConfig(values: Record<string, string | undefined>, host
   if (!enabled && !isLoopback(host) && !truthy(values['insecure-no-auth'])) {
     throw fail(`--host ${host} is not a loopback address: add --auth, or --insecure-no-auth to serve it without authentication`);
   }
+  const trustGrantsMadeWithoutAuth = truthy(values['trust-grants-made-without-auth']);
+  if (trustGrantsMadeWithoutAuth && !enabled) throw fail('--trust-grants-made-without-auth goes with --auth');
   const cert = values['tls-cert'];
   const key = values['tls-key'];
   if ((cert === undefined) !== (key === undefined)) throw fail('--tls-cert and --tls-key go together');
@@ -52,6 +57,7 @@ export function parseAuthConfig(values: Record<string, string | undefined>, host
     audience: values['token-audience'] ?? 'https://durabletask.io',
     tokenLifetimeMs: lifetime * 1000,
     oidcIssuers: issuers,
+    trustGrantsMadeWithoutAuth,
   };
   if (cert !== undefined && key !== undefined) config.tls = { certFile: resolve(cert), keyFile: resolve(key) };
   if (values['oidc-principal-claim'] !== undefined) config.oidcPrincipalClaim = values['oidc-principal-claim'];

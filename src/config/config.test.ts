@@ -41,3 +41,9 @@ test('external OIDC issuers: https URLs only; http, credentials and junk are ref
   }
   assert.throws(() => loadServeConfig([], { DTS_OIDC_ISSUER: 'http://127.0.0.1:9' }), /--oidc-issuer 'http:\/\/127\.0\.0\.1:9' must be an https URL/);
 });
+
+test('--trust-grants-made-without-auth goes with --auth', () => {
+  assert.equal(loadServeConfig(['--auth', '--trust-grants-made-without-auth'], {}).auth.trustGrantsMadeWithoutAuth, true);
+  assert.equal(loadServeConfig(['--auth'], {}).auth.trustGrantsMadeWithoutAuth, false);
+  assert.throws(() => loadServeConfig(['--trust-grants-made-without-auth'], {}), /--trust-grants-made-without-auth goes with --auth/);
+});
