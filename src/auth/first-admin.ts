@@ -13,7 +13,7 @@ import { newSecret } from './passwords.ts';
 import type { PrincipalOperations } from './principal-operations.ts';
 import { findRole } from './roles.ts';
 
-export const ADMIN_USER = 'admin';
+const ADMIN_USER = 'admin';
 
 export function adminPasswordFile(dataDir: string): string {
   return join(dataDir, 'admin-password.txt');

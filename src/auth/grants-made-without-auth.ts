@@ -16,9 +16,9 @@ const KINDS: CatalogKind[] = ['user', 'identity', 'app', 'roleAssignment'];
 /** Entries named in the refusal; the rest are counted. */
 const NAMED_MAX = 10;
 
-export const TRUST_FLAG = '--trust-grants-made-without-auth';
+const TRUST_FLAG = '--trust-grants-made-without-auth';
 
-export function trusted(data: Provenance): boolean {
+function trusted(data: Provenance): boolean {
   return data.madeWithAuth === true || data.confirmedOn !== undefined;
 }
 

@@ -31,7 +31,7 @@ export interface PasswordOptions {
   queuedMax: number;
 }
 
-export const DEFAULT_PASSWORD_OPTIONS: PasswordOptions = { concurrentMax: 1, queuedMax: 32 };
+const DEFAULT_PASSWORD_OPTIONS: PasswordOptions = { concurrentMax: 1, queuedMax: 32 };
 
 export class Passwords {
   readonly #permits: PermitQueue;

@@ -22,7 +22,7 @@ export interface SignInThrottleOptions {
   keysMax: number;
 }
 
-export const DEFAULT_SIGN_IN_THROTTLE: SignInThrottleOptions = { windowMs: 15 * 60_000, userFailuresMax: 10, addressFailuresMax: 100, keysMax: 10_000 };
+const DEFAULT_SIGN_IN_THROTTLE: SignInThrottleOptions = { windowMs: 15 * 60_000, userFailuresMax: 10, addressFailuresMax: 100, keysMax: 10_000 };
 
 export interface Refusal {
   /** What ran out, for the answer and the log. */

@@ -6,7 +6,7 @@
  * turns every refusal into UNAUTHENTICATED naming what is wrong. A verified token of this server
  * for a principal the directory no longer knows is refused.
  */
-import { createPublicKey } from 'node:crypto';
+import { createPublicKey, type KeyObject } from 'node:crypto';
 import { decodeJwt, decodeProtectedHeader, errors, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { isServerError, ServerError } from '../domain/errors.ts';
 import type { Principal } from './decide.ts';
@@ -29,10 +29,12 @@ export interface IssuedToken {
 }
 
 /** Tokens larger than this are refused unread. */
-export const JWT_BYTES_MAX = 16 * 1024;
+const JWT_BYTES_MAX = 16 * 1024;
 /** Clock skew tolerated on exp and nbf. */
 export const CLOCK_SKEW_S = 60;
 const OWN_ALGORITHMS = ['ES256'];
+/** More than the signing keys ever trusted at once (signing-keys.ts keeps at most 10). */
+const OWN_KEY_OBJECTS_MAX = 32;
 const EXTERNAL_ALGORITHMS = ['ES256', 'RS256'];
 
 interface Expected {
@@ -47,6 +49,11 @@ export class TokenService {
   readonly #directory: Directory;
   readonly #now: () => number;
   readonly #external: { issuer: string; principalClaim?: string; keys: OidcIssuerKeys }[];
+  /**
+   * Our public keys by kid, kept so jose reuses the key it imported from each (a kid names one key
+   * forever); whether a kid is still trusted is asked of SigningKeys on every call.
+   */
+  readonly #ownKeyObjects = new Map<string, KeyObject>();
 
   /** `fetchJson` reads the external issuers' discovery documents and key sets (tests trust their own CA with it). */
   constructor(options: TokenOptions, keys: SigningKeys, directory: Directory, now: () => number, fetchJson?: FetchJson) {
@@ -125,7 +132,13 @@ export class TokenService {
     if (header.kid === undefined) throw unauthenticated('the token names no signing key (no kid)');
     const jwk = await this.#keys.publicKey(header.kid);
     if (jwk === undefined) throw unauthenticated(`the token's signing key ${quoted(header.kid)} is not known: retired past its tokens' lifetime, or not this server's`);
-    return createPublicKey({ key: jwk, format: 'jwk' });
+    let key = this.#ownKeyObjects.get(header.kid);
+    if (key === undefined) {
+      if (this.#ownKeyObjects.size >= OWN_KEY_OBJECTS_MAX) this.#ownKeyObjects.clear();
+      key = createPublicKey({ key: jwk, format: 'jwk' });
+      this.#ownKeyObjects.set(header.kid, key);
+    }
+    return key;
   };
 }
 
@@ -170,7 +183,7 @@ function quoted(value: unknown): string {
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
-export function unauthenticated(message: string): ServerError {
+function unauthenticated(message: string): ServerError {
   return new ServerError('UNAUTHENTICATED', message);
 }
 
