@@ -5,8 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { openSqliteBackend } from '../store/sqlite/sqlite-store.ts';
 import { decodeProtectedHeader } from 'jose';
+import { openSqliteBackend } from '../store/sqlite/sqlite-store.ts';
 import { Directory } from './directory.ts';
 import { SigningKeys, SIGNING_KEYS_CACHE_MS } from './signing-keys.ts';
 import { TokenService } from './tokens.ts';
