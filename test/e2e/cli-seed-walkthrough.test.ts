@@ -60,11 +60,15 @@ it("the seed's steps in order", async (http) => {
   assert.equal(endpoint, `${scheduler.properties.endpoint}\n`);
   assert.match(endpoint, /^http:\/\/127\.0\.0\.1:\d+\n$/);
 
-  const refused = await runDts(http, ["scheduler", "delete", "--resource-group", RG, "--name", SCHEDULER]);
+  const refused = await runDts(http, ["scheduler", "delete", "--resource-group", RG, "--name", SCHEDULER, "--yes"]);
   assert.equal(refused.code, 1);
   assert.match(refused.stderr, /^ERROR: \(CannotDeleteResource\) .*YOUR-TASKHUB.*\n$/);
 
-  assert.equal(await dtsOk(http, ["durabletask", "taskhub", "delete", "--resource-group", RG, "--scheduler-name", SCHEDULER, "--name", HUB]), "");
+  // As with az, a delete asks for confirmation, and without a terminal (here: a pipe) needs --yes.
+  const unconfirmed = await runDts(http, ["durabletask", "taskhub", "delete", "--resource-group", RG, "--scheduler-name", SCHEDULER, "--name", HUB]);
+  assert.equal(unconfirmed.code, 1);
+  assert.equal(unconfirmed.stderr, "ERROR: Unable to prompt for confirmation as no tty available. Use --yes.\n");
+  assert.equal(await dtsOk(http, ["durabletask", "taskhub", "delete", "--resource-group", RG, "--scheduler-name", SCHEDULER, "--name", HUB, "--yes"]), "");
   assert.equal(await dtsOk(http, ["durabletask", "scheduler", "delete", "--resource-group", RG, "--name", SCHEDULER, "--yes"]), "");
   const gone = await runDts(http, ["scheduler", "show", "-g", RG, "-n", SCHEDULER]);
   assert.equal(gone.code, 1);
@@ -99,7 +103,7 @@ it("output formats, --query, short flags, update and retention policies", async 
     { orchestrationState: "Canceled", retentionPeriodInDays: 0 },
   ]);
   assert.equal(await dtsOk(http, ["retention-policy", "show", "-g", "rg-cli", "-s", "cli-sched", "--query", "properties.retentionPolicies[0].retentionPeriodInDays", "-o", "tsv"]), "30\n");
-  assert.equal(await dtsOk(http, ["retention-policy", "delete", "-g", "rg-cli", "-s", "cli-sched"]), "");
+  assert.equal(await dtsOk(http, ["retention-policy", "delete", "-g", "rg-cli", "-s", "cli-sched", "-y"]), "");
   const none = await runDts(http, ["retention-policy", "create", "-g", "rg-cli", "-s", "cli-sched"]);
   assert.equal(none.code, 2);
   assert.match(none.stderr, /at least one of --default-days/);
