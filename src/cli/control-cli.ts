@@ -68,7 +68,7 @@ export async function runControlCommand(argv: readonly string[], env: Env, io: C
     if (spec === undefined) throw new UsageError(unknownVerb(group, verb, verbs));
     const dashes = args.indexOf('--', depth + 1);
     const rest = args.slice(depth + 1, dashes < 0 ? undefined : dashes);
-    if (rest.some(isHelp)) {
+    if (rest.includes('--help') || rest.includes('-h')) {
       io.out(commandHelp(`${group} ${verb}`, spec, [...spec.flags, ...GLOBAL_FLAGS]));
       return 0;
     }
@@ -76,9 +76,10 @@ export async function runControlCommand(argv: readonly string[], env: Env, io: C
     const passthrough = dashes < 0 ? [] : args.slice(dashes + 1);
     if (spec.passthrough !== true && dashes >= 0) throw new UsageError(`'dts ${group} ${verb}' takes no command after --`);
     const format = outputFormat(values);
+    const client = httpClient(resolveConnection(values, env, { withToken: true }));
     if (spec.confirm !== undefined && values['yes'] === undefined && !(await confirm(spec.confirm(values)))) throw new Error('Operation cancelled.');
     const subscription = single(values, 'subscription') ?? env['DTS_SUBSCRIPTION'] ?? 'default';
-    const result = await spec.run(values, httpClient(resolveConnection(values, env, { withToken: true })), subscription, { env, passthrough });
+    const result = await spec.run(values, client, subscription, { env, passthrough });
     if (result instanceof ExitStatus) return result.code;
     print(io, spec, values, format, decorate(result));
     return 0;

@@ -68,16 +68,19 @@ const schedulerPath = (sub: string, v: FlagValues, nameKey = 'name') => `${group
 const hubPath = (sub: string, v: FlagValues) => `${schedulerPath(sub, v, 'scheduler-name')}/taskHubs/${enc(need(v, 'name'))}`;
 const retentionPath = (sub: string, v: FlagValues) => `${schedulerPath(sub, v, 'scheduler-name')}/retentionPolicies/default`;
 
-type Json = Record<string, any>;
+/** The value at `path` in a JSON reply, if each step is an object. */
+const at = (value: unknown, ...path: string[]): unknown => path.reduce<unknown>((v, key) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined), value);
+type Row = (item: Record<string, unknown>) => Record<string, unknown>;
 /** The columns people read in `-o table`, as az's table transformers pick them. */
-const groupRow = (g: Json) => ({ Name: g['name'], Location: g['location'], State: g['properties']?.provisioningState });
-const schedulerRow = (s: Json) => {
-  const p = s['properties'] ?? {};
-  return { Name: s['name'], ResourceGroup: s['resourceGroup'], Location: s['location'], Endpoint: p.endpoint, State: p.provisioningState, Sku: p.sku?.name, Capacity: p.sku?.capacity };
-};
-const taskHubRow = (h: Json) => ({ Name: h['name'], ResourceGroup: h['resourceGroup'], State: h['properties']?.provisioningState, DashboardUrl: h['properties']?.dashboardUrl });
-const retentionRow = (r: Json) => {
-  const days = (state?: string) => (r['properties']?.retentionPolicies ?? []).find((rule: Json) => rule['orchestrationState'] === state)?.retentionPeriodInDays;
+const groupRow: Row = (g) => ({ Name: g['name'], Location: g['location'], State: at(g, 'properties', 'provisioningState') });
+const schedulerRow: Row = (s) => ({
+  Name: s['name'], ResourceGroup: s['resourceGroup'], Location: s['location'], Endpoint: at(s, 'properties', 'endpoint'),
+  State: at(s, 'properties', 'provisioningState'), Sku: at(s, 'properties', 'sku', 'name'), Capacity: at(s, 'properties', 'sku', 'capacity'),
+});
+const taskHubRow: Row = (h) => ({ Name: h['name'], ResourceGroup: h['resourceGroup'], State: at(h, 'properties', 'provisioningState'), DashboardUrl: at(h, 'properties', 'dashboardUrl') });
+const retentionRow: Row = (r) => {
+  const rules = at(r, 'properties', 'retentionPolicies');
+  const days = (state?: string) => at((Array.isArray(rules) ? (rules as unknown[]) : []).find((rule) => at(rule, 'orchestrationState') === state), 'retentionPeriodInDays');
   const scheduler = /\/schedulers\/([^/]+)\//i.exec(String(r['id']))?.[1];
   return { ResourceGroup: r['resourceGroup'], Scheduler: scheduler, DefaultDays: days(undefined), CompletedDays: days('Completed'), FailedDays: days('Failed'), TerminatedDays: days('Terminated'), CanceledDays: days('Canceled') };
 };
@@ -166,7 +169,7 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = withTableRows({
 });
 
 function withTableRows(commands: Record<string, CommandSpec>): Record<string, CommandSpec> {
-  const rows: Record<string, (item: Json) => Record<string, unknown>> = { group: groupRow, scheduler: schedulerRow, taskhub: taskHubRow, 'retention-policy': retentionRow };
+  const rows: Record<string, Row> = { group: groupRow, scheduler: schedulerRow, taskhub: taskHubRow, 'retention-policy': retentionRow };
   return Object.fromEntries(Object.entries(commands).map(([name, spec]) => [name, { tableRow: rows[name.split(' ')[0] as string], ...spec }]));
 }
 

@@ -32,8 +32,8 @@ function control(help: string, event: (v: FlagValues) => Record<string, unknown>
     help,
     flags: [ID, ...extra, ...TARGET_FLAGS],
     run: async (v, c, sub) => {
-      const hub = await taskHubClient(v, c, sub);
-      await hub.call('POST', `orchestrations/${enc(need(v, 'id'))}/history`, event(v));
+      const body = event(v);
+      await (await taskHubClient(v, c, sub)).call('POST', `orchestrations/${enc(need(v, 'id'))}/history`, body);
       return undefined;
     },
   };
@@ -101,8 +101,14 @@ export const ORCHESTRATION_COMMANDS: Readonly<Record<string, CommandSpec>> = {
   'orchestration purge': {
     help: 'Delete finished instances and their histories (sub-orchestrations too): by --id, or every finished one matching the filters.',
     flags: [f('id', ['--id', '--instance-id'], 'space-separated instance ids', { multi: true }), ...FILTERS, YES, ...TARGET_FLAGS],
-    run: async (v, c, sub) => purge(await taskHubClient(v, c, sub), v),
-    confirm: (v) => (v['id'] === undefined ? 'Purge every finished orchestration that matches the filters, with its history?' : `Purge orchestration ${(v['id'] ?? []).map((id) => `'${id}'`).join(', ')} with its history?`),
+    run: async (v, c, sub) => {
+      const what = purgeSelection(v);
+      return purge(await taskHubClient(v, c, sub), what);
+    },
+    confirm: (v) => {
+      const what = purgeSelection(v);
+      return 'ids' in what ? `Purge orchestration ${what.ids.map((id) => `'${id}'`).join(', ')} with its history?` : 'Purge every finished orchestration that matches the filters, with its history?';
+    },
   },
 };
 
@@ -139,24 +145,30 @@ function listInstances(hub: TaskHubClient, filter: Filter, top: number, onPage?:
   }, onPage);
 }
 
-async function purge(hub: TaskHubClient, v: FlagValues): Promise<{ deletedInstanceCount: number; isComplete: boolean }> {
+/** What a purge deletes: the instances with these ids, or the finished ones matching a filter. */
+function purgeSelection(v: FlagValues): { ids: readonly string[] } | { filter: Filter } {
   const ids = v['id'];
   const filter = filterOf(v);
+  const filtered = Object.keys(filter).length > 0;
+  if (ids !== undefined && ids.length > 0 && !filtered) return { ids };
+  if (ids !== undefined) throw new UsageError('give --id with one or more ids, or filters (--status, --name, --prefix, --created-from, --created-to), not both');
+  if (!filtered) throw new UsageError('give --id, or at least one filter: --status, --name, --prefix, --created-from, --created-to');
+  const running = filter.orchestrationStatus?.filter((s) => !FINISHED.includes(s as OrchestrationStatus)) ?? [];
+  if (running.length > 0) throw new UsageError(`argument --status: only finished orchestrations can be purged (${FINISHED.join(', ')}), not ${running.join(', ')}`);
+  return { filter: { ...filter, orchestrationStatus: filter.orchestrationStatus ?? [...FINISHED] } };
+}
+
+async function purge(hub: TaskHubClient, what: { ids: readonly string[] } | { filter: Filter }): Promise<{ deletedInstanceCount: number; isComplete: boolean }> {
   let deleted = 0;
   const purgeIds = async (batch: readonly string[]) => {
     if (batch.length > 0) deleted += ((await hub.call('POST', 'orchestrations/purge', { instanceIds: batch })) as { deletedInstanceCount: number }).deletedInstanceCount;
   };
-  if (ids !== undefined) {
-    if (ids.length === 0 || Object.keys(filter).length > 0) throw new UsageError('give --id with one or more ids, or filters (--status, --name, --prefix, --created-from, --created-to), not both');
-    for (let i = 0; i < ids.length; i += PAGE_MAX) await purgeIds(ids.slice(i, i + PAGE_MAX));
-    return { deletedInstanceCount: deleted, isComplete: true };
+  if ('ids' in what) {
+    for (let i = 0; i < what.ids.length; i += PAGE_MAX) await purgeIds(what.ids.slice(i, i + PAGE_MAX));
+  } else {
+    // Key-set paging: purging the instances of one page does not move the next page's position.
+    await listInstances(hub, what.filter, ALL, (page) => purgeIds(page.map((i) => i['instanceId'] as string)));
   }
-  if (Object.keys(filter).length === 0) throw new UsageError('give --id, or at least one filter: --status, --name, --prefix, --created-from, --created-to');
-  const running = filter.orchestrationStatus?.filter((s) => !FINISHED.includes(s as OrchestrationStatus)) ?? [];
-  if (running.length > 0) throw new UsageError(`argument --status: only finished orchestrations can be purged (${FINISHED.join(', ')}), not ${running.join(', ')}`);
-  const finished = { ...filter, orchestrationStatus: filter.orchestrationStatus ?? [...FINISHED] };
-  // Key-set paging: purging the instances of one page does not move the next page's position.
-  await listInstances(hub, finished, ALL, (page) => purgeIds(page.map((i) => i['instanceId'] as string)));
   return { deletedInstanceCount: deleted, isComplete: true };
 }
 

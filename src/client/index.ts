@@ -94,7 +94,8 @@ async function prepare(options: DtsOptions): Promise<Prepared> {
   const credential = options.credential ?? (await credentialFor(settings));
   const logger = options.logger ?? new ConsoleLogger();
   if (credential !== undefined && settings.endpoint.protocol === 'http:') {
-    logger.warn(`durable-task-scheduler/client: Authentication=${settings.authentication} sends a token, which needs TLS, but the Endpoint is ${settings.endpoint.origin}: connecting with TLS anyway, which fails on a plain-text port. Use the https:// endpoint of a server started with --auth, or Authentication=None.`);
+    const sender = options.credential === undefined ? `Authentication=${settings.authentication}` : 'The credential option';
+    logger.warn(`durable-task-scheduler/client: ${sender} sends a token, which needs TLS, but the Endpoint is ${settings.endpoint.origin}: connecting with TLS anyway, which fails on a plain-text port. Use the https:// endpoint of a server started with --auth, or Authentication=None.`);
   }
   const cache = credential === undefined ? undefined : new TokenCache(credential, settings.resourceId);
   const userAgent = `durable-task-scheduler-client/${packageVersion()}`;
