@@ -8,6 +8,8 @@
  * A workload whose result is wrong (an instance not completed, or with the wrong output), and any
  * workload on our server that does not finish, fail the run: the table is still printed, then the
  * failures, and the exit code is 1. The peer or the ceiling not finishing is reported in the table.
+ * The JSON is rewritten after every iteration; SIGINT or SIGTERM prints the table of the runs so
+ * far (the workload's own processes get the same signal from the terminal's process group).
  *
  * Flags: --only T0,W3   subset of T0, W1..W5
  *        --servers ours,peer,ceiling   which servers W1-W3 run against (default all three)
@@ -70,6 +72,46 @@ async function main(): Promise<number> {
         machineBusyCpuSeconds,
       })
     : undefined;
+  const durability = () =>
+    pg === undefined
+      ? Object.fromEntries(Object.values(servers).filter((t) => t !== undefined).map((t) => [t.name, t.durability()]))
+      : { ours: pg.durability };
+  const jsonPath = join(resultsDir, `${stamp}.json`);
+  /** Writes the JSON report (after every iteration, so a long run stopped early keeps what it measured). */
+  const writeReport = () => {
+    const report = {
+      timestamp: new Date().toISOString(),
+      quick,
+      repeat,
+      iterationsDone: h.iteration,
+      durationS: Math.round((Date.now() - started) / 1000),
+      serverHeapMb: flags.has('server-heap-mb') ? Number(flags.get('server-heap-mb')) : undefined,
+      ...environment,
+      machine: { ...environment.machine, loadAverageAtEnd: loadAverage() },
+      versions: { ...environment.versions, go: go?.versions },
+      durability: durability(),
+      rows: judgeTargets(medianRows(h.rows)),
+      allRows: repeat > 1 ? h.rows : undefined,
+      raw: h.raw,
+    };
+    writeFileSync(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
+    return report;
+  };
+  const printReport = () => {
+    const report = writeReport();
+    console.log(`\n${renderTable(report.rows, report)}\n`);
+    console.log(`results: ${jsonPath}\nlogs: ${runDir}`);
+  };
+  if (pg === undefined) {
+    // Stopped early (Ctrl-C, a kill): the table of what was measured, then the usual exit code.
+    const onSignal = (signal: NodeJS.Signals) => {
+      console.error(`[bench] ${signal}: stopping after ${h.iteration} complete iteration(s); the table holds every run so far`);
+      printReport();
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    };
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  }
   for (h.iteration = 0; h.iteration < repeat; h.iteration++) {
     if (only.has('T0')) await suite.t0();
     if (pg !== undefined) {
@@ -79,29 +121,10 @@ async function main(): Promise<number> {
     for (const name of ['W1', 'W2', 'W3', 'W4', 'W5'] as const) {
       if (only.has(name)) await suite[name.toLowerCase() as 'w1' | 'w2' | 'w3' | 'w4' | 'w5']();
     }
+    writeReport();
   }
   await pg?.dispose();
-  const durability = pg === undefined
-    ? Object.fromEntries(Object.values(servers).filter((t) => t !== undefined).map((t) => [t.name, t.durability()]))
-    : { ours: pg.durability };
-  const report = {
-    timestamp: new Date().toISOString(),
-    quick,
-    repeat,
-    durationS: Math.round((Date.now() - started) / 1000),
-    serverHeapMb: flags.has('server-heap-mb') ? Number(flags.get('server-heap-mb')) : undefined,
-    ...environment,
-    machine: { ...environment.machine, loadAverageAtEnd: loadAverage() },
-    versions: { ...environment.versions, go: go?.versions },
-    durability,
-    rows: judgeTargets(medianRows(h.rows)),
-    allRows: repeat > 1 ? h.rows : undefined,
-    raw: h.raw,
-  };
-  const jsonPath = join(resultsDir, `${stamp}.json`);
-  writeFileSync(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
-  console.log(`\n${renderTable(report.rows, report)}\n`);
-  console.log(`results: ${jsonPath}\nlogs: ${runDir}`);
+  printReport();
   return reportFailures(h.rows);
 }
 

@@ -15,7 +15,7 @@
  * A call whose grpc-status is not 0 fails the run: at once for Hello, StartInstance and the
  * work-item stream; for completions (counted as RPC errors) at the end, as does a work item that is
  * neither an instance's start nor its task's result. It prints `BENCH_MARK measure-start` and
- * `BENCH_MARK measure-end` around the measured phase (bench/run.ts reads the server's CPU there).
+ * `BENCH_MARK measure-end` around the measured phase (bench/suite.ts reads the server's CPU there).
  *
  * Flags: --address host:port [--n 10000] [--concurrency 200] [--mode activity|trivial]
  *        [--warmup 200] [--timeout-s S]
@@ -185,7 +185,7 @@ runMain(async () => {
 
   const runId = Date.now().toString(36);
   if (warmup > 0) await runPhase(`w4warm-${runId}`, warmup);
-  // The bounds of the measured phase, for bench/run.ts to read the server's CPU at.
+  // The bounds of the measured phase, for bench/suite.ts to read the server's CPU at.
   process.stdout.write(`${MARK_PREFIX}measure-start\n`);
   const { startPhaseMs, wallMs } = await runPhase(`w4-${runId}`, n);
   process.stdout.write(`${MARK_PREFIX}measure-end\n`);

@@ -2,9 +2,9 @@
  * W2 fan-out/fan-in: one orchestration schedules F activities at once (whenAll) and sums their
  * results; run once per fan-out size given (default 1000 then 10000), one after another, on the
  * same server. Reports wall time (StartInstance call -> the server's completion stamp, as W1; the
- * completion observed by a long-poll is kept as observedWallMs) and
- * activities/s, plus the number of orchestration episodes the server needed (completions are
- * batched into episodes; every episode replays the whole history in the SDK).
+ * completion observed by a long-poll is kept as observedWallMs) and activities/s, plus the number
+ * of orchestration episodes the server needed (completions are batched into episodes; every
+ * episode replays the whole history in the SDK). A wrong sum fails the workload.
  *
  * Flags: --address host:port [--sizes 1000,10000] [--timeout-s S]
  */
