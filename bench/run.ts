@@ -78,12 +78,12 @@ async function main(): Promise<number> {
       : { ours: pg.durability };
   const jsonPath = join(resultsDir, `${stamp}.json`);
   /** Writes the JSON report (after every iteration, so a long run stopped early keeps what it measured). */
-  const writeReport = () => {
+  const writeReport = (iterationsDone: number) => {
     const report = {
       timestamp: new Date().toISOString(),
       quick,
       repeat,
-      iterationsDone: h.iteration,
+      iterationsDone,
       durationS: Math.round((Date.now() - started) / 1000),
       serverHeapMb: flags.has('server-heap-mb') ? Number(flags.get('server-heap-mb')) : undefined,
       ...environment,
@@ -97,8 +97,8 @@ async function main(): Promise<number> {
     writeFileSync(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
     return report;
   };
-  const printReport = () => {
-    const report = writeReport();
+  const printReport = (iterationsDone: number) => {
+    const report = writeReport(iterationsDone);
     console.log(`\n${renderTable(report.rows, report)}\n`);
     console.log(`results: ${jsonPath}\nlogs: ${runDir}`);
   };
@@ -106,7 +106,7 @@ async function main(): Promise<number> {
     // Stopped early (Ctrl-C, a kill): the table of what was measured, then the usual exit code.
     const onSignal = (signal: NodeJS.Signals) => {
       console.error(`[bench] ${signal}: stopping after ${h.iteration} complete iteration(s); the table holds every run so far`);
-      printReport();
+      printReport(h.iteration);
       process.exit(signal === 'SIGINT' ? 130 : 143);
     };
     process.once('SIGINT', onSignal);
@@ -121,10 +121,10 @@ async function main(): Promise<number> {
     for (const name of ['W1', 'W2', 'W3', 'W4', 'W5'] as const) {
       if (only.has(name)) await suite[name.toLowerCase() as 'w1' | 'w2' | 'w3' | 'w4' | 'w5']();
     }
-    writeReport();
+    writeReport(h.iteration + 1);
   }
   await pg?.dispose();
-  printReport();
+  printReport(repeat);
   return reportFailures(h.rows);
 }
 
