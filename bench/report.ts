@@ -114,11 +114,18 @@ function header(report: Record<string, any>): string[] {
       (v.go ? `; ${v.go.go}, peer ${v.go.peerModule} (${v.go.sqliteDriver}, ${v.go.grpc}), Go SDK ${v.go.sdkModule}` : '') +
       '.',
     ...(report.serverHeapMb === undefined ? [] : [`Servers started with node --max-old-space-size=${report.serverHeapMb}.`]),
-    `Each figure: the median of the runs, [min–max, runs] beside it (${report.repeat} run${report.repeat === 1 ? '' : 's'} of the selection). ` +
+    `Each figure: the median of the runs, [min–max, runs] beside it (${runsOf(report)}). ` +
       'Ratios are of the medians; for latencies (W3, T0) lower is better. Other CPU: CPU seconds used on the machine during the ' +
       'workload by processes other than the server and the workload process (noise from concurrent jobs; 2 cores shared by all).',
     '',
   ];
+}
+
+/** "3 runs of the selection", or, for a run stopped early, how far it got. */
+function runsOf(report: Record<string, any>): string {
+  const runs = (n: number) => `${n} run${n === 1 ? '' : 's'}`;
+  const done = report.iterationsDone ?? report.repeat;
+  return done >= report.repeat ? `${runs(report.repeat)} of the selection` : `stopped early: ${runs(done)} of the selection complete out of ${report.repeat}, and part of the next`;
 }
 
 function describe(settings: unknown): string {

@@ -12,7 +12,7 @@
  * far (the workload's own processes get the same signal from the terminal's process group).
  *
  * Flags: --only T0,W3   subset of T0, W1..W5
- *        --servers ours,peer,ceiling   which servers W1-W3 run against (default all three)
+ *        --servers peer,ceiling   which servers W1-W3 run against besides ours (default both)
  *        --sdks js,go   which SDKs W1-W3 run with (default both)
  *        --quick        small N (about a tenth) to smoke-test the harness; one run unless --repeat
  *        --repeat R     run the selection R times (default 3, or 1 with --quick); every figure in
@@ -42,7 +42,7 @@ import { parseFlags } from './workloads/common.ts';
 const flags = parseFlags(process.argv.slice(2));
 const quick = flags.has('quick');
 const only = new Set((flags.get('only') ?? 'T0,W1,W2,W3,W4,W5').toUpperCase().split(','));
-const serverNames = new Set((flags.get('servers') ?? 'ours,peer,ceiling').toLowerCase().split(','));
+const serverNames = new Set((flags.get('servers') ?? 'peer,ceiling').toLowerCase().split(','));
 const sdks = (flags.get('sdks') ?? 'js,go').toLowerCase().split(',').map((s) => (s === 'go' ? 'Go' : 'JS')) as Sdk[];
 const repeat = Math.max(1, Number(flags.get('repeat') ?? (quick ? 1 : 3)));
 const stamp = `${new Date().toISOString().replace(/[:.]/g, '-')}${quick ? '-quick' : ''}`;
