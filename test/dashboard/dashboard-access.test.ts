@@ -41,7 +41,7 @@ function refused(r: ApiAnswer, status: number, detail: RegExp): void {
 }
 
 before(async () => {
-  server = await DtsServer.start({ taskHubs: ['default', 'other'], extraArgs: ['--auth'] });
+  server = await DtsServer.start({ taskHubs: ['default', 'other'], extraArgs: ['--auth', '--scheduler-ports', '0'] });
   target = { http: server.httpAddress, ca: readFileSync(join(server.dataDir, 'tls', 'ca.pem')) };
   admin = await login(target, 'admin', readFileSync(join(server.dataDir, 'admin-password.txt'), 'utf8').trim());
   reader = await user('reader@example.com');
