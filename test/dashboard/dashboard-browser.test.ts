@@ -6,19 +6,10 @@
  * files check the views in detail, the narrow layout and access with `--auth`.
  */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { OrchestrationStatus, type ActivityContext, type OrchestrationContext, type TaskHubGrpcClient, type TaskHubGrpcWorker } from '@microsoft/durabletask-js';
-import type { BrowserContext, Page } from 'playwright-core';
-import { createMsClient, startMsWorker, stopAll, waitForDone } from '../support/sdk-ms.ts';
-import { DtsServer, withServerOutput } from '../support/server-process.ts';
+import { OrchestrationStatus, type ActivityContext, type OrchestrationContext } from '@microsoft/durabletask-js';
+import { waitForDone } from '../support/sdk-ms.ts';
 import { eventually } from '../support/wait.ts';
-import { browserSkip as skip, firstPage, launchBrowser, screenshot } from './browser-support.ts';
-
-let server: DtsServer | undefined;
-let client: TaskHubGrpcClient | undefined;
-let worker: TaskHubGrpcWorker | undefined;
-let browser: BrowserContext | undefined;
-let page: Page | undefined;
+import { browserFixture, screenshot } from './browser-support.ts';
 
 const greet = async (_ctx: ActivityContext, name: string): Promise<string> => `hello ${name}`;
 async function* sequence(ctx: OrchestrationContext, name: string): AsyncGenerator<unknown, string[]> {
@@ -32,31 +23,16 @@ async function* approval(ctx: OrchestrationContext): AsyncGenerator<unknown, unk
   return { approved: answer };
 }
 
-before(async () => {
-  if (skip) return;
-  server = await DtsServer.start();
-  client = createMsClient(server.grpcAddress);
-  worker = await startMsWorker(server.grpcAddress, (w) => {
+const { it } = browserFixture({
+  register: (w) => {
     w.addOrchestrator(sequence);
     w.addOrchestrator(approval);
     w.addActivity(greet);
-  });
-  browser = await launchBrowser();
-  page = await firstPage(browser);
+  },
 });
 
-after(async () => {
-  await browser?.close();
-  await stopAll(worker, client);
-  await server?.dispose();
-});
-
-const base = () => `http://${(server as DtsServer).httpAddress}`;
-const shot = (name: string) => screenshot(page as Page, name);
-
-test('the dashboard: list, filters in the URL, detail, timeline, history and actions', { skip, timeout: 120_000 }, withServerOutput(() => [server], async () => {
-  const c = client as TaskHubGrpcClient;
-  const p = page as Page;
+it('the dashboard: list, filters in the URL, detail, timeline, history and actions', async ({ client: c, page: p, base }) => {
+  const shot = (name: string) => screenshot(p, name);
   const done: string[] = [];
   for (let i = 0; i < 4; i++) done.push(await c.scheduleNewOrchestration(sequence, `n${i}`));
   for (const id of done) await waitForDone(c, id);
@@ -65,12 +41,12 @@ test('the dashboard: list, filters in the URL, detail, timeline, history and act
   await c.waitForOrchestrationStart(toTerminate);
   await c.waitForOrchestrationStart(waiting);
 
-  await p.goto(`${base()}/`);
+  await p.goto(`${base}/`);
   await p.getByText('Scheduler').first().waitFor();
   await p.getByText('orchestrations').first().waitFor();
   await shot('home');
 
-  await p.goto(`${base()}/hubs/default/orchestrations`);
+  await p.goto(`${base}/hubs/default/orchestrations`);
   await p.locator('tbody tr').nth(5).waitFor();
   assert.equal(await p.locator('tbody tr').count(), 6);
   await shot('list');
@@ -94,7 +70,7 @@ test('the dashboard: list, filters in the URL, detail, timeline, history and act
   await shot('list-filtered');
 
   // Detail of a finished instance: timeline with both activities and the timer, then history.
-  await p.goto(`${base()}/hubs/default/orchestrations/${encodeURIComponent(done[0] as string)}`);
+  await p.goto(`${base}/hubs/default/orchestrations/${encodeURIComponent(done[0] as string)}`);
   await p.locator('[data-testid="timeline"]').waitFor();
   const timeline = await p.locator('[data-testid="timeline"]').innerText();
   assert.match(timeline, /greet/);
@@ -110,7 +86,7 @@ test('the dashboard: list, filters in the URL, detail, timeline, history and act
   await shot('instance-history');
 
   // Raise the event that completes the waiting orchestration.
-  await p.goto(`${base()}/hubs/default/orchestrations/${encodeURIComponent(waiting)}`);
+  await p.goto(`${base}/hubs/default/orchestrations/${encodeURIComponent(waiting)}`);
   await p.locator('[data-testid="timeline"]').getByText('Waiting for an external event').waitFor();
   await p.locator('[data-action="Raise event"]').click();
   await p.fill('input[name="name"]', 'approve');
@@ -125,7 +101,7 @@ test('the dashboard: list, filters in the URL, detail, timeline, history and act
   await shot('instance-wait');
 
   // Terminate with a reason.
-  await p.goto(`${base()}/hubs/default/orchestrations/${encodeURIComponent(toTerminate)}`);
+  await p.goto(`${base}/hubs/default/orchestrations/${encodeURIComponent(toTerminate)}`);
   await p.locator('[data-action="Terminate"]').click();
   await p.fill('input[name="reason"]', 'no longer needed');
   await p.locator('[data-confirm]').click();
@@ -133,7 +109,7 @@ test('the dashboard: list, filters in the URL, detail, timeline, history and act
   assert.equal((await c.getOrchestrationState(toTerminate))?.runtimeStatus, OrchestrationStatus.TERMINATED);
 
   // Restart a finished one: it runs again under the same id.
-  await p.goto(`${base()}/hubs/default/orchestrations/${encodeURIComponent(done[1] as string)}`);
+  await p.goto(`${base}/hubs/default/orchestrations/${encodeURIComponent(done[1] as string)}`);
   await p.locator('[data-action="Restart"]').click();
   await p.locator('[data-confirm]').click();
   await eventually('restarted', async () => {
@@ -142,7 +118,7 @@ test('the dashboard: list, filters in the URL, detail, timeline, history and act
   });
 
   // Purge one: it is gone, and the list shows one fewer.
-  await p.goto(`${base()}/hubs/default/orchestrations/${encodeURIComponent(done[2] as string)}`);
+  await p.goto(`${base}/hubs/default/orchestrations/${encodeURIComponent(done[2] as string)}`);
   await p.locator('[data-action="Purge"]').click();
   await p.locator('[data-confirm]').click();
   await p.waitForURL(/\/orchestrations$/);
@@ -150,14 +126,14 @@ test('the dashboard: list, filters in the URL, detail, timeline, history and act
   await p.locator('tbody tr').nth(4).waitFor();
   assert.equal(await p.locator('tbody tr').count(), 5);
 
-  await p.goto(`${base()}/hubs/default/workers`);
+  await p.goto(`${base}/hubs/default/workers`);
   await p.getByText('worker-').first().waitFor();
   await shot('workers');
-  await p.goto(`${base()}/hubs/default/entities`);
+  await p.goto(`${base}/hubs/default/entities`);
   await p.getByText('Entities').first().waitFor();
   await p.getByRole('button', { name: 'Next →' }).waitFor();
   await shot('entities');
-  await p.goto(`${base()}/hubs/default/new`);
+  await p.goto(`${base}/hubs/default/new`);
   await p.getByRole('button', { name: 'Start orchestration' }).click();
   await p.getByText('Name is required').waitFor();
   await p.fill('input[name="name"]', 'sequence');
@@ -165,4 +141,4 @@ test('the dashboard: list, filters in the URL, detail, timeline, history and act
   await p.getByRole('button', { name: 'Start orchestration' }).click();
   await p.getByText('Input is not valid JSON').waitFor();
   await shot('new-form');
-}));
+});

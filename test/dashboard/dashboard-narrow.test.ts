@@ -4,21 +4,13 @@
  * the window and work, on a selection in the list and on an instance.
  */
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import { OrchestrationStatus, type OrchestrationContext, type TaskHubGrpcClient, type TaskHubGrpcWorker } from '@microsoft/durabletask-js';
-import type { BrowserContext, Locator, Page } from 'playwright-core';
-import { createMsClient, startMsWorker, stopAll, waitForDone } from '../support/sdk-ms.ts';
-import { DtsServer, withServerOutput } from '../support/server-process.ts';
+import { OrchestrationStatus, type OrchestrationContext } from '@microsoft/durabletask-js';
+import type { Locator } from 'playwright-core';
+import { waitForDone } from '../support/sdk-ms.ts';
 import { eventually } from '../support/wait.ts';
-import { assertNoSidewaysScroll, browserSkip as skip, firstPage, launchBrowser, screenshot } from './browser-support.ts';
+import { assertNoSidewaysScroll, browserFixture, screenshot } from './browser-support.ts';
 
 const WIDTH = 420;
-
-let server: DtsServer | undefined;
-let client: TaskHubGrpcClient | undefined;
-let worker: TaskHubGrpcWorker | undefined;
-let browser: BrowserContext | undefined;
-let page: Page | undefined;
 
 async function* approval(ctx: OrchestrationContext): AsyncGenerator<unknown, unknown> {
   const answer: unknown = yield ctx.waitForExternalEvent('approve');
@@ -26,20 +18,7 @@ async function* approval(ctx: OrchestrationContext): AsyncGenerator<unknown, unk
   return { approved: answer };
 }
 
-before(async () => {
-  if (skip) return;
-  server = await DtsServer.start();
-  client = createMsClient(server.grpcAddress);
-  worker = await startMsWorker(server.grpcAddress, (w) => w.addOrchestrator(approval));
-  browser = await launchBrowser({ viewport: { width: WIDTH, height: 860 } });
-  page = await firstPage(browser);
-});
-
-after(async () => {
-  await browser?.close();
-  await stopAll(worker, client);
-  await server?.dispose();
-});
+const { it } = browserFixture({ browser: { viewport: { width: WIDTH, height: 860 } }, register: (w) => w.addOrchestrator(approval) });
 
 /** In the window (not cut off on the right) and clickable. */
 async function assertReachable(button: Locator, what: string): Promise<void> {
@@ -48,10 +27,7 @@ async function assertReachable(button: Locator, what: string): Promise<void> {
   await button.click({ trial: true });
 }
 
-test(`at ${WIDTH} px no page scrolls sideways and the actions are in reach`, { skip, timeout: 120_000 }, withServerOutput(() => [server], async () => {
-  const c = client as TaskHubGrpcClient;
-  const p = page as Page;
-  const base = `http://${(server as DtsServer).httpAddress}`;
+it(`at ${WIDTH} px no page scrolls sideways and the actions are in reach`, async ({ client: c, page: p, base }) => {
   const ids = ['narrow-1', 'narrow-2', 'a-rather-long-instance-id-that-does-not-fit-a-phone-screen-0123456789'];
   for (const id of ids) await c.scheduleNewOrchestration(approval, undefined, id);
   for (const id of ids) await c.waitForOrchestrationStart(id);
@@ -98,4 +74,4 @@ test(`at ${WIDTH} px no page scrolls sideways and the actions are in reach`, { s
     await assertNoSidewaysScroll(p, section);
   }
   await screenshot(p, 'narrow-new');
-}));
+});

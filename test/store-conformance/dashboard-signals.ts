@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import type { InstanceRecord } from '../../src/domain/instance.ts';
 import { makeEvent } from '../../src/domain/history-event.ts';
-import type { InstanceQuery, LastUpdateQuery, Store } from '../../src/store/store.ts';
+import type { InstanceQuery, InstanceQueryCursor, LastUpdateCursor, LastUpdateQuery, Store } from '../../src/store/store.ts';
 import type { ConformanceTests } from './suite.ts';
 import { HUB, OTHER_HUB, T0, claimActivities, claimOne, completionOf, create, newInstance, raised, task } from './fixtures.ts';
 
@@ -15,11 +15,13 @@ async function seed(store: Store, id: string, createdAt: number, overrides: Part
   await create(store, newInstance(id, { record: { createdAt, lastUpdatedAt: createdAt, ...overrides } }), createdAt);
 }
 
-async function pages(store: Store, query: Omit<InstanceQuery, 'after'>): Promise<string[]> {
+/** Every page from `read`, in order, each at most `limit` long. */
+async function allPages<C>(limit: number, read: (after: C | undefined) => Promise<{ instances: InstanceRecord[]; next?: C }>): Promise<string[]> {
   const ids: string[] = [];
-  let after: InstanceQuery['after'];
+  let after: C | undefined;
   for (let n = 0; n < 100; n++) {
-    const page = await store.queryInstances(HUB, { ...query, ...(after === undefined ? {} : { after }) });
+    const page = await read(after);
+    assert.ok(page.instances.length <= limit);
     ids.push(...page.instances.map((i) => i.instanceId));
     if (page.next === undefined) return ids;
     after = page.next;
@@ -27,18 +29,10 @@ async function pages(store: Store, query: Omit<InstanceQuery, 'after'>): Promise
   throw new Error('paging did not end');
 }
 
-async function pagesByLastUpdate(store: Store, query: Omit<LastUpdateQuery, 'after'>): Promise<string[]> {
-  const ids: string[] = [];
-  let after: LastUpdateQuery['after'];
-  for (let n = 0; n < 100; n++) {
-    const page = await store.queryInstancesByLastUpdate(HUB, { ...query, ...(after === undefined ? {} : { after }) });
-    assert.ok(page.instances.length <= query.limit);
-    ids.push(...page.instances.map((i) => i.instanceId));
-    if (page.next === undefined) return ids;
-    after = page.next;
-  }
-  throw new Error('paging did not end');
-}
+const pages = (store: Store, query: Omit<InstanceQuery, 'after'>) =>
+  allPages<InstanceQueryCursor>(query.limit, (after) => store.queryInstances(HUB, { ...query, ...(after === undefined ? {} : { after }) }));
+const pagesByLastUpdate = (store: Store, query: Omit<LastUpdateQuery, 'after'>) =>
+  allPages<LastUpdateCursor>(query.limit, (after) => store.queryInstancesByLastUpdate(HUB, { ...query, ...(after === undefined ? {} : { after }) }));
 
 export const dashboardSignalTests: ConformanceTests = {
   'queryInstances: name and tag substring filters (case-insensitive) and newest-first paging': async ({ store }) => {

@@ -6,7 +6,7 @@
  * comparison, which PostgreSQL seeks the index to (the equivalent `a < x OR (a = x AND b < y)`
  * is only a filter: every page would walk all the rows before it).
  */
-import type { TaskHubName } from '../../domain/instance.ts';
+import type { InstanceRecord, TaskHubName } from '../../domain/instance.ts';
 import { ORCHESTRATION_STATUSES } from '../../domain/history-event.ts';
 import type { CompletedInstanceQuery, InstanceIdPage, InstancePage, InstanceQuery, LastUpdatePage, LastUpdateQuery, PurgeRequest } from '../store.ts';
 import type { InstanceRow } from '../sqlite/rows.ts';
@@ -41,11 +41,8 @@ export async function queryInstances(sql: Sql, hub: string, query: InstanceQuery
     `SELECT ${columns} FROM instances WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT $${params.length}`,
     params,
   );
-  const page = rows.slice(0, query.limit);
-  const instances = page.map((row) => instanceOf(row, hub));
-  const last = page[page.length - 1];
-  if (rows.length <= query.limit || last === undefined) return { instances };
-  return { instances, next: { createdAt: last.created_at, instanceId: last.instance_id } };
+  const { instances, last } = pageOf(rows, query.limit, hub);
+  return last === undefined ? { instances } : { instances, next: { createdAt: last.created_at, instanceId: last.instance_id } };
 }
 
 /**
@@ -73,11 +70,16 @@ export async function queryInstancesByLastUpdate(sql: Sql, hub: string, query: L
      ) x ORDER BY ${order('x.')} LIMIT $${params.length}`,
     params,
   );
-  const page = rows.slice(0, query.limit);
+  const { instances, last } = pageOf(rows, query.limit, hub);
+  return last === undefined ? { instances } : { instances, next: { lastUpdatedAt: last.last_updated_at, instanceId: last.instance_id } };
+}
+
+/** The first `limit` of `limit + 1` rows read, and the last of them when the extra row shows that more follow. */
+function pageOf(rows: InstanceRow[], limit: number, hub: string): { instances: InstanceRecord[]; last?: InstanceRow } {
+  const page = rows.slice(0, limit);
   const instances = page.map((row) => instanceOf(row, hub));
   const last = page[page.length - 1];
-  if (rows.length <= query.limit || last === undefined) return { instances };
-  return { instances, next: { lastUpdatedAt: last.last_updated_at, instanceId: last.instance_id } };
+  return rows.length > limit && last !== undefined ? { instances, last } : { instances };
 }
 
 export async function listInstanceIds(sql: Sql, hub: string, query: CompletedInstanceQuery): Promise<InstanceIdPage> {
