@@ -52,10 +52,11 @@ function Command({ text }: { text: string }) {
   );
 }
 
-const user = () => currentSession()?.user ?? 'you';
+const user = () => currentSession()?.user ?? '';
 
-/** A hub page the caller may not read. */
+/** A hub page the caller may not read: without a sign-in (auth off) only an IP allowlist refuses, and says so itself. */
 export function NoHubAccess({ hub, refused }: { hub: string; refused: string }) {
+  if (currentSession() === null) return <div class="error-box" data-testid="no-access">{refused}</div>;
   return (
     <div class="card access-help" data-testid="no-access">
       <h1>No access to task hub <code>{hub}</code></h1>
