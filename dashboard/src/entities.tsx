@@ -1,11 +1,12 @@
-// Entities: list (id, last modified, backlog, locked by) paged by continuation token, state, delete.
+// Entities: list (id, last modified, backlog, locked by) paged by continuation token, state, delete (for a caller that may act).
 import { useState } from 'preact/hooks';
 import { api } from './api.ts';
-import { ConfirmDialog, Json, time, toast, usePoll, type ConfirmSpec } from './ui.tsx';
+import { formatTime } from './format.ts';
+import { ConfirmDialog, Json, toast, usePoll, type ConfirmSpec } from './ui.tsx';
 
 const PAGE = 50;
 
-export function EntitiesView({ hub }: { hub: string }) {
+export function EntitiesView({ hub, canWrite }: { hub: string; canWrite: boolean }) {
   const [name, setName] = useState('');
   // The continuation tokens of the pages before this one: previous pops one, next pushes the answer's.
   const [pages, setPages] = useState<string[]>([]);
@@ -29,14 +30,14 @@ export function EntitiesView({ hub }: { hub: string }) {
               {(list.data?.entities ?? []).map((e: any) => (
                 <tr key={e.instanceId} class={`clickable ${open === e.instanceId ? 'sel' : ''}`} onClick={() => setOpen(e.instanceId)}>
                   <td class="mono">{e.instanceId}</td>
-                  <td>{time(e.lastModifiedAt)}</td>
+                  <td class="nowrap">{formatTime(e.lastModifiedAt)}</td>
                   <td>{e.backlogQueueSize}</td>
                   <td class="mono small">{e.lockedBy ?? '—'}</td>
-                  <td><button class="btn danger small" onClick={(ev) => {
+                  <td>{canWrite && <button class="btn danger small" onClick={(ev) => {
                     ev.stopPropagation();
                     setConfirm({ title: 'Delete entity', message: `Delete ${e.instanceId}? A worker hosting the entity applies the delete.`, confirm: 'Delete', danger: true,
                       run: async () => { await api(hub, 'DELETE', `/taskhubs/entities/${encodeURIComponent(e.instanceId)}`); toast('Delete requested'); list.reload(); } });
-                  }}>Delete</button></td>
+                  }}>Delete</button>}</td>
                 </tr>
               ))}
               {list.data && list.data.entities.length === 0 && <tr><td colSpan={5} class="empty">No entities.</td></tr>}

@@ -1,5 +1,7 @@
-// The dashboard app: layout, navigation, sign-in when the server asks for it, and the start page (schedulers and their task hubs).
+// The dashboard app: layout, navigation, sign-in when the server asks for it, what the caller may do on the hub it
+// shows (and what to do when it may not read it), and the start page (schedulers and their task hubs).
 import { render } from 'preact';
+import { NoHubAccess, NoHubsHelp, useHubAccess } from './access.tsx';
 import { api, hubPath } from './api.ts';
 import { EntitiesView } from './entities.tsx';
 import { InstanceView } from './instance.tsx';
@@ -25,13 +27,15 @@ function App() {
   const section = m?.[2] ?? 'orchestrations';
   const id = m?.[3] ? decodeURIComponent(m[3]) : null;
   const session = useSessionVersion();
+  const { write, refused } = useHubAccess(needsSignIn() ? null : hub);
   let view;
   if (needsSignIn()) view = <SignInForm />;
   else if (hub === null) view = <Home />;
-  else if (section === 'orchestrations' && id !== null) view = <InstanceView hub={hub} id={id} query={query} />;
-  else if (section === 'orchestrations') view = <OrchestrationList hub={hub} query={query} />;
-  else if (section === 'new') view = <NewOrchestration hub={hub} />;
-  else if (section === 'entities') view = <EntitiesView hub={hub} />;
+  else if (refused !== '') view = <NoHubAccess hub={hub} refused={refused} />;
+  else if (section === 'orchestrations' && id !== null) view = <InstanceView hub={hub} id={id} query={query} canWrite={write} />;
+  else if (section === 'orchestrations') view = <OrchestrationList hub={hub} query={query} canWrite={write} />;
+  else if (section === 'new') view = <NewOrchestration hub={hub} canWrite={write} />;
+  else if (section === 'entities') view = <EntitiesView hub={hub} canWrite={write} />;
   else if (section === 'workers') view = <WorkersView hub={hub} />;
   else view = <div class="card">Unknown page</div>;
   return (
@@ -44,7 +48,7 @@ function App() {
             <Link href={`${hubPath(hub)}/orchestrations`} class={section === 'orchestrations' ? 'active' : ''}>Orchestrations</Link>
             <Link href={`${hubPath(hub)}/entities`} class={section === 'entities' ? 'active' : ''}>Entities</Link>
             <Link href={`${hubPath(hub)}/workers`} class={section === 'workers' ? 'active' : ''}>Workers &amp; metrics</Link>
-            <Link href={`${hubPath(hub)}/new`} class={section === 'new' ? 'active' : ''}>+ New orchestration</Link>
+            {write && <Link href={`${hubPath(hub)}/new`} class={section === 'new' ? 'active' : ''}>+ New orchestration</Link>}
           </nav>
         )}
         <nav>
@@ -88,9 +92,7 @@ function Home() {
           </div>
         </section>
       ))}
-      {data && data.taskHubs.length === 0 && (
-        <div class="card muted">{currentSession() === null ? 'No task hubs yet.' : 'No task hubs that your role assignments cover (a Durable Task Data role at a hub, its scheduler or above).'}</div>
-      )}
+      {data && data.taskHubs.length === 0 && (currentSession() === null ? <div class="card muted">No task hubs yet.</div> : <NoHubsHelp />)}
     </div>
   );
 }

@@ -1,13 +1,15 @@
 // The timeline's bars, computed from an instance's history (the dashboard API's JSON events, in history order):
 // activities (retries numbered), timers, sub-orchestrations, entity calls and locks, raised events, and the waits
 // for external events. Pure, so test/dashboard/timeline-bars.test.ts checks it without a browser.
+import { formatTime } from './format.ts';
 
 export interface Bar {
   kind: 'activity' | 'timer' | 'suborchestration' | 'entity' | 'event' | 'wait' | 'orchestration';
   label: string;
   start: number;
   end: number | null;
-  outcome: 'ok' | 'failed' | 'running';
+  /** `ended`: still open when the instance ended (a timer raced by an event, work in flight at a terminate). */
+  outcome: 'ok' | 'failed' | 'running' | 'ended';
   attempt?: number;
   child?: string;
   detail?: string;
@@ -16,19 +18,29 @@ export interface Bar {
 /** One event as GET .../history answers it: `kind`, `eventId`, ISO `timestamp` and the kind's own fields. */
 export type HistoryJson = { kind: string; eventId: number; timestamp: string } & Record<string, any>;
 
+/** What the instance record says beside the history. */
+export interface InstanceState {
+  /** RUNNING now (not pending, suspended or finished), so an open wait can be shown. */
+  running: boolean;
+  /** When it finished (completedAt), also when the history has no end event (a forced terminate). */
+  endedAt?: number;
+}
+
 /**
- * `running`: the instance is RUNNING now (not pending, suspended or finished), so an open wait can be shown.
+ * Bars of unfinished work end where the instance ended, marked `ended`; open ones end at `now`.
  *
  * Waits. The protocol records no "started waiting" event: waitForExternalEvent produces no action, and an
  * EventRaised is only the arrival. So the rule is: an EventRaised delivered in episode k (k >= 2) is drawn as a
  * wait from the OrchestratorStarted of episode k-1 (the last time the orchestrator ran, so the earliest point it
  * can have started waiting) to the event's own timestamp (when it was raised). An event delivered in the first
  * episode was raised before the orchestrator ran and gets no wait bar. While the instance is running and no
- * activity, timer, sub-orchestration or entity call is outstanding, the only thing it can be waiting for is an
- * external event: that open wait is drawn from the last OrchestratorStarted to `now`. An event raised before the
- * orchestrator asked for it also shows as a wait from the previous episode: the history cannot tell the two apart.
+ * activity, sub-orchestration or entity call is outstanding, it can be waiting for an external event: that open
+ * wait is drawn from the last OrchestratorStarted to `now`. With a timer outstanding it is drawn too, beside the
+ * timer, as "the timer or an external event": a wait with a timeout records only its timer, so the history cannot
+ * tell it from a plain timer. An event raised before the orchestrator asked for it also shows as a wait from the
+ * previous episode: the history cannot tell the two apart either.
  */
-export function bars(events: readonly HistoryJson[], now: number, running = false): Bar[] {
+export function bars(events: readonly HistoryJson[], now: number, state: InstanceState = { running: false }): Bar[] {
   const out: Bar[] = [];
   const open = new Map<string, Bar>();
   const attempts = new Map<string, number>();
@@ -69,7 +81,7 @@ export function bars(events: readonly HistoryJson[], now: number, running = fals
       }
       case 'taskCompleted': finish(`t${e['taskScheduledId']}`, t, 'ok'); break;
       case 'taskFailed': finish(`t${e['taskScheduledId']}`, t, 'failed', e['failureDetails']?.errorMessage); break;
-      case 'timerCreated': begin(`timer${e.eventId}`, { kind: 'timer', label: `Timer → ${new Date(e['fireAt']).toLocaleTimeString()}`, start: t, end: null, outcome: 'running' }); break;
+      case 'timerCreated': begin(`timer${e.eventId}`, { kind: 'timer', label: `Timer → ${formatTime(e['fireAt'])}`, start: t, end: null, outcome: 'running' }); break;
       case 'timerFired': finish(`timer${e['timerId']}`, typeof e['fireAt'] === 'number' ? e['fireAt'] : t, 'ok'); break;
       case 'subOrchestrationInstanceCreated':
         begin(`s${e.eventId}`, { kind: 'suborchestration', label: String(e['name']), start: t, end: null, outcome: 'running', child: e['instanceId'] });
@@ -95,9 +107,16 @@ export function bars(events: readonly HistoryJson[], now: number, running = fals
       default: break;
     }
   }
+  end ??= state.endedAt ?? null;
+  if (end !== null) {
+    for (const b of open.values()) Object.assign(b, { end: Math.max(b.start, end), outcome: 'ended' });
+    open.clear();
+  }
   const idleSince = episodes[episodes.length - 1];
-  if (running && end === null && open.size === 0 && idleSince !== undefined) {
-    out.push({ kind: 'wait', label: 'Waiting for an external event', start: idleSince, end: null, outcome: 'running' });
+  const timersOnly = [...open.values()].every((b) => b.kind === 'timer');
+  if (state.running && end === null && timersOnly && idleSince !== undefined) {
+    const label = open.size === 0 ? 'Waiting for an external event' : 'Waiting for the timer or an external event';
+    out.push({ kind: 'wait', label, start: idleSince, end: null, outcome: 'running' });
   }
   if (start !== null) out.unshift({ kind: 'orchestration', label: 'Orchestration', start, end: end ?? now, outcome: end === null ? 'running' : failed ? 'failed' : 'ok' });
   return out;

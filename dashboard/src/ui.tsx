@@ -1,5 +1,6 @@
-// Shared pieces: status badges, times, JSON blocks, the confirmation dialog and toasts.
+// Shared pieces: status badges, JSON blocks, the confirmation dialog, toasts and polling.
 import { useEffect, useState } from 'preact/hooks';
+import { ApiError } from './api.ts';
 
 export function StatusBadge({ status }: { status: string }) {
   return <span class={`badge s-${status.toLowerCase()}`}>{label(status)}</span>;
@@ -7,27 +8,6 @@ export function StatusBadge({ status }: { status: string }) {
 
 export function label(status: string): string {
   return status.charAt(0) + status.slice(1).toLowerCase().replace(/_/g, ' ');
-}
-
-export function time(iso: string | null | undefined): string {
-  if (!iso) return '—';
-  const d = new Date(iso);
-  return d.toLocaleString(undefined, { year: 'numeric', month: 'short', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit' });
-}
-
-export function ago(iso: string | null | undefined): string {
-  if (!iso) return '';
-  const s = Math.round((Date.now() - new Date(iso).getTime()) / 1000);
-  if (s < 60) return `${s}s ago`;
-  if (s < 3600) return `${Math.floor(s / 60)}m ago`;
-  if (s < 86400) return `${Math.floor(s / 3600)}h ago`;
-  return `${Math.floor(s / 86400)}d ago`;
-}
-
-export function duration(ms: number): string {
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`;
-  return `${Math.floor(ms / 60_000)}m ${Math.round((ms % 60_000) / 1000)}s`;
 }
 
 /** A stored payload (JSON text) shown pretty-printed. */
@@ -123,27 +103,41 @@ export function Toasts() {
   return <div class="toasts">{items.map((i) => <div class="toast" key={i.id}>{i.text}</div>)}</div>;
 }
 
-/** Runs `load` now, whenever `deps` change, and every `everyMs` when given. */
-export function usePoll<T>(load: () => Promise<T>, deps: unknown[], everyMs = 0): { data: T | undefined; error: string; reload: () => void; loading: boolean } {
+export interface Poll<T> {
+  data: T | undefined;
+  error: string;
+  /** The HTTP status of the last failure (0 for none, or no answer). */
+  errorStatus: number;
+  reload: () => void;
+  loading: boolean;
+}
+
+/**
+ * Runs `load` now, whenever `deps` change, and every `everyMs` when given. Polling stops once the
+ * server answers 404 (what is polled does not exist; asking again changes nothing) until `deps` change.
+ */
+export function usePoll<T>(load: () => Promise<T>, deps: unknown[], everyMs = 0): Poll<T> {
   const [data, setData] = useState<T | undefined>(undefined);
   const [error, setError] = useState('');
+  const [errorStatus, setErrorStatus] = useState(0);
   const [loading, setLoading] = useState(false);
   const [tick, setTick] = useState(0);
   useEffect(() => {
     let live = true;
     setLoading(true);
     load().then(
-      (d) => live && (setData(d), setError('')),
-      (e: Error) => live && setError(e.message),
+      (d) => live && (setData(d), setError(''), setErrorStatus(0)),
+      (e: Error) => live && (setError(e.message), setErrorStatus(e instanceof ApiError ? e.status : 0)),
     ).finally(() => live && setLoading(false));
     return () => {
       live = false;
     };
   }, [...deps, tick]);
+  const gone = errorStatus === 404;
   useEffect(() => {
-    if (!everyMs) return;
+    if (!everyMs || gone) return;
     const t = setInterval(() => setTick((n) => n + 1), everyMs);
     return () => clearInterval(t);
-  }, [everyMs]);
-  return { data, error, loading, reload: () => setTick((n) => n + 1) };
+  }, [everyMs, gone]);
+  return { data, error, errorStatus, loading, reload: () => setTick((n) => n + 1) };
 }

@@ -1,6 +1,7 @@
 // Workers and metrics: backlog per work-item type, oldest pending age, connected workers and a throughput chart.
 import { api } from './api.ts';
-import { duration, usePoll } from './ui.tsx';
+import { formatDuration } from './format.ts';
+import { usePoll } from './ui.tsx';
 
 const KINDS = ['orchestration', 'activity', 'entity'] as const;
 const TITLES: Record<string, string> = { orchestration: 'Orchestrations', activity: 'Activities', entity: 'Entities' };
@@ -18,7 +19,7 @@ export function WorkersView({ hub }: { hub: string }) {
           <div class="card metric" key={k} data-kind={k}>
             <div class="metric-title"><i style={{ background: COLORS[k] }} />{TITLES[k]}</div>
             <div class="metric-row"><div><b data-testid={`${k}-pending`}>{data?.[k].pending ?? '–'}</b><span>pending</span></div><div><b>{data?.[k].active ?? '–'}</b><span>active</span></div><div><b>{data ? (data[k].dispatchPerSecond).toFixed(1) : '–'}</b><span>/s last min</span></div></div>
-            <div class="muted small">Oldest pending: {data && data[k].pending > 0 ? duration(data[k].oldestPendingAgeMs) : '—'}</div>
+            <div class="muted small">Oldest pending: {data && data[k].pending > 0 ? formatDuration(data[k].oldestPendingAgeMs) : '—'}</div>
           </div>
         ))}
       </div>

@@ -6,7 +6,7 @@
  */
 import { ServerError } from '../domain/errors.ts';
 import type { Engine } from '../engine/engine.ts';
-import { schedulerScope, type SchedulerScope } from '../engine/scheduler-scope.ts';
+import { schedulerScope, scopedHubName, type SchedulerScope } from '../engine/scheduler-scope.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { CatalogEntry, CatalogStore } from '../store/catalog.ts';
 import type { Actor, GroupData, SchedulerData } from './resources.ts';
@@ -108,9 +108,10 @@ export class ControlContext {
     return `${this.options.tls === true ? 'https' : 'http'}://${this.options.publicHost}:${port}`;
   }
 
+  /** The dashboard's page of a task hub (its route `/hubs/<data-plane hub name>`). */
   dashboardUrlOf(path: readonly string[]): string {
-    const [sub, , scheduler, hub] = path as [string, string, string, string];
-    return `${this.options.tls === true ? 'https' : 'http'}://${this.options.publicHost}:${this.options.httpPort}/subscriptions/${sub}/schedulers/${scheduler}/taskhubs/${hub}`;
+    const hub = scopedHubName(this.scopeOf(path.slice(0, 3)), path[3] as string);
+    return `${this.options.tls === true ? 'https' : 'http'}://${this.options.publicHost}:${this.options.httpPort}/hubs/${encodeURIComponent(hub)}`;
   }
 }
 

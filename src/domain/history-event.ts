@@ -46,6 +46,10 @@ export type OrchestrationStatus =
   | 'PENDING'
   | 'SUSPENDED';
 
+export const ORCHESTRATION_STATUSES: readonly OrchestrationStatus[] = [
+  'RUNNING', 'COMPLETED', 'CONTINUED_AS_NEW', 'FAILED', 'CANCELED', 'TERMINATED', 'PENDING', 'SUSPENDED',
+];
+
 export const TERMINAL_STATUSES: ReadonlySet<OrchestrationStatus> = new Set([
   'COMPLETED',
   'FAILED',

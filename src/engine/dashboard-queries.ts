@@ -1,34 +1,57 @@
 /**
  * The dashboard's reads: instance pages with every list filter (status, name, tag, id prefix,
- * created window), newest or oldest first, key-set paging by opaque token (fast at any depth),
- * per-status counts under the same filters, and an instance's full history. Offsets (Azure's
- * `startIndex`) are walked with key-set pages and are bounded.
+ * created window), by creation or by last update, newest or oldest first, key-set paging by
+ * opaque token in both directions (fast at any depth), per-status counts under the same
+ * filters, and an instance's full history. Offsets (Azure's `startIndex`) are walked with
+ * key-set pages and are bounded.
  */
 import { ServerError } from '../domain/errors.ts';
 import type { HistoryEvent, OrchestrationStatus } from '../domain/history-event.ts';
 import type { InstanceRecord, TaskHubName } from '../domain/instance.ts';
-import type { InstanceCountFilter, InstanceQuery, InstanceQueryCursor, Store } from '../store/store.ts';
+import type { InstanceCountFilter, Store } from '../store/store.ts';
 
 export const DASHBOARD_PAGE_MAX = 500;
 /** Deeper offsets must page by continuation token. */
 export const START_INDEX_MAX = 10_000;
 
+/** The orders the store keeps an index for. */
+export type DashboardSort = 'createdAt' | 'lastUpdatedAt';
+
 export interface DashboardQuery extends InstanceCountFilter {
   statuses: readonly OrchestrationStatus[];
+  sort: DashboardSort;
   descending: boolean;
   pageSize: number;
   startIndex: number;
+  /** A `continuationToken` or `previousToken` of an earlier page in the same sort. */
   continuationToken?: string;
   includePayloads: boolean;
 }
 
 export interface DashboardPage {
   instances: InstanceRecord[];
+  /** The page after this one; absent on the last page. */
   continuationToken?: string;
+  /** The page before this one; absent on the first page. */
+  previousToken?: string;
   /** Instances matching every filter (statuses included). */
   totalCount: number;
   /** Per status, under every filter except the statuses (the summary cards). */
   counts: Partial<Record<OrchestrationStatus, number>>;
+}
+
+type Paged = Pick<DashboardPage, 'instances' | 'continuationToken' | 'previousToken'>;
+
+/** A key-set position in the query's sort: the sort key's value and the instance id. */
+interface Position {
+  key: number;
+  instanceId: string;
+}
+
+interface Token {
+  position: Position;
+  /** A previous-page token: the page ends just before `position`. */
+  backward: boolean;
 }
 
 export class DashboardQueries {
@@ -43,25 +66,11 @@ export class DashboardQueries {
     if (q.startIndex > START_INDEX_MAX) {
       throw new ServerError('INVALID_ARGUMENT', `startIndex beyond ${START_INDEX_MAX} is not supported; page with continuationToken instead`);
     }
-    const filter: InstanceCountFilter = pick(q);
-    const base: Omit<InstanceQuery, 'limit' | 'after'> = {
-      ...filter,
-      ...(q.statuses.length > 0 ? { statuses: q.statuses } : {}),
-      descending: q.descending,
-      includePayloads: q.includePayloads,
-    };
-    let after = decodeCursor(q.continuationToken);
-    for (let skip = q.startIndex; skip > 0; ) {
-      const step = Math.min(skip, 1000);
-      const page = await this.#store.queryInstances(hub, { ...base, includePayloads: false, limit: step, ...(after ? { after } : {}) });
-      skip -= page.instances.length;
-      if (page.next === undefined) return { instances: [], totalCount: await this.#total(hub, filter, q.statuses), counts: await this.counts(hub, filter) };
-      after = page.next;
-    }
-    const page = await this.#store.queryInstances(hub, { ...base, limit: q.pageSize, ...(after ? { after } : {}) });
-    const counts = await this.counts(hub, filter);
-    const totalCount = sumCounts(counts, q.statuses);
-    return { instances: page.instances, ...(page.next ? { continuationToken: encodeCursor(page.next) } : {}), totalCount, counts };
+    const token = decodeToken(q.continuationToken, q.sort);
+    if (token?.backward === true && q.startIndex > 0) throw new ServerError('INVALID_ARGUMENT', 'startIndex cannot be combined with a previousToken');
+    const page = token?.backward === true ? await this.#pageBefore(hub, q, token.position) : await this.#pageAfter(hub, q, token?.position);
+    const counts = await this.counts(hub, pick(q));
+    return { ...page, totalCount: sumCounts(counts, q.statuses), counts };
   }
 
   counts(hub: TaskHubName, filter: InstanceCountFilter): Promise<Partial<Record<OrchestrationStatus, number>>> {
@@ -72,8 +81,43 @@ export class DashboardQueries {
     return this.#store.readHistory(hub, instanceId);
   }
 
-  async #total(hub: TaskHubName, filter: InstanceCountFilter, statuses: readonly OrchestrationStatus[]): Promise<number> {
-    return sumCounts(await this.counts(hub, filter), statuses);
+  /** `startIndex` rows after `after` are skipped, then one page; a page reached by a token has one before it. */
+  async #pageAfter(hub: TaskHubName, q: DashboardQuery, after: Position | undefined): Promise<Paged> {
+    for (let skip = q.startIndex; skip > 0; ) {
+      const step = await this.#read(hub, q, Math.min(skip, 1000), after, q.descending, false);
+      skip -= step.instances.length;
+      if (!step.more) return { instances: [] };
+      after = positionOf(step.instances[step.instances.length - 1] as InstanceRecord, q.sort);
+    }
+    const { instances, more } = await this.#read(hub, q, q.pageSize, after, q.descending, q.includePayloads);
+    const first = instances[0];
+    const last = instances[instances.length - 1];
+    return {
+      instances,
+      ...(more && last !== undefined ? { continuationToken: encodeToken(q.sort, positionOf(last, q.sort), false) } : {}),
+      ...(after !== undefined && first !== undefined ? { previousToken: encodeToken(q.sort, positionOf(first, q.sort), true) } : {}),
+    };
+  }
+
+  /** The page that ends just before `before`: read in the opposite order from there, then turned around. */
+  async #pageBefore(hub: TaskHubName, q: DashboardQuery, before: Position): Promise<Paged> {
+    const { instances, more } = await this.#read(hub, q, q.pageSize, before, !q.descending, q.includePayloads);
+    // Everything before it is gone (purged): the first page is what comes before.
+    if (instances.length === 0) return this.#pageAfter(hub, q, undefined);
+    instances.reverse();
+    return {
+      instances,
+      continuationToken: encodeToken(q.sort, positionOf(instances[instances.length - 1] as InstanceRecord, q.sort), false),
+      ...(more ? { previousToken: encodeToken(q.sort, positionOf(instances[0] as InstanceRecord, q.sort), true) } : {}),
+    };
+  }
+
+  async #read(hub: TaskHubName, q: DashboardQuery, limit: number, after: Position | undefined, descending: boolean, includePayloads: boolean) {
+    const base = { ...pick(q), ...(q.statuses.length > 0 ? { statuses: q.statuses } : {}), descending, includePayloads, limit };
+    const page = q.sort === 'lastUpdatedAt'
+      ? await this.#store.queryInstancesByLastUpdate(hub, { ...base, ...(after ? { after: { lastUpdatedAt: after.key, instanceId: after.instanceId } } : {}) })
+      : await this.#store.queryInstances(hub, { ...base, ...(after ? { after: { createdAt: after.key, instanceId: after.instanceId } } : {}) });
+    return { instances: page.instances, more: page.next !== undefined };
   }
 }
 
@@ -92,17 +136,28 @@ function sumCounts(counts: Partial<Record<OrchestrationStatus, number>>, statuse
   return [...new Set(keys)].reduce((sum, s) => sum + (counts[s] ?? 0), 0);
 }
 
-function encodeCursor(cursor: InstanceQueryCursor): string {
-  return Buffer.from(JSON.stringify([cursor.createdAt, cursor.instanceId])).toString('base64url');
+function positionOf(instance: InstanceRecord, sort: DashboardSort): Position {
+  return { key: sort === 'lastUpdatedAt' ? instance.lastUpdatedAt : instance.createdAt, instanceId: instance.instanceId };
 }
 
-function decodeCursor(token: string | undefined): InstanceQueryCursor | undefined {
+const SORT_CODES: Record<DashboardSort, string> = { createdAt: 'c', lastUpdatedAt: 'u' };
+
+function encodeToken(sort: DashboardSort, p: Position, backward: boolean): string {
+  return Buffer.from(JSON.stringify([SORT_CODES[sort], p.key, p.instanceId, backward ? 1 : 0])).toString('base64url');
+}
+
+function decodeToken(token: string | undefined, sort: DashboardSort): Token | undefined {
   if (token === undefined || token === '') return undefined;
+  let parts: unknown;
   try {
-    const [createdAt, instanceId] = JSON.parse(Buffer.from(token, 'base64url').toString('utf8')) as unknown[];
-    if (typeof createdAt === 'number' && typeof instanceId === 'string') return { createdAt, instanceId };
+    parts = JSON.parse(Buffer.from(token, 'base64url').toString('utf8'));
   } catch {
     // falls through to the error below
   }
-  throw new ServerError('INVALID_ARGUMENT', 'continuationToken is not a token this server issued');
+  const [code, key, instanceId, backward] = Array.isArray(parts) && parts.length === 4 ? parts : [];
+  if (!Object.values(SORT_CODES).includes(code) || !Number.isSafeInteger(key) || typeof instanceId !== 'string' || (backward !== 0 && backward !== 1)) {
+    throw new ServerError('INVALID_ARGUMENT', 'continuationToken is not a token this server issued');
+  }
+  if (code !== SORT_CODES[sort]) throw new ServerError('INVALID_ARGUMENT', 'continuationToken belongs to another sort column; start again from the first page');
+  return { position: { key: key as number, instanceId }, backward: backward === 1 };
 }

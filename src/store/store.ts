@@ -174,6 +174,20 @@ export interface InstancePage {
   next?: InstanceQueryCursor;
 }
 
+/** Key-set position in `queryInstancesByLastUpdate` order: (lastUpdatedAt, instanceId), ascending. */
+export interface LastUpdateCursor {
+  lastUpdatedAt: number;
+  instanceId: string;
+}
+
+/** The filters and paging of InstanceQuery, in (lastUpdatedAt, instanceId) order. */
+export type LastUpdateQuery = Omit<InstanceQuery, 'after'> & { after?: LastUpdateCursor };
+
+export interface LastUpdatePage {
+  instances: InstanceRecord[];
+  next?: LastUpdateCursor;
+}
+
 /** Key-set position in `listInstanceIds` order: (completedAt, instanceId), ascending. */
 export interface CompletedCursor {
   completedAt: number;
@@ -258,6 +272,12 @@ export interface Store extends EntityStore {
    * `limit`. Served from indexes; paging by cursor is stable while instances are created.
    */
   queryInstances(hub: TaskHubName, query: InstanceQuery): Promise<InstancePage>;
+  /**
+   * The same as `queryInstances`, in (lastUpdatedAt, instanceId) order: one ordered index range
+   * per status, so a page costs O(statuses x limit). The key changes with every update, so an
+   * instance updated between two pages moves: it may show on both or on neither.
+   */
+  queryInstancesByLastUpdate(hub: TaskHubName, query: LastUpdateQuery): Promise<LastUpdatePage>;
   /** Instances of the hub matching the filter, counted per status (statuses with none are absent). */
   countInstancesByStatus(hub: TaskHubName, filter: InstanceCountFilter): Promise<Partial<Record<OrchestrationStatus, number>>>;
   /** Pending and active work per kind at `now`, for scale signals; read from indexes, not table scans. */

@@ -41,7 +41,7 @@ function refused(r: ApiAnswer, status: number, detail: RegExp): void {
 }
 
 before(async () => {
-  server = await DtsServer.start({ taskHubs: ['default', 'other'], extraArgs: ['--auth'] });
+  server = await DtsServer.start({ taskHubs: ['default', 'other'], extraArgs: ['--auth', '--scheduler-ports', '0'] });
   target = { http: server.httpAddress, ca: readFileSync(join(server.dataDir, 'tls', 'ca.pem')) };
   admin = await login(target, 'admin', readFileSync(join(server.dataDir, 'admin-password.txt'), 'utf8').trim());
   reader = await user('reader@example.com');
@@ -97,6 +97,10 @@ it('a Reader reads its hub; every action is 403 naming the missing role and chan
   assert.deepEqual((await call('GET', '/v1/taskhubs/orchestrations/acc-1', reader)).body, untouched);
   assert.equal(untouched.status, 'PENDING');
   assert.equal((await call('POST', '/v1/taskhubs/orchestrations/query', reader, { filter: {} })).body.totalCount, 1, 'no create, no purge');
+  // What the UI asks before it offers actions: the same decision, as a boolean.
+  assert.deepEqual((await call('GET', '/v1/taskhubs/access', reader)).body, { taskHub: 'default', read: true, write: false });
+  assert.deepEqual((await call('GET', '/v1/taskhubs/access', operator)).body, { taskHub: 'default', read: true, write: true });
+  refused(await call('GET', '/v1/taskhubs/access', reader, undefined, 'other'), 403, /Durable Task Data Reader/);
   // The Contributor's same action is let through.
   assert.equal((await call('POST', '/v1/taskhubs/orchestrations/acc-1/history', operator, { executionSuspended: { reason: 'ok' } })).status, 202);
 });

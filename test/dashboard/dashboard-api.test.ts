@@ -68,6 +68,39 @@ it('create, query with filters and paging, metadata, payloads, history', async (
   assert.ok(history.body.some((e: any) => e.kind === 'executionStarted'));
 });
 
+it('sort by last update, paging forward and back by token, and what the caller may do', async () => {
+  const c = client as TaskHubGrpcClient;
+  for (let i = 1; i <= 5; i++) await call(http(), 'POST', '/v1/taskhubs/orchestrations', { name: 'waiter', instanceId: `srt-${i}` });
+  for (let i = 1; i <= 5; i++) await c.waitForOrchestrationStart(`srt-${i}`);
+  const query = async (column: string, direction: string, pagination: Record<string, unknown> = {}) => {
+    const r = await call(http(), 'POST', '/v1/taskhubs/orchestrations/query', { filter: { orchestrationId: 'srt-' }, pagination: { count: 2, ...pagination }, sort: [{ column, direction }] });
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    return { ids: r.body.orchestrations.map((o: any) => o.instanceId), next: r.body.continuationToken, previous: r.body.previousToken };
+  };
+  // The second one changes last: it is first by last update, newest first, and last oldest first.
+  assert.equal((await call(http(), 'POST', '/v1/taskhubs/orchestrations/srt-2/history', { executionSuspended: { reason: 'move me' } })).status, 202);
+  await eventually('suspended', async () => ((await c.getOrchestrationState('srt-2'))?.runtimeStatus === OrchestrationStatus.SUSPENDED ? true : undefined));
+  assert.deepEqual((await query('LAST_UPDATED_AT', 'DESCENDING_SORT', { count: 1 })).ids, ['srt-2']);
+  const oldest = await query('LAST_UPDATED_AT', 'ASCENDING_SORT', { count: 5 });
+  assert.equal(oldest.ids.at(-1), 'srt-2');
+
+  const p1 = await query('CREATED_AT', 'ASCENDING_SORT');
+  assert.deepEqual([p1.ids, p1.previous], [['srt-1', 'srt-2'], null]);
+  const p2 = await query('CREATED_AT', 'ASCENDING_SORT', { continuationToken: p1.next });
+  const p3 = await query('CREATED_AT', 'ASCENDING_SORT', { continuationToken: p2.next });
+  assert.deepEqual([p2.ids, p3.ids, p3.next], [['srt-3', 'srt-4'], ['srt-5'], null]);
+  const back2 = await query('CREATED_AT', 'ASCENDING_SORT', { continuationToken: p3.previous });
+  assert.deepEqual(back2.ids, p2.ids);
+  const back1 = await query('CREATED_AT', 'ASCENDING_SORT', { continuationToken: back2.previous });
+  assert.deepEqual([back1.ids, back1.previous], [p1.ids, null], 'nothing before the first page');
+  assert.deepEqual((await query('CREATED_AT', 'ASCENDING_SORT', { continuationToken: back1.next })).ids, p2.ids);
+  assertProblem(await call(http(), 'POST', '/v1/taskhubs/orchestrations/query', { pagination: { continuationToken: p1.next }, sort: [{ column: 'LAST_UPDATED_AT' }] }), 400, /another sort column/);
+  assertProblem(await call(http(), 'POST', '/v1/taskhubs/orchestrations/query', { pagination: { continuationToken: p3.previous, startIndex: 1 } }), 400, /startIndex/);
+
+  // Without --auth the caller may read and change every hub.
+  assert.deepEqual((await call(http(), 'GET', '/v1/taskhubs/access')).body, { taskHub: 'default', read: true, write: true });
+});
+
 it('control events, batch events, force-terminate, restart, purge', async () => {
   const c = client as TaskHubGrpcClient;
   for (const id of ['ctl-1', 'ctl-2', 'ctl-3', 'ctl-4']) await call(http(), 'POST', '/v1/taskhubs/orchestrations', { name: 'waiter', instanceId: id });

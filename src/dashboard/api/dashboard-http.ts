@@ -10,6 +10,7 @@ import { isServerError, ServerError } from '../../domain/errors.ts';
 import type { TaskHubName } from '../../domain/instance.ts';
 import type { Engine } from '../../engine/engine.ts';
 import { splitHubName } from '../../engine/scheduler-scope.ts';
+import * as access from './access-routes.ts';
 import * as ent from './entity-routes.ts';
 import { allowAll, readJson, sendJson, sendProblem, type Authorize, type DashboardOperation } from './http-kit.ts';
 import type { ServerMetrics } from './metrics.ts';
@@ -68,7 +69,7 @@ async function api(deps: DashboardDeps, authorize: Authorize, req: IncomingMessa
   if (parts.length === 1 && method === 'GET') {
     return sendJson(res, 200, { taskHubs: await hubList(engine, await visibleHubs(engine, authorize, req)) });
   }
-  const route = match(engine, method, parts.slice(1));
+  const route = match(engine, authorize, method, parts.slice(1));
   const operation: DashboardOperation = method === 'GET' || (method === 'POST' && /\/query$/.test(path)) ? 'read' : 'write';
   // Access first, existence second: a caller without a role learns nothing about which hubs exist.
   const hub = hubNameOf(req, url);
@@ -78,7 +79,7 @@ async function api(deps: DashboardDeps, authorize: Authorize, req: IncomingMessa
   sendJson(res, reply.status, reply.body, reply.headers);
 }
 
-function match(engine: Engine, method: string, p: string[]): Route {
+function match(engine: Engine, authorize: Authorize, method: string, p: string[]): Route {
   const b = p[1];
   const key = `${method} ${p.map((s, i) => (i === 0 || ['query', 'payloads', 'restart', 'history', 'state', 'addhistoryevents', 'forceterminate', 'purge', 'executions', 'delete'].includes(s) ? s : ':')).join('/')}`;
   const body = (ctx: { req: IncomingMessage }) => readJson(ctx.req);
@@ -102,6 +103,8 @@ function match(engine: Engine, method: string, p: string[]): Route {
     'DELETE entities/:': ({ hub }) => ent.deleteEntity(engine, hub, b as string),
     'GET workers': ({ hub }) => ent.workers(engine, hub),
     'GET metrics': ({ hub, url }) => ent.hubMetrics(engine, hub, url.searchParams.get('minutes')),
+    // What the caller may do on the hub: the actions' own check, answered as a boolean.
+    'GET access': ({ hub, req }) => access.hubAccess(hub, () => authorize(req, 'write', hub)),
   };
   const route = table[key];
   if (route === undefined) throw new ServerError('NOT_FOUND', `no dashboard API route for ${method} /v1/taskhubs/${p.join('/')}`);

@@ -8,11 +8,14 @@ import { ServerError } from '../../domain/errors.ts';
 import type { HistoryEvent } from '../../domain/history-event.ts';
 import type { InstanceRecord, TaskHubName } from '../../domain/instance.ts';
 import type { Engine } from '../../engine/engine.ts';
-import { DASHBOARD_PAGE_MAX, START_INDEX_MAX } from '../../engine/dashboard-queries.ts';
+import { DASHBOARD_PAGE_MAX, START_INDEX_MAX, type DashboardSort } from '../../engine/dashboard-queries.ts';
 import * as v from './validate.ts';
 
 export const BATCH_MAX = 500;
 const PAYLOAD_MAX = 1024 * 1024;
+
+/** Azure's sort column names of the orders the store keeps an index for. */
+const SORT_COLUMNS: Readonly<Record<string, DashboardSort>> = { CREATED_AT: 'createdAt', LAST_UPDATED_AT: 'lastUpdatedAt' };
 
 export type Reply = { status: number; body?: unknown; headers?: Record<string, string> };
 
@@ -40,11 +43,12 @@ export async function queryOrchestrations(engine: Engine, hub: TaskHubName, raw:
   const body = v.object(raw, 'body');
   const filter = v.object(body['filter'], 'filter');
   const pagination = v.object(body['pagination'], 'pagination');
-  const sort = body['sort'] === undefined ? [] : body['sort'];
-  if (!Array.isArray(sort) || sort.length > 1) throw v.bad('sort must be an array of at most one {column, direction}');
-  const first = v.object(sort[0], 'sort[0]');
+  const sorts = body['sort'] === undefined ? [] : body['sort'];
+  if (!Array.isArray(sorts) || sorts.length > 1) throw v.bad('sort must be an array of at most one {column, direction}');
+  const first = v.object(sorts[0], 'sort[0]');
   const column = v.optString(first, 'column', 64) ?? 'CREATED_AT';
-  if (column !== 'CREATED_AT') throw v.bad(`sort column ${column} is not supported; sort by CREATED_AT (the indexed order)`);
+  const sort = SORT_COLUMNS[column];
+  if (sort === undefined) throw v.bad(`sort column ${column} is not supported; sort by ${Object.keys(SORT_COLUMNS).join(' or ')} (the indexed orders)`);
   const direction = v.optString(first, 'direction', 32) ?? 'DESCENDING_SORT';
   if (direction !== 'ASCENDING_SORT' && direction !== 'DESCENDING_SORT') throw v.bad('sort direction must be ASCENDING_SORT or DESCENDING_SORT');
   const created = v.object(filter['createdAt'], 'filter.createdAt');
@@ -55,6 +59,7 @@ export async function queryOrchestrations(engine: Engine, hub: TaskHubName, raw:
     ...opt('tagContains', v.optString(filter, 'tags', 256)),
     ...opt('createdFrom', v.optTime(created, 'from') ?? v.optTime(filter, 'createdFrom')),
     ...opt('createdTo', v.optTime(created, 'to') ?? v.optTime(filter, 'createdTo')),
+    sort,
     descending: direction === 'DESCENDING_SORT',
     pageSize: v.optInt(pagination, 'count', 1, DASHBOARD_PAGE_MAX) ?? 50,
     startIndex: v.optInt(pagination, 'startIndex', 0, START_INDEX_MAX) ?? 0,
@@ -69,6 +74,7 @@ export async function queryOrchestrations(engine: Engine, hub: TaskHubName, raw:
       orchestrations: page.instances.map(instanceJson),
       totalCount: page.totalCount,
       continuationToken: page.continuationToken ?? null,
+      previousToken: page.previousToken ?? null,
       statusCounts: c,
       trivia: {
         total: sum,

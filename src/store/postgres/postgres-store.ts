@@ -23,7 +23,7 @@ import { abandonEntity, claimEntities, completeEntity, getEntity, queryEntities,
 import { checkout, createPool, query, singleStatement, toStoreError, transaction, type Sql } from './connection.ts';
 import { createInstance, getInstance, insertInstance, queueMessage, readHistory, type Tx } from './instance-sql.ts';
 import { Listener } from './notifications.ts';
-import { listInstanceIds, purgeInstances, queryInstances } from './query-sql.ts';
+import { listInstanceIds, purgeInstances, queryInstances, queryInstancesByLastUpdate } from './query-sql.ts';
 import { migrateSchema } from './schema.ts';
 import {
   abandonActivity, abandonOrchestration, claimedActivity, claimedOrchestration, completeActivity, completeOrchestration,
@@ -159,6 +159,10 @@ class PostgresStore implements S.Store {
 
   queryInstances(hub: TaskHubName, query: S.InstanceQuery): Promise<S.InstancePage> {
     return this.#read(() => this.#withClient((sql) => queryInstances(sql, hub, query)));
+  }
+
+  queryInstancesByLastUpdate(hub: TaskHubName, query: S.LastUpdateQuery): Promise<S.LastUpdatePage> {
+    return this.#read(() => this.#withClient((sql) => queryInstancesByLastUpdate(sql, hub, query)));
   }
 
   countInstancesByStatus(hub: TaskHubName, filter: S.InstanceCountFilter): Promise<Partial<Record<OrchestrationStatus, number>>> {

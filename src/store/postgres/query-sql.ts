@@ -2,10 +2,13 @@
  * The management SQL of the PostgreSQL store: instance queries and completed-instance id lists
  * with key-set paging, and purging finished instances with everything they own. Ids compare
  * byte-wise (`COLLATE "C"`), as SQLite does, so paging order does not depend on the database's
- * locale. Every query walks an index of migration 2.
+ * locale. Every query walks an index of migration 2 or 7, and a page's key-set bound is a row
+ * comparison, which PostgreSQL seeks the index to (the equivalent `a < x OR (a = x AND b < y)`
+ * is only a filter: every page would walk all the rows before it).
  */
-import type { TaskHubName } from '../../domain/instance.ts';
-import type { CompletedInstanceQuery, InstanceIdPage, InstancePage, InstanceQuery, PurgeRequest } from '../store.ts';
+import type { InstanceRecord, TaskHubName } from '../../domain/instance.ts';
+import { ORCHESTRATION_STATUSES } from '../../domain/history-event.ts';
+import type { CompletedInstanceQuery, InstanceIdPage, InstancePage, InstanceQuery, LastUpdatePage, LastUpdateQuery, PurgeRequest } from '../store.ts';
 import type { InstanceRow } from '../sqlite/rows.ts';
 import { filterClauses } from './backlog-sql.ts';
 import type { Sql } from './connection.ts';
@@ -29,7 +32,7 @@ export async function queryInstances(sql: Sql, hub: string, query: InstanceQuery
     params.push(query.after.createdAt, query.after.instanceId);
     const n = params.length;
     const cmp = query.descending === true ? '<' : '>';
-    where.push(`(created_at ${cmp} $${n - 1} OR (created_at = $${n - 1} AND instance_id COLLATE "C" ${cmp} $${n}))`);
+    where.push(`(created_at, instance_id COLLATE "C") ${cmp} ($${n - 1}, $${n})`);
   }
   params.push(query.limit + 1);
   const order = query.descending === true ? 'created_at DESC, instance_id COLLATE "C" DESC' : 'created_at, instance_id COLLATE "C"';
@@ -38,11 +41,45 @@ export async function queryInstances(sql: Sql, hub: string, query: InstanceQuery
     `SELECT ${columns} FROM instances WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT $${params.length}`,
     params,
   );
-  const page = rows.slice(0, query.limit);
+  const { instances, last } = pageOf(rows, query.limit, hub);
+  return last === undefined ? { instances } : { instances, next: { createdAt: last.created_at, instanceId: last.instance_id } };
+}
+
+/**
+ * In (last_updated_at, instance_id) order: one ordered range of the (hub, status,
+ * last_updated_at, instance_id) index per status (a LATERAL subquery each, `limit + 1` rows at
+ * most), merged by the outer ORDER BY, so a page costs O(statuses x limit).
+ */
+export async function queryInstancesByLastUpdate(sql: Sql, hub: string, query: LastUpdateQuery): Promise<LastUpdatePage> {
+  const statuses = query.statuses !== undefined && query.statuses.length > 0 ? [...new Set(query.statuses)] : ORCHESTRATION_STATUSES;
+  const params: unknown[] = [hub, statuses];
+  const where = ['hub = $1', 'status = s.status', ...filterClauses(query, params)];
+  const cmp = query.descending === true ? '<' : '>';
+  if (query.after !== undefined) {
+    params.push(query.after.lastUpdatedAt, query.after.instanceId);
+    const n = params.length;
+    where.push(`(last_updated_at, instance_id COLLATE "C") ${cmp} ($${n - 1}, $${n})`);
+  }
+  params.push(query.limit + 1);
+  const dir = query.descending === true ? 'DESC' : 'ASC';
+  const order = (table: string) => `${table}last_updated_at ${dir}, ${table}instance_id COLLATE "C" ${dir}`;
+  const columns = `${BASE_COLUMNS}, ${query.includePayloads ? PAYLOAD_COLUMNS : NO_PAYLOAD_COLUMNS}`;
+  const { rows } = await sql.query<InstanceRow>(
+    `SELECT x.* FROM unnest($2::text[]) AS s(status) CROSS JOIN LATERAL (
+       SELECT ${columns} FROM instances WHERE ${where.join(' AND ')} ORDER BY ${order('')} LIMIT $${params.length}
+     ) x ORDER BY ${order('x.')} LIMIT $${params.length}`,
+    params,
+  );
+  const { instances, last } = pageOf(rows, query.limit, hub);
+  return last === undefined ? { instances } : { instances, next: { lastUpdatedAt: last.last_updated_at, instanceId: last.instance_id } };
+}
+
+/** The first `limit` of `limit + 1` rows read, and the last of them when the extra row shows that more follow. */
+function pageOf(rows: InstanceRow[], limit: number, hub: string): { instances: InstanceRecord[]; last?: InstanceRow } {
+  const page = rows.slice(0, limit);
   const instances = page.map((row) => instanceOf(row, hub));
   const last = page[page.length - 1];
-  if (rows.length <= query.limit || last === undefined) return { instances };
-  return { instances, next: { createdAt: last.created_at, instanceId: last.instance_id } };
+  return rows.length > limit && last !== undefined ? { instances, last } : { instances };
 }
 
 export async function listInstanceIds(sql: Sql, hub: string, query: CompletedInstanceQuery): Promise<InstanceIdPage> {
@@ -58,7 +95,7 @@ export async function listInstanceIds(sql: Sql, hub: string, query: CompletedIns
   if (query.after !== undefined) {
     params.push(query.after.completedAt, query.after.instanceId);
     const n = params.length;
-    where.push(`(completed_at > $${n - 1} OR (completed_at = $${n - 1} AND instance_id COLLATE "C" > $${n}))`);
+    where.push(`(completed_at, instance_id COLLATE "C") > ($${n - 1}, $${n})`);
   }
   params.push(query.limit + 1);
   const { rows } = await sql.query<{ instance_id: string; completed_at: number }>(

@@ -179,6 +179,15 @@ const MIGRATIONS: readonly Migration[] = [
       ALTER TABLE entity_inbox SET (autovacuum_vacuum_scale_factor = 0.02, autovacuum_vacuum_cost_delay = 0);
     `,
   },
+  {
+    // The dashboard's list sorted by last update (queryInstancesByLastUpdate): one ordered range
+    // per status. Every instance update now also moves one entry of this index.
+    version: 7,
+    breaking: false,
+    sql: `
+      CREATE INDEX instances_by_status_updated ON instances (hub, status, last_updated_at, instance_id COLLATE "C");
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -3,14 +3,12 @@
  * stored as JSON text. Anything read back that does not parse, or does not look like what was
  * written, is corrupt state: it throws an `InvariantError` and is never skipped.
  */
-import type { FailureDetails, HistoryEvent, OrchestrationStatus, Tags } from '../../domain/history-event.ts';
+import { ORCHESTRATION_STATUSES, type FailureDetails, type HistoryEvent, type OrchestrationStatus, type Tags } from '../../domain/history-event.ts';
 import type { InstanceRecord } from '../../domain/instance.ts';
 import { InvariantError, invariant } from '../../lib/assert.ts';
 import type { ActivityTask, StoredInboxMessage } from '../store.ts';
 
-const STATUSES: ReadonlySet<string> = new Set<OrchestrationStatus>([
-  'RUNNING', 'COMPLETED', 'CONTINUED_AS_NEW', 'FAILED', 'CANCELED', 'TERMINATED', 'PENDING', 'SUSPENDED',
-]);
+const STATUSES: ReadonlySet<string> = new Set(ORCHESTRATION_STATUSES);
 
 export interface InstanceRow {
   instance_id: string;

@@ -126,6 +126,15 @@ const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX entity_inbox_by_entity ON entity_inbox (hub, instance_id, deferred, seq);
     `,
   },
+  {
+    // The dashboard's list sorted by last update (queryInstancesByLastUpdate): one ordered range
+    // per status. Every instance update now also moves one entry of this index.
+    version: 5,
+    breaking: false,
+    sql: `
+      CREATE INDEX instances_by_status_updated ON instances (hub, status, last_updated_at, instance_id);
+    `,
+  },
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

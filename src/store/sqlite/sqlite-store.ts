@@ -143,6 +143,10 @@ class SqliteStore implements S.Store {
     return this.#ready().queries.queryInstances(hub, query);
   }
 
+  async queryInstancesByLastUpdate(hub: TaskHubName, query: S.LastUpdateQuery): Promise<S.LastUpdatePage> {
+    return this.#ready().queries.queryInstancesByLastUpdate(hub, query);
+  }
+
   async countInstancesByStatus(hub: TaskHubName, filter: S.InstanceCountFilter): Promise<Partial<Record<OrchestrationStatus, number>>> {
     return this.#ready().queries.countByStatus(hub, filter);
   }
