@@ -41,7 +41,7 @@ export async function startControlPlane(input: ControlWiringInput): Promise<Cont
   const { auth } = input;
   const listeners = new SchedulerListeners(engine, {
     host: config.host,
-    messageBytesMax: config.limits.grpcMessageBytesMax,
+    limits: config.limits,
     pastEvents: input.pastEvents,
     ...(auth === undefined ? {} : { guardFor: (scope: string) => auth.guardFor(scope) as NonNullable<ReturnType<AuthWiring['guardFor']>> }),
     ...(auth?.tls === undefined ? {} : { tls: auth.tls }),

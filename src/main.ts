@@ -73,7 +73,7 @@ export async function createServer(config: Readonly<ServerConfig>, deps: ServerD
   const guard = auth.guardFor(undefined);
   const pastEvents = newPastEventsCache();
   const grpc = await startGrpcServer(engine, {
-    host: config.host, port: config.grpcPort, messageBytesMax: config.limits.grpcMessageBytesMax, pastEvents,
+    host: config.host, port: config.grpcPort, limits: config.limits, pastEvents,
     ...(guard === undefined ? {} : { guard }), ...(auth.tls === undefined ? {} : { tls: auth.tls }),
   }, deps.log);
   // Control-plane paths answer 404 until the control plane has started.

@@ -25,6 +25,7 @@ export const ERROR_CODES = {
   CANNOT_DELETE_RESOURCE: { retryable: false, description: 'The resource still contains other resources (a scheduler with task hubs, a group with schedulers) or is built in.' },
   PRECONDITION_FAILED: { retryable: false, description: 'The If-Match etag does not match the current etag of the resource.' },
   METHOD_NOT_ALLOWED: { retryable: false, description: 'The HTTP method is not supported on this path.' },
+  MALFORMED_FRAME: { retryable: false, description: 'The gRPC framing of the request is broken: a message cut short, a compressed message without `grpc-encoding`, or more messages than the call takes.' },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -51,6 +52,8 @@ export const BASE_CODE: Record<ErrorCode, ErrorCode> = {
   CANNOT_DELETE_RESOURCE: 'FAILED_PRECONDITION',
   PRECONDITION_FAILED: 'FAILED_PRECONDITION',
   METHOD_NOT_ALLOWED: 'INVALID_ARGUMENT',
+  // The gRPC spec answers a broken frame with INTERNAL (doc/compression.md, PROTOCOL-HTTP2.md).
+  MALFORMED_FRAME: 'INTERNAL',
 };
 
 export class ServerError extends Error {

@@ -37,3 +37,14 @@ export function toServiceError(error: unknown, log: (message: string, error?: un
   metadata.set('x-request-id', requestId);
   return { code: GrpcStatus.INTERNAL, details: `internal server error (request id ${requestId})`, metadata };
 }
+
+/**
+ * Answers a call with the status of `error`: a unary call through its callback, a stream by its
+ * 'error' event, which grpc-js turns into the status at once (destroying a stream would end it
+ * with no status at all, and the client would wait for its deadline).
+ */
+export function failCall(call: unknown, callback: ((error: unknown) => void) | undefined, error: unknown, log: (message: string, error?: unknown) => void): void {
+  const status = toServiceError(error, log);
+  if (callback !== undefined) callback(status);
+  else (call as { emit(event: 'error', error: unknown): boolean }).emit('error', status);
+}

@@ -15,7 +15,7 @@ import type { Engine } from '../engine/engine.ts';
 import { splitHubName } from '../engine/scheduler-scope.ts';
 import type { WorkKind } from '../engine/work-item.ts';
 import type { Log } from './call-context.ts';
-import { toServiceError } from './grpc-status.ts';
+import { failCall, toServiceError } from './grpc-status.ts';
 
 /** As the Azure scaler's default. */
 const TARGET_DEFAULT = 10;
@@ -103,7 +103,7 @@ export function kedaHandlers(engine: Engine, log: Log, scheduler?: string): Unty
           },
           (error: unknown) => {
             clearInterval(timer);
-            call.destroy(toServiceError(error, log));
+            failCall(call, undefined, error, log);
           },
         );
       };

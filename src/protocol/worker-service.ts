@@ -5,7 +5,7 @@ import type { ServerWritableStream } from '@grpc/grpc-js';
 import type { WorkerCaps, WorkItemMessage } from '../engine/work-item.ts';
 import type { TaskHubName } from '../domain/instance.ts';
 import { type HandlerContext, resolveHub, unary } from './call-context.ts';
-import { toServiceError } from './grpc-status.ts';
+import { failCall } from './grpc-status.ts';
 import { proto, type pb } from './proto/load.ts';
 import { activityResponseFromProto, orchestratorResponseFromProto } from './proto/response-map.ts';
 import {
@@ -18,7 +18,6 @@ import {
 import { PastEventsCache } from './proto/past-events-cache.ts';
 import { entitySupportOf } from '../engine/entity-support.ts';
 import { entityWorkItemToProto } from './proto/entity-map.ts';
-import { MalformedRequest } from './service-definition.ts';
 import { workItemFiltersFromProto } from './proto/work-item-filters-map.ts';
 
 /** A serialized WorkItem is passed through by the stream's serializer (service-definition.ts). */
@@ -68,20 +67,15 @@ export function workerHandlers(ctx: HandlerContext, openStreams: Set<WorkItemCal
 }
 
 async function openWorkItemStream(ctx: HandlerContext, call: WorkItemCall, openStreams: Set<WorkItemCall>, pastEvents: PastEventsCache): Promise<void> {
-  const request = call.request as unknown;
-  if (request instanceof MalformedRequest) {
-    call.destroy(toServiceError(request.error, ctx.log) as Error);
-    return;
-  }
   let hub;
   try {
     hub = await resolveHub(ctx, call.metadata);
   } catch (error) {
-    call.destroy(toServiceError(error, ctx.log) as Error);
+    failCall(call, undefined, error, ctx.log);
     return;
   }
   if (call.cancelled) return;
-  const req = request as pb.GetWorkItemsRequest;
+  const req = call.request;
   const caps: WorkerCaps = {
     orchestration: Math.max(0, req.getMaxconcurrentorchestrationworkitems()),
     activity: Math.max(0, req.getMaxconcurrentactivityworkitems()),
@@ -97,7 +91,7 @@ async function openWorkItemStream(ctx: HandlerContext, call: WorkItemCall, openS
   try {
     filters = workItemFiltersFromProto(req);
   } catch (error) {
-    call.destroy(toServiceError(error, ctx.log) as Error);
+    failCall(call, undefined, error, ctx.log);
     return;
   }
   const historyStreaming = req.getCapabilitiesList().includes(proto.WorkerCapability.WORKER_CAPABILITY_HISTORY_STREAMING);
