@@ -6,6 +6,8 @@
  * clamped into it when read (`clampTimeMs`), so one bad value cannot make every read of its
  * instance fail.
  */
+import type { HistoryEvent } from './history-event.ts';
+import type { InstanceRecord } from './instance.ts';
 
 /** 0001-01-01T00:00:00Z. */
 export const TIMESTAMP_SECONDS_MIN = -62_135_596_800;
@@ -21,4 +23,23 @@ export const TIME_MS_MAX = TIMESTAMP_SECONDS_MAX * 1000 + 999;
 export function clampTimeMs(ms: number): number {
   if (ms >= TIME_MS_MIN && ms <= TIME_MS_MAX) return ms;
   return ms > TIME_MS_MAX ? TIME_MS_MAX : TIME_MS_MIN;
+}
+
+function inRange(ms: number | undefined): boolean {
+  return ms === undefined || (ms >= TIME_MS_MIN && ms <= TIME_MS_MAX);
+}
+
+/** The record itself when its times are in range (the rule); else a copy with them clamped. */
+export function instanceTimesInRange(record: InstanceRecord): InstanceRecord {
+  const { createdAt, lastUpdatedAt, completedAt, scheduledStartAt } = record;
+  if (inRange(createdAt) && inRange(lastUpdatedAt) && inRange(completedAt) && inRange(scheduledStartAt)) return record;
+  const copy: InstanceRecord = { ...record, createdAt: clampTimeMs(createdAt), lastUpdatedAt: clampTimeMs(lastUpdatedAt) };
+  if (completedAt !== undefined) copy.completedAt = clampTimeMs(completedAt);
+  if (scheduledStartAt !== undefined) copy.scheduledStartAt = clampTimeMs(scheduledStartAt);
+  return copy;
+}
+
+/** The event itself when its timestamp is in range; else a copy with it clamped. */
+export function eventTimeInRange(event: HistoryEvent): HistoryEvent {
+  return inRange(event.timestamp) ? event : { ...event, timestamp: clampTimeMs(event.timestamp) };
 }

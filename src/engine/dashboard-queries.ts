@@ -7,6 +7,7 @@
 import { ServerError } from '../domain/errors.ts';
 import type { HistoryEvent, OrchestrationStatus } from '../domain/history-event.ts';
 import type { InstanceRecord, TaskHubName } from '../domain/instance.ts';
+import { eventTimeInRange, instanceTimesInRange } from '../domain/time-range.ts';
 import type { InstanceCountFilter, InstanceQuery, InstanceQueryCursor, Store } from '../store/store.ts';
 
 export const DASHBOARD_PAGE_MAX = 500;
@@ -61,15 +62,16 @@ export class DashboardQueries {
     const page = await this.#store.queryInstances(hub, { ...base, limit: q.pageSize, ...(after ? { after } : {}) });
     const counts = await this.counts(hub, filter);
     const totalCount = sumCounts(counts, q.statuses);
-    return { instances: page.instances, ...(page.next ? { continuationToken: encodeCursor(page.next) } : {}), totalCount, counts };
+    const instances = page.instances.map(instanceTimesInRange);
+    return { instances, ...(page.next ? { continuationToken: encodeCursor(page.next) } : {}), totalCount, counts };
   }
 
   counts(hub: TaskHubName, filter: InstanceCountFilter): Promise<Partial<Record<OrchestrationStatus, number>>> {
     return this.#store.countInstancesByStatus(hub, filter);
   }
 
-  history(hub: TaskHubName, instanceId: string): Promise<HistoryEvent[]> {
-    return this.#store.readHistory(hub, instanceId);
+  async history(hub: TaskHubName, instanceId: string): Promise<HistoryEvent[]> {
+    return (await this.#store.readHistory(hub, instanceId)).map(eventTimeInRange);
   }
 
   async #total(hub: TaskHubName, filter: InstanceCountFilter, statuses: readonly OrchestrationStatus[]): Promise<number> {

@@ -6,7 +6,6 @@
  */
 import type { sendUnaryData, ServerUnaryCall, ServerWritableStream } from '@grpc/grpc-js';
 import type { OrchestrationStatus } from '../domain/history-event.ts';
-import { scopedHubName } from '../engine/scheduler-scope.ts';
 import { type HandlerContext, resolveHub, taskHubHeader, unary } from './call-context.ts';
 import { failCall, toServiceError } from './grpc-status.ts';
 import { fromOrchestrationStatus, fromStringValue, fromTimestamp, toStringValue } from './proto/common-map.ts';
@@ -92,14 +91,12 @@ export function managementHandlers(ctx: HandlerContext) {
     ),
 
     createTaskHub: hubCall<pb.CreateTaskHubRequest, pb.CreateTaskHubResponse>(ctx, async (req, name) => {
-      const { taskHubs } = ctx.engine;
-      if (req.getRecreateifexists() && taskHubs.has(name, ctx.scheduler)) await taskHubs.delete(scopedHubName(ctx.scheduler, name));
-      await taskHubs.create(name, ctx.scheduler);
+      await ctx.engine.taskHubs.createTaskHub(name, ctx.scheduler, req.getRecreateifexists());
       return new proto.CreateTaskHubResponse();
     }),
 
     deleteTaskHub: unary<pb.DeleteTaskHubRequest, pb.DeleteTaskHubResponse>(ctx, async (_req, hub) => {
-      await ctx.engine.taskHubs.delete(hub);
+      await ctx.engine.taskHubs.deleteTaskHub(hub);
       return new proto.DeleteTaskHubResponse();
     }),
   };

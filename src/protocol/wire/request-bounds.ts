@@ -215,7 +215,11 @@ export class RequestBounds {
 
   #skip(wire: number, end: number, depth: number, number: number): void {
     if (wire === WIRE_VARINT) this.#varint(end, depth, undefined);
-    else if (wire === WIRE_LEN) this.#pos = this.#length(end, depth, undefined);
+    else if (wire === WIRE_LEN) {
+      const length = this.#varint(end, depth, undefined);
+      if (length > end - this.#pos) this.#fail('INVALID_ARGUMENT', depth, undefined, `has field ${number} declaring ${length} bytes where ${end - this.#pos} are left`);
+      this.#pos += length;
+    }
     else if (wire === WIRE_I64 || wire === WIRE_I32) {
       this.#pos += wire === WIRE_I64 ? 8 : 4;
       if (this.#pos > end) this.#fail('INVALID_ARGUMENT', depth, undefined, `is cut short inside field ${number}`);
