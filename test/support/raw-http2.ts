@@ -47,7 +47,14 @@ export class RawGrpc {
   /** `ca` set: TLS (the servers of --auth). `settings` as node:http2 takes them. */
   static connect(address: string, options: { ca?: Buffer; settings?: SecureClientSessionOptions['settings'] } = {}): RawGrpc {
     const scheme = options.ca === undefined ? 'http' : 'https';
-    return new RawGrpc(connect(`${scheme}://${address}`, { ...(options.ca === undefined ? {} : { ca: options.ca }), ...(options.settings === undefined ? {} : { settings: options.settings }) }));
+    // node:http2 counts unsent request bytes against the session's memory (10 MB by default) and
+    // resets the stream past it: room for the tests' largest hostile messages.
+    const session = connect(`${scheme}://${address}`, {
+      maxSessionMemory: 1024,
+      ...(options.ca === undefined ? {} : { ca: options.ca }),
+      ...(options.settings === undefined ? {} : { settings: options.settings }),
+    });
+    return new RawGrpc(session);
   }
 
   /** Opens a call to `path` (`/TaskHubSidecarService/Hello`) and writes `body` (bytes, framed or not, as given). */
