@@ -75,6 +75,8 @@ export class TaskHubs {
   async #provision(name: string, scope: SchedulerScope): Promise<TaskHubName> {
     const catalog = await this.#catalog;
     if (catalog === undefined) return this.create(name, scope);
+    // The name comes from a request's header: checked before it can reach the catalog.
+    if (!isValidTaskHubName(name)) throw invalidName(name);
     await catalog.create(name, scope);
     return scopedHubName(scope, name);
   }
@@ -89,9 +91,7 @@ export class TaskHubs {
 
   /** Idempotent. `scope` is the scheduler's (scheduler-scope.ts); absent for the default scheduler. */
   async create(name: string, scope?: SchedulerScope): Promise<TaskHubName> {
-    if (!isValidTaskHubName(name)) {
-      throw new ServerError('INVALID_ARGUMENT', `task hub name '${name}' is invalid: use 1-64 letters, digits and '-', starting with a letter or digit`);
-    }
+    if (!isValidTaskHubName(name)) throw invalidName(name);
     const hub = scopedHubName(scope, name);
     if (!this.#known.has(hub)) {
       await this.#store.createTaskHub(hub, this.#clock.now());
@@ -124,4 +124,8 @@ export class TaskHubs {
     if (this.#options.dynamic && scope === undefined) return this.#provision(name, undefined);
     throw new ServerError('TASK_HUB_NOT_FOUND', `Task hub not found: '${name}'`);
   }
+}
+
+function invalidName(name: string): ServerError {
+  return new ServerError('INVALID_ARGUMENT', `task hub name '${name}' is invalid: use 1-64 letters, digits and '-', starting with a letter or digit`);
 }

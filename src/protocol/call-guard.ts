@@ -5,14 +5,14 @@
  * message: a refused call never has its message read, let alone decoded, and ends at once with
  * its status, stream or not.
  */
-import { ServerInterceptingCall, type Metadata, type ServerInterceptor, type StatusObject } from '@grpc/grpc-js';
+import { ServerInterceptingCall, type Metadata, type ServerInterceptor } from '@grpc/grpc-js';
 import { grpcPeerAddress } from '../auth/allowlist.ts';
 import { DEFAULT_SCHEDULER_PATH, schedulerResourceId, type AccessGate } from '../auth/gate.ts';
 import { rpcGroup } from '../auth/operations.ts';
 import { bearerOf } from '../auth/tokens.ts';
 import { ServerError } from '../domain/errors.ts';
 import { taskHubHeader, type Log } from './call-context.ts';
-import { toServiceError } from './grpc-status.ts';
+import { toStatusObject } from './grpc-status.ts';
 
 export interface CallGuard {
   gate: AccessGate;
@@ -28,18 +28,13 @@ export function guardInterceptor(guard: CallGuard, log: Log): ServerInterceptor 
         onReceiveMetadata: (metadata, metadataNext) => {
           check(guard, method.path, metadata, next.getPeer()).then(
             () => metadataNext(metadata),
-            (error: unknown) => call.sendStatus(statusOf(error, log)),
+            (error: unknown) => call.sendStatus(toStatusObject(error, log)),
           );
         },
       }),
     });
     return call;
   };
-}
-
-function statusOf(error: unknown, log: Log): StatusObject {
-  const status = toServiceError(error, log);
-  return { code: status.code as StatusObject['code'], details: status.details ?? '', metadata: status.metadata as Metadata };
 }
 
 async function check(guard: CallGuard, method: string, metadata: Metadata, peer: string): Promise<void> {

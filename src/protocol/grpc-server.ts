@@ -15,7 +15,7 @@ import { kedaHandlers, kedaServiceDefinition } from './keda-scaler.ts';
 import { managementHandlers } from './management-service.ts';
 import { guardInterceptor, type CallGuard } from './call-guard.ts';
 import { decodeLazily } from './grpc-decoding.ts';
-import { gateMessageFrames } from './grpc-frame-gate.ts';
+import { FrameGate } from './grpc-frame-gate.ts';
 import { sidecarMethodNames, sidecarServiceDefinition } from './service-definition.ts';
 import { workerHandlers } from './worker-service.ts';
 import type { PastEventsCache } from './proto/past-events-cache.ts';
@@ -43,15 +43,16 @@ export interface GrpcListener {
 }
 
 export async function startGrpcServer(engine: Engine, options: GrpcServerOptions, log: Log): Promise<GrpcListener> {
+  const check = new RequestCheck(options.limits);
+  const frames = new FrameGate(check, log);
   const server = new Server({
     // The largest any call takes; each call's own maximum is checked on its frames.
     'grpc.max_receive_message_length': options.limits.grpcMessageBytesMax,
     'grpc.max_send_message_length': -1,
     'grpc.keepalive_permit_without_calls': 1,
     'grpc.http2.min_ping_interval_without_data_ms': 5000,
-    interceptors: options.guard === undefined ? [] : [guardInterceptor(options.guard, log)],
+    interceptors: [frames.interceptor(), ...(options.guard === undefined ? [] : [guardInterceptor(options.guard, log)])],
   });
-  const check = new RequestCheck(options.limits);
   const openStreams = new Set<ServerWritableStream<unknown, unknown>>();
   const ctx = { engine, log, ...(options.scheduler === undefined ? {} : { scheduler: options.scheduler }) };
   const implemented: Record<string, unknown> = { ...clientHandlers(ctx), ...managementHandlers(ctx), ...workerHandlers(ctx, openStreams as never, options.pastEvents), ...entityHandlers(ctx) };
@@ -72,7 +73,7 @@ export async function startGrpcServer(engine: Engine, options: GrpcServerOptions
       error ? reject(error) : resolve(bound),
     );
   });
-  gateMessageFrames(server, check, log);
+  frames.listen(server);
   return {
     port,
     stop: async (graceMs) => {
