@@ -76,24 +76,19 @@ export function workerHandlers(ctx: HandlerContext, openStreams: Set<WorkItemCal
 
 async function openWorkItemStream(ctx: HandlerContext, call: WorkItemCall, openStreams: Set<WorkItemCall>, pastEvents: PastEventsCache): Promise<void> {
   let hub;
-  try {
-    hub = await resolveHub(ctx, call.metadata);
-  } catch (error) {
-    failCall(call, undefined, error, ctx.log);
-    return;
-  }
-  if (call.cancelled) return;
   let options;
   try {
+    hub = await resolveHub(ctx, call.metadata);
     options = streamOptions(call);
   } catch (error) {
     failCall(call, undefined, error, ctx.log);
     return;
   }
+  if (call.cancelled) return;
   const { caps, entitySupport, filters, historyStreaming } = options;
   let connection: WorkerConnection | undefined;
   const pending = new PendingWrites(STREAM_PENDING_BYTES_MAX, () => connection?.drained());
-  const send = (item: WorkItemMessage) => writeWorkItem(call, encodeWorkItem(item, hub, pastEvents), pending, ctx.log);
+  const send = (item: WorkItemMessage) => writeWorkItem(call, () => encodeWorkItem(item, hub, pastEvents), pending, ctx.log);
   connection = ctx.engine.workers.connect(hub, caps, send, entitySupport, filters, historyStreaming);
   openStreams.add(call);
   let closed = false;
@@ -132,9 +127,10 @@ function streamOptions(call: WorkItemCall) {
  * Writes one work item, serialized here so its size is known; false when the stream is full
  * now. An item that cannot be serialized ends the stream with its status (its work goes back).
  */
-function writeWorkItem(call: WorkItemCall, item: pb.WorkItem | Uint8Array, pending: PendingWrites, log: HandlerContext['log']): boolean {
+function writeWorkItem(call: WorkItemCall, encode: () => pb.WorkItem | Uint8Array, pending: PendingWrites, log: HandlerContext['log']): boolean {
   let bytes: Uint8Array;
   try {
+    const item = encode();
     bytes = item instanceof Uint8Array ? item : item.serializeBinary();
   } catch (error) {
     failCall(call, undefined, error, log);
