@@ -6,11 +6,9 @@
  * control-plane roles, and what they make is the control plane's hub.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { request as httpsRequest } from 'node:https';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { stringField } from '../../bench/driver/proto-wire.ts';
+import { authRest, type AuthRest } from '../support/auth-rest.ts';
 import { frame, RawGrpc, SIDECAR, type RawAnswer } from '../support/raw-http2.ts';
 import { DtsServer, withServerOutput } from '../support/server-process.ts';
 import { emptyActions, residentMb, scaledObjectRef } from '../support/wire-requests.ts';
@@ -24,40 +22,17 @@ let ca: Buffer;
 let raw: RawGrpc;
 const tokens: Record<string, string> = {};
 
-async function rest(method: string, path: string, body?: unknown, token = tokens['admin']): Promise<{ status: number; body: any }> {
-  return new Promise((resolve, reject) => {
-    const headers = { 'content-type': 'application/json', ...(token === undefined ? {} : { authorization: `Bearer ${token}` }) };
-    const req = httpsRequest(new URL(path, `https://${server.httpAddress}`), { method, ca, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString();
-        resolve({ status: res.statusCode ?? 0, body: text === '' ? undefined : JSON.parse(text) });
-      });
-    });
-    req.on('error', reject);
-    req.end(body === undefined ? undefined : JSON.stringify(body));
-  });
-}
-
-async function user(name: string, role: string, scope: string): Promise<void> {
-  const password = 'correct horse battery staple';
-  assert.equal((await rest('PUT', `/users/${name}`, { password })).status, 201);
-  const grant = await rest('PUT', `${scope}/providers/Microsoft.Authorization/roleAssignments/${crypto.randomUUID()}`, { properties: { roleDefinitionId: role, principalId: name } });
-  assert.equal(grant.status, 201, JSON.stringify(grant.body));
-  const login = await rest('POST', '/auth/login', { username: name, password }, undefined);
-  assert.equal(login.status, 200);
-  tokens[name] = login.body.accessToken;
-}
+let rest: AuthRest['call'];
 
 before(async () => {
   server = await DtsServer.start({ extraArgs: ['--auth'] });
-  ca = readFileSync(join(server.dataDir, 'tls', 'ca.pem'));
-  const password = readFileSync(join(server.dataDir, 'admin-password.txt'), 'utf8').trim();
-  tokens['admin'] = (await rest('POST', '/auth/login', { username: 'admin', password }, undefined)).body.accessToken;
-  await user('hub-writer', 'Durable Task Data Contributor', `${SCHED}/taskHubs/default`);
-  await user('scheduler-writer', 'Durable Task Data Contributor', SCHED);
-  await user('scheduler-contributor', 'Contributor', SCHED);
+  const access = authRest(server);
+  ca = access.ca;
+  tokens['admin'] = await access.admin();
+  rest = (method, path, body, token = tokens['admin']) => access.call(method, path, body, token);
+  tokens['hub-writer'] = await access.user('hub-writer', ['Durable Task Data Contributor'], `${SCHED}/taskHubs/default`);
+  tokens['scheduler-writer'] = await access.user('scheduler-writer', ['Durable Task Data Contributor'], SCHED);
+  tokens['scheduler-contributor'] = await access.user('scheduler-contributor', ['Contributor'], SCHED);
   raw = RawGrpc.connect(server.grpcAddress, { ca });
 });
 

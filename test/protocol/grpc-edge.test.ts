@@ -40,15 +40,6 @@ function test(name: string, body: () => Promise<void>): void {
   it(name, { timeout: 120_000 }, withServerOutput(() => [server], body));
 }
 
-/** Takes work items until one for `instanceId` arrives (the entity capability probe and others are skipped). */
-async function nextFor(reader: WorkItemReader, instanceId: string): Promise<pb.WorkItem> {
-  for (;;) {
-    const item = await reader.next();
-    const id = item.getOrchestratorrequest()?.getInstanceid() ?? item.getActivityrequest()?.getOrchestrationinstance()?.getInstanceid();
-    if (id === instanceId) return item;
-  }
-}
-
 /** The answer carries `code`, and its details match `details`. */
 function assertStatus(answer: RawAnswer, code: number, details: RegExp, what: string): void {
   assert.equal(answer.ended, undefined, `${what}: the call ended without a status (${answer.ended})`);
@@ -95,18 +86,18 @@ describe('nesting and time ranges', () => {
     const worker = new WorkItemReader(client);
     try {
       await call(client.startInstance, client, new proto.CreateInstanceRequest().setInstanceid(id).setName('Orch'));
-      const first = await nextFor(worker, id);
+      const first = await worker.nextFor(id);
       const schedule = new proto.OrchestratorAction().setId(0).setScheduletask(new proto.ScheduleTaskAction().setName('Act'));
       const response = new proto.OrchestratorResponse().setInstanceid(id).setCompletiontoken(first.getCompletiontoken());
       response.addActions(schedule);
       await call(client.completeOrchestratorTask, client, response);
-      const activity = await nextFor(worker, id);
+      const activity = await worker.nextFor(id);
       const token = activity.getCompletiontoken();
       const deep = await raw.call(`${SIDECAR}CompleteActivityTask`, frame(failedActivity(id, 0, failureChain(3000), token)));
       assertStatus(deep, Code.INVALID_ARGUMENT, /^ActivityResponse\.failureDetails\.innerFailure\(x32\) nests failure details \(innerFailure\) more than 32 levels deep; the maximum is 32$/, '3,000 levels');
       const taken = await raw.call(`${SIDECAR}CompleteActivityTask`, frame(failedActivity(id, 0, failureChain(32), token)));
       assertStatus(taken, Code.OK, /OK/, '32 levels');
-      const next = await nextFor(worker, id);
+      const next = await worker.nextFor(id);
       const failed = next.getOrchestratorrequest()!.getNeweventsList().find((e) => e.hasTaskfailed())!;
       let depth = 0;
       for (let f: pb.TaskFailureDetails | undefined = failed.getTaskfailed()!.getFailuredetails(); f !== undefined; f = f.getInnerfailure()) depth++;

@@ -13,14 +13,12 @@
  * reports, replays one counterexample).
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { request as httpsRequest } from 'node:https';
-import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { bytesField, stringField } from '../../bench/driver/proto-wire.ts';
 import { proto, StringValue, Timestamp, Value } from '../../src/protocol/proto/load.ts';
 import { RPC_REQUESTS } from '../../src/protocol/wire/rpc-requests.ts';
+import { authRest } from '../support/auth-rest.ts';
 import { frame, RawGrpc, SIDECAR, type RawAnswer } from '../support/raw-http2.ts';
 import { DtsServer, withServerOutput } from '../support/server-process.ts';
 import { failureChain, scaledObjectRef } from '../support/wire-requests.ts';
@@ -257,25 +255,8 @@ function describeCall(c: FuzzCall): string {
 
 /** A user with Durable Task Data Contributor and Contributor at the root, signed in. */
 async function loginFuzzer(server: DtsServer): Promise<{ ca: Buffer; token: string }> {
-  const ca = readFileSync(join(server.dataDir, 'tls', 'ca.pem'));
-  const rest = (method: string, path: string, body: unknown, token?: string) => new Promise<{ status: number; body: any }>((resolve, reject) => {
-    const headers = { 'content-type': 'application/json', ...(token === undefined ? {} : { authorization: `Bearer ${token}` }) };
-    const req = httpsRequest(new URL(path, `https://${server.httpAddress}`), { method, ca, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString() || 'null') }));
-    });
-    req.on('error', reject);
-    req.end(JSON.stringify(body));
-  });
-  const password = readFileSync(join(server.dataDir, 'admin-password.txt'), 'utf8').trim();
-  const admin = (await rest('POST', '/auth/login', { username: 'admin', password })).body.accessToken as string;
-  assert.equal((await rest('PUT', '/users/fuzzer', { password: 'fuzzer-password' }, admin)).status, 201);
-  for (const role of ['Durable Task Data Contributor', 'Contributor']) {
-    const grant = await rest('PUT', `/providers/Microsoft.Authorization/roleAssignments/${crypto.randomUUID()}`, { properties: { roleDefinitionId: role, principalId: 'fuzzer' } }, admin);
-    assert.equal(grant.status, 201, JSON.stringify(grant.body));
-  }
-  return { ca, token: (await rest('POST', '/auth/login', { username: 'fuzzer', password: 'fuzzer-password' })).body.accessToken as string };
+  const access = authRest(server);
+  return { ca: access.ca, token: await access.user('fuzzer', ['Durable Task Data Contributor', 'Contributor'], '') };
 }
 
 fuzz('fuzzing without --auth', []);
