@@ -58,8 +58,10 @@ export class TaskHubOperations {
     return {
       create: (name, scope) => this.#ctx.serial(async () => {
         const scheduler = await this.#schedulerOf(scope);
-        if ((await this.#ctx.catalog.get('taskHub', [...scheduler.path, name])) !== undefined) {
-          await this.#ctx.deps.engine.taskHubs.create(name, scope);
+        const existing = await this.#ctx.catalog.get('taskHub', [...scheduler.path, name]);
+        if (existing !== undefined) {
+          // The name as the catalog keeps it: catalog names compare case-insensitively, hub names do not.
+          await this.#ctx.deps.engine.taskHubs.create(existing.path[3] as string, scope);
           return;
         }
         validateResourceName(name, 'task hub');
