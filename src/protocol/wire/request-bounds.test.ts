@@ -96,6 +96,9 @@ describe('request bounds', () => {
     assert.match(refusal(timer.serializeBinary(), 'OrchestratorResponse').message, /^OrchestratorResponse\.actions\.createTimer\.fireAt has seconds -10000000000000/);
     const query = new proto.QueryInstancesRequest().setQuery(new proto.InstanceQuery().setCreatedtimefrom(timestamp(0, 2e9)));
     assert.match(refusal(query.serializeBinary(), 'QueryInstancesRequest').message, /^QueryInstancesRequest\.query\.createdTimeFrom has nanos/);
+    // nanos as a 9-byte varint whose low 32 bits are all ones: the decoder reads -1.
+    const nanosHigh = [0x10, 0xff, 0xff, 0xff, 0xff, 0x8f, 0x80, 0x80, 0x80, 0x10];
+    assert.match(refusal(Uint8Array.from([0x2a, nanosHigh.length, ...nanosHigh]), 'CreateInstanceRequest').message, /scheduledStartTimestamp has nanos -1/);
     // Duration: seconds 1, nanos -1 (signs differ), as raw fields: {4: {1: 1, 2: -1}} inside PurgeInstanceFilter.
     const minusOne = [0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01];
     const duration = [0x08, 0x01, 0x10, ...minusOne];

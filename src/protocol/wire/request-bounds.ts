@@ -186,8 +186,8 @@ export class RequestBounds {
       if (number > 2) this.#skip(tag & 7, end, depth, number);
       else if ((tag & 7) !== WIRE_VARINT) this.#fail('INVALID_ARGUMENT', depth, undefined, `is a ${kind} whose field ${number} has wire type ${tag & 7}, not 0`);
       // As the decoder reads them: seconds as int64, nanos as the low 32 bits of the varint.
-      else if (number === 1) seconds = this.#int64(end, depth);
-      else nanos = this.#int64(end, depth) | 0;
+      else if (number === 1) seconds = this.#signed(end, depth);
+      else nanos = this.#signed(end, depth, true);
     }
     if (kind === 'Timestamp') {
       if (seconds < TIMESTAMP_SECONDS_MIN || seconds > TIMESTAMP_SECONDS_MAX) {
@@ -251,24 +251,27 @@ export class RequestBounds {
     return this.#fail('INVALID_ARGUMENT', depth, field, 'has a varint longer than 10 bytes');
   }
 
-  /** A signed int64 varint, exact within ±2^53 (far beyond every range checked here). */
-  #int64(end: number, depth: number): number {
-    const start = this.#pos;
-    const unsigned = this.#varint(end, depth, undefined);
-    // Ten bytes with the top bit set: a negative value in two's complement.
-    const negative = this.#pos - start === 10 && ((this.#bytes[this.#pos - 1] as number) & 1) === 1;
-    if (!negative) return unsigned;
+  /**
+   * A varint read as the decoder reads int64 and int32 fields: its low 64 bits as a signed
+   * number (exact within ±2^53, far beyond every range checked here), or, for `int32`, its low
+   * 32 bits as a signed 32-bit number.
+   */
+  #signed(end: number, depth: number, int32 = false): number {
+    const bytes = this.#bytes;
     let low = 0;
     let high = 0;
     for (let i = 0; i < 10; i++) {
-      const bits = (this.#bytes[start + i] as number) & 0x7f;
+      if (this.#pos >= end) this.#fail('INVALID_ARGUMENT', depth, undefined, 'is cut short inside a varint');
+      const byte = bytes[this.#pos++] as number;
+      const bits = byte & 0x7f;
       if (i < 4) low |= bits << (7 * i);
       else if (i === 4) {
-        low |= (bits & 0x0f) << 28;
-        high |= bits >> 4;
+        low |= bits << 28;
+        high |= bits >>> 4;
       } else high |= bits << (7 * i - 32);
+      if (byte < 0x80) return int32 ? low | 0 : (high | 0) * 4294967296 + (low >>> 0);
     }
-    return (high | 0) * 4294967296 + (low >>> 0);
+    return this.#fail('INVALID_ARGUMENT', depth, undefined, 'has a varint longer than 10 bytes');
   }
 
   #fail(code: ErrorCode, depth: number, field: Field | undefined, problem: string): never {
