@@ -62,10 +62,10 @@ export class FrameGate {
   #watch(stream: ServerHttp2Stream, headers: IncomingHttpHeaders): Link | undefined {
     const contentType = headers['content-type'];
     if (typeof contentType !== 'string' || !contentType.startsWith('application/grpc')) return undefined;
-    const encoding = headers['grpc-encoding'];
-    const rules = this.#check.frameRules(String(headers[':path']), encoding !== undefined && encoding !== 'identity');
+    const rules = this.#check.frameRules(String(headers[':path']));
     if (rules === undefined) return undefined;
-    const frames = new MessageFrames(rules);
+    const encoding = headers['grpc-encoding'];
+    const frames = new MessageFrames(rules, encoding !== undefined && encoding !== 'identity');
     const link: Link = {};
     stream.on('data', (chunk: Buffer) => this.#refuse(link, frames.data(chunk)));
     stream.on('end', () => this.#refuse(link, frames.end()));

@@ -2,15 +2,16 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MessageFrames, type FrameRules } from './message-frames.ts';
 
-const RULES: FrameRules = { method: '/S/M', messageBytesMax: 100, messagesMax: 1, encoded: false };
+const RULES: FrameRules = { method: '/S/M', messageBytesMax: 100, messagesMax: 1 };
 
 function frame(body: number[], flag = 0): number[] {
   return [flag, 0, 0, 0, body.length, ...body];
 }
 
 /** Feeds `bytes` one chunk at a time of `chunk` bytes, then ends; the first refusal. */
-function run(bytes: number[], rules: Partial<FrameRules> = {}, chunk = bytes.length || 1): { code: string; message: string } | undefined {
-  const frames = new MessageFrames({ ...RULES, ...rules });
+function run(bytes: number[], rules: Partial<FrameRules & { encoded: boolean }> = {}, chunk = bytes.length || 1): { code: string; message: string } | undefined {
+  const { encoded = false, ...rest } = rules;
+  const frames = new MessageFrames({ ...RULES, ...rest }, encoded);
   for (let i = 0; i < bytes.length; i += chunk) {
     const error = frames.data(Uint8Array.from(bytes.slice(i, i + chunk)));
     if (error !== undefined) return { code: error.code, message: error.message };
@@ -33,7 +34,7 @@ describe('gRPC message frames', () => {
   });
 
   it('refuses a message longer than the call allows as soon as its prefix is read', () => {
-    const frames = new MessageFrames(RULES);
+    const frames = new MessageFrames(RULES, false);
     const error = frames.data(Uint8Array.from([0, 0x7f, 0xff, 0xff, 0xff]));
     assert.equal(error?.code, 'RESOURCE_EXHAUSTED');
     assert.equal(error?.message, 'the /S/M request message is 2147483647 bytes; the maximum for this call is 100 bytes');

@@ -20,12 +20,12 @@ export interface FrameRules {
   messageBytesMax: number;
   /** Messages the call takes: 1 for unary and server-streaming calls. */
   messagesMax: number;
-  /** The request declared a `grpc-encoding` other than identity. */
-  encoded: boolean;
 }
 
 export class MessageFrames {
   readonly #rules: FrameRules;
+  /** The request declared a `grpc-encoding` other than identity. */
+  readonly #encoded: boolean;
   /** Bytes of the current prefix read so far (0 between messages). */
   #prefixRead = 0;
   #length = 0;
@@ -34,8 +34,9 @@ export class MessageFrames {
   #messages = 0;
   #refused = false;
 
-  constructor(rules: FrameRules) {
+  constructor(rules: FrameRules, encoded: boolean) {
     this.#rules = rules;
+    this.#encoded = encoded;
   }
 
   /** The next DATA chunk of the request; a refusal ends the check (later calls return undefined). */
@@ -69,10 +70,10 @@ export class MessageFrames {
   }
 
   #prefixByte(byte: number): ServerError | undefined {
-    const { method, messageBytesMax, messagesMax, encoded } = this.#rules;
+    const { method, messageBytesMax, messagesMax } = this.#rules;
     if (this.#prefixRead === 0) {
       if (byte > 1) return malformed(`a ${method} message has Compressed-Flag ${byte}; it must be 0 or 1`);
-      if (byte === 1 && !encoded) return malformed(`a ${method} message has its Compressed-Flag set but the request declares no grpc-encoding`);
+      if (byte === 1 && !this.#encoded) return malformed(`a ${method} message has its Compressed-Flag set but the request declares no grpc-encoding`);
       if (++this.#messages > messagesMax) return malformed(`the ${method} call takes ${messagesMax} request message${messagesMax === 1 ? '' : 's'}; a further one arrived`);
       this.#length = 0;
     } else {

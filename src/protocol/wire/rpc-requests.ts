@@ -77,27 +77,28 @@ export function requestBytesMax(size: RequestSize, limits: Limits): number {
 }
 
 export class RequestCheck {
-  readonly #limits: Limits;
   readonly #bounds: RequestBounds;
+  /** Per path, worked out once: every call asks. */
+  readonly #rules = new Map<string, FrameRules & { message: string }>();
 
   constructor(limits: Limits) {
-    this.#limits = limits;
     this.#bounds = new RequestBounds(limits);
+    for (const [path, rpc] of Object.entries(RPC_REQUESTS)) {
+      this.#rules.set(path, { method: path, messageBytesMax: requestBytesMax(rpc.size, limits), messagesMax: 1, message: rpc.message });
+    }
   }
 
   /** The framing rules of a call to `path`; undefined for a path this server does not serve. */
-  frameRules(path: string, encoded: boolean): FrameRules | undefined {
-    const rpc = RPC_REQUESTS[path];
-    if (rpc === undefined) return undefined;
-    return { method: path, messageBytesMax: requestBytesMax(rpc.size, this.#limits), messagesMax: 1, encoded };
+  frameRules(path: string): FrameRules | undefined {
+    return this.#rules.get(path);
   }
 
   /** Undefined when the whole request message of a call to `path` may be decoded; else why not. */
   check(path: string, bytes: Uint8Array): ServerError | undefined {
-    const rpc = RPC_REQUESTS[path];
-    if (rpc === undefined) return new ServerError('INVALID_ARGUMENT', `${path} is not a method of this server`);
-    const max = requestBytesMax(rpc.size, this.#limits);
+    const rules = this.#rules.get(path);
+    if (rules === undefined) return new ServerError('INVALID_ARGUMENT', `${path} is not a method of this server`);
+    const max = rules.messageBytesMax;
     if (bytes.length > max) return new ServerError('RESOURCE_EXHAUSTED', `the ${path} request message is ${bytes.length} bytes; the maximum for this call is ${max} bytes`);
-    return this.#bounds.check(bytes, rpc.message);
+    return this.#bounds.check(bytes, rules.message);
   }
 }
