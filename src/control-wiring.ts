@@ -8,6 +8,7 @@ import type { ServerConfig } from './config/config.ts';
 import { ControlPlane } from './control/control-plane.ts';
 import type { Engine } from './engine/engine.ts';
 import { RetentionJob } from './engine/retention.ts';
+import type { TaskHubCatalog } from './engine/task-hubs.ts';
 import type { Clock } from './lib/clock.ts';
 import { SchedulerListeners } from './protocol/scheduler-listeners.ts';
 import type { PastEventsCache } from './protocol/proto/past-events-cache.ts';
@@ -20,6 +21,8 @@ export interface ControlWiring {
   handle(req: IncomingMessage, res: ServerResponse): boolean;
   /** Stops the retention job and the schedulers' listeners (before the engine stops). */
   stop(graceMs: number): Promise<void>;
+  /** Where hubs made or removed through the data plane go (engine/task-hubs.ts). */
+  taskHubCatalog: TaskHubCatalog;
 }
 
 export interface ControlWiringInput {
@@ -41,7 +44,7 @@ export async function startControlPlane(input: ControlWiringInput): Promise<Cont
   const { auth } = input;
   const listeners = new SchedulerListeners(engine, {
     host: config.host,
-    messageBytesMax: config.limits.grpcMessageBytesMax,
+    limits: config.limits,
     pastEvents: input.pastEvents,
     ...(auth === undefined ? {} : { guardFor: (scope: string) => auth.guardFor(scope) as NonNullable<ReturnType<AuthWiring['guardFor']>> }),
     ...(auth?.tls === undefined ? {} : { tls: auth.tls }),
@@ -54,6 +57,7 @@ export async function startControlPlane(input: ControlWiringInput): Promise<Cont
   const retention = new RetentionJob({ store, clock, targets: () => control.retentionTargets(), log }, config.control.retention);
   retention.start();
   return {
+    taskHubCatalog: control.taskHubCatalog,
     handle: (req, res) => control.handle(req, res),
     stop: async (graceMs) => {
       await retention.stop();

@@ -8,6 +8,7 @@ import { startAuth } from './auth-wiring.ts';
 import { prepareDataDirectories } from './data-directories.ts';
 import type { ServerConfig } from './config/config.ts';
 import { Engine } from './engine/engine.ts';
+import type { TaskHubCatalog } from './engine/task-hubs.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
 import { cryptoIdSource, type IdSource } from './lib/ids.ts';
 import { startGrpcServer, type GrpcListener } from './protocol/grpc-server.ts';
@@ -65,15 +66,19 @@ export async function createServer(config: Readonly<ServerConfig>, deps: ServerD
       waitRecheckMs: config.waitRecheckMs,
       fanIn: config.fanIn,
       streamInFlightMaxDefault: config.streamInFlightMaxDefault,
+      streamStallMs: config.streamStallMs,
       abandonBackoff: config.abandonBackoff,
     },
   );
   await engine.start();
+  // Requests that make or remove task hubs wait for the control plane, which starts after the listeners.
+  let catalogReady: (catalog: TaskHubCatalog | undefined) => void = () => undefined;
+  engine.taskHubs.useCatalog(new Promise((resolve) => (catalogReady = resolve)));
   const auth = await startAuth(config, catalog, deps.clock, deps.log);
   const guard = auth.guardFor(undefined);
   const pastEvents = newPastEventsCache();
   const grpc = await startGrpcServer(engine, {
-    host: config.host, port: config.grpcPort, messageBytesMax: config.limits.grpcMessageBytesMax, pastEvents,
+    host: config.host, port: config.grpcPort, limits: config.limits, pastEvents,
     ...(guard === undefined ? {} : { guard }), ...(auth.tls === undefined ? {} : { tls: auth.tls }),
   }, deps.log);
   // Control-plane paths answer 404 until the control plane has started.
@@ -88,6 +93,7 @@ export async function createServer(config: Readonly<ServerConfig>, deps: ServerD
   await auth.finish(addressPort(http));
   if (catalog === undefined) deps.log(`the ${config.store.kind} store has no catalog yet: the control plane (REST, schedulers, retention) is off`);
   else routes.control = await startControlPlane({ config, engine, store, catalog, clock: deps.clock, log: deps.log, grpcPort: grpc.port, httpPort: addressPort(http), auth, pastEvents });
+  catalogReady(routes.control?.taskHubCatalog);
   let stopping: Promise<void> | undefined;
   return {
     grpcPort: grpc.port,

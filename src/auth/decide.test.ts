@@ -70,6 +70,9 @@ test('scope coverage is segment-wise and case-insensitive', () => {
 test('every RPC of the service has an operation group; REST methods map to read, write, authorization', () => {
   for (const name of sidecarMethodNames()) assert.ok(rpcGroup(name) !== undefined, `${name} has no operation group`);
   assert.equal(rpcGroup('/TaskHubSidecarService/StartInstance'), 'data.clientWrite');
+  // Task hubs are control-plane resources: no data role makes or removes one, over gRPC either.
+  assert.equal(rpcGroup('/TaskHubSidecarService/CreateTaskHub'), 'control.write');
+  assert.equal(rpcGroup('deleteTaskHub'), 'control.write');
   const cases: [string, string, string][] = [
     ['GET', `${SCHED}/taskHubs/h`, 'control.read'],
     ['PUT', `${SCHED}/taskHubs/h`, 'control.write'],

@@ -16,8 +16,6 @@ const RPC_GROUPS: Readonly<Record<string, OperationGroup>> = {
   purgeInstances: 'data.clientWrite',
   signalEntity: 'data.clientWrite',
   cleanEntityStorage: 'data.clientWrite',
-  createTaskHub: 'data.clientWrite',
-  deleteTaskHub: 'data.clientWrite',
   skipGracefulOrchestrationTerminations: 'data.clientWrite',
   getInstance: 'data.clientRead',
   waitForInstanceStart: 'data.clientRead',
@@ -34,6 +32,9 @@ const RPC_GROUPS: Readonly<Record<string, OperationGroup>> = {
   abandonTaskActivityWorkItem: 'data.worker',
   abandonTaskOrchestratorWorkItem: 'data.worker',
   abandonTaskEntityWorkItem: 'data.worker',
+  // Task hubs are control-plane resources, whichever plane a request comes by.
+  createTaskHub: 'control.write',
+  deleteTaskHub: 'control.write',
 };
 
 /** The group of an RPC by its implementation name (`startInstance`) or path (`/…/StartInstance`). */

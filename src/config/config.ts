@@ -32,6 +32,8 @@ export interface ServerConfig {
   waitRecheckMs: number;
   /** Items in flight per stream and kind when the worker declares no cap. */
   streamInFlightMaxDefault: { orchestration: number; activity: number; entity: number };
+  /** A work-item stream the transport cannot write to for this long loses its work items back to the queue. */
+  streamStallMs: number;
   abandonBackoff: { baseMs: number; maxMs: number };
   shutdownGraceMs: number;
   /** V8 grows the heap to this percentage above what survived the last full GC; 0: V8 decides. */
@@ -72,6 +74,7 @@ export const SERVE_FLAGS: Record<string, FlagSpec> = {
   'dynamic-task-hubs': { env: 'DTS_USE_DYNAMIC_TASK_HUBS', boolean: true, help: 'create a task hub on its first use' },
   'payload-bytes-max': { env: 'DTS_PAYLOAD_BYTES_MAX', help: `largest input, output, event or custom status (default ${DEFAULT_LIMITS.payloadBytesMax})` },
   'lease-ms': { env: 'DTS_LEASE_MS', help: 'work-item lease duration; a silent worker loses its items after it (default 60000)' },
+  'stream-stall-ms': { env: 'DTS_STREAM_STALL_MS', help: 'how long a worker\'s stream may stay unread before its work items go back to the queue (default 30000)' },
   'public-host': { env: 'DTS_PUBLIC_HOST', help: 'host name in scheduler endpoints and dashboard URLs (default: --host, or localhost for 0.0.0.0/::)' },
   'fan-in-window-ms': { env: 'DTS_FAN_IN_WINDOW_MS', help: 'longest wait of an activity or sub-orchestration result for an orchestration with 100 or more tasks outstanding, so that one episode takes many results (default 1000; 0 delivers each at once)' },
   'heap-growth-percent': { env: 'DTS_HEAP_GROWTH_PERCENT', help: 'heap room above the live data after a full GC, in percent (default 50; 0 lets V8 decide, which on a large machine grows the heap far beyond what is live)' },
@@ -107,6 +110,7 @@ export function loadServeConfig(args: readonly string[], env: Env): Readonly<Ser
     // Orchestration items carry whole histories, activities are small; a fan-out runs in fewer,
     // larger episodes when more of its activities can be out at once.
     streamInFlightMaxDefault: { orchestration: 200, activity: 1000, entity: 200 },
+    streamStallMs: integer(values['stream-stall-ms'], 30_000, 'stream-stall-ms', 100, 3_600_000),
     abandonBackoff: { baseMs: 1000, maxMs: 300_000 },
     shutdownGraceMs: 10_000,
     heapGrowthPercent: integer(values['heap-growth-percent'], 50, 'heap-growth-percent', 0, 1000),

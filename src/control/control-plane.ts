@@ -6,6 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TaskHubName } from '../domain/instance.ts';
 import type { RetentionTarget } from '../engine/retention.ts';
 import { scopedHubName } from '../engine/scheduler-scope.ts';
+import type { TaskHubCatalog } from '../engine/task-hubs.ts';
 import { bootstrapControlPlane } from './bootstrap.ts';
 import { ControlContext, type ControlDeps, type ControlOptions } from './context.ts';
 import { GroupOperations } from './group-operations.ts';
@@ -22,13 +23,17 @@ const STATUS_OF = { Completed: 'COMPLETED', Failed: 'FAILED', Terminated: 'TERMI
 export class ControlPlane {
   readonly #ctx: ControlContext;
   readonly #router: ControlRouter;
+  /** The catalog of task hubs as the data plane's requests reach it (engine/task-hubs.ts). */
+  readonly taskHubCatalog: TaskHubCatalog;
 
   constructor(deps: ControlDeps, options: ControlOptions) {
     this.#ctx = new ControlContext(deps, options);
+    const taskHubs = new TaskHubOperations(this.#ctx);
+    this.taskHubCatalog = taskHubs.catalog();
     this.#router = new ControlRouter({
       groups: new GroupOperations(this.#ctx),
       schedulers: new SchedulerOperations(this.#ctx),
-      taskHubs: new TaskHubOperations(this.#ctx),
+      taskHubs,
     });
   }
 

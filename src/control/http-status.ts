@@ -20,6 +20,8 @@ const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
   RESOURCE_EXHAUSTED: 429,
   PAYLOAD_TOO_LARGE: 413,
   METHOD_NOT_ALLOWED: 405,
+  // gRPC framing (gRPC answers it INTERNAL, as its spec asks); over HTTP a malformed request.
+  MALFORMED_FRAME: 400,
   UNAVAILABLE: 503,
   CANCELLED: 499,
   INTERNAL: 500,

@@ -26,6 +26,7 @@ export const ERROR_CODES = {
   PRECONDITION_FAILED: { retryable: false, description: 'The If-Match etag does not match the current etag of the resource.' },
   METHOD_NOT_ALLOWED: { retryable: false, description: 'The HTTP method is not supported on this path.' },
   TOO_MANY_FAILED_SIGN_INS: { retryable: true, description: 'Too many failed sign-ins for this user name or from this address; retry after the time given (HTTP `Retry-After`).' },
+  MALFORMED_FRAME: { retryable: false, description: 'The gRPC framing of the request is broken: a message cut short, a compressed message without `grpc-encoding`, or more messages than the call takes.' },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -53,6 +54,8 @@ export const BASE_CODE: Record<ErrorCode, ErrorCode> = {
   PRECONDITION_FAILED: 'FAILED_PRECONDITION',
   METHOD_NOT_ALLOWED: 'INVALID_ARGUMENT',
   TOO_MANY_FAILED_SIGN_INS: 'RESOURCE_EXHAUSTED',
+  // The gRPC spec answers a broken frame with INTERNAL (doc/compression.md, PROTOCOL-HTTP2.md).
+  MALFORMED_FRAME: 'INTERNAL',
 };
 
 export class ServerError extends Error {

@@ -6,6 +6,7 @@
 import { ServerError } from '../domain/errors.ts';
 import { isTerminal, makeEvent, type OrchestrationStatus, type Tags, type TraceContext } from '../domain/history-event.ts';
 import type { InstanceRecord, TaskHubName } from '../domain/instance.ts';
+import { instanceTimesInRange } from '../domain/time-range.ts';
 import type { Limits } from '../domain/limits.ts';
 import { validateInstanceId, validateName, validatePayload, validateTags } from '../domain/validate.ts';
 import type { Clock } from '../lib/clock.ts';
@@ -77,8 +78,9 @@ export class ClientOperations {
     return instanceId;
   }
 
-  getInstance(hub: TaskHubName, instanceId: string): Promise<InstanceRecord | undefined> {
-    return this.#d.store.getInstance(hub, instanceId);
+  async getInstance(hub: TaskHubName, instanceId: string): Promise<InstanceRecord | undefined> {
+    const instance = await this.#d.store.getInstance(hub, instanceId);
+    return instance === undefined ? undefined : instanceTimesInRange(instance);
   }
 
   /** Resolves when the condition holds, with the instance (undefined when it does not exist). */

@@ -81,6 +81,15 @@ export class WorkItemReader {
     return this.#items.shift() as pb.WorkItem;
   }
 
+  /** The next item for `instanceId`; others (the entity capability probe, other tests' work) are skipped. */
+  async nextFor(instanceId: string, timeoutMs = 10_000): Promise<pb.WorkItem> {
+    for (;;) {
+      const item = await this.next(timeoutMs);
+      const id = item.getOrchestratorrequest()?.getInstanceid() ?? item.getActivityrequest()?.getOrchestrationinstance()?.getInstanceid();
+      if (id === instanceId) return item;
+    }
+  }
+
   /** Items that arrived and were not taken yet. */
   get pending(): number {
     return this.#items.length;
