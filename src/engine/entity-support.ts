@@ -2,9 +2,12 @@
  * Which worker streams may be given entity work. The rule, and why:
  *
  * - A stream whose `GetWorkItemsRequest` declares `maxConcurrentEntityWorkItems > 0` takes
- *   entity work (.NET, Python, and Java, which sets that field exactly when it hosts entities).
+ *   entity work (.NET and Java set that field exactly when they host entities).
  * - A stream whose call carries an `x-user-agent` header takes it: only the newer SDKs' managed
  *   layers send one, and `@dapr/durabletask-js` cannot send metadata at all.
+ * - A stream opened by gRPC for Python (`user-agent: grpc-python/...`) takes it: durabletask-python's
+ *   worker answers every entity work item (an unregistered entity fails its operations) but, up
+ *   to 1.12.0 at least, declares only its orchestration and activity limits.
  * - A stream that declared other fields (limits, capabilities, filters) but no entity limit does
  *   not: those SDKs use the entity limit as their "I host entities" signal.
  * - A stream that declared nothing is ambiguous: `@microsoft/durabletask-js` (handles entities)
@@ -28,11 +31,14 @@ export interface StreamDeclaration {
   declaredAnything: boolean;
   /** The value of the `x-user-agent` header, if sent. */
   userAgent?: string;
+  /** The value of gRPC's own `user-agent` header, if sent. */
+  grpcUserAgent?: string;
 }
 
 export function entitySupportOf(declaration: StreamDeclaration): EntitySupport {
   if (declaration.entityCap > 0) return 'capable';
   if (declaration.userAgent !== undefined && declaration.userAgent !== '') return 'capable';
+  if (declaration.grpcUserAgent?.startsWith('grpc-python/') === true) return 'capable';
   return declaration.declaredAnything ? 'never' : 'unknown';
 }
 
