@@ -133,7 +133,7 @@ function basicOrchestrators(sdk: OrchestrationSdk): Record<string, Orchestrator>
       return out;
     },
     FanOutFanIn: async function* (ctx, input: { count: number }) {
-      const tasks = Array.from({ length: input.count }, (_, i) => ctx.callActivity("Square", i));
+      const tasks = Array.from({ length: input.count }, (_, i) => ctx.callActivity("Square", i + 1));
       const squares: number[] = yield sdk.whenAll(tasks);
       return squares.reduce((a, b) => a + b, 0);
     },
@@ -145,7 +145,7 @@ function basicOrchestrators(sdk: OrchestrationSdk): Record<string, Orchestrator>
       return { fromChild: yield sdk.callSubOrchestrator(ctx, "ChildOrchestration", n, `${ctx.instanceId}-child`) };
     },
     SubOrchestrationFanOut: async function* (ctx, input: { count: number }) {
-      const tasks = Array.from({ length: input.count }, (_, i) => sdk.callSubOrchestrator(ctx, "ChildOrchestration", i));
+      const tasks = Array.from({ length: input.count }, (_, i) => sdk.callSubOrchestrator(ctx, "ChildOrchestration", i + 1));
       const results: number[] = yield sdk.whenAll(tasks);
       return results.reduce((a, b) => a + b, 0);
     },
@@ -195,7 +195,7 @@ function eventOrchestrators(sdk: OrchestrationSdk): Record<string, Orchestrator>
       return { go: yield ctx.waitForExternalEvent("go") };
     },
     ContinueAsNew: async function* (ctx, state: { generation: number; generations: number; received: unknown[] }) {
-      const item: unknown = yield ctx.waitForExternalEvent("item");
+      const item: unknown = yield ctx.waitForExternalEvent(`item-${state.generation}`);
       const echoed: unknown = yield ctx.callActivity("Echo", item);
       const next = { ...state, generation: state.generation + 1, received: [...state.received, echoed] };
       if (next.generation > state.generations) return next;

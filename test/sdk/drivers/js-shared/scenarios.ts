@@ -133,7 +133,7 @@ const eventScenarios: Record<string, ScenarioFn> = {
   },
   "continue-as-new": async ({ client: c }, input) => {
     const id = await c.start(input.orchestration, input.value, { instanceId: newId("can") });
-    for (const item of input.items as unknown[]) await c.raise(id, "item", item);
+    for (const n of input.items as number[]) await c.raise(id, `item-${n}`, `e${n}`);
     return pick(await finish(c, id), "status", "input", "output");
   },
   "custom-status": async ({ client: c }, input) => {
