@@ -1,24 +1,24 @@
-"""The driver's activities. Their names are the driver's own, except where the catalogue names
-them (the work-item filter activities). Attempt counters live in this process: a retried or
-rewound activity runs again in the same driver, keyed by the orchestration's instance id.
+"""The activities every driver registers (test/sdk/README.md). Attempt counters live in this
+process: a retried or rewound activity runs again in the same driver, keyed by its input's `key`.
 """
+import os
 import threading
 
 from durabletask import task
 
-_attempts: dict[tuple[str, str], int] = {}
-_attempts_lock = threading.Lock()
+_calls: dict[tuple[str, str], int] = {}
+_calls_lock = threading.Lock()
 
 
-def _next_attempt(kind: str, ctx: task.ActivityContext) -> int:
-    with _attempts_lock:
-        attempt = _attempts.get((kind, ctx.orchestration_id), 0) + 1
-        _attempts[(kind, ctx.orchestration_id)] = attempt
-        return attempt
+def _count_call(kind: str, key: str) -> int:
+    with _calls_lock:
+        calls = _calls.get((kind, key), 0) + 1
+        _calls[(kind, key)] = calls
+        return calls
 
 
 class PlannedFailure(Exception):
-    """A failure the scenario asked for (its type name shows in the failure details)."""
+    """A failure a scenario asked for (its type name shows in the failure details)."""
 
 
 def Hello(ctx: task.ActivityContext, name):
@@ -33,14 +33,13 @@ def Echo(ctx: task.ActivityContext, value):
     return value
 
 
-def FailWith(ctx: task.ActivityContext, message: str):
-    raise PlannedFailure(message)
+def Fail(ctx: task.ActivityContext, value):
+    raise PlannedFailure(value["message"])
 
 
-def Flaky(ctx: task.ActivityContext, failures: int):
-    """Fails its first `failures` attempts (per orchestration instance), then reports the attempt."""
-    attempt = _next_attempt("Flaky", ctx)
-    if attempt <= failures:
+def Flaky(ctx: task.ActivityContext, value):
+    attempt = _count_call("Flaky", value["key"])
+    if attempt <= value["failures"]:
         raise PlannedFailure(f"attempt {attempt} failed on purpose")
     return attempt
 
@@ -49,11 +48,29 @@ def Steady(ctx: task.ActivityContext, _):
     return "steady"
 
 
-def FailOnce(ctx: task.ActivityContext, _):
-    """Fails on its first run for an instance, so that a rewind finds it working."""
-    if _next_attempt("FailOnce", ctx) == 1:
-        raise PlannedFailure("failing once on purpose")
+def FailOnce(ctx: task.ActivityContext, value):
+    if _count_call("FailOnce", value["key"]) == 1:
+        raise PlannedFailure("first run fails")
     return "ok"
 
 
-ALL = [Hello, Square, Echo, FailWith, Flaky, Steady, FailOnce]
+def StepA(ctx: task.ActivityContext, n: int) -> int:
+    return 2 * n
+
+
+def StepB(ctx: task.ActivityContext, n: int) -> int:
+    return n + 1
+
+
+def blocking_activity(events, mode: str):
+    """BlockingActivity: in mode `block` it announces itself on stdout (through `events`) and
+    never returns, until the process is killed; in mode `return` it returns at once."""
+    def BlockingActivity(ctx: task.ActivityContext, value):
+        if mode == "return":
+            return f"done:{value['value']}"
+        events.send({"event": "activity-started", "instanceId": value["instanceId"], "pid": os.getpid()})
+        threading.Event().wait()
+    return BlockingActivity
+
+
+ALL = [Hello, Square, Echo, Fail, Flaky, Steady, FailOnce, StepA, StepB]

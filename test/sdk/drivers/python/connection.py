@@ -4,8 +4,8 @@
   a task hub other than `default` goes in the `taskhub` header through `metadata`).
 - azuremanaged: durabletask-azuremanaged's DurableTaskSchedulerClient / DurableTaskSchedulerWorker
   as its docs set them up for the DTS emulator: an `http://` endpoint, the task hub and no
-  credential (the package parses no connection string). With a credential (the `--auth` test) the
-  endpoint is `https://` and the credential's token goes in every call.
+  credential (the package parses no connection string). For the `--auth` test the endpoint is
+  `https://` and a credential's token goes in every call.
 """
 import logging
 import threading
@@ -20,10 +20,11 @@ PACKAGES = {"plain": "durabletask", "azuremanaged": "durabletask-azuremanaged"}
 
 
 class Connection:
-    def __init__(self, endpoint: str, taskhub: str, variant: str, credential=None):
+    def __init__(self, endpoint: str, taskhub: str, variant: str, tls: bool = False, credential=None):
         self.endpoint = endpoint
         self.taskhub = taskhub
         self.variant = variant
+        self.tls = tls
         self.credential = credential
         self._lock = threading.Lock()
         self._worker: TaskHubGrpcWorker | None = None
@@ -35,7 +36,7 @@ class Connection:
         return {"sdk": package, "version": version(package), "variant": self.variant}
 
     def _url(self) -> str:
-        scheme = "https" if self.credential is not None else "http"
+        scheme = "https" if self.tls else "http"
         return f"{scheme}://{self.endpoint}"
 
     def _plain_metadata(self):
@@ -49,12 +50,12 @@ class Connection:
         from durabletask.azuremanaged.client import DurableTaskSchedulerClient
         return DurableTaskSchedulerClient(
             host_address=self._url(), taskhub=self.taskhub, interceptors=interceptors,
-            token_credential=self.credential, secure_channel=self.credential is not None,
+            token_credential=self.credential, secure_channel=self.tls,
             logger=quiet_logger("client"))
 
-    def new_worker(self, filters: WorkItemFilters | None = None,
-                   register=functions.register_all) -> TaskHubGrpcWorker:
-        """A started worker; `filters` makes it declare work-item filters."""
+    def new_worker(self, register, filters: WorkItemFilters | None = None) -> TaskHubGrpcWorker:
+        """A started worker with the functions `register` adds; `filters` makes it declare
+        work-item filters."""
         if self.variant == "plain":
             worker = TaskHubGrpcWorker(host_address=self.endpoint, metadata=self._plain_metadata(),
                                        logger=quiet_logger("worker"))
@@ -62,7 +63,7 @@ class Connection:
             from durabletask.azuremanaged.worker import DurableTaskSchedulerWorker
             worker = DurableTaskSchedulerWorker(
                 host_address=self._url(), taskhub=self.taskhub,
-                token_credential=self.credential, secure_channel=self.credential is not None,
+                token_credential=self.credential, secure_channel=self.tls,
                 logger=quiet_logger("worker"))
         register(worker)
         if filters is not None:
@@ -70,10 +71,10 @@ class Connection:
         worker.start()
         return worker
 
-    def start_worker(self) -> None:
+    def start_worker(self, events, blocking_mode: str = "block") -> None:
         with self._lock:
             if self._worker is None:
-                self._worker = self.new_worker()
+                self._worker = self.new_worker(functions.main_functions(events, blocking_mode))
 
     def stop_worker(self) -> None:
         with self._lock:

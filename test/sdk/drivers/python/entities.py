@@ -24,7 +24,7 @@ class Profile(DurableEntity):
         self.set_state(value)
 
     def get(self, _=None):
-        return self.get_state()
+        return self.get_state(None, {"tags": []})
 
     def fail(self, message: str):
         raise PlannedFailure(message)

@@ -1,5 +1,6 @@
-"""What a worker registers: every orchestrator, activity and entity of the catalogue, and the
-tagged copies of the work-item filter functions (FilterOrchA/B/C, FilterActA/B/C).
+"""What a worker registers: the main worker every orchestrator, activity and entity of
+test/sdk/README.md (its filter functions tagged `main`); the work-item filter scenario's workers
+only the filter functions, tagged with their own letter.
 """
 from durabletask import task
 
@@ -10,13 +11,16 @@ import orchestrations
 FILTER_KINDS = ("A", "B", "C")
 
 
-def register_all(worker) -> None:
-    for orchestrator in orchestrations.ALL:
-        worker.add_orchestrator(orchestrator)
-    for activity in activities.ALL:
-        worker.add_activity(activity)
-    for entity in entities.ALL:
-        worker.add_entity(entity)
+def main_functions(events, blocking_mode: str):
+    def register(worker) -> None:
+        for orchestrator in orchestrations.ALL:
+            worker.add_orchestrator(orchestrator)
+        for activity in [*activities.ALL, activities.blocking_activity(events, blocking_mode)]:
+            worker.add_activity(activity)
+        for entity in entities.ALL:
+            worker.add_entity(entity)
+        filter_functions("main")(worker)
+    return register
 
 
 def _named(name: str, fn):
@@ -24,9 +28,9 @@ def _named(name: str, fn):
     return fn
 
 
-def tagged_filter_functions(tag: str):
-    """Registers FilterOrchX/FilterActX for every X; each result names the worker (`tag`), so a
-    work item sent to the wrong worker shows in the output."""
+def filter_functions(tag: str):
+    """FilterOrchX/FilterActX for every X; each result names the worker (`tag`), so a work item
+    sent to the wrong worker shows in the output."""
     def register(worker) -> None:
         for kind in FILTER_KINDS:
             activity_name = f"FilterAct{kind}"

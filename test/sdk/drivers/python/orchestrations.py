@@ -7,7 +7,7 @@ from datetime import timedelta
 from durabletask import task
 from durabletask.entities import EntityInstanceId
 
-from activities import Echo, FailOnce, FailWith, Flaky, Hello, Square, Steady
+from activities import Echo, Fail, FailOnce, Flaky, Hello, Square, StepA, StepB, Steady
 
 
 def EmptyOrchestration(ctx: task.OrchestrationContext, value):
@@ -26,12 +26,12 @@ def ActivitySequence(ctx: task.OrchestrationContext, names):
 
 
 def FanOutFanIn(ctx: task.OrchestrationContext, value):
-    squares = yield task.when_all([ctx.call_activity(Square, input=i) for i in range(value["count"])])
+    squares = yield task.when_all([ctx.call_activity(Square, input=i) for i in range(1, value["count"] + 1)])
     return sum(squares)
 
 
 def ChildOrchestration(ctx: task.OrchestrationContext, n):
-    return n * n + 1
+    return (yield ctx.call_activity(Square, input=n)) + 1
 
 
 def ParentOrchestration(ctx: task.OrchestrationContext, value):
@@ -42,7 +42,7 @@ def ParentOrchestration(ctx: task.OrchestrationContext, value):
 
 def SubOrchestrationFanOut(ctx: task.OrchestrationContext, value):
     results = yield task.when_all([ctx.call_sub_orchestrator(ChildOrchestration, input=i)
-                                   for i in range(value["count"])])
+                                   for i in range(1, value["count"] + 1)])
     return sum(results)
 
 
@@ -90,12 +90,12 @@ def WaitForGo(ctx: task.OrchestrationContext, _):
 
 
 def ContinueAsNew(ctx: task.OrchestrationContext, value):
-    item = yield ctx.wait_for_external_event("item")
-    carried = {**value, "received": [*value["received"], item]}
-    if value["generation"] < value["generations"]:
-        ctx.continue_as_new({**carried, "generation": value["generation"] + 1}, save_events=True)
-        return None
-    return {**carried, "generation": value["generation"] + 1}
+    item = yield ctx.wait_for_external_event(f"item-{value['generation']}")
+    echoed = yield ctx.call_activity(Echo, input=item)
+    following = {**value, "generation": value["generation"] + 1, "received": [*value["received"], echoed]}
+    if following["generation"] > following["generations"]:
+        return following
+    ctx.continue_as_new(following, save_events=True)
 
 
 def CustomStatus(ctx: task.OrchestrationContext, _):
@@ -106,12 +106,12 @@ def CustomStatus(ctx: task.OrchestrationContext, _):
 
 
 def FailingOrchestration(ctx: task.OrchestrationContext, value):
-    yield ctx.call_activity(FailWith, input=value["message"])
+    yield ctx.call_activity(Fail, input=value)
 
 
 def CatchingOrchestration(ctx: task.OrchestrationContext, value):
     try:
-        yield ctx.call_activity(FailWith, input=value["message"])
+        yield ctx.call_activity(Fail, input=value)
     except task.TaskFailedError as failure:
         return {"caught": True, "errorType": failure.details.error_type, "message": failure.details.message}
     return {"caught": False}
@@ -124,8 +124,9 @@ def FailingParent(ctx: task.OrchestrationContext, value):
 
 def RetryOrchestration(ctx: task.OrchestrationContext, value):
     policy = task.RetryPolicy(first_retry_interval=timedelta(milliseconds=value["firstRetryIntervalMs"]),
-                              max_number_of_attempts=value["maxAttempts"])
-    attempt = yield ctx.call_activity(Flaky, input=value["failures"], retry_policy=policy)
+                              max_number_of_attempts=value["maxAttempts"], backoff_coefficient=1)
+    attempt = yield ctx.call_activity(Flaky, input={"key": ctx.instance_id, "failures": value["failures"]},
+                                      retry_policy=policy)
     return {"succeededOnAttempt": attempt}
 
 
@@ -134,17 +135,17 @@ def EchoThroughActivity(ctx: task.OrchestrationContext, value):
 
 
 def Receiver(ctx: task.OrchestrationContext, _):
-    return (yield ctx.wait_for_external_event("Greeting"))
+    return (yield ctx.wait_for_external_event("ping"))
 
 
 def Sender(ctx: task.OrchestrationContext, value):
-    ctx.send_event(value["receiverId"], "Greeting", data={"n": 42})
+    ctx.send_event(value["receiverId"], "ping", data={"n": 42})
     return "sent"
 
 
 def RewindableOrchestration(ctx: task.OrchestrationContext, _):
     steady = yield ctx.call_activity(Steady)
-    once = yield ctx.call_activity(FailOnce)
+    once = yield ctx.call_activity(FailOnce, input={"key": ctx.instance_id})
     return [steady, once]
 
 
@@ -154,17 +155,17 @@ def RewindableParent(ctx: task.OrchestrationContext, _):
 
 
 def HistoryShape(ctx: task.OrchestrationContext, _):
-    yield ctx.call_activity(Hello, input="history")
-    yield ctx.create_timer(timedelta(milliseconds=100))
-    yield ctx.call_sub_orchestrator(EmptyOrchestration, input="child")
-    return "done"
+    a = yield ctx.call_activity(Hello, input="a")
+    yield ctx.create_timer(ctx.current_utc_datetime)
+    b = yield ctx.call_sub_orchestrator(HelloOrchestration, input="b")
+    return [a, b]
 
 
 def CallEntity(ctx: task.OrchestrationContext, _):
     counter = EntityInstanceId("counter", ctx.instance_id)
     first = yield ctx.call_entity(counter, "add", 4)
-    second = yield ctx.call_entity(counter, "get")
     ctx.signal_entity(EntityInstanceId("counter", f"{ctx.instance_id}-signaled"), "add", 40)
+    second = yield ctx.call_entity(counter, "get")
     try:
         yield ctx.call_entity(counter, "fail", "boom from entity")
         failed = {"caught": False}
@@ -174,13 +175,27 @@ def CallEntity(ctx: task.OrchestrationContext, _):
 
 
 def LockedTransfer(ctx: task.OrchestrationContext, keys):
-    """Holds both counters across an event: reads them, waits for `go`, then adds 1 to the first."""
-    first, second = (EntityInstanceId("counter", key) for key in keys)
-    with (yield ctx.lock_entities([first, second])):
-        states = [(yield ctx.call_entity(first, "get")), (yield ctx.call_entity(second, "get"))]
+    """Holds every counter across an event: reads each, waits for `go`, then adds 1 to each."""
+    counters = [EntityInstanceId("counter", key) for key in keys]
+    seen = []
+    with (yield ctx.lock_entities(counters)):
+        for counter in counters:
+            seen.append((yield ctx.call_entity(counter, "get")))
         yield ctx.wait_for_external_event("go")
-        yield ctx.call_entity(first, "add", 1)
-    return states
+        for counter in counters:
+            yield ctx.call_entity(counter, "add", 1)
+    return seen
+
+
+def FaultOrchestration(ctx: task.OrchestrationContext, i):
+    a = yield ctx.call_activity(StepA, input=i)
+    yield ctx.create_timer(timedelta(seconds=1))
+    return {"i": i, "b": (yield ctx.call_activity(StepB, input=a))}
+
+
+def BlockingOrchestration(ctx: task.OrchestrationContext, value):
+    result = yield ctx.call_activity("BlockingActivity", input={"instanceId": ctx.instance_id, "value": value})
+    return {"first": result}
 
 
 ALL = [
@@ -189,5 +204,5 @@ ALL = [
     WaitForever, ParentOfWaiter, Grandparent, WaitForGo, ContinueAsNew, CustomStatus,
     FailingOrchestration, CatchingOrchestration, FailingParent, RetryOrchestration,
     EchoThroughActivity, Receiver, Sender, RewindableOrchestration, RewindableParent,
-    HistoryShape, CallEntity, LockedTransfer,
+    HistoryShape, CallEntity, LockedTransfer, FaultOrchestration, BlockingOrchestration,
 ]

@@ -104,7 +104,7 @@ def purge_by_id(conn, given):
 
 def purge_by_filter(conn, given):
     client = conn.client
-    since = datetime.now(timezone.utc) - timedelta(seconds=1)
+    since = datetime.now(timezone.utc)
     finished = [run_to_end(client, given["completed"], i).instance_id for i in range(given["count"])]
     running = start_running(client, given["running"], unique_id("purge-running"))
     purged = client.purge_orchestrations_by(
@@ -165,7 +165,7 @@ def history(conn, given):
 def _filter_worker(conn, tag: str):
     filters = WorkItemFilters(orchestrations=[OrchestrationWorkItemFilter(name=f"FilterOrch{tag}")],
                               activities=[ActivityWorkItemFilter(name=f"FilterAct{tag}")])
-    worker = conn.new_worker(filters=filters, register=functions.tagged_filter_functions(tag))
+    worker = conn.new_worker(functions.filter_functions(tag), filters=filters)
     conn.add_worker(worker)
     return worker
 

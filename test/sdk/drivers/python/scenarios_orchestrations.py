@@ -112,7 +112,7 @@ def suspend_resume(conn, given):
 
 def continue_as_new(conn, given):
     instance_id = conn.client.schedule_new_orchestration(given["orchestration"], input=given["value"])
-    raise_all(conn, instance_id, [("item", item) for item in given["items"]])
+    raise_all(conn, instance_id, [(f"item-{n}", f"e{n}") for n in given["items"]])
     state = finish(conn.client, instance_id)
     return {**_brief(state), "input": decoded(state.serialized_input)}
 
