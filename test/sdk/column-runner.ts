@@ -54,7 +54,8 @@ export function runColumn(spec: ColumnSpec): void {
     let sdk = { name: "?", version: "?" };
     try {
       server = await DtsServer.start(spec.server);
-      driver = await startDriver(spec, server);
+      const target = { endpoint: server.grpcAddress, taskHub: spec.taskHub ?? "default", variant: spec.variant };
+      driver = DriverProcess.start(await spec.prepare(), target, `${spec.column} driver`);
       const hello = await driver.call({ cmd: "hello" }, helloTimeoutMs);
       sdk = { name: String(hello["sdk"]), version: String(hello["version"]) };
       assert.equal(hello["variant"], spec.variant, "the driver runs the variant it was asked for");
@@ -76,12 +77,6 @@ export function runColumn(spec: ColumnSpec): void {
       if (exit !== undefined && exit.code !== 0) t.diagnostic(`${spec.column} driver exited with code ${exit.code}, signal ${exit.signal}`);
     }
   });
-}
-
-async function startDriver(spec: ColumnSpec, server: DtsServer): Promise<DriverProcess> {
-  const line = await spec.prepare();
-  const args = [...line.args, "--endpoint", server.grpcAddress, "--taskhub", spec.taskHub ?? "default", "--variant", spec.variant];
-  return new DriverProcess({ ...line, args }, `${spec.column} driver`);
 }
 
 async function runPhases(t: TestContext, run: ColumnRun, catalogue: readonly Scenario[]): Promise<void> {

@@ -15,6 +15,13 @@ export interface DriverCommandLine {
   readonly env?: NodeJS.ProcessEnv;
 }
 
+/** Where a driver connects: appended to its command line as `--endpoint --taskhub --variant`. */
+export interface DriverTarget {
+  readonly endpoint: string;
+  readonly taskHub: string;
+  readonly variant: "plain" | "azuremanaged";
+}
+
 export type Reply = Record<string, unknown> & { readonly seq: number; readonly ok: boolean };
 export type DriverEvent = Record<string, unknown> & { readonly event: string };
 
@@ -51,6 +58,11 @@ export class DriverProcess {
       onStdoutLine: (text) => this.#onLine(text),
     });
     void this.#child.exited.then((info) => this.#failAll(new Error(`${label} exited (code ${info.code}, signal ${info.signal})`)));
+  }
+
+  static start(line: DriverCommandLine, target: DriverTarget, label: string): DriverProcess {
+    const args = [...line.args, "--endpoint", target.endpoint, "--taskhub", target.taskHub, "--variant", target.variant];
+    return new DriverProcess({ ...line, args }, label);
   }
 
   get pid(): number | undefined {

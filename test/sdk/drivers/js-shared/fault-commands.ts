@@ -8,12 +8,12 @@ import type { ScenarioClient } from "./client.ts";
 
 const callsInFlightMax = 25;
 
-/** Starts `count` instances `<idPrefix><i>` of `orchestration`; the input is `input`, or `i` when absent. */
+/** Starts instances `<idPrefix><i>` of `orchestration` for 1 <= i <= count; the input is `input`, or `i` when absent. */
 export async function scheduleMany(c: ScenarioClient, command: Record<string, unknown>): Promise<string[]> {
   const count = Number(command["count"]);
   const prefix = String(command["idPrefix"] ?? "fault-");
-  const ids = Array.from({ length: count }, (_, i) => `${prefix}${i}`);
-  return mapLimit(ids, callsInFlightMax, (id, i) => c.start(String(command["orchestration"]), "input" in command ? command["input"] : i, { instanceId: id }));
+  const ids = Array.from({ length: count }, (_, i) => `${prefix}${i + 1}`);
+  return mapLimit(ids, callsInFlightMax, (id, i) => c.start(String(command["orchestration"]), "input" in command ? command["input"] : i + 1, { instanceId: id }));
 }
 
 async function waitOne(c: ScenarioClient, id: string, deadline: number): Promise<{ id: string; status: string; output: unknown }> {
