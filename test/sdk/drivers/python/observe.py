@@ -24,6 +24,13 @@ def status(state: OrchestrationState | None) -> str | None:
     return None if state is None else state.runtime_status.name
 
 
+def brief(state: OrchestrationState | None) -> dict | None:
+    """{status, output}: what most scenarios observe of an instance."""
+    if state is None:
+        return None
+    return {"status": status(state), "output": decoded(state.serialized_output)}
+
+
 def summary(state: OrchestrationState | None) -> dict | None:
     """The usual shape of a finished instance: status, output and failure."""
     if state is None:

@@ -6,7 +6,7 @@ import time
 from durabletask.client import EntityQuery
 from durabletask.entities import EntityInstanceId
 
-from observe import decoded, status
+from observe import brief
 from page_counter import PageCounter
 from support import finish, poll, unique_id
 
@@ -35,7 +35,7 @@ def entity_call(conn, given):
     instance_id = conn.client.schedule_new_orchestration(given["orchestration"], instance_id=unique_id("call"))
     state = finish(conn.client, instance_id)
     signaled = _poll_state(conn, EntityInstanceId("counter", f"{instance_id}-signaled"), lambda s: s == 40)
-    return {"result": {"status": status(state), "output": decoded(state.serialized_output)}, "signaled": signaled}
+    return {"result": brief(state), "signaled": signaled}
 
 
 def _lock_holder(conn, entity: EntityInstanceId) -> str | None:
@@ -63,7 +63,7 @@ def entity_lock(conn, given):
     final = _poll_state(conn, first, lambda s: s == 111)
     after = _lock_holder(conn, first)
     return {"lockedByHolder": holder == instance_id, "stateWhileLocked": while_locked,
-            "result": {"status": status(state), "output": decoded(state.serialized_output)},
+            "result": brief(state),
             "finalState": final, "lockedAfter": after}
 
 

@@ -9,13 +9,9 @@ from durabletask.history import ExecutionStartedEvent
 from durabletask.worker import ActivityWorkItemFilter, OrchestrationWorkItemFilter, WorkItemFilters
 
 import functions
-from observe import decoded, status
+from observe import brief, decoded, status
 from page_counter import PageCounter
 from support import finish, run_to_end, start_running, status_name, unique_id
-
-
-def _brief(state) -> dict:
-    return {"status": status(state), "output": decoded(state.serialized_output)}
 
 
 def tags(conn, given):
@@ -124,8 +120,8 @@ def restart(conn, given):
     same_result = finish(client, same)
     other = client.restart_orchestration(first, restart_with_new_instance_id=True)
     running = start_running(client, given["running"], unique_id("restart-running"))
-    observed = {"sameId": same == first, "sameIdResult": _brief(same_result),
-                "newIdDiffers": other != first, "newIdResult": _brief(finish(client, other)),
+    observed = {"sameId": same == first, "sameIdResult": brief(same_result),
+                "newIdDiffers": other != first, "newIdResult": brief(finish(client, other)),
                 "unknown": status_name(lambda: client.restart_orchestration(unique_id("nobody"))),
                 "running": status_name(lambda: client.restart_orchestration(running))}
     client.terminate_orchestration(running)
@@ -141,8 +137,8 @@ def rewind(conn, given):
     client.rewind_orchestration(parent.instance_id, reason=given["reason"])
     parent_rewound = _wait_rewound(client, parent.instance_id)
     child = client.get_orchestration_state(f"{parent.instance_id}-child", fetch_payloads=False)
-    return {"failed": status(single), "rewound": _brief(rewound), "parentFailed": status(parent),
-            "parentRewound": _brief(parent_rewound), "child": status(child)}
+    return {"failed": status(single), "rewound": brief(rewound), "parentFailed": status(parent),
+            "parentRewound": brief(parent_rewound), "child": status(child)}
 
 
 def _wait_rewound(client, instance_id: str):

@@ -5,12 +5,8 @@ import time
 
 from durabletask.client import OrchestrationStatus
 
-from observe import decoded, failure, status, summary
+from observe import brief, decoded, failure, status, summary
 from support import finish, ignore_rpc_error, poll, run_to_end, start_running, unique_id
-
-
-def _brief(state) -> dict:
-    return {"status": status(state), "output": decoded(state.serialized_output)}
 
 
 def empty_orchestration(conn, given):
@@ -28,15 +24,15 @@ def empty_orchestration(conn, given):
 def single_run(key: str):
     """Scenarios that start one orchestration with input `key` and observe {status, output}."""
     def scenario(conn, given):
-        return _brief(run_to_end(conn.client, given["orchestration"], given.get(key)))
+        return brief(run_to_end(conn.client, given["orchestration"], given.get(key)))
     return scenario
 
 
 def sub_orchestration(conn, given):
     parent = run_to_end(conn.client, given["orchestration"], given["value"], unique_id("sub"))
     child = conn.client.get_orchestration_state(f"{parent.instance_id}-child")
-    return {"parent": _brief(parent),
-            "child": {**_brief(child), "name": child.name} if child is not None else None}
+    return {"parent": brief(parent),
+            "child": {**brief(child), "name": child.name} if child is not None else None}
 
 
 def raise_all(conn, instance_id: str, events) -> None:
@@ -47,7 +43,7 @@ def raise_all(conn, instance_id: str, events) -> None:
 def external_events(conn, given):
     instance_id = conn.client.schedule_new_orchestration(given["orchestration"])
     raise_all(conn, instance_id, given["events"])
-    return _brief(finish(conn.client, instance_id))
+    return brief(finish(conn.client, instance_id))
 
 
 def external_event_timeout_fires(conn, given):
@@ -55,13 +51,13 @@ def external_event_timeout_fires(conn, given):
     result = finish(conn.client, instance_id)
     name, data = given["lateEvent"]
     ignore_rpc_error(lambda: conn.client.raise_orchestration_event(instance_id, name, data=data))
-    return {"result": _brief(result), "later": _brief(conn.client.get_orchestration_state(instance_id))}
+    return {"result": brief(result), "later": brief(conn.client.get_orchestration_state(instance_id))}
 
 
 def external_event_timeout_beaten(conn, given):
     instance_id = start_running(conn.client, given["orchestration"], unique_id("beaten"), given["value"])
     raise_all(conn, instance_id, [given["event"]])
-    return _brief(finish(conn.client, instance_id))
+    return brief(finish(conn.client, instance_id))
 
 
 def terminate(conn, given):
@@ -69,7 +65,7 @@ def terminate(conn, given):
     conn.client.terminate_orchestration(instance_id, output=given["output"])
     result = finish(conn.client, instance_id)
     ignore_rpc_error(lambda: conn.client.terminate_orchestration(instance_id, output=given["again"]))
-    return {"result": _brief(result), "later": _brief(conn.client.get_orchestration_state(instance_id))}
+    return {"result": brief(result), "later": brief(conn.client.get_orchestration_state(instance_id))}
 
 
 def _wait_running(conn, instance_id: str) -> None:
@@ -83,7 +79,7 @@ def terminate_recursive(conn, given):
     root = client.schedule_new_orchestration(given["orchestration"], instance_id=unique_id("recursive"))
     _wait_running(conn, f"{root}-child-child")
     client.terminate_orchestration(root, output=given["output"], recursive=True)
-    recursive = {"root": _brief(finish(client, root)),
+    recursive = {"root": brief(finish(client, root)),
                  "child": {"status": status(finish(client, f"{root}-child"))},
                  "grandchild": {"status": status(finish(client, f"{root}-child-child"))}}
 
@@ -93,8 +89,8 @@ def terminate_recursive(conn, given):
     parent_state = finish(client, parent)
     after_terminate = client.get_orchestration_state(f"{parent}-child", fetch_payloads=False)
     raise_all(conn, f"{parent}-child", [given["release"]])
-    flat = {"parent": _brief(parent_state), "childAfterTerminate": {"status": status(after_terminate)},
-            "child": _brief(finish(client, f"{parent}-child"))}
+    flat = {"parent": brief(parent_state), "childAfterTerminate": {"status": status(after_terminate)},
+            "child": brief(finish(client, f"{parent}-child"))}
     return {"recursive": recursive, "flat": flat}
 
 
@@ -107,14 +103,14 @@ def suspend_resume(conn, given):
     time.sleep(given["quietS"])
     after_event = status(client.get_orchestration_state(instance_id, fetch_payloads=False))
     client.resume_orchestration(instance_id)
-    return {"suspended": suspended, "afterEvent": after_event, "result": _brief(finish(client, instance_id))}
+    return {"suspended": suspended, "afterEvent": after_event, "result": brief(finish(client, instance_id))}
 
 
 def continue_as_new(conn, given):
     instance_id = conn.client.schedule_new_orchestration(given["orchestration"], input=given["value"])
     raise_all(conn, instance_id, [(f"item-{n}", f"e{n}") for n in given["items"]])
     state = finish(conn.client, instance_id)
-    return {**_brief(state), "input": decoded(state.serialized_input)}
+    return {**brief(state), "input": decoded(state.serialized_input)}
 
 
 def custom_status(conn, given):
@@ -126,13 +122,13 @@ def custom_status(conn, given):
     raise_all(conn, instance_id, [given["event"]])
     result = finish(client, instance_id)
     return {"running": {"status": status(running), "customStatus": decoded(running.serialized_custom_status)},
-            "result": {**_brief(result), "customStatus": decoded(result.serialized_custom_status)}}
+            "result": {**brief(result), "customStatus": decoded(result.serialized_custom_status)}}
 
 
 def activity_failure(conn, given):
     uncaught = run_to_end(conn.client, given["failing"], given["value"])
     caught = run_to_end(conn.client, given["catching"], given["value"])
-    return {"uncaught": summary(uncaught), "caught": _brief(caught)}
+    return {"uncaught": summary(uncaught), "caught": brief(caught)}
 
 
 def nested_failure(conn, given):
@@ -145,7 +141,7 @@ def nested_failure(conn, given):
 def retry_policy(conn, given):
     recovers = run_to_end(conn.client, given["orchestration"], given["recovers"])
     gives_up = run_to_end(conn.client, given["orchestration"], given["givesUp"])
-    return {"recovers": _brief(recovers),
+    return {"recovers": brief(recovers),
             "givesUp": {"status": status(gives_up), "failure": failure(gives_up.failure_details)}}
 
 
@@ -153,14 +149,14 @@ def falsy_values(conn, given):
     observed = []
     for value in given["values"]:
         state = run_to_end(conn.client, given["orchestration"], value)
-        observed.append({**_brief(state), "input": decoded(state.serialized_input)})
+        observed.append({**brief(state), "input": decoded(state.serialized_input)})
     return observed
 
 
 def send_event(conn, given):
     receiver = conn.client.schedule_new_orchestration(given["receiver"])
     sender = conn.client.schedule_new_orchestration(given["sender"], input={"receiverId": receiver})
-    return {"sender": _brief(finish(conn.client, sender)), "receiver": _brief(finish(conn.client, receiver))}
+    return {"sender": brief(finish(conn.client, sender)), "receiver": brief(finish(conn.client, receiver))}
 
 
 TABLE = {
