@@ -11,7 +11,7 @@ RETRY_INTERVAL_S = 0.2
 
 def schedule(conn, command: dict) -> dict:
     ids = []
-    for i in range(command["count"]):
+    for i in range(1, command["count"] + 1):
         instance_id = f"{command['idPrefix']}{i}"
         value = command["input"] if "input" in command else i
         conn.client.schedule_new_orchestration(command["orchestration"], input=value, instance_id=instance_id)
