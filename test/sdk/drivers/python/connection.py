@@ -1,11 +1,13 @@
 """Builds the SDK's client and workers for one variant, the way each package's docs set them up.
 
-- plain: durabletask's TaskHubGrpcClient / TaskHubGrpcWorker on `<host>:<port>` (insecure gRPC;
+- plain: durabletask's TaskHubGrpcClient / TaskHubGrpcWorker on `localhost:<port>` (insecure gRPC;
   a task hub other than `default` goes in the `taskhub` header through `metadata`).
 - azuremanaged: durabletask-azuremanaged's DurableTaskSchedulerClient / DurableTaskSchedulerWorker
   as its docs set them up for the DTS emulator: an `http://` endpoint, the task hub and no
   credential (the package parses no connection string). For the `--auth` test the endpoint is
   `https://` and a credential's token goes in every call.
+
+The runner's `127.0.0.1:<port>` is used as `localhost:<port>`, the address those docs use.
 """
 import logging
 import threading
@@ -21,7 +23,8 @@ PACKAGES = {"plain": "durabletask", "azuremanaged": "durabletask-azuremanaged"}
 
 class Connection:
     def __init__(self, endpoint: str, taskhub: str, variant: str, tls: bool = False, credential=None):
-        self.endpoint = endpoint
+        host, _, port = endpoint.rpartition(":")
+        self.endpoint = f"localhost:{port}" if host == "127.0.0.1" else endpoint
         self.taskhub = taskhub
         self.variant = variant
         self.tls = tls
