@@ -1,6 +1,6 @@
 /**
  * Builds a compiled driver (Java, Go) once and keeps it in a cache directory that git ignores
- * (`node_modules/.cache/dts-sdk-drivers/<name>-<hash>`), named by a hash of its sources, so a
+ * (`.scratch/sdk-drivers/<name>-<hash>`), named by a hash of its sources, so a
  * test run builds it at most once and later runs skip the build until a source changes. Test
  * processes that need the same build at the same time take turns through a lock directory; a
  * lock left by a dead process is taken over. Knows no SDK: the caller gives the build command.
@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, s
 import { join, relative } from "node:path";
 import { repoRoot } from "../../support/server-process.ts";
 
-export const driverCacheRoot = join(repoRoot, "node_modules", ".cache", "dts-sdk-drivers");
+export const driverCacheRoot = join(repoRoot, ".scratch", "sdk-drivers");
 
 /** The longest one build may take (a first Maven build downloads its plugins and the SDK). */
 const buildTimeoutMs = 15 * 60_000;

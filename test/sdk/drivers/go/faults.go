@@ -27,36 +27,27 @@ const (
 )
 
 type waitResult struct {
-	ID     string `json:"id"`
-	Status string `json:"status"`
-	Output any    `json:"output"`
+	ID     string          `json:"id"`
+	Status string          `json:"status"`
+	Output json.RawMessage `json:"output"`
 }
 
-// schedule starts count instances `<idPrefix><i>`. An input that is an array of count items
-// gives item i to instance i; any other input goes to every instance.
+// schedule starts count instances `<idPrefix><i>`, each with `input`, or with i when the
+// command has none.
 func (d *driver) schedule(ctx context.Context, cmd command) ([]string, error) {
 	if cmd.Orchestration == "" || cmd.Count < 1 || cmd.Count > scheduleCountMax {
 		return nil, fmt.Errorf("schedule needs an orchestration and a count of 1..%d", scheduleCountMax)
-	}
-	inputs := make([]json.RawMessage, cmd.Count)
-	var items []json.RawMessage
-	if json.Unmarshal(cmd.Input, &items) == nil && len(items) == cmd.Count {
-		copy(inputs, items)
-	} else {
-		for i := range inputs {
-			inputs[i] = cmd.Input
-		}
 	}
 	ids := make([]string, cmd.Count)
 	for i := range ids {
 		ids[i] = fmt.Sprintf("%s%d", cmd.IDPrefix, i)
 	}
 	err := forEachLimited(len(ids), func(i int) error {
-		opts := []api.NewOrchestrationOptions{api.WithInstanceID(api.InstanceID(ids[i]))}
-		if len(inputs[i]) > 0 && string(inputs[i]) != "null" {
-			opts = append(opts, api.WithRawInput(string(inputs[i])))
+		input := api.WithInput(i)
+		if len(cmd.Input) > 0 {
+			input = api.WithRawInput(string(cmd.Input))
 		}
-		_, err := d.client.ScheduleNewOrchestration(ctx, cmd.Orchestration, opts...)
+		_, err := d.client.ScheduleNewOrchestration(ctx, cmd.Orchestration, api.WithInstanceID(api.InstanceID(ids[i])), input)
 		return err
 	})
 	return ids, err
@@ -83,10 +74,20 @@ func (d *driver) wait(ctx context.Context, cmd command) ([]waitResult, error) {
 		if err != nil {
 			return fmt.Errorf("instance %s: %w", id, err)
 		}
-		results[i] = waitResult{ID: string(id), Status: statusName(meta.RuntimeStatus), Output: decodeJSON(meta.SerializedOutput)}
+		results[i] = waitResult{ID: string(id), Status: statusName(meta.RuntimeStatus), Output: rawJSON(meta.SerializedOutput)}
 		return nil
 	})
 	return results, err
+}
+
+// rawJSON passes a serialized output through as it is (its keys in their order); an absent one
+// is null.
+func rawJSON(serialized string) json.RawMessage {
+	if serialized == "" || !json.Valid([]byte(serialized)) {
+		b, _ := json.Marshal(decodeJSON(serialized))
+		return b
+	}
+	return json.RawMessage(serialized)
 }
 
 // forEachLimited calls fn(0..n-1) with at most faultCallsInFlightMax at once; the first error wins.
@@ -114,47 +115,54 @@ func statusName(s api.OrchestrationStatus) string {
 	return strings.TrimPrefix(s.String(), "ORCHESTRATION_STATUS_")
 }
 
-// faultSteps: stepA doubles the number, a one-second timer, stepB adds one; {i, b} comes out,
+// faultOrchestration: StepA doubles i, a one-second timer, StepB adds one; {i, b} comes out,
 // so an instance that replays wrongly after a crash shows in its output.
-func faultSteps(ctx *task.OrchestrationContext) (any, error) {
-	var i int
+func faultOrchestration(ctx *task.OrchestrationContext) (any, error) {
+	var i, a, b int
 	if err := ctx.GetInput(&i); err != nil {
 		return nil, err
 	}
-	var a, b int
-	if err := ctx.CallActivity("FaultStepA", task.WithActivityInput(i)).Await(&a); err != nil {
+	if err := ctx.CallActivity("StepA", task.WithActivityInput(i)).Await(&a); err != nil {
 		return nil, err
 	}
 	if err := ctx.CreateTimer(time.Second).Await(nil); err != nil {
 		return nil, err
 	}
-	if err := ctx.CallActivity("FaultStepB", task.WithActivityInput(a)).Await(&b); err != nil {
+	if err := ctx.CallActivity("StepB", task.WithActivityInput(a)).Await(&b); err != nil {
 		return nil, err
 	}
-	return map[string]int{"i": i, "b": b}, nil
+	return faultResult{I: i, B: b}, nil
 }
 
-func faultStepA(ctx task.ActivityContext) (any, error) {
-	var i int
-	err := ctx.GetInput(&i)
-	return i * 2, err
+type faultResult struct {
+	I int `json:"i"`
+	B int `json:"b"`
 }
 
-func faultStepB(ctx task.ActivityContext) (any, error) {
-	var a int
-	err := ctx.GetInput(&a)
-	return a + 1, err
+func stepA(ctx task.ActivityContext) (any, error) {
+	var n int
+	err := ctx.GetInput(&n)
+	return 2 * n, err
 }
 
-// blockingOrchestration runs BlockingActivity once and returns {"first": its result}. It adds
-// its instance id to the activity's input: durabletask-go 0.6.0 gives an activity no other way
-// to learn it.
+func stepB(ctx task.ActivityContext) (any, error) {
+	var n int
+	err := ctx.GetInput(&n)
+	return n + 1, err
+}
+
+type blockingInput struct {
+	InstanceID string `json:"instanceId"`
+	Value      any    `json:"value"`
+}
+
+// blockingOrchestration runs BlockingActivity({instanceId, value}) and returns {first: result}:
+// durabletask-go 0.6.0 gives an activity no other way to learn its instance id.
 func blockingOrchestration(ctx *task.OrchestrationContext) (any, error) {
-	var in blockingInput
-	if err := ctx.GetInput(&in); err != nil {
+	in := blockingInput{InstanceID: string(ctx.ID)}
+	if err := ctx.GetInput(&in.Value); err != nil {
 		return nil, err
 	}
-	in.InstanceID = string(ctx.ID)
 	var result string
 	if err := ctx.CallActivity("BlockingActivity", task.WithActivityInput(in)).Await(&result); err != nil {
 		return nil, err
@@ -162,24 +170,19 @@ func blockingOrchestration(ctx *task.OrchestrationContext) (any, error) {
 	return map[string]string{"first": result}, nil
 }
 
-type blockingInput struct {
-	Value string `json:"value"`
-	// The driver process in which the activity blocks; in any other it returns at once.
-	BlockInPid int    `json:"blockInPid"`
-	InstanceID string `json:"instanceId"`
-}
-
-// blockingActivity announces itself on stdout, then blocks until the process is killed when
-// this is the process its input names, else returns "done:<value>" at once.
-func (d *driver) blockingActivity(ctx task.ActivityContext) (any, error) {
-	var in blockingInput
-	if err := ctx.GetInput(&in); err != nil {
-		return nil, err
+// blockingActivity in mode "return" returns "done:<value>" at once; in mode "block" (the
+// default) it announces itself on stdout and never returns: the test kills this process.
+func blockingActivity(d *driver, mode string) task.Activity {
+	return func(ctx task.ActivityContext) (any, error) {
+		var in blockingInput
+		if err := ctx.GetInput(&in); err != nil {
+			return nil, err
+		}
+		if mode == "return" {
+			return fmt.Sprintf("done:%v", in.Value), nil
+		}
+		d.out.send(map[string]any{"event": "activity-started", "instanceId": in.InstanceID, "pid": os.Getpid()})
+		<-ctx.Context().Done() // the worker stopped; until then, blocked
+		return nil, ctx.Context().Err()
 	}
-	pid := os.Getpid()
-	d.out.send(map[string]any{"event": "activity-started", "instanceId": in.InstanceID, "pid": pid})
-	if in.BlockInPid == pid {
-		select {} // until SIGKILL: the test kills this process here
-	}
-	return "done:" + in.Value, nil
 }

@@ -34,6 +34,8 @@ type command struct {
 	IDPrefix      string          `json:"idPrefix"`
 	IDs           []string        `json:"ids"`
 	TimeoutS      float64         `json:"timeoutS"`
+	// start-worker: BlockingActivity's mode, "block" (when absent) or "return".
+	BlockingActivity string `json:"blockingActivity"`
 }
 
 // replies serialises writes to stdout: one JSON object per line, never interleaved.
@@ -109,7 +111,7 @@ func (d *driver) dispatch(cmd command) (map[string]any, error) {
 	case "hello":
 		return map[string]any{"sdk": sdkModule, "version": sdkVersion(), "variant": "plain"}, nil
 	case "start-worker":
-		return map[string]any{}, d.startWorker()
+		return map[string]any{}, d.startWorker(cmd.BlockingActivity)
 	case "stop-worker":
 		d.stopWorker()
 		return map[string]any{}, nil
@@ -153,14 +155,19 @@ func newDriver(c *client.TaskHubGrpcClient, out *replies, taskHub string) *drive
 	return &driver{client: c, out: out, taskHub: taskHub, ctx: ctx, cancelAll: cancel}
 }
 
-func (d *driver) startWorker() error {
+func (d *driver) startWorker(blockingMode string) error {
+	if blockingMode == "" {
+		blockingMode = "block"
+	} else if blockingMode != "block" && blockingMode != "return" {
+		return fmt.Errorf("blockingActivity must be block or return, not %q", blockingMode)
+	}
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	if d.workerCancel != nil {
 		return fmt.Errorf("the worker is already running")
 	}
 	ctx, cancel := context.WithCancel(d.ctx)
-	if err := d.client.StartWorkItemListener(ctx, newRegistry(d)); err != nil {
+	if err := d.client.StartWorkItemListener(ctx, newRegistry(d, blockingMode)); err != nil {
 		cancel()
 		return err
 	}

@@ -23,11 +23,9 @@ func orchestrators() map[string]task.Orchestrator {
 		"ExternalEvents":         externalEvents,
 		"EventWithTimeout":       eventWithTimeout,
 		"WaitForever":            waitForEvent("never"),
-		"Waiter":                 waitForEvent("never"),
 		"WaitForGo":              waitForGo,
-		"Grandparent":            callChild("Middle"),
-		"Middle":                 callChild("Waiter"),
-		"ParentOfWaiter":         callChild("Waiter"),
+		"ParentOfWaiter":         callChild("WaitForever"),
+		"Grandparent":            callChild("ParentOfWaiter"),
 		"ContinueAsNew":          continueAsNew,
 		"CustomStatus":           customStatus,
 		"EchoThroughActivity":    echoThroughActivity,
@@ -36,7 +34,7 @@ func orchestrators() map[string]task.Orchestrator {
 
 func activities() map[string]task.Activity {
 	return map[string]task.Activity{
-		"SayHello": func(ctx task.ActivityContext) (any, error) {
+		"Hello": func(ctx task.ActivityContext) (any, error) {
 			var name string
 			err := ctx.GetInput(&name)
 			return fmt.Sprintf("Hello, %s!", name), err
@@ -68,7 +66,7 @@ func activitySequence(ctx *task.OrchestrationContext) (any, error) {
 	out := []string{}
 	for _, name := range names {
 		var greeting string
-		if err := ctx.CallActivity("SayHello", task.WithActivityInput(name)).Await(&greeting); err != nil {
+		if err := ctx.CallActivity("Hello", task.WithActivityInput(name)).Await(&greeting); err != nil {
 			return nil, err
 		}
 		out = append(out, greeting)
@@ -87,12 +85,13 @@ func fanOutFanIn(ctx *task.OrchestrationContext) (any, error) {
 	}
 	tasks := make([]task.Task, in.Count)
 	for i := range tasks {
-		tasks[i] = ctx.CallActivity("Square", task.WithActivityInput(i))
+		tasks[i] = ctx.CallActivity("Square", task.WithActivityInput(i+1))
 	}
 	return sumOf(tasks)
 }
 
 // sumOf awaits every task (all were scheduled first, so they run at once) and adds the results.
+// Tasks 1..count: the catalogue's fan-outs start at 1.
 func sumOf(tasks []task.Task) (int, error) {
 	sum := 0
 	for _, t := range tasks {
@@ -120,9 +119,14 @@ func parentOrchestration(ctx *task.OrchestrationContext) (any, error) {
 }
 
 func childOrchestration(ctx *task.OrchestrationContext) (any, error) {
-	var v int
-	err := ctx.GetInput(&v)
-	return v*v + 1, err
+	var n, square int
+	if err := ctx.GetInput(&n); err != nil {
+		return nil, err
+	}
+	if err := ctx.CallActivity("Square", task.WithActivityInput(n)).Await(&square); err != nil {
+		return nil, err
+	}
+	return square + 1, nil
 }
 
 func subOrchestrationFanOut(ctx *task.OrchestrationContext) (any, error) {
@@ -132,7 +136,7 @@ func subOrchestrationFanOut(ctx *task.OrchestrationContext) (any, error) {
 	}
 	tasks := make([]task.Task, in.Count)
 	for i := range tasks {
-		tasks[i] = ctx.CallSubOrchestrator("ChildOrchestration", task.WithSubOrchestratorInput(i))
+		tasks[i] = ctx.CallSubOrchestrator("ChildOrchestration", task.WithSubOrchestratorInput(i+1))
 	}
 	return sumOf(tasks)
 }
@@ -224,18 +228,22 @@ type generation struct {
 	Received    []any `json:"received"`
 }
 
-// continueAsNew takes one `item` event per generation and carries the rest over.
+// continueAsNew takes the event `item-<generation>`, echoes it through an activity, and
+// continues as new, carrying the events of later generations over.
 func continueAsNew(ctx *task.OrchestrationContext) (any, error) {
 	var g generation
 	if err := ctx.GetInput(&g); err != nil {
 		return nil, err
 	}
-	var item any
-	if err := ctx.WaitForSingleEvent("item", noTimeout).Await(&item); err != nil {
+	var item, echoed any
+	if err := ctx.WaitForSingleEvent(fmt.Sprintf("item-%d", g.Generation), noTimeout).Await(&item); err != nil {
 		return nil, err
 	}
-	next := generation{Generation: g.Generation + 1, Generations: g.Generations, Received: append(g.Received, item)}
-	if g.Generation < g.Generations {
+	if err := ctx.CallActivity("Echo", task.WithActivityInput(item)).Await(&echoed); err != nil {
+		return nil, err
+	}
+	next := generation{Generation: g.Generation + 1, Generations: g.Generations, Received: append(g.Received, echoed)}
+	if next.Generation <= g.Generations {
 		ctx.ContinueAsNew(next, task.WithKeepUnprocessedEvents())
 		return nil, nil
 	}

@@ -6,8 +6,9 @@ import (
 	"github.com/microsoft/durabletask-go/task"
 )
 
-// newRegistry registers every orchestrator and activity the catalogue and the fault tests name.
-func newRegistry(d *driver) *task.TaskRegistry {
+// newRegistry registers every orchestrator and activity the catalogue and the fault tests name;
+// blockingMode is BlockingActivity's mode ("block" or "return").
+func newRegistry(d *driver, blockingMode string) *task.TaskRegistry {
 	r := task.NewTaskRegistry()
 	must := func(err error) {
 		if err != nil {
@@ -20,11 +21,11 @@ func newRegistry(d *driver) *task.TaskRegistry {
 	for name, a := range activities() {
 		must(r.AddActivityN(name, a))
 	}
-	must(r.AddOrchestratorN("FaultSteps", faultSteps))
-	must(r.AddActivityN("FaultStepA", faultStepA))
-	must(r.AddActivityN("FaultStepB", faultStepB))
+	must(r.AddOrchestratorN("FaultOrchestration", faultOrchestration))
+	must(r.AddActivityN("StepA", stepA))
+	must(r.AddActivityN("StepB", stepB))
 	must(r.AddOrchestratorN("BlockingOrchestration", blockingOrchestration))
-	must(r.AddActivityN("BlockingActivity", d.blockingActivity))
+	must(r.AddActivityN("BlockingActivity", blockingActivity(d, blockingMode)))
 	return r
 }
 

@@ -154,9 +154,9 @@ func eventTimeoutBeatenScenario(d *driver, ctx context.Context, run *scenarioRun
 
 func continueAsNewScenario(d *driver, ctx context.Context, run *scenarioRun, input json.RawMessage) (any, error) {
 	var in struct {
-		Orchestration string            `json:"orchestration"`
-		Value         json.RawMessage   `json:"value"`
-		Items         []json.RawMessage `json:"items"`
+		Orchestration string          `json:"orchestration"`
+		Value         json.RawMessage `json:"value"`
+		Items         []int           `json:"items"`
 	}
 	if err := fields(input, &in); err != nil {
 		return nil, err
@@ -165,8 +165,9 @@ func continueAsNewScenario(d *driver, ctx context.Context, run *scenarioRun, inp
 	if err != nil {
 		return nil, err
 	}
-	for _, item := range in.Items {
-		if err := d.client.RaiseEvent(ctx, id, "item", api.WithRawEventData(string(item))); err != nil {
+	for _, n := range in.Items {
+		name, data := fmt.Sprintf("item-%d", n), fmt.Sprintf("e%d", n)
+		if err := d.client.RaiseEvent(ctx, id, name, api.WithEventPayload(data)); err != nil {
 			return nil, err
 		}
 	}
