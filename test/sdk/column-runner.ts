@@ -8,6 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { test, type TestContext } from "node:test";
+import { PostgresServer } from "../support/postgres-server.ts";
 import { DtsServer, type ServerOptions } from "../support/server-process.ts";
 import { mapLimit } from "../support/wait.ts";
 import { loadCatalogue, loadExclusions, scenarioTimeoutMs, type Exclusions, type Scenario } from "./catalogue.ts";
@@ -25,6 +26,8 @@ export interface ColumnSpec {
   prepare(): Promise<DriverCommandLine>;
   readonly taskHub?: string;
   readonly server?: ServerOptions;
+  /** "postgres": the server keeps its state in a PostgreSQL this test starts; the matrix column is `<column>-on-postgres`. */
+  readonly store?: "sqlite" | "postgres";
   /** Scenarios in flight at once in the concurrent phase; 12 when absent. */
   readonly concurrency?: number;
   /** The whole column's deadline; 10 minutes when absent (a first build may be slow). */
@@ -46,16 +49,23 @@ interface ColumnRun {
 export function runColumn(spec: ColumnSpec): void {
   const catalogue = loadCatalogue();
   const exclusions = loadExclusions(spec.driver, spec.column, catalogue);
-  test(`SDK column ${spec.column}`, { concurrency: true, timeout: spec.timeoutMs ?? 600_000 }, async (t) => {
+  const column = spec.store === "postgres" ? `${spec.column}-on-postgres` : spec.column;
+  test(`SDK column ${column}`, { concurrency: true, timeout: spec.timeoutMs ?? 600_000 }, async (t) => {
     const started = Date.now();
     const results = new Map<string, ScenarioResult>();
+    let postgres: PostgresServer | undefined;
     let server: DtsServer | undefined;
     let driver: DriverProcess | undefined;
     let sdk = { name: "?", version: "?" };
     try {
-      server = await DtsServer.start(spec.server);
+      let options = spec.server ?? {};
+      if (spec.store === "postgres") {
+        postgres = await PostgresServer.start();
+        options = { ...options, extraArgs: ["--store", await postgres.createDatabase("sdk"), ...(options.extraArgs ?? [])] };
+      }
+      server = await DtsServer.start(options);
       const target = { endpoint: server.grpcAddress, taskHub: spec.taskHub ?? "default", variant: spec.variant };
-      driver = DriverProcess.start(await spec.prepare(), target, `${spec.column} driver`);
+      driver = DriverProcess.start(await spec.prepare(), target, `${column} driver`);
       const hello = await driver.call({ cmd: "hello" }, helloTimeoutMs);
       sdk = { name: String(hello["sdk"]), version: String(hello["version"]) };
       assert.equal(hello["variant"], spec.variant, "the driver runs the variant it was asked for");
@@ -64,9 +74,10 @@ export function runColumn(spec: ColumnSpec): void {
     } finally {
       const exit = await driver?.close();
       await server?.dispose();
+      await postgres?.dispose();
       for (const s of catalogue) if (!results.has(s.id)) results.set(s.id, { id: s.id, outcome: "fail", detail: "not run (the driver or server did not start)" });
       writeColumn({
-        column: spec.column,
+        column,
         sdk: sdk.name,
         version: sdk.version,
         finishedAt: new Date().toISOString(),
@@ -74,7 +85,7 @@ export function runColumn(spec: ColumnSpec): void {
         results: catalogue.map((s) => results.get(s.id) as ScenarioResult),
       });
       process.stdout.write(`\n${writeMatrix(catalogue)}\n`);
-      if (exit !== undefined && exit.code !== 0) t.diagnostic(`${spec.column} driver exited with code ${exit.code}, signal ${exit.signal}`);
+      if (exit !== undefined && exit.code !== 0) t.diagnostic(`${column} driver exited with code ${exit.code}, signal ${exit.signal}`);
     }
   });
 }
@@ -92,7 +103,7 @@ async function runScenario(t: TestContext, run: ColumnRun, scenario: Scenario): 
   const reason = run.exclusions.get(scenario.id);
   if (reason !== undefined) {
     run.results.set(scenario.id, { id: scenario.id, outcome: "excluded", detail: reason });
-    await t.test(scenario.id, { skip: `excluded for ${run.spec.column}: ${reason}` }, () => {});
+    await t.test(scenario.id, { skip: `excluded for ${run.spec.column} (${reason})` }, () => {});
     return;
   }
   const timeoutMs = scenarioTimeoutMs(scenario);

@@ -1,11 +1,7 @@
 /**
  * The fault scenarios (fault-runner.ts) with the js-dapr driver in its own process.
  */
-import { join } from "node:path";
-import { repoRoot } from "../support/server-process.ts";
 import { runFaults } from "./fault-runner.ts";
+import { jsDriver } from "./js-driver.ts";
 
-runFaults({
-  label: "js-dapr",
-  prepare: async () => ({ command: process.execPath, args: ["--import", "tsx", join(repoRoot, "test", "sdk", "drivers", "js-dapr", "driver.ts")], cwd: repoRoot }),
-});
+runFaults({ label: "js-dapr", prepare: jsDriver("js-dapr") });
