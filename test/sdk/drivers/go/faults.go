@@ -32,18 +32,18 @@ type waitResult struct {
 	Output json.RawMessage `json:"output"`
 }
 
-// schedule starts count instances `<idPrefix><i>`, each with `input`, or with i when the
-// command has none.
+// schedule starts count instances `<idPrefix><i>` for 1 <= i <= count, each with `input`, or
+// with i when the command has none.
 func (d *driver) schedule(ctx context.Context, cmd command) ([]string, error) {
 	if cmd.Orchestration == "" || cmd.Count < 1 || cmd.Count > scheduleCountMax {
 		return nil, fmt.Errorf("schedule needs an orchestration and a count of 1..%d", scheduleCountMax)
 	}
 	ids := make([]string, cmd.Count)
 	for i := range ids {
-		ids[i] = fmt.Sprintf("%s%d", cmd.IDPrefix, i)
+		ids[i] = fmt.Sprintf("%s%d", cmd.IDPrefix, i+1)
 	}
 	err := forEachLimited(len(ids), func(i int) error {
-		input := api.WithInput(i)
+		input := api.WithInput(i + 1)
 		if len(cmd.Input) > 0 {
 			input = api.WithRawInput(string(cmd.Input))
 		}

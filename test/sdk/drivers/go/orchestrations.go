@@ -15,10 +15,10 @@ func orchestrators() map[string]task.Orchestrator {
 	return map[string]task.Orchestrator{
 		"EmptyOrchestration":     emptyOrchestration,
 		"ActivitySequence":       activitySequence,
-		"FanOutFanIn":            fanOutFanIn,
+		"FanOutFanIn":            fanOutSum(squareTask),
 		"ParentOrchestration":    parentOrchestration,
 		"ChildOrchestration":     childOrchestration,
-		"SubOrchestrationFanOut": subOrchestrationFanOut,
+		"SubOrchestrationFanOut": fanOutSum(childTask),
 		"Timer":                  timerOrchestration,
 		"ExternalEvents":         externalEvents,
 		"EventWithTimeout":       eventWithTimeout,
@@ -74,34 +74,39 @@ func activitySequence(ctx *task.OrchestrationContext) (any, error) {
 	return out, nil
 }
 
-type countInput struct {
-	Count int `json:"count"`
-}
-
-func fanOutFanIn(ctx *task.OrchestrationContext) (any, error) {
-	var in countInput
-	if err := ctx.GetInput(&in); err != nil {
-		return nil, err
-	}
-	tasks := make([]task.Task, in.Count)
-	for i := range tasks {
-		tasks[i] = ctx.CallActivity("Square", task.WithActivityInput(i+1))
-	}
-	return sumOf(tasks)
-}
-
-// sumOf awaits every task (all were scheduled first, so they run at once) and adds the results.
-// Tasks 1..count: the catalogue's fan-outs start at 1.
-func sumOf(tasks []task.Task) (int, error) {
-	sum := 0
-	for _, t := range tasks {
-		var n int
-		if err := t.Await(&n); err != nil {
-			return 0, err
+// fanOutSum starts task(i) for 1 <= i <= input.count, all before awaiting any so they run at
+// once, and adds their results (the catalogue's fan-outs start at 1).
+func fanOutSum(start func(ctx *task.OrchestrationContext, i int) task.Task) task.Orchestrator {
+	return func(ctx *task.OrchestrationContext) (any, error) {
+		var in struct {
+			Count int `json:"count"`
 		}
-		sum += n
+		if err := ctx.GetInput(&in); err != nil {
+			return nil, err
+		}
+		tasks := make([]task.Task, in.Count)
+		for i := range tasks {
+			tasks[i] = start(ctx, i+1)
+		}
+		sum := 0
+		for _, t := range tasks {
+			var n int
+			if err := t.Await(&n); err != nil {
+				return nil, err
+			}
+			sum += n
+		}
+		return sum, nil
 	}
-	return sum, nil
+}
+
+func squareTask(ctx *task.OrchestrationContext, i int) task.Task {
+	return ctx.CallActivity("Square", task.WithActivityInput(i))
+}
+
+// childTask lets the SDK choose the sub-orchestration's instance id.
+func childTask(ctx *task.OrchestrationContext, i int) task.Task {
+	return ctx.CallSubOrchestrator("ChildOrchestration", task.WithSubOrchestratorInput(i))
 }
 
 func parentOrchestration(ctx *task.OrchestrationContext) (any, error) {
@@ -127,18 +132,6 @@ func childOrchestration(ctx *task.OrchestrationContext) (any, error) {
 		return nil, err
 	}
 	return square + 1, nil
-}
-
-func subOrchestrationFanOut(ctx *task.OrchestrationContext) (any, error) {
-	var in countInput
-	if err := ctx.GetInput(&in); err != nil {
-		return nil, err
-	}
-	tasks := make([]task.Task, in.Count)
-	for i := range tasks {
-		tasks[i] = ctx.CallSubOrchestrator("ChildOrchestration", task.WithSubOrchestratorInput(i+1))
-	}
-	return sumOf(tasks)
 }
 
 func timerOrchestration(ctx *task.OrchestrationContext) (any, error) {

@@ -103,9 +103,22 @@ func (d *driver) waitDone(ctx context.Context, id api.InstanceID) (*api.Orchestr
 	return meta, nil
 }
 
-func (d *driver) waitStarted(ctx context.Context, id api.InstanceID) error {
-	_, err := d.client.WaitForOrchestrationStart(ctx, id)
-	return err
+// startStarted starts `name` under a new id and waits until it has started running.
+func (d *driver) startStarted(ctx context.Context, run *scenarioRun, name string, input json.RawMessage) (api.InstanceID, error) {
+	id, err := d.start(ctx, run, name, input)
+	if err == nil {
+		_, err = d.client.WaitForOrchestrationStart(ctx, id)
+	}
+	return id, err
+}
+
+// finished waits for the instance to finish and observes {status, output}.
+func (d *driver) finished(ctx context.Context, id api.InstanceID) (map[string]any, error) {
+	meta, err := d.waitDone(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return statusOutput(meta), nil
 }
 
 // state reads an instance; nil (no error) when it does not exist.
@@ -113,6 +126,15 @@ func (d *driver) state(ctx context.Context, id api.InstanceID) (*api.Orchestrati
 	meta, err := d.client.FetchOrchestrationMetadata(ctx, id)
 	if errors.Is(err, api.ErrInstanceNotFound) {
 		return nil, nil
+	}
+	return meta, err
+}
+
+// existing reads an instance that must exist.
+func (d *driver) existing(ctx context.Context, id api.InstanceID) (*api.OrchestrationMetadata, error) {
+	meta, err := d.state(ctx, id)
+	if err == nil && meta == nil {
+		err = fmt.Errorf("instance %s does not exist", id)
 	}
 	return meta, err
 }
@@ -127,11 +149,8 @@ func (d *driver) runToEnd(ctx context.Context, run *scenarioRun, name string, in
 	if err != nil {
 		return nil, id, err
 	}
-	meta, err := d.waitDone(ctx, id)
-	if err != nil {
-		return nil, id, err
-	}
-	return statusOutput(meta), id, nil
+	observed, err := d.finished(ctx, id)
+	return observed, id, err
 }
 
 // startAndObserve: start input.orchestration with input[inputKey]; observe {status, output}.

@@ -72,9 +72,9 @@ func subOrchestrationScenario(d *driver, ctx context.Context, run *scenarioRun, 
 	if err != nil {
 		return nil, err
 	}
-	child, err := d.state(ctx, id+"-child")
-	if err != nil || child == nil {
-		return nil, fmt.Errorf("reading the child %s-child: %v (found: %t)", id, err, child != nil)
+	child, err := d.existing(ctx, id+"-child")
+	if err != nil {
+		return nil, err
 	}
 	childObserved := statusOutput(child)
 	childObserved["name"] = child.Name
@@ -98,11 +98,7 @@ func externalEventsScenario(d *driver, ctx context.Context, run *scenarioRun, in
 			return nil, err
 		}
 	}
-	meta, err := d.waitDone(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	return statusOutput(meta), nil
+	return d.finished(ctx, id)
 }
 
 func eventTimeoutFiresScenario(d *driver, ctx context.Context, run *scenarioRun, input json.RawMessage) (any, error) {
@@ -119,9 +115,9 @@ func eventTimeoutFiresScenario(d *driver, ctx context.Context, run *scenarioRun,
 		return nil, err
 	}
 	_ = d.raise(ctx, id, in.LateEvent) // the instance has finished: an error is as good as nothing
-	later, err := d.state(ctx, id)
-	if err != nil || later == nil {
-		return nil, fmt.Errorf("reading %s after the late event: %v", id, err)
+	later, err := d.existing(ctx, id)
+	if err != nil {
+		return nil, err
 	}
 	return map[string]any{"result": result, "later": statusOutput(later)}, nil
 }
@@ -135,21 +131,14 @@ func eventTimeoutBeatenScenario(d *driver, ctx context.Context, run *scenarioRun
 	if err := fields(input, &in); err != nil {
 		return nil, err
 	}
-	id, err := d.start(ctx, run, in.Orchestration, in.Value)
+	id, err := d.startStarted(ctx, run, in.Orchestration, in.Value)
 	if err != nil {
-		return nil, err
-	}
-	if err := d.waitStarted(ctx, id); err != nil {
 		return nil, err
 	}
 	if err := d.raise(ctx, id, in.Event); err != nil {
 		return nil, err
 	}
-	meta, err := d.waitDone(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	return statusOutput(meta), nil
+	return d.finished(ctx, id)
 }
 
 func continueAsNewScenario(d *driver, ctx context.Context, run *scenarioRun, input json.RawMessage) (any, error) {

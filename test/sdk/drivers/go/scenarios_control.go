@@ -26,26 +26,23 @@ func terminateScenario(d *driver, ctx context.Context, run *scenarioRun, input j
 	if err := fields(input, &in); err != nil {
 		return nil, err
 	}
-	id, err := d.start(ctx, run, in.Orchestration, nil)
+	id, err := d.startStarted(ctx, run, in.Orchestration, nil)
 	if err != nil {
-		return nil, err
-	}
-	if err := d.waitStarted(ctx, id); err != nil {
 		return nil, err
 	}
 	if err := d.client.TerminateOrchestration(ctx, id, api.WithRawOutput(string(in.Output))); err != nil {
 		return nil, err
 	}
-	meta, err := d.waitDone(ctx, id)
+	result, err := d.finished(ctx, id)
 	if err != nil {
 		return nil, err
 	}
 	_ = d.client.TerminateOrchestration(ctx, id, api.WithRawOutput(string(in.Again))) // may fail: it has ended
-	later, err := d.state(ctx, id)
-	if err != nil || later == nil {
-		return nil, fmt.Errorf("reading %s after the second terminate: %v", id, err)
+	later, err := d.existing(ctx, id)
+	if err != nil {
+		return nil, err
 	}
-	return map[string]any{"result": statusOutput(meta), "later": statusOutput(later)}, nil
+	return map[string]any{"result": result, "later": statusOutput(later)}, nil
 }
 
 // waitRunning polls until the instance exists and is RUNNING (a sub-orchestration appears
@@ -91,25 +88,25 @@ func terminateRecursiveScenario(d *driver, ctx context.Context, run *scenarioRun
 	if err := d.client.TerminateOrchestration(ctx, parent, api.WithRawOutput(string(in.FlatOutput)), api.WithRecursiveTerminate(false)); err != nil {
 		return nil, err
 	}
-	parentMeta, err := d.waitDone(ctx, parent)
+	parentResult, err := d.finished(ctx, parent)
 	if err != nil {
 		return nil, err
 	}
-	childAfter, err := d.state(ctx, child)
-	if err != nil || childAfter == nil {
-		return nil, fmt.Errorf("reading %s: %v", child, err)
+	childAfter, err := d.existing(ctx, child)
+	if err != nil {
+		return nil, err
 	}
 	if err := d.raise(ctx, child, in.Release); err != nil {
 		return nil, err
 	}
-	childMeta, err := d.waitDone(ctx, child)
+	childResult, err := d.finished(ctx, child)
 	if err != nil {
 		return nil, err
 	}
 	flat := map[string]any{
-		"parent":              statusOutput(parentMeta),
+		"parent":              parentResult,
 		"childAfterTerminate": map[string]any{"status": statusName(childAfter.RuntimeStatus)},
-		"child":               statusOutput(childMeta),
+		"child":               childResult,
 	}
 	return map[string]any{"recursive": recursive, "flat": flat}, nil
 }
@@ -127,7 +124,7 @@ func (d *driver) terminateTree(ctx context.Context, run *scenarioRun, name strin
 	if err := d.client.TerminateOrchestration(ctx, root, api.WithRawOutput(string(output)), api.WithRecursiveTerminate(true)); err != nil {
 		return nil, err
 	}
-	rootMeta, err := d.waitDone(ctx, root)
+	rootResult, err := d.finished(ctx, root)
 	if err != nil {
 		return nil, err
 	}
@@ -139,7 +136,7 @@ func (d *driver) terminateTree(ctx context.Context, run *scenarioRun, name strin
 	if err != nil {
 		return nil, err
 	}
-	return map[string]any{"root": statusOutput(rootMeta), "child": child, "grandchild": grandchild}, nil
+	return map[string]any{"root": rootResult, "child": child, "grandchild": grandchild}, nil
 }
 
 func suspendResumeScenario(d *driver, ctx context.Context, run *scenarioRun, input json.RawMessage) (any, error) {
@@ -151,19 +148,16 @@ func suspendResumeScenario(d *driver, ctx context.Context, run *scenarioRun, inp
 	if err := fields(input, &in); err != nil {
 		return nil, err
 	}
-	id, err := d.start(ctx, run, in.Orchestration, nil)
+	id, err := d.startStarted(ctx, run, in.Orchestration, nil)
 	if err != nil {
-		return nil, err
-	}
-	if err := d.waitStarted(ctx, id); err != nil {
 		return nil, err
 	}
 	if err := d.client.SuspendOrchestration(ctx, id, "suspended by the test"); err != nil {
 		return nil, err
 	}
-	suspended, err := d.state(ctx, id)
-	if err != nil || suspended == nil {
-		return nil, fmt.Errorf("reading %s after suspend: %v", id, err)
+	suspended, err := d.existing(ctx, id)
+	if err != nil {
+		return nil, err
 	}
 	if err := d.raise(ctx, id, in.Event); err != nil {
 		return nil, err
@@ -171,21 +165,21 @@ func suspendResumeScenario(d *driver, ctx context.Context, run *scenarioRun, inp
 	if err := sleep(ctx, time.Duration(in.QuietS*float64(time.Second))); err != nil {
 		return nil, err
 	}
-	afterEvent, err := d.state(ctx, id)
-	if err != nil || afterEvent == nil {
-		return nil, fmt.Errorf("reading %s after the event: %v", id, err)
+	afterEvent, err := d.existing(ctx, id)
+	if err != nil {
+		return nil, err
 	}
 	if err := d.client.ResumeOrchestration(ctx, id, "resumed by the test"); err != nil {
 		return nil, err
 	}
-	meta, err := d.waitDone(ctx, id)
+	result, err := d.finished(ctx, id)
 	if err != nil {
 		return nil, err
 	}
 	return map[string]any{
 		"suspended":  statusName(suspended.RuntimeStatus),
 		"afterEvent": statusName(afterEvent.RuntimeStatus),
-		"result":     statusOutput(meta),
+		"result":     result,
 	}, nil
 }
 
@@ -221,21 +215,18 @@ func alreadyExistsScenario(d *driver, ctx context.Context, run *scenarioRun, inp
 	if err := fields(input, &in); err != nil {
 		return nil, err
 	}
-	id, err := d.start(ctx, run, in.Orchestration, nil)
-	if err != nil {
-		return nil, err
-	}
+	id, err := d.startStarted(ctx, run, in.Orchestration, nil)
 	defer d.cleanUp(id)
-	if err := d.waitStarted(ctx, id); err != nil {
+	if err != nil {
 		return nil, err
 	}
 	secondStart, err := grpcStatusName(d.startAs(ctx, id, in.Orchestration, nil))
 	if err != nil {
 		return nil, err
 	}
-	meta, err := d.state(ctx, id)
-	if err != nil || meta == nil {
-		return nil, fmt.Errorf("reading %s: %v", id, err)
+	meta, err := d.existing(ctx, id)
+	if err != nil {
+		return nil, err
 	}
 	return map[string]any{"secondStart": secondStart, "status": statusName(meta.RuntimeStatus)}, nil
 }
@@ -305,12 +296,9 @@ func purgeByIDScenario(d *driver, ctx context.Context, run *scenarioRun, input j
 	if err != nil {
 		return nil, err
 	}
-	b, err := d.start(ctx, run, in.Running, nil)
-	if err != nil {
-		return nil, err
-	}
+	b, err := d.startStarted(ctx, run, in.Running, nil)
 	defer d.cleanUp(b)
-	if err := d.waitStarted(ctx, b); err != nil {
+	if err != nil {
 		return nil, err
 	}
 	observed := map[string]any{}
@@ -333,9 +321,9 @@ func purgeByIDScenario(d *driver, ctx context.Context, run *scenarioRun, input j
 	if afterPurge != nil {
 		observed["afterPurge"] = statusOutput(afterPurge)
 	}
-	running, err := d.state(ctx, b)
-	if err != nil || running == nil {
-		return nil, fmt.Errorf("reading %s: %v", b, err)
+	running, err := d.existing(ctx, b)
+	if err != nil {
+		return nil, err
 	}
 	observed["runningStatus"] = statusName(running.RuntimeStatus)
 	return observed, nil
