@@ -53,7 +53,7 @@ export class ClientOperations {
     validatePayload(req.input, limits, 'input');
     validateTags(req.tags, limits);
     const now = clock.now();
-    const executionId = req.executionId !== undefined && req.executionId !== '' ? req.executionId : ids.uuid();
+    const executionId = req.executionId !== undefined && req.executionId !== '' ? req.executionId : ids.executionId();
     const scheduledStartAt = req.scheduledStartAt !== undefined && req.scheduledStartAt > now ? req.scheduledStartAt : undefined;
     const instance: InstanceRecord = { instanceId, executionId, name: req.name, status: 'PENDING', createdAt: now, lastUpdatedAt: now };
     withOptional(instance, 'version', req.version);

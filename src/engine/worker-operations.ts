@@ -107,7 +107,7 @@ export class WorkerOperations {
       response: { ...response, actions },
       lease: d.item.lease.token,
       now,
-      newExecutionId: () => this.#d.ids.uuid(),
+      newExecutionId: () => this.#d.ids.executionId(),
       limits: this.#d.limits,
     });
     const completion = { ...episode, messages: this.#d.fanIn.delayChildResults(hub, episode.messages, now) };
