@@ -24,7 +24,7 @@ COMMAND_THREADS_MAX = 64
 
 
 class Replies:
-    """Serialises reply lines from many threads onto the real stdout."""
+    """Serialises reply and event lines from many threads onto the real stdout."""
 
     def __init__(self, stream):
         self._stream = stream
