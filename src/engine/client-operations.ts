@@ -7,7 +7,7 @@ import { ServerError } from '../domain/errors.ts';
 import { isTerminal, makeEvent, type OrchestrationStatus, type Tags, type TraceContext } from '../domain/history-event.ts';
 import type { InstanceRecord, TaskHubName } from '../domain/instance.ts';
 import type { Limits } from '../domain/limits.ts';
-import { validateInstanceId, validateName, validatePayload, validateTags } from '../domain/validate.ts';
+import { validateInstanceId, validateName, validatePayload, validateReplaceableStatuses, validateTags } from '../domain/validate.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { IdSource } from '../lib/ids.ts';
 import type { InboxMessage, StatusChange, Store } from '../store/store.ts';
@@ -52,6 +52,7 @@ export class ClientOperations {
     validateName(req.name, limits, 'name');
     validatePayload(req.input, limits, 'input');
     validateTags(req.tags, limits);
+    if (req.replaceableStatuses !== undefined) validateReplaceableStatuses(req.replaceableStatuses);
     const now = clock.now();
     const executionId = req.executionId !== undefined && req.executionId !== '' ? req.executionId : ids.executionId();
     const scheduledStartAt = req.scheduledStartAt !== undefined && req.scheduledStartAt > now ? req.scheduledStartAt : undefined;
