@@ -1,7 +1,7 @@
 package main
 
 // The fault commands (schedule, wait) and the orchestrations and activities the fault tests use:
-// FaultSteps (two activities around a timer, for the server killed mid-run) and
+// FaultOrchestration (two activities around a timer, for the server killed mid-run) and
 // BlockingOrchestration with BlockingActivity (for a worker killed mid-activity).
 
 import (

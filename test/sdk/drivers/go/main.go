@@ -54,7 +54,8 @@ func (r *replies) send(v any) {
 
 func main() {
 	endpoint := flag.String("endpoint", "", "host:port of the server's gRPC data plane")
-	taskHub := flag.String("taskhub", "", "task hub (the plain Go SDK sends no taskhub header)")
+	// durabletask-go sends no taskhub header: its requests go to the server's default hub.
+	flag.String("taskhub", "", "task hub (ignored: the Go SDK has no way to name one)")
 	variant := flag.String("variant", "plain", "plain (the only variant durabletask-go has)")
 	flag.Parse()
 	log.SetOutput(os.Stderr)
@@ -66,7 +67,7 @@ func main() {
 		log.Fatalf("dial %s: %v", *endpoint, err)
 	}
 	defer conn.Close()
-	d := newDriver(client.NewTaskHubGrpcClient(conn, stderrLogger{}), &replies{enc: json.NewEncoder(os.Stdout)}, *taskHub)
+	d := newDriver(client.NewTaskHubGrpcClient(conn, stderrLogger{}), &replies{enc: json.NewEncoder(os.Stdout)})
 	d.run(os.Stdin)
 }
 
@@ -142,7 +143,6 @@ func (d *driver) dispatch(cmd command) (map[string]any, error) {
 type driver struct {
 	client    *client.TaskHubGrpcClient
 	out       *replies
-	taskHub   string
 	ctx       context.Context
 	cancelAll context.CancelFunc
 
@@ -150,9 +150,9 @@ type driver struct {
 	workerCancel context.CancelFunc
 }
 
-func newDriver(c *client.TaskHubGrpcClient, out *replies, taskHub string) *driver {
+func newDriver(c *client.TaskHubGrpcClient, out *replies) *driver {
 	ctx, cancel := context.WithCancel(context.Background())
-	return &driver{client: c, out: out, taskHub: taskHub, ctx: ctx, cancelAll: cancel}
+	return &driver{client: c, out: out, ctx: ctx, cancelAll: cancel}
 }
 
 func (d *driver) startWorker(blockingMode string) error {
