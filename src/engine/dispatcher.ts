@@ -11,7 +11,7 @@ import type { ActivityWorkItem, LeaseToken, OrchestrationWorkItem, Store } from 
 import { DispatchedWork, type Dispatched } from './dispatched-work.ts';
 import { planEpisode } from './episode-plan.ts';
 import { ParkedWork, type ParkedItem } from './parked-work.ts';
-import type { WorkIdentity } from './work-item-filters.ts';
+import { orchestrationIdentity, type WorkIdentity } from './work-item-filters.ts';
 import { EntityDispatch } from './entity-dispatch.ts';
 import type { EntityProbes } from './entity-support.ts';
 import type { WorkerStream, WorkerStreams } from './worker-streams.ts';
@@ -171,7 +171,7 @@ export class Dispatcher {
     if (plan.kind === 'settle') return store.completeOrchestrationWork(hub, plan.completion, now);
     if (plan.kind === 'defer') return store.abandonOrchestrationWork(hub, item.lease.token, plan.retryAt, now);
     const { newEvents, newEventSeqs, droppedSeqs } = plan;
-    const identity = workIdentity('orchestration', item.instance.name, item.instance.version);
+    const identity = orchestrationIdentity(item);
     const stream = streams.pick(hub, 'orchestration', identity);
     if (stream === undefined) return this.#parkOrGiveBack({ kind: 'orchestration', hub, identity, item, plan: { newEvents, newEventSeqs, droppedSeqs } });
     this.#sendOrchestration(hub, stream, item, plan);
