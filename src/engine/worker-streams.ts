@@ -27,6 +27,11 @@ export class WorkerStream implements StreamSlot {
   historyStreaming = false;
 
   readonly #onDeliver: (kind: WorkKind) => void;
+  /**
+   * Something was sent since the last health-ping tick; a new stream counts as busy, so it
+   * never opens with a ping (the Dapr SDK logs every ping as an unknown work item).
+   */
+  #sentSinceTick = true;
 
   constructor(
     id: number,
@@ -61,6 +66,7 @@ export class WorkerStream implements StreamSlot {
   }
 
   deliver(token: string, kind: WorkKind, item: WorkItemMessage): void {
+    this.#sentSinceTick = true;
     this.inFlight.set(token, kind);
     this.#counts[kind]++;
     this.#onDeliver(kind);
@@ -69,10 +75,16 @@ export class WorkerStream implements StreamSlot {
 
   /** Sends a message that is not tracked as work in flight (the entity capability probe). */
   sendUntracked(item: WorkItemMessage): void {
+    this.#sentSinceTick = true;
     if (!this.closed && !this.blocked) this.#send(item);
   }
 
-  ping(): void {
+  /** Called every health-ping interval: pings only a stream that sent nothing for a whole interval. */
+  pingIfIdle(): void {
+    if (this.#sentSinceTick) {
+      this.#sentSinceTick = false;
+      return;
+    }
     if (!this.closed && !this.blocked) this.#send({ kind: 'healthPing' });
   }
 
