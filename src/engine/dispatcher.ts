@@ -70,8 +70,6 @@ export class Dispatcher {
   /** Work of `kind` may be claimable in `hub` at `visibleAt` (default: now). */
   wake(hub: TaskHubName, kind: WorkKind, visibleAt?: number): void {
     if (this.#stopped) return;
-    // Store events carry a visibility time; they are the ones that announce new entity work.
-    if (kind === 'entity' && visibleAt !== undefined) this.#entities.noteWork(hub);
     const pump = this.#pump(hub, kind);
     const now = this.#deps.clock.now();
     if (visibleAt !== undefined && visibleAt > now) {

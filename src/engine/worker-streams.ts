@@ -61,7 +61,7 @@ export class WorkerStream implements StreamSlot {
    */
   room(kind: WorkKind): number {
     if (this.closed) return 0;
-    if (kind === 'entity' && this.entitySupport !== 'capable') return 0;
+    if (kind === 'entity' && this.entitySupport !== 'capable' && this.entitySupport !== 'fallback') return 0;
     return Math.max(0, this.#inFlightMax[kind] - this.#counts[kind]);
   }
 
