@@ -70,6 +70,8 @@ export class Dispatcher {
   /** Work of `kind` may be claimable in `hub` at `visibleAt` (default: now). */
   wake(hub: TaskHubName, kind: WorkKind, visibleAt?: number): void {
     if (this.#stopped) return;
+    // Store events and their timers carry a visibility time; they announce new entity work.
+    if (kind === 'entity' && visibleAt !== undefined) this.#entities.noteWork(hub);
     const pump = this.#pump(hub, kind);
     const now = this.#deps.clock.now();
     if (visibleAt !== undefined && visibleAt > now) {
@@ -112,7 +114,7 @@ export class Dispatcher {
     pump.timer = setTimeout(() => {
       pump.timer = undefined;
       pump.timerAt = undefined;
-      this.wake(hub, kind);
+      this.wake(hub, kind, at);
     }, Math.min(TIMER_MAX_MS, at - now));
     pump.timer.unref();
   }

@@ -35,9 +35,23 @@ export interface EntityDispatchDeps {
 
 export class EntityDispatch {
   readonly #d: EntityDispatchDeps;
+  /**
+   * Per hub, the undecided streams (ids and support) for which the entity backlog was last
+   * looked at and nothing could be done; asked again only when they change or entity work
+   * arrives, so a hub without entities costs no backlog query per wake.
+   */
+  readonly #looked = new Map<string, string>();
+  /** Counts entity work notices, so a look that raced with one is not remembered. */
+  #notices = 0;
 
   constructor(deps: EntityDispatchDeps) {
     this.#d = deps;
+  }
+
+  /** Entity work was queued in `hub`, or became visible. */
+  noteWork(hub: TaskHubName): void {
+    this.#notices++;
+    this.#looked.delete(hub);
   }
 
   /** Claims and delivers one batch of entities; true when it was full (more may be ready). */
@@ -57,8 +71,13 @@ export class EntityDispatch {
   /** No stream takes entities: look for one only if the hub has entity work (entity-support.ts). */
   async #foundTakers(hub: TaskHubName): Promise<boolean> {
     const { store, clock, streams, probes } = this.#d;
-    const backlog = await store.workBacklog(hub, clock.now());
-    return backlog.entity.pending > 0 && findEntityTakers(streams.of(hub), probes);
+    const open = streams.of(hub).filter((s) => !s.closed);
+    const signature = open.map((s) => `${s.id}:${s.entitySupport}`).join(',');
+    if (this.#looked.get(hub) === signature) return false;
+    const notices = this.#notices;
+    const found = (await store.workBacklog(hub, clock.now())).entity.pending > 0 && findEntityTakers(open, probes);
+    if (!found && notices === this.#notices) this.#looked.set(hub, open.map((s) => `${s.id}:${s.entitySupport}`).join(','));
+    return found;
   }
 
   async #deliver(hub: TaskHubName, item: EntityWorkItem): Promise<void> {
