@@ -4,18 +4,15 @@
  * The SDK cannot send metadata, so it always talks to the server's default task hub. It logs
  * every work item with console.log: those lines are dropped unless SDK_DRIVER_LOGS=1.
  */
-import { readFileSync } from "node:fs";
 import { TaskHubGrpcClient, TaskHubGrpcWorker, type OrchestrationContext } from "@dapr/durabletask-js";
 import { TaskFailedError } from "@dapr/durabletask-js/task/exception/task-failed-error.js";
 import { whenAll, whenAny } from "@dapr/durabletask-js/task/index.js";
 import { parseDriverArgs, runCommandLoop } from "../js-shared/command-loop.ts";
-import { scheduleMany, waitMany } from "../js-shared/fault-commands.ts";
 import { registerFunctions, type OrchestrationCtx, type OrchestrationSdk, type TaskLike } from "../js-shared/functions.ts";
 import { scenarios } from "../js-shared/scenarios.ts";
 import { scenarioClient } from "./client.ts";
 
 const sdkName = "@dapr/durabletask-js";
-const sdkVersion = (JSON.parse(readFileSync(new URL(import.meta.resolve(`${sdkName}/package.json`)), "utf8")) as { version: string }).version;
 
 const dapr = (ctx: OrchestrationCtx): OrchestrationContext => ctx as unknown as OrchestrationContext;
 const task = (t: unknown): TaskLike => t as TaskLike;
@@ -33,34 +30,18 @@ const args = parseDriverArgs(process.argv.slice(2));
 if (args.variant !== "plain") throw new Error(`${sdkName} has only the plain variant, not ${args.variant}`);
 if (args.taskHub !== "default") throw new Error(`${sdkName} cannot select task hub ${args.taskHub}: it sends no metadata`);
 const client = new TaskHubGrpcClient(args.endpoint);
-const sc = scenarioClient(client);
-let mainWorker: TaskHubGrpcWorker | undefined;
 
 runCommandLoop({
-  hello: () => ({ sdk: sdkName, version: sdkVersion }),
-  async startWorker(command) {
-    if (mainWorker !== undefined) return;
+  sdk: sdkName,
+  env: { client: scenarioClient(client) },
+  scenarios,
+  async startMainWorker(blockingActivity) {
     const worker = new TaskHubGrpcWorker(args.endpoint);
-    const blockingActivity = command["blockingActivity"] === "return" ? "return" : "block";
     registerFunctions({ orchestrator: (n, fn) => worker.addNamedOrchestrator(n, fn as never), activity: (n, fn) => worker.addNamedActivity(n, fn as never) }, orchestrationSdk, { tag: "main", blockingActivity });
     await worker.start();
-    mainWorker = worker;
+    return () => worker.stop();
   },
-  async stopWorker() {
-    await mainWorker?.stop();
-    mainWorker = undefined;
-  },
-  scenario: (id, input) => {
-    const run = scenarios[id];
-    if (run === undefined) throw new Error(`no such scenario: ${id}`);
-    return run({ client: sc }, input);
-  },
-  schedule: (command) => scheduleMany(sc, command),
-  wait: (command) => waitMany(sc, command),
-  async close() {
-    await mainWorker?.stop().catch(() => undefined);
-    await client.stop().catch(() => undefined);
-  },
+  stopClient: () => client.stop(),
 }, args);
 
 if (process.env["SDK_DRIVER_LOGS"] !== "1") {

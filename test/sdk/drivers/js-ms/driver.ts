@@ -4,7 +4,6 @@
  * The worker registers every function of js-shared/functions.ts and the entities; the
  * scenarios are js-shared's. The `taskhub` header is sent only for a hub other than `default`.
  */
-import { readFileSync } from "node:fs";
 import * as grpc from "@grpc/grpc-js";
 import {
   EntityInstanceId,
@@ -20,14 +19,12 @@ import {
 } from "@microsoft/durabletask-js";
 import { parseDriverArgs, runCommandLoop, type DriverArgs } from "../js-shared/command-loop.ts";
 import { entityScenarios } from "../js-shared/entity-scenarios.ts";
-import { scheduleMany, waitMany } from "../js-shared/fault-commands.ts";
 import { registerFunctions, type OrchestrationCtx, type OrchestrationSdk, type TaskLike, type WorkerBehaviour } from "../js-shared/functions.ts";
-import { scenarios, type FilteredWorkerSpec, type ScenarioEnv } from "../js-shared/scenarios.ts";
+import { scenarios, type FilteredWorkerSpec } from "../js-shared/scenarios.ts";
 import { scenarioClient } from "./client.ts";
 import { registerEntities } from "./entities.ts";
 
 const sdkName = "@microsoft/durabletask-js";
-const sdkVersion = (JSON.parse(readFileSync(new URL(import.meta.resolve(`${sdkName}/package.json`)), "utf8")) as { version: string }).version;
 
 /** The SDK's info and debug lines are dropped; warnings and errors go to stderr. */
 const logger: Logger = {
@@ -86,40 +83,23 @@ async function startWorker(args: DriverArgs, behaviour: WorkerBehaviour, filters
 const args = parseDriverArgs(process.argv.slice(2));
 if (args.variant !== "plain") throw new Error(`${sdkName} has only the plain variant, not ${args.variant}`);
 const client = new TaskHubGrpcClient({ hostAddress: args.endpoint, logger, ...metadataFor(args) });
-const sc = scenarioClient(client);
-let mainWorker: TaskHubGrpcWorker | undefined;
-
-const env: ScenarioEnv = {
-  client: sc,
-  async startFilteredWorker(tag: string, f: FilteredWorkerSpec) {
-    const w = await startWorker(args, { tag, blockingActivity: "block" }, {
-      orchestrations: f.orchestrations.map((name) => ({ name })),
-      activities: f.activities.map((name) => ({ name })),
-    });
-    return () => w.stop();
-  },
-};
-const all = { ...scenarios, ...entityScenarios };
 
 runCommandLoop({
-  hello: () => ({ sdk: sdkName, version: sdkVersion }),
-  async startWorker(command) {
-    if (mainWorker !== undefined) return;
-    mainWorker = await startWorker(args, { tag: "main", blockingActivity: command["blockingActivity"] === "return" ? "return" : "block" });
+  sdk: sdkName,
+  env: {
+    client: scenarioClient(client),
+    async startFilteredWorker(tag: string, f: FilteredWorkerSpec) {
+      const w = await startWorker(args, { tag, blockingActivity: "block" }, {
+        orchestrations: f.orchestrations.map((name) => ({ name })),
+        activities: f.activities.map((name) => ({ name })),
+      });
+      return () => w.stop();
+    },
   },
-  async stopWorker() {
-    await mainWorker?.stop();
-    mainWorker = undefined;
+  scenarios: { ...scenarios, ...entityScenarios },
+  async startMainWorker(blockingActivity) {
+    const w = await startWorker(args, { tag: "main", blockingActivity });
+    return () => w.stop();
   },
-  scenario: (id, input) => {
-    const run = all[id];
-    if (run === undefined) throw new Error(`no such scenario: ${id}`);
-    return run(env, input);
-  },
-  schedule: (command) => scheduleMany(sc, command),
-  wait: (command) => waitMany(sc, command),
-  async close() {
-    await mainWorker?.stop().catch(() => undefined);
-    await client.stop().catch(() => undefined);
-  },
+  stopClient: () => client.stop(),
 }, args);

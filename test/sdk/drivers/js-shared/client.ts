@@ -100,3 +100,82 @@ export function grpcErrorCode(err: unknown): string {
 export function decodePayload(text: string | undefined): unknown {
   return text === undefined || text === "" ? null : JSON.parse(text);
 }
+
+/** Orchestration statuses by their protocol number; both SDKs' enums use these numbers. */
+const statusNames = ["RUNNING", "COMPLETED", "CONTINUED_AS_NEW", "FAILED", "CANCELED", "TERMINATED", "PENDING", "SUSPENDED"];
+
+export function statusNumber(name: string): number {
+  const n = statusNames.indexOf(name);
+  if (n === -1) throw new Error(`unknown status ${name}`);
+  return n;
+}
+
+/** What both JavaScript SDKs' `OrchestrationState` classes carry (the Dapr one has no tags). */
+export interface SdkOrchestrationState {
+  readonly instanceId: string;
+  readonly name: string;
+  readonly runtimeStatus: number;
+  readonly createdAt: Date;
+  readonly serializedInput?: string;
+  readonly serializedOutput?: string;
+  readonly serializedCustomStatus?: string;
+  readonly failureDetails?: { readonly errorType: string; readonly message: string };
+  readonly tags?: Record<string, string>;
+}
+
+/** An SDK's state observed the catalogue's way; neither SDK's failure details carry an inner failure. */
+export function observeState(s: SdkOrchestrationState | undefined): State | null {
+  if (s === undefined) return null;
+  const f = s.failureDetails;
+  return {
+    instanceId: s.instanceId,
+    status: statusNames[s.runtimeStatus] ?? `STATUS_${s.runtimeStatus}`,
+    name: s.name,
+    input: decodePayload(s.serializedInput),
+    output: decodePayload(s.serializedOutput),
+    customStatus: decodePayload(s.serializedCustomStatus),
+    failure: f === undefined ? null : { errorType: f.errorType, message: f.message, inner: null },
+    tags: s.tags ?? null,
+    createdAt: s.createdAt,
+  };
+}
+
+/** The client calls both JavaScript SDKs have, with the same names and shapes. */
+export interface SdkClientCommon {
+  getOrchestrationState(instanceId: string, fetchPayloads?: boolean): Promise<SdkOrchestrationState | undefined>;
+  waitForOrchestrationStart(instanceId: string, fetchPayloads?: boolean, timeout?: number): Promise<SdkOrchestrationState | undefined>;
+  waitForOrchestrationCompletion(instanceId: string, fetchPayloads?: boolean, timeout?: number): Promise<SdkOrchestrationState | undefined>;
+  raiseOrchestrationEvent(instanceId: string, eventName: string, data?: unknown): Promise<void>;
+  suspendOrchestration(instanceId: string): Promise<void>;
+  resumeOrchestration(instanceId: string): Promise<void>;
+  purgeOrchestration(value: never): Promise<{ deletedInstanceCount: number } | undefined>;
+}
+
+/** Both SDKs' `PurgeInstanceCriteria`. */
+export interface SdkPurgeCriteria {
+  setCreatedTimeFrom(value: Date): void;
+  setCreatedTimeTo(value: Date): void;
+  setRuntimeStatusList(value: number[]): void;
+}
+
+/** The `ScenarioClient` members both SDKs implement alike. */
+export function commonMembers(c: SdkClientCommon, newCriteria: () => SdkPurgeCriteria): Omit<ScenarioClient, "start" | "terminate"> {
+  const purge = async (value: string | SdkPurgeCriteria): Promise<number> => (await c.purgeOrchestration(value as never))?.deletedInstanceCount ?? 0;
+  return {
+    state: async (id, payloads = true) => observeState(await c.getOrchestrationState(id, payloads)),
+    waitForStart: async (id, timeoutS) => observeState(await c.waitForOrchestrationStart(id, false, timeoutS)),
+    waitForCompletion: async (id, timeoutS) => observeState(await c.waitForOrchestrationCompletion(id, true, timeoutS)),
+    raise: (id, name, data) => c.raiseOrchestrationEvent(id, name, data),
+    suspend: (id) => c.suspendOrchestration(id),
+    resume: (id) => c.resumeOrchestration(id),
+    purge: (id) => purge(id),
+    purgeByFilter(f) {
+      const criteria = newCriteria();
+      criteria.setCreatedTimeFrom(f.createdFrom);
+      criteria.setCreatedTimeTo(f.createdTo);
+      criteria.setRuntimeStatusList(f.statuses.map(statusNumber));
+      return purge(criteria);
+    },
+    errorCode: grpcErrorCode,
+  };
+}

@@ -5,7 +5,10 @@
  * `seq`, and on stdin's end stops the workers and exits 0. stdout carries only protocol lines:
  * console output is sent to stderr. Imports no SDK.
  */
+import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
+import { scheduleMany, waitMany } from "./fault-commands.ts";
+import type { ScenarioEnv, ScenarioFn } from "./scenarios.ts";
 
 export interface DriverArgs {
   readonly endpoint: string;
@@ -13,18 +16,15 @@ export interface DriverArgs {
   readonly variant: string;
 }
 
-/** What a driver does for each command; an exception becomes `{ok: false, error}`. */
-export interface CommandHandlers {
-  hello(): { sdk: string; version: string };
-  startWorker(command: Record<string, unknown>): Promise<void>;
-  stopWorker(): Promise<void>;
-  scenario(id: string, input: unknown): Promise<unknown>;
-  /** Fault support: starts `count` instances and answers their ids. */
-  schedule?(command: Record<string, unknown>): Promise<string[]>;
-  /** Fault support: waits for each id to finish. */
-  wait?(command: Record<string, unknown>): Promise<unknown[]>;
-  /** Stops workers and clients before the process exits. */
-  close(): Promise<void>;
+/** What one JavaScript driver brings: its SDK's package, client and main worker. */
+export interface JsDriverSpec {
+  /** The SDK's npm package; `hello` reports its installed version. */
+  readonly sdk: string;
+  readonly env: ScenarioEnv;
+  readonly scenarios: Readonly<Record<string, ScenarioFn>>;
+  /** Starts the main worker with every function registered; resolves to its stop. */
+  startMainWorker(blockingActivity: "block" | "return"): Promise<() => Promise<void>>;
+  stopClient(): Promise<void>;
 }
 
 export function parseDriverArgs(argv: readonly string[]): DriverArgs {
@@ -55,31 +55,52 @@ function moveConsoleToStderr(): void {
   console.warn = toStderr;
 }
 
-async function dispatch(handlers: CommandHandlers, variant: string, command: Record<string, unknown>): Promise<Record<string, unknown>> {
-  switch (command["cmd"]) {
-    case "hello":
-      return { ...handlers.hello(), variant };
-    case "start-worker":
-      await handlers.startWorker(command);
-      return {};
-    case "stop-worker":
-      await handlers.stopWorker();
-      return {};
-    case "scenario":
-      return { observed: (await handlers.scenario(String(command["id"]), command["input"])) ?? null };
-    case "schedule":
-      if (handlers.schedule === undefined) throw new Error("schedule is not supported");
-      return { ids: await handlers.schedule(command) };
-    case "wait":
-      if (handlers.wait === undefined) throw new Error("wait is not supported");
-      return { results: await handlers.wait(command) };
-    default:
-      throw new Error(`unknown command ${JSON.stringify(command["cmd"])}`);
-  }
+function versionOf(sdk: string): string {
+  return (JSON.parse(readFileSync(new URL(import.meta.resolve(`${sdk}/package.json`)), "utf8")) as { version: string }).version;
 }
 
-export function runCommandLoop(handlers: CommandHandlers, args: DriverArgs): void {
+/** The protocol's commands over a driver spec; an exception becomes `{ok: false, error}`. */
+function commandHandler(spec: JsDriverSpec, variant: string): { handle(command: Record<string, unknown>): Promise<Record<string, unknown>>; close(): Promise<void> } {
+  let stopMainWorker: (() => Promise<void>) | undefined;
+  const stopWorker = async (): Promise<void> => {
+    const stop = stopMainWorker;
+    stopMainWorker = undefined;
+    await stop?.();
+  };
+  const client = spec.env.client;
+  const handlers: Record<string, (command: Record<string, unknown>) => Promise<Record<string, unknown>>> = {
+    hello: async () => ({ sdk: spec.sdk, version: versionOf(spec.sdk), variant }),
+    "start-worker": async (command) => {
+      stopMainWorker ??= await spec.startMainWorker(command["blockingActivity"] === "return" ? "return" : "block");
+      return {};
+    },
+    "stop-worker": async () => {
+      await stopWorker();
+      return {};
+    },
+    scenario: async (command) => {
+      const run = spec.scenarios[String(command["id"])];
+      if (run === undefined) throw new Error(`no such scenario: ${String(command["id"])}`);
+      return { observed: (await run(spec.env, command["input"])) ?? null };
+    },
+    schedule: async (command) => ({ ids: await scheduleMany(client, command) }),
+    wait: async (command) => ({ results: await waitMany(client, command) }),
+  };
+  return {
+    handle: (command) => {
+      const handler = handlers[String(command["cmd"])];
+      return handler === undefined ? Promise.reject(new Error(`unknown command ${JSON.stringify(command["cmd"])}`)) : handler(command);
+    },
+    close: async () => {
+      await stopWorker().catch(() => undefined);
+      await spec.stopClient().catch(() => undefined);
+    },
+  };
+}
+
+export function runCommandLoop(spec: JsDriverSpec, args: DriverArgs): void {
   moveConsoleToStderr();
+  const handler = commandHandler(spec, args.variant);
   const lines = createInterface({ input: process.stdin, crlfDelay: Infinity });
   lines.on("line", (line) => {
     if (line.trim() === "") return;
@@ -90,14 +111,14 @@ export function runCommandLoop(handlers: CommandHandlers, args: DriverArgs): voi
       writeLine({ seq: null, ok: false, error: `not a JSON command: ${line.slice(0, 200)}` });
       return;
     }
-    void dispatch(handlers, args.variant, command).then(
+    void handler.handle(command).then(
       (reply) => writeLine({ seq: command["seq"], ok: true, ...reply }),
       (err: unknown) => writeLine({ seq: command["seq"], ok: false, error: err instanceof Error ? err.stack ?? err.message : String(err) }),
     );
   });
   lines.on("close", () => {
     void (async () => {
-      await handlers.close().catch((err: unknown) => console.error("driver close failed", err));
+      await handler.close();
       process.exit(0);
     })();
   });
