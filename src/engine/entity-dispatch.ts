@@ -72,11 +72,12 @@ export class EntityDispatch {
   async #foundTakers(hub: TaskHubName): Promise<boolean> {
     const { store, clock, streams, probes } = this.#d;
     const open = streams.of(hub).filter((s) => !s.closed);
-    const signature = open.map((s) => `${s.id}:${s.entitySupport}`).join(',');
-    if (this.#looked.get(hub) === signature) return false;
+    const signature = (): string => open.map((s) => `${s.id}:${s.entitySupport}`).join(',');
+    if (this.#looked.get(hub) === signature()) return false;
     const notices = this.#notices;
     const found = (await store.workBacklog(hub, clock.now())).entity.pending > 0 && findEntityTakers(open, probes);
-    if (!found && notices === this.#notices) this.#looked.set(hub, open.map((s) => `${s.id}:${s.entitySupport}`).join(','));
+    // Remembered with the supports as they are now (a probe changes them).
+    if (!found && notices === this.#notices) this.#looked.set(hub, signature());
     return found;
   }
 

@@ -74,11 +74,11 @@ export function learnFromCompletion(stream: { entitySupport: EntitySupport }, co
  */
 export function balanceEntityTakers(streams: readonly WorkerStream[]): boolean {
   const open = streams.filter((s) => !s.closed);
-  const capable = open.some((s) => s.entitySupport === 'capable');
-  for (const s of open) {
-    if (capable && s.entitySupport === 'fallback') s.entitySupport = 'learned';
+  if (open.some((s) => s.entitySupport === 'capable')) {
+    for (const s of open) if (s.entitySupport === 'fallback') s.entitySupport = 'learned';
+    return false;
   }
-  return !capable && open.some((s) => s.entitySupport === 'learned' || s.entitySupport === 'unknown');
+  return open.some((s) => s.entitySupport === 'learned' || s.entitySupport === 'unknown');
 }
 
 /**

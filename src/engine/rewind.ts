@@ -1,9 +1,9 @@
 /**
  * Applying a worker's rewindOrchestration action (the second half of RewindInstance): the
  * history is replaced by the worker's cleaned list, the instance takes a new execution id and
- * runs again, and every sub-orchestration that was created
- * but did not complete is rewound too, or created again if it was purged. Pure, like the rest
- * of the state machine: it returns the writes and the store applies them.
+ * runs again, and every sub-orchestration that was created but did not complete is rewound
+ * too, or created again if it was purged. Pure, like the rest of the state machine: it returns
+ * the writes and the store applies them.
  */
 import { ServerError } from '../domain/errors.ts';
 import { makeEvent, type ExecutionStarted, type HistoryEvent, type SubOrchestrationInstanceCreated } from '../domain/history-event.ts';
