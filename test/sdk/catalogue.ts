@@ -29,7 +29,7 @@ export interface Scenario {
 /** The matrix's columns, in the order the protocol document lists them. */
 export const columns = ["js-ms", "js-dapr", "python", "python-azuremanaged", "java", "java-azuremanaged", "go"] as const;
 
-export const catalogueUrl = new URL("./catalogue.json", import.meta.url);
+const catalogueUrl = new URL("./catalogue.json", import.meta.url);
 export const driversDir = fileURLToPath(new URL("./drivers/", import.meta.url));
 const defaultTimeoutS = 90;
 

@@ -30,8 +30,8 @@ export interface ColumnResults {
   readonly results: readonly ScenarioResult[];
 }
 
-export const matrixDir = join(repoRoot, "test-output", "sdk-matrix");
-export const matrixFile = join(repoRoot, "test-output", "sdk-matrix.md");
+const matrixDir = join(repoRoot, "test-output", "sdk-matrix");
+const matrixFile = join(repoRoot, "test-output", "sdk-matrix.md");
 
 export function writeColumn(results: ColumnResults): void {
   mkdirSync(matrixDir, { recursive: true });
@@ -59,8 +59,9 @@ function cell(result: ScenarioResult | undefined): string {
   return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 }
 
-/** The matrix as Markdown, from the given columns (all column files when omitted). */
-export function renderMatrix(catalogue: readonly Scenario[], columns: readonly ColumnResults[] = readColumns()): string {
+/** The matrix as Markdown, from every column file present. */
+function renderMatrix(catalogue: readonly Scenario[]): string {
+  const columns = readColumns();
   const header = `| scenario | ${columns.map((c) => c.column).join(" | ")} |`;
   const rule = `| --- | ${columns.map(() => "---").join(" | ")} |`;
   const rows = catalogue.map((s) => `| ${s.id} | ${columns.map((c) => cell(c.results.find((r) => r.id === s.id))).join(" | ")} |`);

@@ -88,7 +88,7 @@ const grpcCodeNames = [
 ];
 
 /** The status name of a grpc-js ServiceError, looking through wrapping errors' `cause`. */
-export function grpcErrorCode(err: unknown): string {
+function grpcErrorCode(err: unknown): string {
   for (let e: unknown = err; typeof e === "object" && e !== null; e = (e as { cause?: unknown }).cause) {
     const code = (e as { code?: unknown }).code;
     if (typeof code === "number") return grpcCodeNames[code] ?? `CODE_${code}`;
@@ -97,7 +97,7 @@ export function grpcErrorCode(err: unknown): string {
 }
 
 /** A serialized payload decoded: null when absent or empty. */
-export function decodePayload(text: string | undefined): unknown {
+function decodePayload(text: string | undefined): unknown {
   return text === undefined || text === "" ? null : JSON.parse(text);
 }
 
