@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { Metadata, type ServiceError } from '@grpc/grpc-js';
 import { after, before, describe, it } from 'node:test';
-import { proto, type pb } from '../../src/protocol/proto/load.ts';
+import { proto, StringValue, type pb } from '../../src/protocol/proto/load.ts';
 import { assertGrpcStatus, GrpcStatus } from '../support/grpc-status.ts';
 import { call, rawClient, type RawSidecarClient } from '../support/raw-client.ts';
 import { DtsServer } from '../support/server-process.ts';
@@ -30,7 +30,7 @@ after(async () => {
 });
 
 function start(id: string, replaceable?: readonly number[], input = 'first'): Promise<pb.CreateInstanceResponse> {
-  const req = new proto.CreateInstanceRequest().setInstanceid(id).setName('Orch').setInput(new proto.StringValue().setValue(input));
+  const req = new proto.CreateInstanceRequest().setInstanceid(id).setName('Orch').setInput(new StringValue().setValue(input));
   if (replaceable !== undefined) req.setOrchestrationidreusepolicy(new proto.OrchestrationIdReusePolicy().setReplaceablestatusList([...replaceable] as pb.OrchestrationStatus[]));
   return call(client.startInstance, client, req);
 }
