@@ -120,7 +120,7 @@ export class Engine {
     if (this.#deps.store.capabilities.crossProcessNotifications) this.#recheck.start(this.#options.waitRecheckMs);
     this.#every(this.#options.leaseMs / 3, () => this.#renewLeases());
     this.#every(this.#options.healthPingIntervalMs, () => {
-      for (const stream of this.#streams.all()) stream.ping();
+      for (const stream of this.#streams.all()) stream.pingIfIdle();
     });
   }
 

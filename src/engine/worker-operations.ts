@@ -13,7 +13,7 @@ import type { IdSource } from '../lib/ids.ts';
 import type { Store } from '../store/store.ts';
 import type { Dispatcher } from './dispatcher.ts';
 import type { Dispatched, DispatchedWork } from './dispatched-work.ts';
-import type { EntitySupport } from './entity-support.ts';
+import { learnFromCompletion, type EntitySupport } from './entity-support.ts';
 import type { FanInCoalescing } from './fan-in-coalescing.ts';
 import { runEpisode } from './orchestration-episode.ts';
 import { activityResultEvent, RemoteCompletions } from './remote-completion.ts';
@@ -70,9 +70,10 @@ export class WorkerOperations {
       this.#stalls.watch(stream);
       return false;
     });
-    stream.entitySupport = entitySupport;
     stream.historyStreaming = historyStreaming;
     stream.filters = normalizeFilters(filters);
+    // Filters that name entities say which entities the worker hosts (entity-support.ts).
+    stream.entitySupport = (stream.filters?.entities.length ?? 0) > 0 ? 'capable' : entitySupport;
     this.#d.dispatcher.wakeAll(hub);
     return {
       drained: () => {
@@ -105,6 +106,7 @@ export class WorkerOperations {
       if (await this.#remote.completeOrchestration(hub, response)) return;
       throw staleCompletion('orchestration', response.instanceId);
     }
+    learnFromCompletion(d.stream, response.completionToken);
     if (response.isPartial) {
       d.partialActions.push(...response.actions);
       return;
@@ -126,7 +128,7 @@ export class WorkerOperations {
       response: { ...response, actions },
       lease: d.item.lease.token,
       now,
-      newExecutionId: () => this.#d.ids.uuid(),
+      newExecutionId: () => this.#d.ids.executionId(),
       limits: this.#d.limits,
     });
     const completion = { ...episode, messages: this.#d.fanIn.delayChildResults(hub, episode.messages, now) };
@@ -143,6 +145,7 @@ export class WorkerOperations {
       if (await this.#remote.completeActivity(hub, response)) return;
       throw staleCompletion('activity', response.instanceId);
     }
+    learnFromCompletion(d.stream, response.completionToken);
     this.#release(d);
     const now = clock.now();
     const { task } = d.item;

@@ -29,6 +29,11 @@ export class WorkerStream implements StreamSlot {
   historyStreaming = false;
 
   readonly #onDeliver: (kind: WorkKind) => void;
+  /**
+   * Something was sent since the last health-ping tick; a new stream counts as busy, so it
+   * never opens with a ping (the Dapr SDK logs every ping as an unknown work item).
+   */
+  #sentSinceTick = true;
 
   constructor(
     id: number,
@@ -55,11 +60,12 @@ export class WorkerStream implements StreamSlot {
   /** Free slots for `kind`; none while the transport is full. */
   room(kind: WorkKind): number {
     if (this.closed || this.blocked) return 0;
-    if (kind === 'entity' && this.entitySupport !== 'capable') return 0;
+    if (kind === 'entity' && this.entitySupport !== 'capable' && this.entitySupport !== 'fallback') return 0;
     return Math.max(0, this.#inFlightMax[kind] - this.#counts[kind]);
   }
 
   deliver(token: string, kind: WorkKind, item: WorkItemMessage): void {
+    this.#sentSinceTick = true;
     this.inFlight.set(token, kind);
     this.#counts[kind]++;
     this.#onDeliver(kind);
@@ -68,10 +74,16 @@ export class WorkerStream implements StreamSlot {
 
   /** Sends a message that is not tracked as work in flight (the entity capability probe). */
   sendUntracked(item: WorkItemMessage): void {
+    this.#sentSinceTick = true;
     if (!this.closed && !this.blocked) this.#send(item);
   }
 
-  ping(): void {
+  /** Called every health-ping interval: pings only a stream that sent nothing for a whole interval. */
+  pingIfIdle(): void {
+    if (this.#sentSinceTick) {
+      this.#sentSinceTick = false;
+      return;
+    }
     if (!this.closed && !this.blocked) this.#send({ kind: 'healthPing' });
   }
 

@@ -116,7 +116,8 @@ function streamOptions(call: WorkItemCall) {
     entityCap: caps.entity,
     // Any field set at all: old SDKs (JS-Dapr) cannot set one, so an empty request is ambiguous.
     declaredAnything: req.serializeBinary().length > 0,
-    ...optionalHeader(call.metadata.get('x-user-agent')[0]),
+    ...optionalHeader('userAgent', call.metadata.get('x-user-agent')[0]),
+    ...optionalHeader('grpcUserAgent', call.metadata.get('user-agent')[0]),
   });
   const filters = workItemFiltersFromProto(req);
   const historyStreaming = req.getCapabilitiesList().includes(proto.WorkerCapability.WORKER_CAPABILITY_HISTORY_STREAMING);
@@ -158,6 +159,6 @@ function encodeWorkItem(item: WorkItemMessage, hub: TaskHubName, pastEvents: Pas
   }
 }
 
-function optionalHeader(value: string | Buffer | undefined): { userAgent?: string } {
-  return value === undefined ? {} : { userAgent: String(value) };
+function optionalHeader<K extends string>(key: K, value: string | Buffer | undefined): Partial<Record<K, string>> {
+  return value === undefined ? {} : ({ [key]: String(value) } as Partial<Record<K, string>>);
 }
