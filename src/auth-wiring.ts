@@ -1,78 +1,55 @@
 /**
  * Composition of identity and access: the gate (allowlists always; tokens and roles with
- * --auth), signing keys, directory, token service, the TLS certificate, the HTTP edge, and the
- * first admin user. main.ts and control-wiring.ts take what they need from here.
+ * --auth), signing keys, directory, token service and the TLS certificate. The auth package
+ * reads the catalog only through what it declares (control/auth-sources.ts). main.ts and
+ * control-wiring.ts take what they need from here.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { ServerConfig } from './config/config.ts';
-import { AuthHttp } from './auth/auth-http.ts';
-import { Directory, DIRECTORY_LIST_MAX } from './auth/directory.ts';
+import { Directory } from './auth/directory.ts';
 import { AccessGate } from './auth/gate.ts';
-import { newSecret } from './auth/passwords.ts';
-import { PrincipalOperations } from './auth/principal-operations.ts';
-import { findRole } from './auth/roles.ts';
 import { CLOCK_SKEW_S } from './auth/jwt.ts';
 import { SigningKeys, SIGNING_KEYS_CACHE_MS } from './auth/signing-keys.ts';
 import { loadOrCreateTls, type TlsMaterial } from './auth/tls-material.ts';
 import { TokenService } from './auth/tokens.ts';
+import { allowlistSource, directorySource, signingKeyStore } from './control/auth-sources.ts';
 import type { Clock } from './lib/clock.ts';
 import type { CallGuard } from './protocol/call-guard.ts';
 import type { CatalogStore } from './store/catalog.ts';
 
-export const ADMIN_USER = 'admin';
-
 export interface AuthWiring {
   tls?: TlsMaterial;
-  /** Absent without a catalog; the dashboard builds its access hook from it. */
-  gate?: AccessGate;
-  guardFor(scope: string | undefined): CallGuard | undefined;
-  http?: AuthHttp;
-  /** Once the HTTP port is known: the issuer URL, and the first admin user. */
-  finish(httpPort: number): Promise<void>;
+  gate: AccessGate;
+  directory: Directory;
+  tokens: TokenService;
+  keys: SigningKeys;
+  guardFor(scope: string | undefined): CallGuard;
+  /** Once the HTTP port is known: this server's base URL is the issuer of its tokens. */
+  setIssuer(baseUrl: string): void;
 }
 
-export async function startAuth(config: Readonly<ServerConfig>, catalog: CatalogStore | undefined, clock: Clock, log: (m: string, e?: unknown) => void): Promise<AuthWiring> {
+export async function startAuth(config: Readonly<ServerConfig>, catalog: CatalogStore, clock: Clock, log: (m: string, e?: unknown) => void): Promise<AuthWiring> {
   const { auth } = config;
   const now = () => clock.now();
   const hostNames = [config.host, config.control.publicHost];
   const tls = auth.tls !== undefined || auth.enabled ? await loadOrCreateTls({ ...(auth.tls === undefined ? {} : { tls: auth.tls }), dataDir: auth.dataDir, hostNames }) : undefined;
   if (tls?.caFile !== undefined) log(`TLS certificate made by this server; clients trust its CA file ${tls.caFile} (NODE_EXTRA_CA_CERTS / GRPC_DEFAULT_SSL_ROOTS_FILE_PATH)`);
-  if (catalog === undefined) return { ...(tls === undefined ? {} : { tls }), guardFor: () => undefined, finish: async () => undefined };
-  const directory = new Directory(catalog, now);
+  const directory = new Directory(directorySource(catalog), now);
   // A replaced key verifies for the token lifetime, plus clock skew and the other nodes' key cache.
-  const keys = new SigningKeys(catalog, now, auth.tokenLifetimeMs + CLOCK_SKEW_S * 1000 + SIGNING_KEYS_CACHE_MS);
+  const keys = new SigningKeys(signingKeyStore(catalog), now, auth.tokenLifetimeMs + CLOCK_SKEW_S * 1000 + SIGNING_KEYS_CACHE_MS);
   const tokens = new TokenService(
     { issuer: '', audience: auth.audience, lifetimeMs: auth.tokenLifetimeMs, external: auth.oidcIssuers.map((issuer) => ({ issuer, ...(auth.oidcPrincipalClaim === undefined ? {} : { principalClaim: auth.oidcPrincipalClaim }) })) },
     keys, directory, now,
   );
-  const gate = new AccessGate({ auth: auth.enabled }, catalog, now, directory, tokens);
-  const principals = new PrincipalOperations(directory, now);
-  const deps = { gate, tokens, principals, keys, directory, baseUrl: '', log };
-  const http = new AuthHttp(deps);
+  const gate = new AccessGate({ auth: auth.enabled }, allowlistSource(catalog), now, directory, tokens);
   return {
     ...(tls === undefined ? {} : { tls }),
     gate,
-    http,
+    directory,
+    tokens,
+    keys,
     guardFor: (scope) => ({ gate, scope, defaultHub: scope === undefined ? config.defaultTaskHub : 'default' }),
-    finish: async (httpPort) => {
-      const baseUrl = `${tls === undefined ? 'http' : 'https'}://${config.control.publicHost}:${httpPort}`;
-      deps.baseUrl = baseUrl;
+    setIssuer: (baseUrl) => {
       tokens.options.issuer = baseUrl;
-      if (auth.enabled) await ensureAdmin(principals, catalog, auth.dataDir, log);
     },
   };
-}
-
-/** First start with auth: an admin user with a one-time password, holding Owner at the root. */
-async function ensureAdmin(principals: PrincipalOperations, catalog: CatalogStore, dataDir: string, log: (m: string) => void): Promise<void> {
-  if ((await catalog.list('user', [], DIRECTORY_LIST_MAX)).length > 0) return;
-  const password = newSecret(18);
-  await principals.createUser(ADMIN_USER, password);
-  const owner = findRole('Owner')!;
-  await principals.putAssignment('/', crypto.randomUUID(), { properties: { roleDefinitionId: owner.id, principalId: ADMIN_USER } }, 'system', 'default');
-  mkdirSync(dataDir, { recursive: true });
-  const file = join(dataDir, 'admin-password.txt');
-  writeFileSync(file, `${password}\n`, { mode: 0o600 });
-  log(`created user '${ADMIN_USER}' (Owner at /); its one-time password is in ${file}${existsSync(file) ? '' : ' (could not write it)'}: ${password}`);
 }

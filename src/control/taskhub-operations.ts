@@ -7,7 +7,7 @@
 import { ServerError } from '../domain/errors.ts';
 import { scopedHubName } from '../engine/scheduler-scope.ts';
 import type { CatalogEntry } from '../store/catalog.ts';
-import { ANONYMOUS, bodyObject, ok, propertiesOf, type ControlContext, type ControlRequest, type ControlResponse } from './context.ts';
+import { bodyObject, ok, propertiesOf, type ControlContext, type ControlRequest, type ControlResponse } from './context.ts';
 import { writeOptions } from './group-operations.ts';
 import { retentionJson, systemDataFor, taskHubJson, type RetentionData, type TaskHubData } from './resources.ts';
 import { CONTROL_LIMITS, invalid, validateResourceName, validateRetentionRules, type RetentionRule } from './validate-resource.ts';
@@ -32,7 +32,7 @@ export class TaskHubOperations {
     return ok({ value: entries.map((entry) => this.#json(entry)) });
   }
 
-  put({ params, body }: ControlRequest): Promise<ControlResponse> {
+  put({ params, body, actor }: ControlRequest): Promise<ControlResponse> {
     const name = params['hub'] as string;
     validateResourceName(name, 'task hub');
     bodyObject(body);
@@ -40,7 +40,7 @@ export class TaskHubOperations {
       const scheduler = await this.#scheduler(params);
       const path = [...scheduler.path, name];
       const existing = await this.#ctx.catalog.get<TaskHubData>('taskHub', path);
-      const data: TaskHubData = { systemData: systemDataFor(ANONYMOUS, this.#ctx.now(), existing?.data.systemData) };
+      const data: TaskHubData = { systemData: systemDataFor(actor, this.#ctx.now(), existing?.data.systemData) };
       if (existing !== undefined) {
         const entry = await this.#ctx.catalog.update('taskHub', existing.path, data);
         return ok(this.#json(entry), entry.etag);
@@ -89,7 +89,7 @@ export class TaskHubOperations {
       const scheduler = await this.#scheduler(request.params);
       const data: RetentionData = {
         rules: merge && existing !== undefined ? mergeRules(existing.data.rules, rules) : rules,
-        systemData: systemDataFor(ANONYMOUS, this.#ctx.now(), existing?.data.systemData),
+        systemData: systemDataFor(request.actor, this.#ctx.now(), existing?.data.systemData),
       };
       const entry = existing === undefined
         ? await this.#ctx.catalog.create('retentionPolicy', [...scheduler.path, 'default'], data)

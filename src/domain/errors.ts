@@ -25,6 +25,9 @@ export const ERROR_CODES = {
   CANNOT_DELETE_RESOURCE: { retryable: false, description: 'The resource still contains other resources (a scheduler with task hubs, a group with schedulers) or is built in.' },
   PRECONDITION_FAILED: { retryable: false, description: 'The If-Match etag does not match the current etag of the resource.' },
   METHOD_NOT_ALLOWED: { retryable: false, description: 'The HTTP method is not supported on this path.' },
+  UNSUPPORTED_MEDIA_TYPE: { retryable: false, description: 'The request has a body whose Content-Type is not JSON (application/json).' },
+  ORIGIN_NOT_ALLOWED: { retryable: false, description: 'A browser on another origin tried to change state on a server running without --auth.' },
+  HOST_NOT_ALLOWED: { retryable: false, description: 'The Host header names a host this server does not answer for (see --allowed-hosts).' },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -51,6 +54,9 @@ export const BASE_CODE: Record<ErrorCode, ErrorCode> = {
   CANNOT_DELETE_RESOURCE: 'FAILED_PRECONDITION',
   PRECONDITION_FAILED: 'FAILED_PRECONDITION',
   METHOD_NOT_ALLOWED: 'INVALID_ARGUMENT',
+  UNSUPPORTED_MEDIA_TYPE: 'INVALID_ARGUMENT',
+  ORIGIN_NOT_ALLOWED: 'PERMISSION_DENIED',
+  HOST_NOT_ALLOWED: 'PERMISSION_DENIED',
 };
 
 export class ServerError extends Error {

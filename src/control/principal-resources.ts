@@ -1,7 +1,68 @@
-/** The JSON shapes of users, identities, apps and role assignments, as `az` prints them. */
+/**
+ * Users, user-assigned identities, apps and role assignments as the control plane keeps them
+ * (catalog kinds `user` [name], `identity` and `app` [sub, rg, name], `roleAssignment` [name]),
+ * their resource ids, and their JSON as `az` prints it.
+ */
+import type { RoleAssignment } from '../auth/decide.ts';
+import { findRole } from '../auth/roles.ts';
 import type { CatalogEntry } from '../store/catalog.ts';
-import { appResourceId, identityResourceId, type AppData, type AssignmentData, type IdentityData, type UserData } from './directory.ts';
-import { findRole } from './roles.ts';
+
+/** Entries any one list of principals or assignments reads. */
+export const PRINCIPALS_LIST_MAX = 10_000;
+
+export interface UserData {
+  principalId: string;
+  passwordHash: string;
+  createdAt: string;
+}
+
+export interface IdentityData {
+  principalId: string;
+  clientId: string;
+  tenantId: string;
+  location: string;
+  tags: Record<string, string>;
+}
+
+export interface AppData {
+  location: string;
+  settings: Record<string, string>;
+  /** The IDENTITY_HEADER secret of the app's token endpoint. */
+  identityHeader: string;
+  /** Resource ids of assigned user-assigned identities. */
+  userAssignedIdentities: string[];
+  systemAssigned?: { principalId: string; clientId: string };
+}
+
+export interface AssignmentData extends RoleAssignment {
+  principalType: string;
+  principalName: string;
+  createdOn: string;
+  createdBy: string;
+  updatedOn: string;
+  updatedBy: string;
+}
+
+const IDENTITY_ID = /^\/subscriptions\/([^/]+)\/resourceGroups\/([^/]+)\/providers\/Microsoft\.ManagedIdentity\/userAssignedIdentities\/([^/]+)$/i;
+
+export function identityResourceId(path: readonly string[]): string {
+  return `/subscriptions/${path[0]}/resourceGroups/${path[1]}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/${path[2]}`;
+}
+
+/** The catalog path [sub, rg, name] of a user-assigned identity's resource id; undefined for anything else. */
+export function identityPathOf(resourceId: string): string[] | undefined {
+  const match = IDENTITY_ID.exec(resourceId);
+  return match === null ? undefined : [match[1] as string, match[2] as string, match[3] as string];
+}
+
+export function appResourceId(path: readonly string[]): string {
+  return `/subscriptions/${path[0]}/resourceGroups/${path[1]}/providers/Microsoft.Web/sites/${path[2]}`;
+}
+
+/** The id of a role assignment named `name` at `scope`. */
+export function assignmentResourceId(scope: string, name: string): string {
+  return `${scope === '/' ? '' : scope}/providers/Microsoft.Authorization/roleAssignments/${name}`;
+}
 
 export function userJson(entry: CatalogEntry<UserData>): object {
   return { id: entry.data.principalId, userPrincipalName: entry.path[0], displayName: entry.path[0], createdDateTime: entry.data.createdAt };
@@ -49,7 +110,7 @@ export function assignmentJson(name: string, data: AssignmentData, subscription:
     createdOn: data.createdOn,
     delegatedManagedIdentityResourceId: null,
     description: null,
-    id: `${data.scope === '/' ? '' : data.scope}/providers/Microsoft.Authorization/roleAssignments/${name}`,
+    id: assignmentResourceId(data.scope, name),
     name,
     principalId: data.principalId,
     principalName: data.principalName,
