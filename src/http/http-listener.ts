@@ -35,8 +35,17 @@ export async function openHttpListener(options: HttpListenerOptions): Promise<Ht
   };
   let handle: (req: IncomingMessage, res: ServerResponse) => unknown = starting;
   const onRequest = (req: IncomingMessage, res: ServerResponse) => void handle(req, res);
-  const server: Server = options.tls === undefined ? createHttpServer(onRequest) : createHttpsServer({ cert: options.tls.cert, key: options.tls.key }, onRequest);
+  // A missing Host is refused by @hono/node-server with our error body, not by Node with none.
+  const serverOptions = { requireHostHeader: false };
+  const server: Server = options.tls === undefined
+    ? createHttpServer(serverOptions, onRequest)
+    : createHttpsServer({ ...serverOptions, cert: options.tls.cert, key: options.tls.key }, onRequest);
   server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => answerClientError(error, socket, log));
+  // Without a listener Node drops a CONNECT (proxy tunnel) request: answer it like any unknown method.
+  server.on('connect', (_req: IncomingMessage, socket: Duplex) => {
+    const reply = errorReply('arm', new ServerError('METHOD_NOT_ALLOWED', 'CONNECT is not supported: this server is no proxy', { details: { allow: 'GET, HEAD, PUT, PATCH, POST, DELETE' } }), log);
+    writeRaw(socket, '405 Method Not Allowed', reply.headers, JSON.stringify(reply.body));
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port, options.host, () => resolve());
@@ -63,8 +72,11 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Duplex, log: Lo
   }
   const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
   const reply = errorReply('arm', new ServerError('INVALID_ARGUMENT', tooLarge ? 'the request headers are too large' : `the request is not valid HTTP/1.1 (${error.code ?? 'parse error'})`), log);
-  const body = JSON.stringify(reply.body);
-  const status = tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request';
-  const head = Object.entries({ ...reply.headers, 'content-length': String(Buffer.byteLength(body)), connection: 'close' }).map(([k, v]) => `${k}: ${v}\r\n`).join('');
+  writeRaw(socket, tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request', reply.headers, JSON.stringify(reply.body));
+}
+
+/** An answer written straight to the socket, which then closes. */
+function writeRaw(socket: Duplex, status: string, headers: Record<string, string>, body: string): void {
+  const head = Object.entries({ ...headers, 'content-length': String(Buffer.byteLength(body)), connection: 'close' }).map(([k, v]) => `${k}: ${v}\r\n`).join('');
   socket.end(`HTTP/1.1 ${status}\r\n${head}\r\n${body}`);
 }
