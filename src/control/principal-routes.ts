@@ -21,8 +21,8 @@ export interface PrincipalOperations {
 const IDENTITIES = `${GROUP}/providers/Microsoft.ManagedIdentity/userAssignedIdentities`;
 const APP = `${GROUP}/providers/Microsoft.Web/sites/:app`;
 const ASSIGNMENTS = '/providers/Microsoft.Authorization/roleAssignments';
-/** Where a role assignment can live: the root, a subscription, a resource group, a scheduler, a task hub. */
-const SCOPES = ['', '/subscriptions/:sub', GROUP, SCHEDULER, `${SCHEDULER}/taskHubs/:hub`];
+/** Where a role assignment can live: the root, a subscription, a resource group, a scheduler, a task hub, an identity, an app. */
+const SCOPES = ['', '/subscriptions/:sub', GROUP, SCHEDULER, `${SCHEDULER}/taskHubs/:hub`, `${IDENTITIES}/:identity`, APP];
 
 export function principalRoutes({ users, identities, apps, assignments }: PrincipalOperations): ControlRoute[] {
   const root = () => '/';

@@ -1,7 +1,8 @@
 /**
  * Role assignments (`{scope}/providers/Microsoft.Authorization/roleAssignments/{name}`, as
  * `az role assignment`): a built-in role granted to a principal at a scope, which is the root,
- * or a subscription, resource group, scheduler or task hub that exists (404 otherwise).
+ * or a subscription, resource group, scheduler, task hub, identity or app that exists (404
+ * otherwise).
  *
  * Names are unique across scopes, so an assignment can be addressed through the URL of another
  * scope than its own (clients delete by name through the root URL). Whatever URL it comes by,
@@ -16,10 +17,10 @@ import type { Directory } from '../auth/directory.ts';
 import { findRole, type OperationGroup } from '../auth/roles.ts';
 import { ServerError } from '../domain/errors.ts';
 import { quote } from '../lib/quote.ts';
-import type { CatalogEntry } from '../store/catalog.ts';
+import type { CatalogEntry, CatalogKind } from '../store/catalog.ts';
 import { bodyObject, ok, propertiesOf, type ControlContext, type ControlRequest, type ControlResponse } from './context.ts';
 import {
-  assignmentJson, PRINCIPALS_LIST_MAX, type AppData, type AssignmentData, type IdentityData, type UserData,
+  appResourceId, assignmentJson, identityResourceId, PRINCIPALS_LIST_MAX, type AppData, type AssignmentData, type IdentityData, type UserData,
 } from './principal-resources.ts';
 import { schedulerId } from './resources.ts';
 import { notFound } from './user-operations.ts';
@@ -148,18 +149,23 @@ export class RoleAssignmentOperations {
 
   /** The id of the scope the route addresses, with the names as they were created; RESOURCE_NOT_FOUND when it does not exist. */
   async #scope(params: Readonly<Record<string, string>>): Promise<string> {
-    const { sub, rg, scheduler, hub } = params;
+    const { sub, rg, scheduler, hub, identity, app } = params;
     if (sub === undefined) return '/';
     if (rg === undefined) return `/subscriptions/${(await this.#ctx.requireSubscription(sub)).path[0]}`;
-    if (scheduler === undefined) {
-      const group = await this.#ctx.requireGroup(sub, rg);
-      return `/subscriptions/${group.path[0]}/resourceGroups/${group.path[1]}`;
-    }
+    const group = await this.#ctx.requireGroup(sub, rg);
+    if (identity !== undefined) return identityResourceId((await this.#child('identity', [...group.path, identity], 'identity')).path);
+    if (app !== undefined) return appResourceId((await this.#child('app', [...group.path, app], 'app')).path);
+    if (scheduler === undefined) return `/subscriptions/${group.path[0]}/resourceGroups/${group.path[1]}`;
     const found = await this.#ctx.requireScheduler(sub, rg, scheduler);
     if (hub === undefined) return schedulerId(found.path);
-    const taskHub = await this.#ctx.catalog.get('taskHub', [...found.path, hub]);
-    if (taskHub === undefined) throw new ServerError('RESOURCE_NOT_FOUND', `The task hub ${quote(hub)} of scheduler ${quote(found.path[2])} could not be found.`);
+    const taskHub = await this.#child('taskHub', [...found.path, hub], 'task hub');
     return `${schedulerId(taskHub.path)}/taskHubs/${taskHub.path[3]}`;
+  }
+
+  async #child(kind: CatalogKind, path: string[], what: string): Promise<CatalogEntry> {
+    const entry = await this.#ctx.catalog.get(kind, path);
+    if (entry === undefined) throw notFound(`The ${what} ${quote(path[path.length - 1])}`);
+    return entry;
   }
 }
 

@@ -1,8 +1,9 @@
 /**
  * HTTP/1.1 over a raw socket, for requests Node's http client refuses to send (broken
- * percent-encoding, `//[::1`, absolute-form targets, bad Host headers, any bytes at all). One
- * request per connection (`connection: close`); the answer is parsed from what the server wrote
- * before closing. A connection closed with no complete answer rejects with `dropped`.
+ * percent-encoding, `//[::1`, absolute-form targets, bad Host headers, any bytes at all), over
+ * TCP or TLS. One request per connection (`connection: close`); the answer is parsed from what
+ * the server wrote before closing. A connection closed with no complete answer rejects with
+ * `dropped`.
  */
 import { connect as netConnect, type Socket } from "node:net";
 import { connect as tlsConnect } from "node:tls";
@@ -33,7 +34,8 @@ export function sendRaw(target: Target, bytes: string | Buffer, timeoutMs = 15_0
       : tlsConnect({ host: target.host, port: target.port, ca: target.ca, servername: "localhost" });
     const chunks: Buffer[] = [];
     const timer = setTimeout(() => socket.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-    socket.once(target.ca === undefined ? "connect" : "secureConnect", () => socket.end(bytes));
+    // A TLS server drops a half-closed connection before answering: there, `connection: close` ends it.
+    socket.once(target.ca === undefined ? "connect" : "secureConnect", () => (target.ca === undefined ? socket.end(bytes) : socket.write(bytes)));
     socket.on("data", (chunk: Buffer) => chunks.push(chunk));
     socket.on("error", (error) => {
       clearTimeout(timer);
