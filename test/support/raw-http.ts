@@ -26,26 +26,28 @@ export function targetOf(address: string, ca?: Buffer): Target {
   return { host: address.slice(0, colon), port: Number(address.slice(colon + 1)), ...(ca === undefined ? {} : { ca }) };
 }
 
-/** Sends `bytes` as they are and reads the one answer. */
-export function sendRaw(target: Target, bytes: string | Buffer, timeoutMs = 15_000): Promise<RawAnswer> {
+/** Sends `bytes` as they are and reads the one answer (without a body when `head`: the answer to a HEAD). */
+export function sendRaw(target: Target, bytes: string | Buffer, timeoutMs = 15_000, head = false): Promise<RawAnswer> {
   return new Promise((resolve, reject) => {
     const socket: Socket = target.ca === undefined
       ? netConnect(target.port, target.host)
       : tlsConnect({ host: target.host, port: target.port, ca: target.ca, servername: "localhost" });
     const chunks: Buffer[] = [];
+    let failure: Error | undefined;
     const timer = setTimeout(() => socket.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
-    // A TLS server drops a half-closed connection before answering: there, `connection: close` ends it.
-    socket.once(target.ca === undefined ? "connect" : "secureConnect", () => (target.ca === undefined ? socket.end(bytes) : socket.write(bytes)));
+    // Never half-closed: Node's server drops the answer to a request whose client sent FIN early
+    // (it does not wait unless httpAllowHalfOpen); `connection: close` makes the server end it.
+    socket.once(target.ca === undefined ? "connect" : "secureConnect", () => socket.write(bytes));
     socket.on("data", (chunk: Buffer) => chunks.push(chunk));
-    socket.on("error", (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
+    // A server may answer and close before the whole request is written (a 400 for a bad request
+    // line, a 413): the write then fails, but the answer stands.
+    socket.on("error", (error) => (failure ??= error));
     socket.on("close", () => {
       clearTimeout(timer);
-      const answer = parseAnswer(Buffer.concat(chunks));
-      if (answer === undefined) reject(new Error(`dropped: the connection closed after ${Buffer.concat(chunks).length} bytes without a complete answer`));
-      else resolve(answer);
+      const received = Buffer.concat(chunks);
+      const answer = parseAnswer(received, head);
+      if (answer !== undefined) resolve(answer);
+      else reject(new Error(`dropped: the connection closed after ${received.length} bytes without a complete answer${failure === undefined ? "" : ` (${failure.message})`}`));
     });
   });
 }
@@ -54,11 +56,11 @@ export function sendRaw(target: Target, bytes: string | Buffer, timeoutMs = 15_0
 export function rawRequest(target: Target, method: string, path: string, headers: Record<string, string> = {}, body?: string | Buffer): Promise<RawAnswer> {
   const all: Record<string, string> = { host: `${target.host}:${target.port}`, connection: "close", ...headers };
   if (body !== undefined && all["content-length"] === undefined && all["transfer-encoding"] === undefined) all["content-length"] = String(Buffer.byteLength(body));
-  const head = `${method} ${path} HTTP/1.1\r\n${Object.entries(all).map(([k, v]) => `${k}: ${v}\r\n`).join("")}\r\n`;
-  return sendRaw(target, body === undefined ? head : Buffer.concat([Buffer.from(head, "latin1"), Buffer.from(body)]));
+  const lines = `${method} ${path} HTTP/1.1\r\n${Object.entries(all).map(([k, v]) => `${k}: ${v}\r\n`).join("")}\r\n`;
+  return sendRaw(target, body === undefined ? lines : Buffer.concat([Buffer.from(lines, "latin1"), Buffer.from(body)]), 15_000, method === "HEAD");
 }
 
-export function parseAnswer(bytes: Buffer): RawAnswer | undefined {
+export function parseAnswer(bytes: Buffer, head = false): RawAnswer | undefined {
   const split = bytes.indexOf("\r\n\r\n");
   if (split < 0) return undefined;
   const [statusLine, ...lines] = bytes.subarray(0, split).toString("latin1").split("\r\n");
@@ -70,6 +72,7 @@ export function parseAnswer(bytes: Buffer): RawAnswer | undefined {
     if (colon > 0) headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
   }
   let body = bytes.subarray(split + 4);
+  if (head) return { status, headers, body: body.toString("utf8") };
   if (headers["transfer-encoding"]?.toLowerCase() === "chunked") {
     const decoded = dechunk(body);
     if (decoded === undefined) return undefined;
