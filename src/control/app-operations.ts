@@ -41,7 +41,7 @@ export class AppOperations {
       const group = await this.#ctx.requireGroup(params['sub'] as string, params['rg'] as string);
       const existing = await this.#ctx.catalog.get<AppData>('app', [...group.path, name]);
       if (existing !== undefined) return ok(appJson(existing, await this.#identities()));
-      const data: AppData = { location: location === undefined ? group.data.location : validateLocation(location), settings: {}, identityHeader: newSecret(), userAssignedIdentities: [] };
+      const data: AppData = { location: location === undefined ? group.data.location : validateLocation(location), settings: {}, identityHeader: newSecret(), userAssignedIdentities: [], assignedPrincipals: {} };
       return ok(appJson(await this.#ctx.catalog.create('app', [...group.path, name], data), await this.#identities()), undefined, 201);
     });
   }
@@ -73,13 +73,14 @@ export class AppOperations {
     }
     return this.#ctx.serial(async () => {
       const app = await this.#app(request);
-      const data: AppData = { ...app.data, userAssignedIdentities: [...app.data.userAssignedIdentities] };
+      const data: AppData = { ...app.data, userAssignedIdentities: [...app.data.userAssignedIdentities], assignedPrincipals: { ...app.data.assignedPrincipals } };
       if ((requested as string[]).includes('[system]')) data.systemAssigned ??= { principalId: randomUUID(), clientId: randomUUID() };
       for (const path of wanted) {
         const identity = await this.#ctx.catalog.get<IdentityData>('identity', path);
         if (identity === undefined) throw notFound(`The identity ${quote(identityResourceId(path))}`);
         const id = identityResourceId(identity.path);
         if (!data.userAssignedIdentities.some((x) => x.toLowerCase() === id.toLowerCase())) data.userAssignedIdentities.push(id);
+        (data.assignedPrincipals as Record<string, string>)[id.toLowerCase()] = identity.data.principalId;
       }
       await this.#ctx.catalog.update('app', app.path, data);
       this.#directory.invalidate();

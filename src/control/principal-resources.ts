@@ -31,6 +31,12 @@ export interface AppData {
   identityHeader: string;
   /** Resource ids of assigned user-assigned identities. */
   userAssignedIdentities: string[];
+  /**
+   * The principal id each was assigned as, by lower-cased resource id: an identity deleted and
+   * made again under the same name is another principal, which nobody assigned to the app.
+   * (Absent in apps written before it was kept: their identities match by resource id alone.)
+   */
+  assignedPrincipals?: Record<string, string>;
   systemAssigned?: { principalId: string; clientId: string };
 }
 

@@ -70,6 +70,13 @@ async function msiToken({ ctx, tokens }: TokenDeps, request: ControlRequest): Pr
   return ok({ access_token: token.accessToken, expires_on: String(Math.floor(token.expiresOnMs / 1000)), resource, token_type: 'Bearer', client_id: chosen.clientId });
 }
 
+/** Assigned by its resource id, and (when the app keeps it) as the principal it is now. */
+function isAssigned(app: AppData, resourceId: string, principalId: string): boolean {
+  const id = resourceId.toLowerCase();
+  if (!app.userAssignedIdentities.some((x) => x.toLowerCase() === id)) return false;
+  return app.assignedPrincipals === undefined || app.assignedPrincipals[id] === principalId;
+}
+
 interface Chosen {
   principal: Principal;
   clientId: string;
@@ -91,7 +98,7 @@ function pickIdentity(identities: { id: string; name: string; data: IdentityData
   }
   for (const identity of identities) {
     const matches = identity.data.clientId.toLowerCase() === clientId || identity.data.principalId.toLowerCase() === objectId || identity.id.toLowerCase() === resourceId;
-    if (matches && app.userAssignedIdentities.some((id) => id.toLowerCase() === identity.id.toLowerCase())) {
+    if (matches && isAssigned(app, identity.id, identity.data.principalId)) {
       return { principal: { id: identity.data.principalId, kind: 'userAssignedIdentity', name: identity.name }, clientId: identity.data.clientId, resourceId: identity.id };
     }
   }

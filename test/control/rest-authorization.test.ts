@@ -7,8 +7,9 @@
  *   role assignment by addressing it through A);
  * - assigning a user-assigned identity needs a role where the identity lives (a Contributor of
  *   A cannot lend her app B's identity, nor then mint its token through /msi/token).
- * Also: role assignments on a scope that does not exist are 404, systemData and createdBy name
- * the caller, and with --auth the browser checks of the open server do not apply.
+ * Also: an identity made again under a deleted one's name is not the one an app was given, role
+ * assignments on a scope that does not exist are 404, systemData and createdBy name the caller,
+ * and with --auth the browser checks of the open server do not apply.
  */
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
@@ -148,6 +149,20 @@ it("assign an identity from a scope you do not hold: refused, and its token cann
   await grant(idB.id, "contrib-a", "Contributor");
   assert.equal((await call("contrib-a", "POST", `${appA}/identity/assign`, { identities: [idB.id] })).status, 200);
   assert.equal((await msi(idB.clientId)).status, 200);
+});
+
+it("an identity deleted and made again under its name is not the identity the app was given", async () => {
+  const path = identity("gb", "id-again");
+  const first = await ok("admin", "PUT", path, {});
+  await ok("admin", "POST", `${app("ga", "app-ga")}/identity/assign`, { identities: [first.id] });
+  const env = await ok("admin", "POST", `${app("ga", "app-ga")}/env`);
+  const msi = (clientId: string) => call(undefined, "GET", `/msi/token?resource=${encodeURIComponent(AUD)}&client_id=${clientId}`, undefined, { "x-identity-header": env.IDENTITY_HEADER });
+  assert.equal((await msi(first.clientId)).status, 200);
+  await ok("admin", "DELETE", path);
+  const again = await ok("admin", "PUT", path, {});
+  assert.notEqual(again.principalId, first.principalId);
+  assert.equal((await msi(again.clientId)).status, 403, "nobody assigned the new principal to the app");
+  assert.equal((await call(undefined, "GET", `/msi/token?resource=${encodeURIComponent(AUD)}&mi_res_id=${encodeURIComponent(path)}`, undefined, { "x-identity-header": env.IDENTITY_HEADER })).status, 403);
 });
 
 it("a role assignment on a scope that does not exist is a 404; createdBy and systemData name the caller", async () => {
