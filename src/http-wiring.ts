@@ -8,7 +8,6 @@ import type { AuthWiring } from './auth-wiring.ts';
 import type { ServerConfig } from './config/config.ts';
 import type { ControlWiring } from './control-wiring.ts';
 import { mountControlRoutes } from './control/control-http.ts';
-import { dashboardAccess } from './dashboard/api/dashboard-access.ts';
 import { mountDashboard } from './dashboard/api/dashboard-routes.ts';
 import type { ServerMetrics } from './dashboard/api/metrics.ts';
 import type { Engine } from './engine/engine.ts';
@@ -28,6 +27,6 @@ export function httpApp(input: HttpWiringInput): Hono<EdgeEnv> {
   const { config, auth, log } = input;
   const app = createEdgeApp({ log, ...(config.auth.enabled ? {} : { browserChecks: { allowedHosts: config.http.allowedHosts } }) });
   mountControlRoutes(app, input.control.routes, auth.gate);
-  mountDashboard(app, { engine: input.engine, metrics: input.metrics, gate: auth.gate, access: dashboardAccess(auth.gate) });
+  mountDashboard(app, { engine: input.engine, metrics: input.metrics, gate: auth.gate });
   return app;
 }

@@ -30,16 +30,16 @@ export class AccessGate {
   readonly options: GateOptions;
   readonly #allowlistOf: AllowlistSource;
   readonly #now: () => number;
-  readonly directory: Directory | undefined;
-  readonly tokens: TokenService | undefined;
+  readonly #directory: Directory;
+  readonly #tokens: TokenService;
   readonly #allowlists = new Map<string, { atMs: number; list: BlockList; refreshing: boolean }>();
 
-  constructor(options: GateOptions, allowlists: AllowlistSource, now: () => number, directory?: Directory, tokens?: TokenService) {
+  constructor(options: GateOptions, allowlists: AllowlistSource, now: () => number, directory: Directory, tokens: TokenService) {
     this.options = options;
     this.#allowlistOf = allowlists;
     this.#now = now;
-    this.directory = directory;
-    this.tokens = tokens;
+    this.#directory = directory;
+    this.#tokens = tokens;
   }
 
   /** PERMISSION_DENIED naming the address when the scheduler's allowlist does not admit it. */
@@ -60,8 +60,7 @@ export class AccessGate {
 
   /** With auth on: the principal of the bearer token, or UNAUTHENTICATED. Without: undefined. */
   async authenticate(authorization: string | undefined): Promise<Principal | undefined> {
-    if (!this.options.auth || this.tokens === undefined) return undefined;
-    return this.tokens.verify(authorization);
+    return this.options.auth ? this.#tokens.verify(authorization) : undefined;
   }
 
   /**
@@ -69,9 +68,9 @@ export class AccessGate {
    * `resource` (the id of the resource where it lives); UNAUTHENTICATED without a principal.
    */
   async permit(principal: Principal | undefined, operation: OperationGroup, resource: string): Promise<void> {
-    if (!this.options.auth || this.directory === undefined) return;
+    if (!this.options.auth) return;
     if (principal === undefined) throw new ServerError('UNAUTHENTICATED', 'no bearer token: send "authorization: Bearer <token>"');
-    const decision = decide(principal, operation, resource, (await this.directory.snapshot()).assignments);
+    const decision = decide(principal, operation, resource, (await this.#directory.snapshot()).assignments);
     if (!decision.allow) throw new ServerError('PERMISSION_DENIED', decision.reason);
   }
 

@@ -69,12 +69,7 @@ export class RoleAssignmentOperations {
     if (principalType !== undefined && (typeof principalType !== 'string' || !/^[A-Za-z]{1,64}$/.test(principalType))) throw invalid('properties.principalType must be User, Group or ServicePrincipal');
     return this.#ctx.serial(async () => {
       const scope = await this.#scope(params);
-      const { principal, type } = await this.resolveAssignee(assignee);
-      const at = new Date(this.#ctx.now()).toISOString();
-      const data: AssignmentData = {
-        principalId: principal.id, principalType: principalType ?? type, principalName: principal.name,
-        roleDefinitionId: role.id, scope, createdOn: at, createdBy: actor.name, updatedOn: at, updatedBy: actor.name,
-      };
+      const data = await this.#data(scope, assignee, role.id, actor.name, principalType);
       const all = await this.#all();
       const same = all.find((e) => e.path[0]?.toLowerCase() === name.toLowerCase());
       if (same !== undefined) {
@@ -105,11 +100,17 @@ export class RoleAssignmentOperations {
   async grant(scope: string, principalId: string, roleName: string): Promise<void> {
     const role = findRole(roleName);
     if (role === undefined) throw new Error(`no role named ${roleName}`);
-    const { principal, type } = await this.resolveAssignee(principalId);
-    const at = new Date(this.#ctx.now()).toISOString();
-    const data: AssignmentData = { principalId: principal.id, principalType: type, principalName: principal.name, roleDefinitionId: role.id, scope, createdOn: at, createdBy: 'system', updatedOn: at, updatedBy: 'system' };
-    await this.#ctx.catalog.create('roleAssignment', [randomUUID()], data);
+    await this.#ctx.catalog.create('roleAssignment', [randomUUID()], await this.#data(scope, principalId, role.id, 'system'));
     this.#directory.invalidate();
+  }
+
+  async #data(scope: string, assignee: string, roleId: string, actor: string, principalType?: string): Promise<AssignmentData> {
+    const { principal, type } = await this.resolveAssignee(assignee);
+    const at = new Date(this.#ctx.now()).toISOString();
+    return {
+      principalId: principal.id, principalType: principalType ?? type, principalName: principal.name,
+      roleDefinitionId: roleId, scope, createdOn: at, createdBy: actor, updatedOn: at, updatedBy: actor,
+    };
   }
 
   /** An assignee given as principal id, identity client id, or user name. */

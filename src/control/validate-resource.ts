@@ -7,7 +7,7 @@
 import { isIP } from 'node:net';
 import { ServerError } from '../domain/errors.ts';
 import { isValidTaskHubName } from '../domain/validate.ts';
-import { quote } from '../lib/quote.ts';
+import { cut, quote } from '../lib/quote.ts';
 
 export const CONTROL_LIMITS = {
   ipAllowlistEntriesMax: 100,
@@ -119,7 +119,7 @@ export function validateSku(value: unknown): Sku {
   if (lower !== 'dedicated') throw invalid(`properties.sku.name ${quote(name)} is invalid: use Dedicated or Consumption`);
   if (capacity === undefined || capacity === null) throw invalid('properties.sku.capacity is required for the Dedicated SKU (1 to 3)');
   if (!Number.isInteger(capacity) || (capacity as number) < 1 || (capacity as number) > 3) {
-    throw invalid(`properties.sku.capacity ${quote(capacity)} is out of range: the Dedicated SKU takes 1 to 3 capacity units`);
+    throw invalid(`properties.sku.capacity ${cut(String(capacity))} is out of range: the Dedicated SKU takes 1 to 3 capacity units`);
   }
   return { name: 'Dedicated', capacity: capacity as number };
 }
@@ -133,7 +133,7 @@ export function validateRetentionRules(value: unknown): RetentionRule[] {
   return value.map((raw: unknown) => {
     const { retentionPeriodInDays: days, orchestrationState: state } = (raw ?? {}) as { retentionPeriodInDays?: unknown; orchestrationState?: unknown };
     if (!Number.isInteger(days) || (days as number) < 0 || (days as number) > CONTROL_LIMITS.retentionDaysMax) {
-      throw invalid(`retentionPeriodInDays ${quote(days)} is out of range: use a whole number of days from 0 to ${CONTROL_LIMITS.retentionDaysMax}`);
+      throw invalid(`retentionPeriodInDays ${cut(String(days))} is out of range: use a whole number of days from 0 to ${CONTROL_LIMITS.retentionDaysMax}`);
     }
     const rule: RetentionRule = { retentionPeriodInDays: days as number };
     if (state !== undefined && state !== null) {

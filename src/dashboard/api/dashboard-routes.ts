@@ -17,9 +17,9 @@ import { authenticate } from '../../http/authenticate.ts';
 import { remoteAddress, type EdgeContext, type EdgeEnv } from '../../http/edge-env.ts';
 import { readJsonBody } from '../../http/json-body.ts';
 import { decodeSegment, requestPath } from '../../http/request-target.ts';
-import { jsonReply, mountRoutes, type HttpMethod, type Params, type Route } from '../../http/routes.ts';
-import type { DashboardAccess, DashboardOperation } from './dashboard-access.ts';
-import { hubRoutes, type HubRequest } from './hub-routes.ts';
+import { jsonReply, mountRoutes, type Params, type Route } from '../../http/routes.ts';
+import { dashboardAccess, type DashboardAccess } from './dashboard-access.ts';
+import { hubRoutes, type HubRoute } from './hub-routes.ts';
 import type { ServerMetrics } from './metrics.ts';
 import { appPage, assetFile, dashboardRoot } from './static-files.ts';
 import { taskHubOf } from './task-hub-header.ts';
@@ -30,21 +30,28 @@ export interface DashboardDeps {
   engine: Engine;
   metrics: ServerMetrics;
   gate: AccessGate;
-  access: DashboardAccess;
 }
 
-export function mountDashboard(app: Hono<EdgeEnv>, deps: DashboardDeps): void {
-  const { engine, access } = deps;
-  const known = [authenticate(deps.gate)];
+interface HubAccess {
+  engine: Engine;
+  access: DashboardAccess;
+  /** What a hub's routes run first: its scheduler's allowlist, then the token. */
+  hubChecks: MiddlewareHandler<EdgeEnv>[];
+}
+
+export function mountDashboard(app: Hono<EdgeEnv>, { engine, metrics, gate }: DashboardDeps): void {
+  const access = dashboardAccess(gate);
+  const known = [authenticate(gate)];
+  const hubs: HubAccess = { engine, access, hubChecks: [hubAddress(access), ...known] };
   const routes: Route[] = [
     { method: 'GET', path: '/v1/ping', handle: () => jsonReply(200, { status: 'ok' }) },
-    { method: 'GET', path: '/v1/scale', before: known, handle: async (c) => jsonReply(200, { taskHubs: await engine.scaleSignals.hubs(await visibleHubs(deps, c)) }) },
-    { method: 'GET', path: '/v1/taskhubs', before: known, handle: async (c) => jsonReply(200, { taskHubs: await hubList(engine, await visibleHubs(deps, c)) }) },
+    { method: 'GET', path: '/v1/scale', before: known, handle: async (c) => jsonReply(200, { taskHubs: await engine.scaleSignals.hubs(await visibleHubs(hubs, c)) }) },
+    { method: 'GET', path: '/v1/taskhubs', before: known, handle: async (c) => jsonReply(200, { taskHubs: await hubList(engine, await visibleHubs(hubs, c)) }) },
     { method: 'GET', path: '/metrics', before: known, handle: async (c) => {
       await access.permit(c.get('principal'), 'read', '*');
-      return new Response(await deps.metrics.registry.metrics(), { status: 200, headers: { 'content-type': deps.metrics.registry.contentType, 'cache-control': 'no-store' } });
+      return new Response(await metrics.registry.metrics(), { status: 200, headers: { 'content-type': metrics.registry.contentType, 'cache-control': 'no-store' } });
     } },
-    ...hubRoutes().map(({ method, path, operation, run }) => hubRoute(deps, method, `/v1/taskhubs${path}`, operation, run)),
+    ...hubRoutes().map((route) => hubRoute(hubs, route)),
     ...uiRoutes(),
   ];
   mountRoutes(app, routes, () => {});
@@ -58,17 +65,18 @@ function hubAddress(access: DashboardAccess): MiddlewareHandler<EdgeEnv> {
   };
 }
 
-function hubRoute(deps: DashboardDeps, method: HttpMethod, path: string, operation: DashboardOperation, run: (request: HubRequest) => Promise<{ status: number; body?: unknown; headers?: Record<string, string> }> | { status: number; body?: unknown; headers?: Record<string, string> }): Route {
+/** A route of one hub: the allowlist, the token, the role for the hub, the hub's existence, then the handler. */
+function hubRoute({ engine, access, hubChecks }: HubAccess, { method, path, operation, run }: HubRoute): Route {
   return {
     method,
-    path,
-    before: [hubAddress(deps.access), authenticate(deps.gate)],
+    path: `/v1/taskhubs${path}`,
+    before: hubChecks,
     handle: async (c: EdgeContext, params: Params) => {
       const hub = taskHubOf(c);
-      await deps.access.permit(c.get('principal'), operation, hub);
+      await access.permit(c.get('principal'), operation, hub);
       const { scope, hub: name } = splitHubName(hub);
-      if (!deps.engine.taskHubs.has(name, scope)) throw new ServerError('NOT_FOUND', `task hub '${hub}' does not exist`);
-      const reply = await run({ engine: deps.engine, hub, params, query: new URL(c.req.url).searchParams, body: () => readJsonBody(c.req.raw, DASHBOARD_BODY_BYTES_MAX) });
+      if (!engine.taskHubs.has(name, scope)) throw new ServerError('NOT_FOUND', `task hub '${hub}' does not exist`);
+      const reply = await run({ engine, hub, params, query: new URL(c.req.url).searchParams, body: () => readJsonBody(c.req.raw, DASHBOARD_BODY_BYTES_MAX) });
       return jsonReply(reply.status, reply.body, reply.headers);
     },
   };
@@ -100,7 +108,7 @@ function notFound(c: EdgeContext): never {
  * The hubs the caller may read: each hub kept only when its scheduler admits the address and
  * the caller has a read role there; a hub refused for either is left out, not an error.
  */
-async function visibleHubs({ engine, access }: DashboardDeps, c: EdgeContext): Promise<TaskHubName[]> {
+async function visibleHubs({ engine, access }: HubAccess, c: EdgeContext): Promise<TaskHubName[]> {
   const visible: TaskHubName[] = [];
   for (const hub of engine.taskHubs.list()) {
     try {
