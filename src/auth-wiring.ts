@@ -1,17 +1,19 @@
 /**
  * Composition of identity and access: the gate (allowlists always; tokens and roles with
- * --auth), signing keys, directory, token service and the TLS certificate. The auth package
- * reads the catalog only through what it declares (control/auth-sources.ts). main.ts and
- * control-wiring.ts take what they need from here.
+ * --auth), signing keys, directory, token service, passwords and the sign-in throttle, and the
+ * TLS certificate. The auth package reads the catalog only through what it declares
+ * (control/auth-sources.ts). main.ts and control-wiring.ts take what they need from here.
  */
 import type { ServerConfig } from './config/config.ts';
 import { Directory } from './auth/directory.ts';
 import { AccessGate } from './auth/gate.ts';
-import { CLOCK_SKEW_S } from './auth/jwt.ts';
+import { Passwords } from './auth/passwords.ts';
+import { SignInThrottle } from './auth/sign-in-throttle.ts';
 import { SigningKeys, SIGNING_KEYS_CACHE_MS } from './auth/signing-keys.ts';
 import { loadOrCreateTls, type TlsMaterial } from './auth/tls-material.ts';
-import { TokenService } from './auth/tokens.ts';
+import { CLOCK_SKEW_S, TokenService } from './auth/tokens.ts';
 import { allowlistSource, directorySource, signingKeyStore } from './control/auth-sources.ts';
+import { checkGrantsMadeWithoutAuth } from './control/grants-made-without-auth.ts';
 import type { Clock } from './lib/clock.ts';
 import type { CallGuard } from './protocol/call-guard.ts';
 import type { CatalogStore } from './store/catalog.ts';
@@ -22,6 +24,8 @@ export interface AuthWiring {
   directory: Directory;
   tokens: TokenService;
   keys: SigningKeys;
+  passwords: Passwords;
+  throttle: SignInThrottle;
   guardFor(scope: string | undefined): CallGuard;
   /** Once the HTTP port is known: this server's base URL is the issuer of its tokens. */
   setIssuer(baseUrl: string): void;
@@ -31,8 +35,9 @@ export async function startAuth(config: Readonly<ServerConfig>, catalog: Catalog
   const { auth } = config;
   const now = () => clock.now();
   const hostNames = [config.host, config.control.publicHost];
-  const tls = auth.tls !== undefined || auth.enabled ? await loadOrCreateTls({ ...(auth.tls === undefined ? {} : { tls: auth.tls }), dataDir: auth.dataDir, hostNames }) : undefined;
+  const tls = auth.tls !== undefined || auth.enabled ? await loadOrCreateTls({ ...(auth.tls === undefined ? {} : { tls: auth.tls }), dataDir: auth.dataDir, hostNames, log }) : undefined;
   if (tls?.caFile !== undefined) log(`TLS certificate made by this server; clients trust its CA file ${tls.caFile} (NODE_EXTRA_CA_CERTS / GRPC_DEFAULT_SSL_ROOTS_FILE_PATH)`);
+  if (auth.enabled) await checkGrantsMadeWithoutAuth(catalog, { trust: auth.trustGrantsMadeWithoutAuth, now, log });
   const directory = new Directory(directorySource(catalog), now);
   // A replaced key verifies for the token lifetime, plus clock skew and the other nodes' key cache.
   const keys = new SigningKeys(signingKeyStore(catalog), now, auth.tokenLifetimeMs + CLOCK_SKEW_S * 1000 + SIGNING_KEYS_CACHE_MS);
@@ -47,6 +52,8 @@ export async function startAuth(config: Readonly<ServerConfig>, catalog: Catalog
     directory,
     tokens,
     keys,
+    passwords: new Passwords(),
+    throttle: new SignInThrottle(),
     guardFor: (scope) => ({ gate, scope, defaultHub: scope === undefined ? config.defaultTaskHub : 'default' }),
     setIssuer: (baseUrl) => {
       tokens.options.issuer = baseUrl;

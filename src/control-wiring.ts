@@ -4,14 +4,11 @@
  * the first admin user. Kept out of main.ts so the composition root stays short; like main.ts,
  * it may import every layer.
  */
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { AuthWiring } from './auth-wiring.ts';
-import { newSecret } from './auth/passwords.ts';
 import type { ServerConfig } from './config/config.ts';
 import { ControlPlane } from './control/control-plane.ts';
 import type { ControlRoute } from './control/control-http.ts';
-import { PRINCIPALS_LIST_MAX } from './control/principal-resources.ts';
+import { ensureAdmin } from './control/first-admin.ts';
 import type { Engine } from './engine/engine.ts';
 import { RetentionJob } from './engine/retention.ts';
 import type { Clock } from './lib/clock.ts';
@@ -19,8 +16,6 @@ import { SchedulerListeners } from './protocol/scheduler-listeners.ts';
 import type { PastEventsCache } from './protocol/proto/past-events-cache.ts';
 import type { CatalogStore } from './store/catalog.ts';
 import type { Store } from './store/store.ts';
-
-export const ADMIN_USER = 'admin';
 
 export interface ControlWiring {
   /** Every route of the control plane, for the HTTP edge. */
@@ -54,8 +49,8 @@ export async function startControlPlane(input: ControlWiringInput): Promise<Cont
   }, log);
   const control = new ControlPlane(
     { catalog, engine, clock, endpoints: listeners, log },
-    { publicHost: config.control.publicHost, grpcPort: input.grpcPort, httpPort: input.httpPort, schedulerPorts: config.control.schedulerPorts, tls: auth.tls !== undefined },
-    { directory: auth.directory, tokens: auth.tokens, keys: auth.keys },
+    { publicHost: config.control.publicHost, grpcPort: input.grpcPort, httpPort: input.httpPort, schedulerPorts: config.control.schedulerPorts, tls: auth.tls !== undefined, auth: config.auth.enabled },
+    { directory: auth.directory, tokens: auth.tokens, keys: auth.keys, passwords: auth.passwords, throttle: auth.throttle },
   );
   await control.start();
   if (config.auth.enabled) await ensureAdmin(control, catalog, config.auth.dataDir, log);
@@ -68,16 +63,4 @@ export async function startControlPlane(input: ControlWiringInput): Promise<Cont
       await listeners.closeAll(graceMs);
     },
   };
-}
-
-/** First start with auth: an admin user with a one-time password, holding Owner at the root. */
-async function ensureAdmin(control: ControlPlane, catalog: CatalogStore, dataDir: string, log: (m: string) => void): Promise<void> {
-  if ((await catalog.list('user', [], PRINCIPALS_LIST_MAX)).length > 0) return;
-  const password = newSecret(18);
-  await control.users.create(ADMIN_USER, password);
-  await control.assignments.grant('/', ADMIN_USER, 'Owner');
-  mkdirSync(dataDir, { recursive: true });
-  const file = join(dataDir, 'admin-password.txt');
-  writeFileSync(file, `${password}\n`, { mode: 0o600 });
-  log(`created user '${ADMIN_USER}' (Owner at /); its one-time password is in ${file}${existsSync(file) ? '' : ' (could not write it)'}: ${password}`);
 }

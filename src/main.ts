@@ -2,9 +2,8 @@
  * The composition root: builds the store, the engine and the listeners from a configuration,
  * and wires shutdown. `createServer` is what tests and the CLI call alike.
  */
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { startAuth } from './auth-wiring.ts';
+import { prepareDataDirectories } from './data-directories.ts';
 import type { ServerConfig } from './config/config.ts';
 import { Engine } from './engine/engine.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
@@ -42,6 +41,7 @@ export function defaultDeps(): ServerDeps {
 }
 
 export async function createServer(config: Readonly<ServerConfig>, deps: ServerDeps): Promise<RunningServer> {
+  prepareDataDirectories(config, deps.log);
   const opened = openStore(config, deps);
   const metrics = new ServerMetrics();
   const store = timedStore(opened.store, metrics.observeStoreCall);
@@ -86,7 +86,6 @@ export async function createServer(config: Readonly<ServerConfig>, deps: ServerD
 
 function openStore(config: Readonly<ServerConfig>, deps: ServerDeps): { store: Store; catalog: CatalogStore } {
   if (config.store.kind === 'postgres') return openPostgresBackend({ url: config.store.url, connectionsMax: config.store.connectionsMax, ids: deps.ids, log: deps.log });
-  if (config.store.path !== ':memory:') mkdirSync(dirname(config.store.path), { recursive: true });
   return openSqliteBackend({ path: config.store.path, ids: deps.ids });
 }
 

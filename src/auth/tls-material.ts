@@ -11,6 +11,7 @@ import { webcrypto, type webcrypto as WebCrypto } from 'node:crypto';
 // @peculiar/x509 (through tsyringe) needs the Reflect metadata polyfill loaded before it.
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
+import { tighten, writePrivateFile } from '../lib/private-files.ts';
 
 export interface TlsMaterial {
   cert: Buffer;
@@ -22,18 +23,20 @@ export interface TlsMaterial {
 const ALG = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
 const TEN_YEARS_MS = 10 * 365 * 24 * 3600 * 1000;
 
-export async function loadOrCreateTls(options: { tls?: { certFile: string; keyFile: string }; dataDir: string; hostNames: string[] }): Promise<TlsMaterial> {
+/** `log` tells when an existing private key was open to others and has been tightened to 0600. */
+export async function loadOrCreateTls(options: { tls?: { certFile: string; keyFile: string }; dataDir: string; hostNames: string[]; log?: (message: string) => void }): Promise<TlsMaterial> {
   if (options.tls !== undefined) return { cert: readFileSync(options.tls.certFile), key: readFileSync(options.tls.keyFile) };
   const dir = join(options.dataDir, 'tls');
   const files = { ca: join(dir, 'ca.pem'), caKey: join(dir, 'ca-key.pem'), cert: join(dir, 'server.pem'), key: join(dir, 'server-key.pem') };
   if (!existsSync(files.cert) || !existsSync(files.key) || !existsSync(files.ca)) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     const made = await makeCertificates(options.hostNames);
-    writeFileSync(files.caKey, made.caKey, { mode: 0o600 });
-    writeFileSync(files.key, made.key, { mode: 0o600 });
+    writePrivateFile(files.caKey, made.caKey);
+    writePrivateFile(files.key, made.key);
     writeFileSync(files.ca, made.ca);
     writeFileSync(files.cert, made.cert);
   }
+  for (const key of [files.caKey, files.key]) tighten(key, options.log ?? (() => undefined));
   return { cert: readFileSync(files.cert), key: readFileSync(files.key), caFile: files.ca };
 }
 

@@ -1,8 +1,9 @@
 /**
  * Flag parsing for the control-plane commands, az style: long and short names, a flag may take
  * several values (`--tags a=1 b=2`), `--flag=value` works, and unknown flags are refused with the
- * command's help hint.
+ * closest known flag ("did you mean") and the command's help hint.
  */
+import { closestMatch } from '../lib/closest-match.ts';
 
 export interface FlagSpec {
   /** Canonical key, e.g. 'resource-group'. */
@@ -32,8 +33,9 @@ export function parseFlags(args: readonly string[], specs: readonly FlagSpec[], 
     const [name, inline] = arg.startsWith('--') ? (arg.split(/=(.*)/s, 2) as [string, string | undefined]) : [arg, undefined];
     const spec = byName.get(name);
     if (spec === undefined) {
+      const guess = name.startsWith('-') ? closestMatch(name, [...byName.keys()].filter((known) => known.startsWith('--'))) : undefined;
       const what = arg.startsWith('-') ? `unrecognized argument ${arg}` : `unexpected argument '${arg}'`;
-      throw new UsageError(`${what}; see 'dts ${command} --help'`);
+      throw new UsageError(`${what}${guess === undefined ? ';' : `; did you mean ${guess}?`} see 'dts ${command} --help'`);
     }
     if (spec.boolean) {
       values[spec.key] = ['true'];

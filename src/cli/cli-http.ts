@@ -12,8 +12,11 @@ import type { Connection } from './cli-session.ts';
 export type HttpMethod = 'GET' | 'PUT' | 'PATCH' | 'POST' | 'DELETE';
 
 export interface ControlClient {
-  /** `path` may carry a query string; the api-version is added. */
-  call(method: HttpMethod, path: string, body?: unknown): Promise<unknown>;
+  /**
+   * `path` may carry a query string; ARM paths get the api-version, the dashboard API's `/v1/`
+   * paths do not. `headers` adds request headers (the dashboard API's `x-taskhub`).
+   */
+  call(method: HttpMethod, path: string, body?: unknown, headers?: Readonly<Record<string, string>>): Promise<unknown>;
 }
 
 /** An error reply of the server, one line: `(Code) message`. */
@@ -35,9 +38,10 @@ export function httpClient(connection: Connection): ControlClient {
   const base = connection.server;
   const ca = connection.caFile === undefined ? undefined : [...rootCertificates, readFileSync(connection.caFile, 'utf8')];
   return {
-    async call(method, path, body) {
-      const url = new URL(`${base}${path}${path.includes('?') ? '&' : '?'}api-version=${API_VERSION}`);
-      const headers: Record<string, string> = { accept: 'application/json' };
+    async call(method, path, body, extra = {}) {
+      const query = path.startsWith('/v1/') ? '' : `${path.includes('?') ? '&' : '?'}api-version=${API_VERSION}`;
+      const url = new URL(`${base}${path}${query}`);
+      const headers: Record<string, string> = { accept: 'application/json', ...extra };
       if (body !== undefined) headers['content-type'] = 'application/json';
       if (connection.token !== undefined) headers['authorization'] = `Bearer ${connection.token}`;
       let reply: { status: number; text: string };
@@ -88,9 +92,11 @@ function unreachable(base: string, error: unknown): string {
   return `cannot reach the dts server at ${base} (${code}); start it with 'dts serve' or set --server / DTS_SERVER${tlsHint}`;
 }
 
+/** ARM's `{error: {code, message}}` or the dashboard API's problem+json `{code, detail}`. */
 function replyError(status: number, json: unknown, connection: Connection): ServerReplyError {
-  const failure = (json as { error?: { code?: string; message?: string } } | undefined)?.error;
-  let message = `(${failure?.code ?? status}) ${failure?.message ?? `HTTP ${status}`}`;
+  const reply = json as { error?: { code?: string; message?: string }; code?: string; detail?: string } | undefined;
+  const code = reply?.error?.code ?? reply?.code ?? status;
+  let message = `(${code}) ${reply?.error?.message ?? reply?.detail ?? `HTTP ${status}`}`;
   if (status === 401) {
     message += connection.token === undefined
       ? `. You are not signed in to ${connection.server}: run 'dts login --server ${connection.server} --username <user>'`

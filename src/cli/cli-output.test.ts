@@ -15,6 +15,12 @@ it('prints --query results as az does: tsv scalars bare, json sorted and indente
   assert.throws(() => formatResult(scheduler, 'json', '[[['), UsageError);
 });
 
+it('prints an object of names and values as export lines for POSIX shells (-o env)', () => {
+  assert.equal(formatResult({ A: 'x', B_2: "it's; $HOME" }, 'env', undefined), "export A='x'\nexport B_2='it'\\''s; $HOME'");
+  assert.throws(() => formatResult({ 'not-a-name': 'x' }, 'env', undefined), /'not-a-name' is not a shell variable name/);
+  assert.throws(() => formatResult([1, 2], 'env', undefined), UsageError);
+});
+
 it('parses az-style flags: aliases, multi-value tags, shorthand lists, required flags', () => {
   const specs = [
     { key: 'name', names: ['--name', '-n'], help: '', required: true },
@@ -27,5 +33,6 @@ it('parses az-style flags: aliases, multi-value tags, shorthand lists, required 
   assert.deepEqual(listFlag(parseFlags(['-n', 'x', '--ip-allowlist', '["10.0.0.0/8"]'], specs, 't'), 'ip-allowlist'), ['10.0.0.0/8']);
   assert.deepEqual(listFlag(parseFlags(['-n', 'x', '--ip-allowlist', '[]'], specs, 't'), 'ip-allowlist'), []);
   assert.throws(() => parseFlags([], specs, 'test'), /required: --name\/-n/);
-  assert.throws(() => parseFlags(['-n', 'x', '--nope'], specs, 'test'), /unrecognized argument --nope/);
+  assert.throws(() => parseFlags(['-n', 'x', '--nope'], specs, 'test'), /^UsageError: unrecognized argument --nope; see 'dts test --help'$/);
+  assert.throws(() => parseFlags(['-n', 'x', '--tgas', 'a'], specs, 'test'), /unrecognized argument --tgas; did you mean --tags\? see 'dts test --help'/);
 });

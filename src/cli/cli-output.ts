@@ -1,12 +1,13 @@
 /**
  * Printing results as az does: `--query` (JMESPath, through the maintained
  * @jmespath-community/jmespath package) first, then `--output json` (indented, keys sorted),
- * `jsonc` (the same), `tsv` (values only, one line per item), `table` (scalar columns) or `none`.
+ * `jsonc` (the same), `tsv` (values only, one line per item), `table` (scalar columns) or `none`;
+ * and, not in az, `env`: an object of names and values as shell `export` lines (`dts app env`).
  */
 import { search, type JSONValue } from '@jmespath-community/jmespath';
 import { UsageError } from './cli-args.ts';
 
-export const OUTPUT_FORMATS = ['json', 'jsonc', 'table', 'tsv', 'none'] as const;
+export const OUTPUT_FORMATS = ['json', 'jsonc', 'table', 'tsv', 'env', 'none'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 export function formatResult(result: unknown, format: OutputFormat, query: string | undefined): string | undefined {
@@ -27,7 +28,19 @@ export function formatResult(result: unknown, format: OutputFormat, query: strin
       return tsv(value);
     case 'table':
       return table(value);
+    case 'env':
+      return exports(value);
   }
+}
+
+/** `export NAME='value'` per entry, quoted for POSIX shells (a quote becomes '\''). */
+function exports(value: unknown): string {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new UsageError('--output env prints an object of names and values, such as the one of dts app env');
+  return Object.entries(value as Record<string, unknown>).map(([name, item]) => {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new UsageError(`--output env: '${name}' is not a shell variable name`);
+    if (!isScalar(item)) throw new UsageError(`--output env: the value of ${name} is not a string`);
+    return `export ${name}='${scalar(item).replace(/'/g, "'\\''")}'`;
+  }).join('\n');
 }
 
 function sortKeys(value: unknown): unknown {

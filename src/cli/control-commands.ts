@@ -8,12 +8,36 @@ import type { ControlClient } from './cli-http.ts';
 
 export type { ControlClient };
 
+export interface CliIo {
+  out(text: string): void;
+  err(text: string): void;
+}
+
+/** What a command may use besides its flags and the server. */
+export interface CommandContext {
+  env: Readonly<Record<string, string | undefined>>;
+  /** The words after `--` (for commands with `passthrough`). */
+  passthrough: readonly string[];
+}
+
 export interface CommandSpec {
   help: string;
   flags: readonly FlagSpec[];
-  run(values: FlagValues, client: ControlClient, subscription: string): Promise<unknown>;
+  run(values: FlagValues, client: ControlClient, subscription: string, context: CommandContext): Promise<unknown>;
   /** The columns of `--output table` when they are not simply the scalar fields (az's table transformers). */
   tableRow?(item: Record<string, unknown>): Record<string, unknown>;
+  /** The question a destructive command asks first, as az asks it; `--yes` skips it. */
+  confirm?(values: FlagValues): string;
+  /** Takes a command line after `--` (`dts app run -- node app.js`). */
+  passthrough?: boolean;
+}
+
+/** A result that is an exit code to end with rather than something to print (`dts app run`). */
+export class ExitStatus {
+  readonly code: number;
+  constructor(code: number) {
+    this.code = code;
+  }
 }
 
 const PROVIDER = 'providers/Microsoft.DurableTask';
@@ -25,7 +49,9 @@ const SCHEDULER_NAME = f('name', ['--name', '-n', '--scheduler-name'], 'name of 
 const HUB_SCHEDULER = f('scheduler-name', ['--scheduler-name', '-s'], 'name of the scheduler', { required: true });
 const HUB_NAME = f('name', ['--name', '-n', '--task-hub-name'], 'name of the task hub', { required: true });
 export const TAGS = f('tags', ['--tags'], "space-separated tags: key[=value] [key[=value] ...]; '' clears them", { multi: true });
-export const YES = f('yes', ['--yes', '-y'], 'do not prompt for confirmation (dts never prompts)', { boolean: true });
+export const YES = f('yes', ['--yes', '-y'], 'do not prompt for confirmation (needed when stdin is not a terminal)', { boolean: true });
+/** az's --yes on commands that do not ask (identity, app and role assignment deletes). */
+export const YES_ACCEPTED = f('yes', ['--yes', '-y'], 'accepted for az compatibility (this command does not prompt)', { boolean: true });
 const IP_ALLOWLIST = f('ip-allowlist', ['--ip-allowlist'], 'IP addresses or CIDR ranges allowed to connect, e.g. "[0.0.0.0/0]"', { multi: true });
 const SKU_NAME = f('sku-name', ['--sku-name'], 'SKU: dedicated or consumption');
 const SKU_CAPACITY = f('sku-capacity', ['--sku-capacity'], 'capacity units of a dedicated scheduler: 1 to 3');
@@ -42,7 +68,24 @@ const schedulerPath = (sub: string, v: FlagValues, nameKey = 'name') => `${group
 const hubPath = (sub: string, v: FlagValues) => `${schedulerPath(sub, v, 'scheduler-name')}/taskHubs/${enc(need(v, 'name'))}`;
 const retentionPath = (sub: string, v: FlagValues) => `${schedulerPath(sub, v, 'scheduler-name')}/retentionPolicies/default`;
 
-export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
+/** The value at `path` in a JSON reply, if each step is an object. */
+const at = (value: unknown, ...path: string[]): unknown => path.reduce<unknown>((v, key) => (v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined), value);
+type Row = (item: Record<string, unknown>) => Record<string, unknown>;
+/** The columns people read in `-o table`, as az's table transformers pick them. */
+const groupRow: Row = (g) => ({ Name: g['name'], Location: g['location'], State: at(g, 'properties', 'provisioningState') });
+const schedulerRow: Row = (s) => ({
+  Name: s['name'], ResourceGroup: s['resourceGroup'], Location: s['location'], Endpoint: at(s, 'properties', 'endpoint'),
+  State: at(s, 'properties', 'provisioningState'), Sku: at(s, 'properties', 'sku', 'name'), Capacity: at(s, 'properties', 'sku', 'capacity'),
+});
+const taskHubRow: Row = (h) => ({ Name: h['name'], ResourceGroup: h['resourceGroup'], State: at(h, 'properties', 'provisioningState'), DashboardUrl: at(h, 'properties', 'dashboardUrl') });
+const retentionRow: Row = (r) => {
+  const rules = at(r, 'properties', 'retentionPolicies');
+  const days = (state?: string) => at((Array.isArray(rules) ? (rules as unknown[]) : []).find((rule) => at(rule, 'orchestrationState') === state), 'retentionPeriodInDays');
+  const scheduler = /\/schedulers\/([^/]+)\//i.exec(String(r['id']))?.[1];
+  return { ResourceGroup: r['resourceGroup'], Scheduler: scheduler, DefaultDays: days(undefined), CompletedDays: days('Completed'), FailedDays: days('Failed'), TerminatedDays: days('Terminated'), CanceledDays: days('Canceled') };
+};
+
+export const COMMANDS: Readonly<Record<string, CommandSpec>> = withTableRows({
   'group create': {
     help: 'Create a resource group.',
     flags: [f('resource-group', ['--name', '-n', '--resource-group', '-g'], 'name of the resource group', { required: true }), f('location', ['--location', '-l'], 'location, e.g. westus', { required: true }), TAGS],
@@ -54,6 +97,7 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
     help: 'Delete an empty resource group (one with schedulers is refused).',
     flags: [f('resource-group', ['--name', '-n', '--resource-group', '-g'], 'name of the resource group', { required: true }), YES],
     run: (v, c, sub) => c.call('DELETE', groupPath(sub, v)),
+    confirm: (v) => `Delete resource group '${need(v, 'resource-group')}'?`,
   },
   'scheduler create': {
     help: 'Create a scheduler. Its data-plane endpoint is in properties.endpoint.',
@@ -90,6 +134,7 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
     help: 'Delete a scheduler; refused (CannotDeleteResource) while it has task hubs.',
     flags: [SCHEDULER_NAME, GROUP, YES],
     run: (v, c, sub) => c.call('DELETE', schedulerPath(sub, v)),
+    confirm: (v) => `Delete scheduler '${need(v, 'name')}' of resource group '${need(v, 'resource-group')}'?`,
   },
   'taskhub create': { help: 'Create a task hub; it is live on the scheduler endpoint at once.', flags: [HUB_NAME, GROUP, HUB_SCHEDULER], run: (v, c, sub) => c.call('PUT', hubPath(sub, v), {}) },
   'taskhub show': { help: 'Show a task hub.', flags: [HUB_NAME, GROUP, HUB_SCHEDULER], run: (v, c, sub) => c.call('GET', hubPath(sub, v)) },
@@ -98,7 +143,12 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
     flags: [GROUP, HUB_SCHEDULER],
     run: (v, c, sub) => c.call('GET', `${schedulerPath(sub, v, 'scheduler-name')}/taskHubs`),
   },
-  'taskhub delete': { help: 'Delete a task hub and all its data.', flags: [HUB_NAME, GROUP, HUB_SCHEDULER, YES], run: (v, c, sub) => c.call('DELETE', hubPath(sub, v)) },
+  'taskhub delete': {
+    help: 'Delete a task hub and all its data.',
+    flags: [HUB_NAME, GROUP, HUB_SCHEDULER, YES],
+    run: (v, c, sub) => c.call('DELETE', hubPath(sub, v)),
+    confirm: (v) => `Delete task hub '${need(v, 'name')}' of scheduler '${need(v, 'scheduler-name')}' and all its orchestrations and entities?`,
+  },
   'retention-policy create': {
     help: 'Create or replace the retention policy of a scheduler (at least one of -d -c -f -t -x).',
     flags: [GROUP, HUB_SCHEDULER, ...RETENTION],
@@ -114,8 +164,14 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
     help: 'Delete the retention policy: terminal orchestrations are kept for ever again.',
     flags: [GROUP, HUB_SCHEDULER, YES],
     run: (v, c, sub) => c.call('DELETE', retentionPath(sub, v)),
+    confirm: (v) => `Delete the retention policy of scheduler '${need(v, 'scheduler-name')}'?`,
   },
-};
+});
+
+function withTableRows(commands: Record<string, CommandSpec>): Record<string, CommandSpec> {
+  const rows: Record<string, Row> = { group: groupRow, scheduler: schedulerRow, taskhub: taskHubRow, 'retention-policy': retentionRow };
+  return Object.fromEntries(Object.entries(commands).map(([name, spec]) => [name, { tableRow: rows[name.split(' ')[0] as string], ...spec }]));
+}
 
 function retentionRules(v: FlagValues): { retentionPeriodInDays: number; orchestrationState?: string }[] {
   const states: [string, string | undefined][] = [['default-days', undefined], ['completed-days', 'Completed'], ['failed-days', 'Failed'], ['terminated-days', 'Terminated'], ['canceled-days', 'Canceled']];

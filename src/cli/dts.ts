@@ -1,11 +1,13 @@
 /**
- * The `dts` command. `dts serve` runs the server; further command groups (control plane)
- * talk to a running server over HTTP.
+ * The `dts` command. `dts serve` runs the server (its modules are loaded only then, so the other
+ * commands start fast); the other command groups talk to a running server over HTTP. `dts
+ * --version` prints the package version; an unknown command gets a "did you mean".
  */
 import { ConfigError, loadServeConfig, SERVE_FLAGS } from '../config/config.ts';
 import { setHeapGrowth } from '../lib/heap-growth.ts';
-import { createServer, defaultDeps } from '../main.ts';
-import { CONTROL_GROUPS, runControlCommand } from './control-cli.ts';
+import { packageVersion } from '../lib/package-version.ts';
+import { terminalConfirm } from './confirm.ts';
+import { CONTROL_GROUPS, runControlCommand, unknownCommand } from './control-cli.ts';
 import { runSessionCommand, SESSION_COMMANDS } from './login-cli.ts';
 
 const USAGE = `usage: dts <command> [flags]
@@ -16,6 +18,8 @@ commands:
   scheduler          schedulers (az durabletask scheduler; 'dts durabletask scheduler' works too)
   taskhub            task hubs (az durabletask taskhub)
   retention-policy   retention of finished orchestrations (az durabletask retention-policy)
+  orchestration      list, show, start, raise-event, suspend, resume, terminate, restart, rewind, purge
+  entity             list, show and delete durable entities
   login / logout     sign in to a server with --auth (az login -u -p); later commands send the token
   ad user            users who sign in with a password (az ad user)
   identity           user-assigned managed identities (az identity)
@@ -23,11 +27,14 @@ commands:
   app                apps, their identities, settings and environment (az webapp / functionapp)
   resource           show any resource by type (az resource show)
   signing-key        list and rotate the server's token-signing keys
+  version            print the version (also: dts --version)
 
-Control-plane commands talk to a running server: --server or DTS_SERVER (default: the server of
-'dts login', else http://localhost:8082); --ca-file or DTS_CA_FILE for a server's own CA.
+Commands other than serve talk to a running server: --server or DTS_SERVER (default: the server
+of 'dts login', else http://localhost:8082); --ca-file or DTS_CA_FILE for a server's own CA.
 
 Run 'dts <command> --help' for a command's flags.`;
+
+const TOP_LEVEL = ['serve', 'version', 'durabletask', ...SESSION_COMMANDS, ...CONTROL_GROUPS];
 
 export async function main(argv: readonly string[]): Promise<void> {
   const [command, ...rest] = argv;
@@ -35,18 +42,22 @@ export async function main(argv: readonly string[]): Promise<void> {
     console.log(USAGE);
     return;
   }
+  if (command === '--version' || command === 'version') {
+    console.log(packageVersion());
+    return;
+  }
   if (command === 'serve') return serve(rest);
+  const io = { out: (text: string) => console.log(text), err: (text: string) => console.error(text) };
   if ((SESSION_COMMANDS as readonly string[]).includes(command)) {
-    process.exitCode = await runSessionCommand(argv, process.env, { out: (text) => console.log(text), err: (text) => console.error(text) });
+    process.exitCode = await runSessionCommand(argv, process.env, io);
     return;
   }
-  const group = command === 'durabletask' ? rest[0] : command;
-  if ((CONTROL_GROUPS as readonly (string | undefined)[]).includes(group)) {
-    const io = { out: (text: string) => console.log(text), err: (text: string) => console.error(text) };
-    process.exitCode = await runControlCommand(argv, process.env, io);
+  if (command === 'durabletask' || CONTROL_GROUPS.includes(command)) {
+    process.exitCode = await runControlCommand(argv, process.env, io, terminalConfirm({ input: process.stdin, output: process.stderr }));
     return;
   }
-  fail(`unknown command '${command}'\n${USAGE}`);
+  console.error(`ERROR: ${unknownCommand(command, TOP_LEVEL)}`);
+  process.exitCode = 2;
 }
 
 async function serve(args: readonly string[]): Promise<void> {
@@ -62,6 +73,7 @@ async function serve(args: readonly string[]): Promise<void> {
     throw error;
   }
   setHeapGrowth(config.heapGrowthPercent);
+  const { createServer, defaultDeps } = await import('../main.ts');
   const deps = defaultDeps();
   const server = await createServer(config, deps).catch((error: unknown) => fail(`could not start: ${describe(error)}`));
   console.log(`dts ready grpc=${config.host}:${server.grpcPort} http=${config.host}:${server.httpPort}`);

@@ -7,7 +7,8 @@
 import { randomBytes } from 'node:crypto';
 import { single, tagsFlag, UsageError, type FlagValues } from './cli-args.ts';
 import type { ControlClient } from './cli-http.ts';
-import { enc, f, GROUP, GROUP_OPTIONAL, need, TAGS, YES, type CommandSpec } from './control-commands.ts';
+import { commandLine, runWithEnvironment } from './app-run.ts';
+import { enc, ExitStatus, f, GROUP, GROUP_OPTIONAL, need, TAGS, YES_ACCEPTED, type CommandSpec } from './control-commands.ts';
 
 const USER_ID = f('id', ['--id', '--user-principal-name', '--upn'], 'user name (user principal name), e.g. someone@example.com, or its object id', { required: true });
 const NAME = (what: string) => f('name', ['--name', '-n'], `name of the ${what}`, { required: true });
@@ -55,14 +56,14 @@ export const IDENTITY_COMMANDS: Readonly<Record<string, CommandSpec>> = {
       return all;
     },
   },
-  'identity delete': { help: 'Delete a user-assigned identity; tokens for it stop working.', flags: [NAME('identity'), GROUP, YES], run: (v, c, sub) => c.call('DELETE', identityPath(sub, v)).then(() => undefined) },
+  'identity delete': { help: 'Delete a user-assigned identity; tokens for it stop working.', flags: [NAME('identity'), GROUP, YES_ACCEPTED], run: (v, c, sub) => c.call('DELETE', identityPath(sub, v)).then(() => undefined) },
   'app create': {
     help: 'Create an app: a workload that gets tokens for its identities from the server (see `dts app env`).',
     flags: [NAME('app'), GROUP, LOCATION, f('plan', ['--plan', '-p'], 'accepted for az compatibility')],
     run: async (v, c, sub) => c.call('PUT', appPath(sub, v), { location: await locationOf(v, c, sub) }),
   },
   'app show': { help: 'Show an app and its identities.', flags: [NAME('app'), GROUP], run: (v, c, sub) => c.call('GET', appPath(sub, v)) },
-  'app delete': { help: 'Delete an app; its IDENTITY_HEADER secret stops working.', flags: [NAME('app'), GROUP, YES], run: (v, c, sub) => c.call('DELETE', appPath(sub, v)).then(() => undefined) },
+  'app delete': { help: 'Delete an app; its IDENTITY_HEADER secret stops working.', flags: [NAME('app'), GROUP, YES_ACCEPTED], run: (v, c, sub) => c.call('DELETE', appPath(sub, v)).then(() => undefined) },
   'app identity assign': {
     help: "Assign identities to an app: user-assigned identity resource ids, and '[system]' for a system-assigned one (the default).",
     flags: [NAME('app'), GROUP, f('identities', ['--identities'], "space-separated identity resource ids, or '[system]'", { multi: true })],
@@ -86,9 +87,19 @@ export const IDENTITY_COMMANDS: Readonly<Record<string, CommandSpec>> = {
     },
   },
   'app env': {
-    help: 'Print the environment the app runs with: its settings plus IDENTITY_ENDPOINT and IDENTITY_HEADER (a secret).',
+    help: "Print the environment the app runs with: its settings plus IDENTITY_ENDPOINT and IDENTITY_HEADER (a secret). '-o env' prints export lines: eval \"$(dts app env -g RG -n APP -o env)\".",
     flags: [NAME('app'), GROUP],
     run: (v, c, sub) => c.call('POST', `${appPath(sub, v)}/env`),
+  },
+  'app run': {
+    help: "Run a program with the app's environment (that of 'dts app env') added to yours; ends with its exit code.",
+    flags: [NAME('app'), GROUP],
+    passthrough: true,
+    run: async (v, c, sub, context) => {
+      const command = commandLine(context.passthrough);
+      const appEnv = (await c.call('POST', `${appPath(sub, v)}/env`)) as Record<string, string>;
+      return new ExitStatus(await runWithEnvironment(command, { ...context.env, ...appEnv }));
+    },
   },
   'resource show': {
     help: 'Show a resource by group, name and type, e.g. --resource-type Microsoft.ManagedIdentity/userAssignedIdentities.',

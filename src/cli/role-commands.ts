@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { findRole, ROLES, type RoleDefinition } from '../auth/roles.ts';
 import { single, UsageError, type FlagValues } from './cli-args.ts';
 import type { ControlClient } from './cli-http.ts';
-import { enc, f, YES, type CommandSpec } from './control-commands.ts';
+import { enc, f, YES_ACCEPTED, type CommandSpec } from './control-commands.ts';
 
 interface Assignment {
   id: string;
@@ -50,7 +50,7 @@ export const ROLE_COMMANDS: Readonly<Record<string, CommandSpec>> = {
   },
   'role assignment delete': {
     help: 'Delete role assignments: by --ids, or every one matching --assignee, --role and --scope.',
-    flags: [f('ids', ['--ids'], 'space-separated role assignment ids', { multi: true }), ASSIGNEE, ROLE, SCOPE, GROUP, YES],
+    flags: [f('ids', ['--ids'], 'space-separated role assignment ids', { multi: true }), ASSIGNEE, ROLE, SCOPE, GROUP, YES_ACCEPTED],
     run: async (v, c, sub) => {
       let ids = v['ids'];
       if (ids === undefined) {

@@ -4,16 +4,25 @@
  * and TASKHUB_NAME). Every Authentication value maps to its @azure/identity credential (None: no
  * token); calls carry taskhub, authorization (tokens cached, refreshed 5 minutes before expiry
  * or at half their life if shorter), x-user-agent and, for workers, workerid. TLS exactly when
- * there is a credential, as the SDK sends tokens only over TLS.
+ * there is a credential, as the SDK sends tokens only over TLS; an `http://` endpoint with a
+ * credential gets a warning, since TLS to a plain-text port cannot connect. The SDK's own exports
+ * that apps use beside it are re-exported, so the app and this library share one copy of the SDK.
  */
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import * as grpc from '@grpc/grpc-js';
-import { TaskHubGrpcClient, TaskHubGrpcWorker } from '@microsoft/durabletask-js';
+import { ConsoleLogger, TaskHubGrpcClient, TaskHubGrpcWorker, type Logger } from '@microsoft/durabletask-js';
 import type { AccessToken, TokenCredential } from '@azure/identity';
+import { packageVersion } from '../lib/package-version.ts';
 import { ConnectionStringError, parseConnectionString, type ConnectionSettings } from './connection-string.ts';
 
 export { ConnectionStringError, parseConnectionString, type ConnectionSettings };
+export {
+  ConsoleLogger, EntityInstanceId, NoOpLogger, OrchestrationStatus, RetryPolicy, TaskEntity, TaskFailedError, TaskHubGrpcClient, TaskHubGrpcWorker, whenAll, whenAny,
+} from '@microsoft/durabletask-js';
+export type {
+  ActivityContext, FailureDetails, Logger, OrchestrationContext, OrchestrationState, RetryPolicyOptions, StartOrchestrationOptions, SubOrchestrationOptions, TActivity, TaskOptions, TOrchestrator,
+} from '@microsoft/durabletask-js';
 
 export interface DtsOptions {
   connectionString?: string;
@@ -21,9 +30,9 @@ export interface DtsOptions {
   env?: Record<string, string | undefined>;
   /** Overrides the credential the Authentication key names. */
   credential?: TokenCredential;
+  /** Where the SDK and this library log (the SDK's ConsoleLogger by default). */
+  logger?: Logger;
 }
-
-const USER_AGENT = 'durable-task-scheduler-client/0.1.0';
 
 export async function credentialFor(settings: ConnectionSettings): Promise<TokenCredential | undefined> {
   if (settings.authentication === 'None') return undefined;
@@ -72,6 +81,7 @@ interface Prepared {
   hostAddress: string;
   credentials: grpc.ChannelCredentials;
   metadata: (extra: Record<string, string>) => () => Promise<grpc.Metadata>;
+  logger: Logger;
 }
 
 async function prepare(options: DtsOptions): Promise<Prepared> {
@@ -82,12 +92,18 @@ async function prepare(options: DtsOptions): Promise<Prepared> {
   const taskHub = options.taskHub ?? settings.taskHub ?? env['TASKHUB_NAME'];
   if (taskHub === undefined || taskHub === '') throw new ConnectionStringError('connection string: the TaskHub key is missing (or set TASKHUB_NAME)');
   const credential = options.credential ?? (await credentialFor(settings));
+  const logger = options.logger ?? new ConsoleLogger();
+  if (credential !== undefined && settings.endpoint.protocol === 'http:') {
+    const sender = options.credential === undefined ? `Authentication=${settings.authentication}` : 'The credential option';
+    logger.warn(`durable-task-scheduler/client: ${sender} sends a token, which needs TLS, but the Endpoint is ${settings.endpoint.origin}: connecting with TLS anyway, which fails on a plain-text port. Use the https:// endpoint of a server started with --auth, or Authentication=None.`);
+  }
   const cache = credential === undefined ? undefined : new TokenCache(credential, settings.resourceId);
+  const userAgent = `durable-task-scheduler-client/${packageVersion()}`;
   const port = settings.endpoint.port || (settings.endpoint.protocol === 'https:' ? '443' : '80');
   const metadata = (extra: Record<string, string>) => async () => {
     const m = new grpc.Metadata();
     m.set('taskhub', taskHub);
-    m.set('x-user-agent', USER_AGENT);
+    m.set('x-user-agent', userAgent);
     for (const [k, v] of Object.entries(extra)) m.set(k, v);
     if (cache !== undefined) m.set('authorization', `Bearer ${await cache.token()}`);
     return m;
@@ -96,16 +112,17 @@ async function prepare(options: DtsOptions): Promise<Prepared> {
     hostAddress: `${settings.endpoint.hostname.replace(/^\[(.*)\]$/, '$1')}:${port}`,
     credentials: cache === undefined ? grpc.credentials.createInsecure() : grpc.credentials.createSsl(),
     metadata,
+    logger,
   };
 }
 
 export async function createDurableTaskClient(options: DtsOptions = {}): Promise<TaskHubGrpcClient> {
   const p = await prepare(options);
-  return new TaskHubGrpcClient({ hostAddress: p.hostAddress, credentials: p.credentials, metadataGenerator: p.metadata({}) });
+  return new TaskHubGrpcClient({ hostAddress: p.hostAddress, credentials: p.credentials, metadataGenerator: p.metadata({}), logger: p.logger });
 }
 
 export async function createDurableTaskWorker(options: DtsOptions & { workerId?: string } = {}): Promise<TaskHubGrpcWorker> {
   const p = await prepare(options);
   const workerId = options.workerId ?? `${hostname()},${process.pid},${randomUUID()}`;
-  return new TaskHubGrpcWorker({ hostAddress: p.hostAddress, credentials: p.credentials, metadataGenerator: p.metadata({ workerid: workerId }) });
+  return new TaskHubGrpcWorker({ hostAddress: p.hostAddress, credentials: p.credentials, metadataGenerator: p.metadata({ workerid: workerId }), logger: p.logger });
 }

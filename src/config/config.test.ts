@@ -33,6 +33,21 @@ test('fan-in window: 1 s by default, 0 turns it off, from the flag or the enviro
   assert.throws(() => loadServeConfig(['--fan-in-window-ms', '-1'], {}), /--fan-in-window-ms must be an integer from 0 to 60000/);
 });
 
+test('external OIDC issuers: https URLs only; http, credentials and junk are refused naming the flag', () => {
+  assert.deepEqual(loadServeConfig(['--oidc-issuer', 'https://login.example/tenant/v2.0, https://idp.example/'], {}).auth.oidcIssuers, ['https://login.example/tenant/v2.0', 'https://idp.example/']);
+  for (const bad of ['http://idp.example', 'https://user:pw@idp.example', 'https://idp.example/?x=1', 'ftp://idp.example', 'idp.example']) {
+    assert.throws(() => loadServeConfig(['--oidc-issuer', bad], {}), (error: unknown) =>
+      error instanceof ConfigError && error.message.startsWith(`--oidc-issuer '${bad}' must be an https URL`), bad);
+  }
+  assert.throws(() => loadServeConfig([], { DTS_OIDC_ISSUER: 'http://127.0.0.1:9' }), /--oidc-issuer 'http:\/\/127\.0\.0\.1:9' must be an https URL/);
+});
+
+test('--trust-grants-made-without-auth goes with --auth', () => {
+  assert.equal(loadServeConfig(['--auth', '--trust-grants-made-without-auth'], {}).auth.trustGrantsMadeWithoutAuth, true);
+  assert.equal(loadServeConfig(['--auth'], {}).auth.trustGrantsMadeWithoutAuth, false);
+  assert.throws(() => loadServeConfig(['--trust-grants-made-without-auth'], {}), /--trust-grants-made-without-auth goes with --auth/);
+});
+
 test('allowed hosts: the listen and public host and the loopback names, plus --allowed-hosts; * turns the check off', () => {
   assert.deepEqual(loadServeConfig([], {}).http.allowedHosts, ['127.0.0.1', 'localhost', '::1']);
   assert.deepEqual(

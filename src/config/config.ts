@@ -6,6 +6,7 @@
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { DEFAULT_LIMITS, type Limits } from '../domain/limits.ts';
+import { closestMatch } from '../lib/closest-match.ts';
 import type { FanInOptions } from '../engine/fan-in-coalescing.ts';
 import { isValidTaskHubName } from '../domain/validate.ts';
 import { AUTH_FLAGS, parseAuthConfig, type AuthConfig } from './auth-config.ts';
@@ -136,7 +137,10 @@ function readFlags(args: readonly string[], env: Env): Record<string, string | u
     if (!arg.startsWith('--')) throw new ConfigError(`unexpected argument '${arg}'`);
     const [rawName, inline] = arg.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
     const spec = SERVE_FLAGS[rawName];
-    if (spec === undefined) throw new ConfigError(`unknown flag --${rawName}; see 'dts serve --help'`);
+    if (spec === undefined) {
+      const guess = closestMatch(rawName, Object.keys(SERVE_FLAGS));
+      throw new ConfigError(`unknown flag --${rawName}${guess === undefined ? ';' : `; did you mean --${guess}?`} see 'dts serve --help'`);
+    }
     if (spec.boolean) {
       values[rawName] = inline ?? 'true';
       continue;

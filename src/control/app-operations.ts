@@ -41,7 +41,7 @@ export class AppOperations {
       const group = await this.#ctx.requireGroup(params['sub'] as string, params['rg'] as string);
       const existing = await this.#ctx.catalog.get<AppData>('app', [...group.path, name]);
       if (existing !== undefined) return ok(appJson(existing, await this.#identities()));
-      const data: AppData = { location: location === undefined ? group.data.location : validateLocation(location), settings: {}, identityHeader: newSecret(), userAssignedIdentities: [], assignedPrincipals: {} };
+      const data = this.#ctx.stamped<AppData>({ location: location === undefined ? group.data.location : validateLocation(location), settings: {}, identityHeader: newSecret(), userAssignedIdentities: [], assignedPrincipals: {} });
       return ok(appJson(await this.#ctx.catalog.create('app', [...group.path, name], data), await this.#identities()), undefined, 201);
     });
   }
@@ -82,7 +82,7 @@ export class AppOperations {
         if (!data.userAssignedIdentities.some((x) => x.toLowerCase() === id.toLowerCase())) data.userAssignedIdentities.push(id);
         (data.assignedPrincipals as Record<string, string>)[id.toLowerCase()] = identity.data.principalId;
       }
-      await this.#ctx.catalog.update('app', app.path, data);
+      await this.#ctx.catalog.update('app', app.path, this.#ctx.stamped(data));
       this.#directory.invalidate();
       return ok(appIdentityJson(data, await this.#identities()) ?? {});
     });
@@ -99,7 +99,7 @@ export class AppOperations {
       const app = await this.#app(request);
       const merged = Object.fromEntries([...Object.entries(app.data.settings), ...settings]) as Record<string, string>;
       if (Object.keys(merged).length > SETTINGS_MAX) throw invalid(`an app has at most ${SETTINGS_MAX} settings`);
-      await this.#ctx.catalog.update('app', app.path, { ...app.data, settings: merged });
+      await this.#ctx.catalog.update('app', app.path, this.#ctx.stamped({ ...app.data, settings: merged }));
       return ok(Object.entries(merged).map(([name, value]) => ({ name, slotSetting: false, value })));
     });
   }

@@ -11,6 +11,7 @@ import { schedulerScope, type SchedulerScope } from '../engine/scheduler-scope.t
 import type { Clock } from '../lib/clock.ts';
 import type { CatalogEntry, CatalogStore } from '../store/catalog.ts';
 import { quote } from '../lib/quote.ts';
+import { stamped, type Provenance } from './principal-resources.ts';
 import type { Actor, GroupData, SchedulerData, SubscriptionData } from './resources.ts';
 
 /** Serves a scheduler's task hubs on a data-plane port of its own (protocol/scheduler-listeners.ts). */
@@ -31,6 +32,8 @@ export interface ControlOptions {
   schedulerPorts: { first: number; last: number } | 'ephemeral';
   /** The listeners serve TLS (--auth or --tls-cert): endpoints and URLs say https. */
   tls?: boolean;
+  /** --auth: every identity entry written records it (principal-resources.ts `Provenance`). */
+  auth?: boolean;
 }
 
 export interface ControlDeps {
@@ -110,6 +113,11 @@ export class ControlContext {
     return `${this.options.tls === true ? 'https' : 'http'}://${this.options.publicHost}:${port}`;
   }
 
+  /** `data` stamped as written now, with or without auth (principal-resources.ts `stamped`). */
+  stamped<T extends Provenance>(data: T): T {
+    return stamped(data, this.options.auth === true);
+  }
+
   /** This server's HTTP base URL: the token issuer, and where the dashboard and the token endpoint are. */
   baseUrl(): string {
     return `${this.options.tls === true ? 'https' : 'http'}://${this.options.publicHost}:${this.options.httpPort}`;
@@ -143,6 +151,8 @@ export interface ControlRequest {
   ifMatch?: string;
   query: URLSearchParams;
   header(name: string): string | undefined;
+  /** The peer address (sign-in throttling). */
+  address: string | undefined;
   /** Who makes the change, for systemData and createdBy: the caller's principal with --auth. */
   actor: Actor;
   /**

@@ -12,7 +12,7 @@ import type { OperationGroup } from '../auth/roles.ts';
 import { ServerError } from '../domain/errors.ts';
 import { quote } from '../lib/quote.ts';
 import { authenticate } from '../http/authenticate.ts';
-import type { EdgeContext, EdgeEnv } from '../http/edge-env.ts';
+import { remoteAddress, type EdgeContext, type EdgeEnv } from '../http/edge-env.ts';
 import { readJsonBody } from '../http/json-body.ts';
 import { jsonReply, mountRoutes, type HttpMethod, type Params } from '../http/routes.ts';
 import { ANONYMOUS, type ControlRequest, type ControlResponse } from './context.ts';
@@ -49,7 +49,7 @@ export function mountControlRoutes(app: Hono<EdgeEnv>, routes: readonly ControlR
         const body = route.method === 'GET' || route.method === 'DELETE' ? undefined : await readJsonBody(c.req.raw, CONTROL_BODY_BYTES_MAX);
         const ifMatch = unquote(c.req.header('if-match'));
         const request: ControlRequest = {
-          params, body, query: new URL(c.req.url).searchParams, header: (name) => c.req.header(name), actor: actorOf(principal), authorize,
+          params, body, query: new URL(c.req.url).searchParams, header: (name) => c.req.header(name), address: remoteAddress(c), actor: actorOf(principal), authorize,
           ...(ifMatch === undefined ? {} : { ifMatch }),
         };
         const response = await route.run(request);

@@ -5,12 +5,16 @@
  * which task hubs keep terminal instances how long.
  */
 import type { Directory } from '../auth/directory.ts';
+import type { Passwords } from '../auth/passwords.ts';
+import { SignIn } from '../auth/sign-in.ts';
+import type { SignInThrottle } from '../auth/sign-in-throttle.ts';
 import type { SigningKeys } from '../auth/signing-keys.ts';
 import type { TokenService } from '../auth/tokens.ts';
 import type { TaskHubName } from '../domain/instance.ts';
 import type { RetentionTarget } from '../engine/retention.ts';
 import { scopedHubName } from '../engine/scheduler-scope.ts';
 import { AppOperations } from './app-operations.ts';
+import { userSource } from './auth-sources.ts';
 import { bootstrapControlPlane } from './bootstrap.ts';
 import { ControlContext, type ControlDeps, type ControlOptions } from './context.ts';
 import type { ControlRoute } from './control-http.ts';
@@ -29,11 +33,13 @@ import { CONTROL_LIMITS } from './validate-resource.ts';
 const DAY_MS = 24 * 60 * 60 * 1000;
 const STATUS_OF = { Completed: 'COMPLETED', Failed: 'FAILED', Terminated: 'TERMINATED', Canceled: 'CANCELED' } as const;
 
-/** The access read model the identity resources keep current, and the token service. */
+/** The access read model the identity resources keep current, the token service, and how passwords are kept and checked. */
 export interface IdentityDeps {
   directory: Directory;
   tokens: TokenService;
   keys: SigningKeys;
+  passwords: Passwords;
+  throttle: SignInThrottle;
 }
 
 export class ControlPlane {
@@ -44,13 +50,18 @@ export class ControlPlane {
 
   constructor(deps: ControlDeps, options: ControlOptions, identity: IdentityDeps) {
     const ctx = (this.#ctx = new ControlContext(deps, options));
-    this.users = new UserOperations(ctx, identity.directory);
+    this.users = new UserOperations(ctx, identity.directory, identity.passwords);
     this.assignments = new RoleAssignmentOperations(ctx, identity.directory);
     this.routes = [
       ...resourceRoutes({ groups: new GroupOperations(ctx), schedulers: new SchedulerOperations(ctx), taskHubs: new TaskHubOperations(ctx) }),
       ...principalRoutes({ users: this.users, identities: new IdentityOperations(ctx, identity.directory), apps: new AppOperations(ctx, identity.directory), assignments: this.assignments }),
-      ...tokenRoutes({ ctx, tokens: identity.tokens, keys: identity.keys, users: this.users }),
+      ...tokenRoutes({ ctx, tokens: identity.tokens, keys: identity.keys, signIn: this.#signIn(identity, deps.log) }),
     ];
+  }
+
+  #signIn({ tokens, throttle, passwords }: IdentityDeps, log: (message: string) => void): SignIn {
+    const ctx = this.#ctx;
+    return new SignIn({ findUser: userSource(ctx.catalog), tokens, throttle, verifyPassword: (password, stored) => passwords.verify(password, stored), now: () => ctx.now(), log });
   }
 
   /** Creates the defaults, reconciles catalog and data plane, opens the schedulers' listeners. */

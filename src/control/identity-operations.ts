@@ -43,10 +43,10 @@ export class IdentityOperations {
       const path = [...group.path, name];
       const existing = await this.#ctx.catalog.get<IdentityData>('identity', path);
       if (existing !== undefined) {
-        const data = { ...existing.data, location: location ?? existing.data.location, tags: tags ?? existing.data.tags };
+        const data = this.#ctx.stamped({ ...existing.data, location: location ?? existing.data.location, tags: tags ?? existing.data.tags });
         return ok(identityJson(await this.#ctx.catalog.update<IdentityData>('identity', existing.path, data)));
       }
-      const data: IdentityData = { principalId: randomUUID(), clientId: randomUUID(), tenantId: TENANT_ID, location: location ?? group.data.location, tags: tags ?? {} };
+      const data = this.#ctx.stamped<IdentityData>({ principalId: randomUUID(), clientId: randomUUID(), tenantId: TENANT_ID, location: location ?? group.data.location, tags: tags ?? {} });
       const entry = await this.#ctx.catalog.create<IdentityData>('identity', path, data);
       this.#directory.invalidate();
       return ok(identityJson(entry), undefined, 201);

@@ -10,13 +10,30 @@ import type { CatalogEntry } from '../store/catalog.ts';
 /** Entries any one list of principals or assignments reads. */
 export const PRINCIPALS_LIST_MAX = 10_000;
 
-export interface UserData {
+/**
+ * Whether an entry was written while auth was on. With auth off anyone may create users and make
+ * them Owner, so an `--auth` start refuses to trust entries written without it (or before this
+ * field existed: absent counts as off) until an operator confirms them (grants-made-without-auth.ts).
+ */
+export interface Provenance {
+  madeWithAuth?: boolean;
+  /** When an operator confirmed an entry made without auth (--trust-grants-made-without-auth). */
+  confirmedOn?: string;
+}
+
+/** `data` as written now: with auth on or off, and no earlier operator confirmation. */
+export function stamped<T extends Provenance>(data: T, authEnabled: boolean): T {
+  const { confirmedOn: _, ...rest } = data;
+  return { ...rest, madeWithAuth: authEnabled } as T;
+}
+
+export interface UserData extends Provenance {
   principalId: string;
   passwordHash: string;
   createdAt: string;
 }
 
-export interface IdentityData {
+export interface IdentityData extends Provenance {
   principalId: string;
   clientId: string;
   tenantId: string;
@@ -24,7 +41,7 @@ export interface IdentityData {
   tags: Record<string, string>;
 }
 
-export interface AppData {
+export interface AppData extends Provenance {
   location: string;
   settings: Record<string, string>;
   /** The IDENTITY_HEADER secret of the app's token endpoint. */
@@ -40,7 +57,7 @@ export interface AppData {
   systemAssigned?: { principalId: string; clientId: string };
 }
 
-export interface AssignmentData extends RoleAssignment {
+export interface AssignmentData extends RoleAssignment, Provenance {
   principalType: string;
   principalName: string;
   createdOn: string;

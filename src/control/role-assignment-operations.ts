@@ -96,21 +96,23 @@ export class RoleAssignmentOperations {
     });
   }
 
-  /** Grants `role` at `scope` to `principalId` as the server itself (the first admin). */
+  /** Grants `role` at `scope` to `principalId` as the server itself (the first admin), unless it has it there. */
   async grant(scope: string, principalId: string, roleName: string): Promise<void> {
     const role = findRole(roleName);
     if (role === undefined) throw new Error(`no role named ${roleName}`);
-    await this.#ctx.catalog.create('roleAssignment', [randomUUID()], await this.#data(scope, principalId, role.id, 'system'));
+    const data = await this.#data(scope, principalId, role.id, 'system');
+    if ((await this.#all()).some((e) => e.data.principalId === data.principalId && e.data.roleDefinitionId === role.id && sameScope(e.data.scope, scope))) return;
+    await this.#ctx.catalog.create('roleAssignment', [randomUUID()], data);
     this.#directory.invalidate();
   }
 
   async #data(scope: string, assignee: string, roleId: string, actor: string, principalType?: string): Promise<AssignmentData> {
     const { principal, type } = await this.resolveAssignee(assignee);
     const at = new Date(this.#ctx.now()).toISOString();
-    return {
+    return this.#ctx.stamped<AssignmentData>({
       principalId: principal.id, principalType: principalType ?? type, principalName: principal.name,
       roleDefinitionId: roleId, scope, createdOn: at, createdBy: actor, updatedOn: at, updatedBy: actor,
-    };
+    });
   }
 
   /** An assignee given as principal id, identity client id, or user name. */

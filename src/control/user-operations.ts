@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Directory } from '../auth/directory.ts';
-import { hashPassword } from '../auth/passwords.ts';
+import type { Passwords } from '../auth/passwords.ts';
 import { ServerError } from '../domain/errors.ts';
 import { quote } from '../lib/quote.ts';
 import type { CatalogEntry } from '../store/catalog.ts';
@@ -12,7 +12,8 @@ import { bodyObject, ok, type ControlContext, type ControlRequest, type ControlR
 import { PRINCIPALS_LIST_MAX, userJson, type UserData } from './principal-resources.ts';
 import { invalid } from './validate-resource.ts';
 
-const PRINCIPAL_NAME = /^[A-Za-z0-9][A-Za-z0-9@._-]{0,127}$/;
+/** Names of users, identities and apps. */
+export const PRINCIPAL_NAME = /^[A-Za-z0-9][A-Za-z0-9@._-]{0,127}$/;
 
 /** Users, identities and apps: a letter or digit, then up to 127 letters, digits, '@', '.', '_' and '-'. */
 export function validatePrincipalName(name: string, what: string): void {
@@ -26,10 +27,12 @@ export function notFound(what: string): ServerError {
 export class UserOperations {
   readonly #ctx: ControlContext;
   readonly #directory: Directory;
+  readonly #passwords: Passwords;
 
-  constructor(ctx: ControlContext, directory: Directory) {
+  constructor(ctx: ControlContext, directory: Directory, passwords: Passwords) {
     this.#ctx = ctx;
     this.#directory = directory;
+    this.#passwords = passwords;
   }
 
   async list(): Promise<ControlResponse> {
@@ -55,15 +58,17 @@ export class UserOperations {
   async create(user: string, password: unknown): Promise<object> {
     validatePrincipalName(user, 'user name');
     if (typeof password !== 'string' || password.length < 8 || password.length > 256) throw invalid('password must be 8-256 characters');
-    const data: UserData = { principalId: randomUUID(), passwordHash: await hashPassword(password), createdAt: new Date(this.#ctx.now()).toISOString() };
+    const data = this.#ctx.stamped<UserData>({ principalId: randomUUID(), passwordHash: await this.#passwords.hash(password), createdAt: new Date(this.#ctx.now()).toISOString() });
     const entry = await this.#ctx.catalog.create<UserData>('user', [user], data);
     this.#directory.invalidate();
     return userJson(entry);
   }
 
-  /** The user of a sign-in; undefined for an unknown name. */
-  find(user: string): Promise<CatalogEntry<UserData> | undefined> {
-    return PRINCIPAL_NAME.test(user) ? this.#ctx.catalog.get<UserData>('user', [user]) : Promise.resolve(undefined);
+  /** A new password for an existing user (the server's own admin, on the first start with auth). */
+  async resetPassword(user: string, password: string): Promise<void> {
+    const entry = await this.#user(user);
+    await this.#ctx.catalog.update('user', entry.path, this.#ctx.stamped({ ...entry.data, passwordHash: await this.#passwords.hash(password) }));
+    this.#directory.invalidate();
   }
 
   async #user(user: string): Promise<CatalogEntry<UserData>> {

@@ -59,9 +59,11 @@ export function errorReply(family: ErrorFamily, error: unknown, log: Log): Error
     'content-type': family === 'arm' ? 'application/json; charset=utf-8' : 'application/problem+json; charset=utf-8',
     'cache-control': 'no-store',
   };
-  // RFC 6750: a 401 says which scheme to retry with; RFC 9110: a 405 says which methods work.
+  // RFC 6750: a 401 says which scheme to retry with; RFC 9110: a 405 says which methods work, and
+  // an error that knows when to retry says when (TOO_MANY_FAILED_SIGN_INS).
   if (failure.status === 401) headers['www-authenticate'] = 'Bearer';
   if (failure.allow !== undefined) headers['allow'] = failure.allow;
+  if (failure.retryAfterSeconds !== undefined) headers['retry-after'] = String(failure.retryAfterSeconds);
   if (failure.requestId !== undefined) headers['x-ms-request-id'] = failure.requestId;
   const code = armCodeOf(failure.code);
   const body = family === 'arm'
@@ -80,14 +82,18 @@ interface Failure {
   code: ErrorCode;
   message: string;
   allow?: string;
+  retryAfterSeconds?: number;
   requestId?: string;
 }
 
 function describe(error: unknown, log: Log): Failure {
   if (isServerError(error)) {
     const message = error.message.length > ERROR_MESSAGE_LENGTH_MAX ? `${error.message.slice(0, ERROR_MESSAGE_LENGTH_MAX)}…` : error.message;
-    const allow = error.details?.['allow'];
-    return { status: httpStatusOf(error.code), code: error.code, message, ...(typeof allow === 'string' ? { allow } : {}) };
+    const { allow, retryAfterSeconds } = error.details ?? {};
+    return {
+      status: httpStatusOf(error.code), code: error.code, message,
+      ...(typeof allow === 'string' ? { allow } : {}), ...(typeof retryAfterSeconds === 'number' ? { retryAfterSeconds } : {}),
+    };
   }
   crashOnInvariantViolation(error);
   const requestId = newRequestId();

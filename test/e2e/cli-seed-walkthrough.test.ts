@@ -60,11 +60,15 @@ it("the seed's steps in order", async (http) => {
   assert.equal(endpoint, `${scheduler.properties.endpoint}\n`);
   assert.match(endpoint, /^http:\/\/127\.0\.0\.1:\d+\n$/);
 
-  const refused = await runDts(http, ["scheduler", "delete", "--resource-group", RG, "--name", SCHEDULER]);
+  const refused = await runDts(http, ["scheduler", "delete", "--resource-group", RG, "--name", SCHEDULER, "--yes"]);
   assert.equal(refused.code, 1);
   assert.match(refused.stderr, /^ERROR: \(CannotDeleteResource\) .*YOUR-TASKHUB.*\n$/);
 
-  assert.equal(await dtsOk(http, ["durabletask", "taskhub", "delete", "--resource-group", RG, "--scheduler-name", SCHEDULER, "--name", HUB]), "");
+  // As with az, a delete asks for confirmation, and without a terminal (here: a pipe) needs --yes.
+  const unconfirmed = await runDts(http, ["durabletask", "taskhub", "delete", "--resource-group", RG, "--scheduler-name", SCHEDULER, "--name", HUB]);
+  assert.equal(unconfirmed.code, 1);
+  assert.equal(unconfirmed.stderr, "ERROR: Unable to prompt for confirmation as no tty available. Use --yes.\n");
+  assert.equal(await dtsOk(http, ["durabletask", "taskhub", "delete", "--resource-group", RG, "--scheduler-name", SCHEDULER, "--name", HUB, "--yes"]), "");
   assert.equal(await dtsOk(http, ["durabletask", "scheduler", "delete", "--resource-group", RG, "--name", SCHEDULER, "--yes"]), "");
   const gone = await runDts(http, ["scheduler", "show", "-g", RG, "-n", SCHEDULER]);
   assert.equal(gone.code, 1);
@@ -89,7 +93,10 @@ it("output formats, --query, short flags, update and retention policies", async 
   assert.deepEqual(JSON.parse(updated), { capacity: 3, name: "Dedicated", redundancyState: "Zone" });
   assert.equal(await dtsOk(http, ["scheduler", "list", "-g", "rg-cli", "--query", "[].name", "-o", "tsv"]), "cli-sched\n");
   const table = await dtsOk(http, ["scheduler", "list", "-g", "rg-cli", "-o", "table"]);
-  assert.match(table, /^.*Name.*\n-.*\n.*cli-sched.*rg-cli/);
+  assert.match(table, /^Name\s+ResourceGroup\s+Location\s+Endpoint\s+State\s+Sku\s+Capacity\n-[- ]+\ncli-sched\s+rg-cli\s+westus\s+http:\/\/127\.0\.0\.1:\d+\s+Succeeded\s+Dedicated\s+3\n$/);
+  await dtsOk(http, ["taskhub", "create", "-n", "cli-hub", "-g", "rg-cli", "-s", "cli-sched", "-o", "none"]);
+  assert.match(await dtsOk(http, ["taskhub", "list", "-g", "rg-cli", "-s", "cli-sched", "-o", "table"]), /^Name\s+ResourceGroup\s+State\s+DashboardUrl\n-[- ]+\ncli-hub\s+rg-cli\s+Succeeded\s+http:\/\/\S+\/taskhubs\/cli-hub\n$/);
+  assert.match(await dtsOk(http, ["group", "show", "-n", "rg-cli", "-o", "table"]), /^Name\s+Location\s+State\n-[- ]+\nrg-cli\s+westus\s+Succeeded\n$/);
   const policy = JSON.parse(await dtsOk(http, ["retention-policy", "create", "-g", "rg-cli", "-s", "cli-sched", "-d", "30", "-c", "1", "-f", "7", "-t", "2", "-x", "0"]));
   assert.deepEqual(policy.properties.retentionPolicies, [
     { retentionPeriodInDays: 30 },
@@ -99,7 +106,8 @@ it("output formats, --query, short flags, update and retention policies", async 
     { orchestrationState: "Canceled", retentionPeriodInDays: 0 },
   ]);
   assert.equal(await dtsOk(http, ["retention-policy", "show", "-g", "rg-cli", "-s", "cli-sched", "--query", "properties.retentionPolicies[0].retentionPeriodInDays", "-o", "tsv"]), "30\n");
-  assert.equal(await dtsOk(http, ["retention-policy", "delete", "-g", "rg-cli", "-s", "cli-sched"]), "");
+  assert.match(await dtsOk(http, ["retention-policy", "show", "-g", "rg-cli", "-s", "cli-sched", "-o", "table"]), /^ResourceGroup\s+Scheduler\s+DefaultDays\s+CompletedDays\s+FailedDays\s+TerminatedDays\s+CanceledDays\n-[- ]+\nrg-cli\s+cli-sched\s+30\s+1\s+7\s+2\s+0\n$/);
+  assert.equal(await dtsOk(http, ["retention-policy", "delete", "-g", "rg-cli", "-s", "cli-sched", "-y"]), "");
   const none = await runDts(http, ["retention-policy", "create", "-g", "rg-cli", "-s", "cli-sched"]);
   assert.equal(none.code, 2);
   assert.match(none.stderr, /at least one of --default-days/);
@@ -115,6 +123,11 @@ it("errors are one line and a non-zero exit; --help works at every level", async
     [["scheduler", "show", "-n", "abc", "-g", "default", "--bogus"], 2, /unrecognized argument --bogus/],
     [["scheduler", "show", "-n", "abc", "-g", "default", "-o", "xml"], 2, /invalid choice: 'xml'/],
     [["taskhub", "show", "-n", "nope", "-g", "default", "-s", "default"], 1, /\(ResourceNotFound\)/],
+    [["schedular", "list"], 2, /^ERROR: 'schedular' is not a dts command; did you mean 'scheduler'\? see 'dts --help'\n$/],
+    [["durabletask", "taskhbu", "list"], 2, /'taskhbu' is not a dts command; did you mean 'taskhub'\?/],
+    [["group", "lst"], 2, /'lst' is not a 'dts group' command \(use create, show, list, delete\); did you mean 'list'\?/],
+    [["scheduler", "list", "--resource-grup", "x"], 2, /unrecognized argument --resource-grup; did you mean --resource-group\? see 'dts scheduler list --help'/],
+    [["serve", "--grpc-prot", "1"], 2, /unknown flag --grpc-prot; did you mean --grpc-port\?/],
   ];
   for (const [args, code, pattern] of cases) {
     const result = await runDts(http, args);
@@ -132,6 +145,9 @@ it("errors are one line and a non-zero exit; --help works at every level", async
     assert.match(result.stdout, /^usage: dts/);
   }
   assert.match(await dtsOk(http, ["retention-policy", "create", "--help"]), /-x.*Canceled/);
+  const durabletask = await dtsOk(http, ["durabletask"]);
+  assert.match(durabletask, /^usage: dts durabletask <command>/);
+  for (const group of ["scheduler", "taskhub", "retention-policy"]) assert.match(durabletask, new RegExp(`\\n  ${group} `));
 });
 
 it("a scheduler's endpoint and task hubs survive a restart", async (http) => {

@@ -2,35 +2,29 @@
  * Identity and access end to end against a real `dts serve --auth` process, at the REST and gRPC
  * level: the refusals with their statuses, the managed-identity endpoint, and IP allowlists.
  * (The seed's walkthrough runs through the CLI in identity-cli.test.ts.) External tokens come
- * from a small OIDC stub served by this test on 127.0.0.1.
+ * from a small OIDC stub served over TLS on 127.0.0.1 (test/support/oidc-issuer.ts), whose CA the
+ * server trusts through NODE_EXTRA_CA_CERTS.
  */
 import assert from "node:assert/strict";
-import { generateKeyPairSync, sign } from "node:crypto";
+import { generateKeyPairSync } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { createServer, request, type Server } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import * as grpc from "@grpc/grpc-js";
 import { TaskHubGrpcClient } from "@microsoft/durabletask-js";
+import { OidcIssuer } from "../support/oidc-issuer.ts";
 import { DtsServer } from "../support/server-process.ts";
 
 const AUD = "https://durabletask.io";
-let oidc: Server;
-let issuer = "";
-const stubKey = generateKeyPairSync("ec", { namedCurve: "P-256" });
+let oidc: OidcIssuer;
 const otherKey = generateKeyPairSync("ec", { namedCurve: "P-256" });
 let server: DtsServer;
 let ca: Buffer;
 let admin = "";
 
-function jwt(claims: Record<string, unknown>, key = stubKey.privateKey): string {
-  const b = (v: unknown) => Buffer.from(JSON.stringify(v)).toString("base64url");
-  const input = `${b({ alg: "ES256", kid: "stub" })}.${b(claims)}`;
-  return `${input}.${sign("sha256", Buffer.from(input), { key, dsaEncoding: "ieee-p1363" }).toString("base64url")}`;
-}
 const now = () => Math.floor(Date.now() / 1000);
-const ext = (oid: string, extra: Record<string, unknown> = {}) => jwt({ iss: issuer, aud: AUD, oid, exp: now() + 600, ...extra });
+const ext = (oid: string, extra: Record<string, unknown> = {}) => oidc.token({ aud: AUD, oid, exp: now() + 600, ...extra });
 
 async function rest(method: string, path: string, body?: unknown, token?: string, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
   const url = new URL(path, `https://${server.httpAddress}`);
@@ -77,13 +71,8 @@ const grant = (scope: string, principalId: string, role = "Durable Task Data Con
   rest("PUT", `${scope}/providers/Microsoft.Authorization/roleAssignments/${crypto.randomUUID()}`, { properties: { roleDefinitionId: role, principalId } }, admin);
 
 before(async () => {
-  oidc = createServer((req, res) => {
-    if (req.url === "/.well-known/openid-configuration") res.end(JSON.stringify({ issuer, jwks_uri: `${issuer}/jwks` }));
-    else res.end(JSON.stringify({ keys: [{ ...stubKey.publicKey.export({ format: "jwk" }), kid: "stub", alg: "ES256" }] }));
-  });
-  await new Promise<void>((r) => oidc.listen(0, "127.0.0.1", r));
-  issuer = `http://127.0.0.1:${(oidc.address() as { port: number }).port}`;
-  server = await DtsServer.start({ extraArgs: ["--auth", "--oidc-issuer", issuer] });
+  oidc = await OidcIssuer.start();
+  server = await DtsServer.start({ extraArgs: ["--auth", "--oidc-issuer", oidc.issuer], env: { NODE_EXTRA_CA_CERTS: oidc.caFile } });
   ca = readFileSync(join(server.dataDir, "tls", "ca.pem"));
   const password = readFileSync(join(server.dataDir, "admin-password.txt"), "utf8").trim();
   const login = await rest("POST", "/auth/login", { username: "admin", password });
@@ -93,7 +82,7 @@ before(async () => {
 
 after(async () => {
   await server?.dispose();
-  oidc?.close();
+  await oidc?.close();
 });
 
 test("refusals: no token, garbage, bad signature, expired, wrong audience, no role, revoked, unknown principal", async () => {
@@ -101,7 +90,7 @@ test("refusals: no token, garbage, bad signature, expired, wrong audience, no ro
   assert.equal((await grpcCode(address, undefined)).code, 16);
   assert.equal((await grpcCode(address, "not-a-jwt")).code, 16);
   assert.equal((await grpcCode(address, ext("ext-1", {}) + "x")).code, 16);
-  assert.equal((await grpcCode(address, jwt({ iss: issuer, aud: AUD, oid: "ext-1", exp: now() + 600 }, otherKey.privateKey))).code, 16);
+  assert.equal((await grpcCode(address, OidcIssuer.sign({ alg: "ES256", kid: "stub" }, { iss: oidc.issuer, aud: AUD, oid: "ext-1", exp: now() + 600 }, otherKey.privateKey))).code, 16);
   assert.equal((await grpcCode(address, ext("ext-1", { exp: now() - 3600 }))).code, 16);
   assert.equal((await grpcCode(address, ext("ext-1", { aud: "https://elsewhere" }))).code, 16);
   const principal = "5d1f2c1e-0000-4000-8000-000000000001";

@@ -104,6 +104,26 @@ it("seed walkthrough through the CLI: identity, roles at hub and scheduler, app,
   assert.match(output, /RESULT 1 "Hello, identity!"/);
 });
 
+it("app env -o env prints export lines a shell reads back; app run runs a program with the app's environment and ends with its exit code", async () => {
+  await dts(["app", "create", "-g", "default", "-n", "runner", "-o", "none"]);
+  await dts(["app", "config", "appsettings", "set", "-g", "default", "-n", "runner", "--settings", "GREETING=it's $HOME; `x`", "TASKHUB_NAME=runner-hub", "-o", "none"]);
+  const env = await json(["app", "env", "-g", "default", "-n", "runner"]);
+  const lines = await dts(["app", "env", "-g", "default", "-n", "runner", "-o", "env"]);
+  assert.match(lines, /^(export [A-Z_]+='.*'\n)+$/);
+  const echoed = await new Promise<string>((resolve, reject) =>
+    execFile("sh", ["-c", `${lines}printf '%s|%s|%s' "$GREETING" "$TASKHUB_NAME" "$IDENTITY_HEADER"`], (error, stdout) => (error ? reject(error) : resolve(stdout))),
+  );
+  assert.equal(echoed, `it's $HOME; \`x\`|runner-hub|${env.IDENTITY_HEADER}`, "the shell reads back the exact values");
+
+  const program = "process.stdout.write([process.env.GREETING, process.env.TASKHUB_NAME, process.env.IDENTITY_ENDPOINT, process.env.KEPT].join('|')); process.exit(3)";
+  const ran = await runDts(url, ["app", "run", "-g", "default", "-n", "runner", "--", process.execPath, "-e", program], { ...admin, KEPT: "from the caller" });
+  assert.equal(ran.code, 3, ran.stderr);
+  assert.equal(ran.stdout, `it's $HOME; \`x\`|runner-hub|${env.IDENTITY_ENDPOINT}|from the caller`);
+  assertFails(await runDts(url, ["app", "run", "-g", "default", "-n", "runner"], admin), 2, /give the command to run after --/);
+  assertFails(await runDts(url, ["app", "run", "-g", "default", "-n", "runner", "--", "no-such-program-here"], admin), 1, /^ERROR: cannot run 'no-such-program-here': command not found\n$/);
+  assertFails(await runDts(url, ["app", "show", "-g", "default", "-n", "runner", "--", "x"], admin), 2, /takes no command after --/);
+});
+
 it("users: create, show, list, sign in, role grant and revoke, delete", async () => {
   const bob = await json(["ad", "user", "create", "--id", "bob@example.com", "--password", "correct horse battery"]);
   assert.equal(bob.userPrincipalName, "bob@example.com");
@@ -163,7 +183,6 @@ it("errors are one line: missing flags, unknown role, unknown assignee, bad logi
     [["role", "assignment", "create", "--assignee", "bob@example.com", "--role", "Reader"], 2, /required: --scope/],
     [["role", "assignment", "create", "--assignee", "nobody@example.com", "--role", "Reader", "--scope", SCHED], 1, /Cannot find user or service principal in graph database for 'nobody@example.com'/],
     [["role", "assignment", "delete"], 2, /give --ids, or at least one of/],
-    [["role", "assignment"], 2, /'dts role assignment' needs a command: create, list, delete/],
     [["app", "config", "appsettings", "set", "-g", "default", "-n", "orders", "--settings", "NOEQUALS"], 2, /'NOEQUALS' is not KEY=VALUE/],
     [["app", "show", "-g", "default", "-n", "missing-app"], 1, /\(ResourceNotFound\)/],
     [["login", "-u", "admin", "-p", "wrong-password"], 1, /^ERROR: \(Unauthenticated\) the user name or password is wrong\n$/],
@@ -174,7 +193,7 @@ it("errors are one line: missing flags, unknown role, unknown assignee, bad logi
   const noCa = freshConfig();
   assertFails(await runDts(url, ["login", "-u", "admin", "-p", "x"], noCa), 1, /TLS certificate of https:.* is not trusted .*--ca-file/);
   assertFails(await runDts(`http://${server.httpAddress}`, ["group", "list"], noCa), 1, /cannot reach the dts server at http:.*use https:\/\//);
-  for (const args of [["login", "--help"], ["role", "--help"], ["role", "assignment", "create", "--help"], ["app", "config", "appsettings", "--help"], ["ad", "user", "--help"]]) {
+  for (const args of [["role", "assignment"], ["login", "--help"], ["role", "--help"], ["role", "assignment", "create", "--help"], ["app", "config", "appsettings", "--help"], ["ad", "user", "--help"]]) {
     const result = await runDts(url, args, admin);
     assert.equal(result.code, 0, args.join(" "));
     assert.match(result.stdout, /^usage: dts/);

@@ -107,7 +107,7 @@ it("the endpoint keeps its port across a restart, and a deleted hub is NOT_FOUND
   const hostAddress = endpoint.replace(/^http:\/\//, "");
   await runGreetings(hostAddress, "restart-hub");
 
-  await dtsOk(http(), ["taskhub", "delete", "-g", "rg-restart", "-s", "restart-scheduler", "-n", "restart-hub"]);
+  await dtsOk(http(), ["taskhub", "delete", "-g", "rg-restart", "-s", "restart-scheduler", "-n", "restart-hub", "--yes"]);
   const client = createMsClient(hostAddress, { taskHub: "restart-hub" });
   try {
     const message = await assertGrpcStatus(client.getOrchestrationState("anything", false), GrpcStatus.NOT_FOUND, "deleted hub");

@@ -34,8 +34,9 @@ export interface RawSidecarClient {
   close(): void;
 }
 
-export function rawClient(address: string): RawSidecarClient {
-  return new grpcPb.TaskHubSidecarServiceClient(address, credentials.createInsecure());
+/** Plain text by default; `credentials.createSsl(ca)` for an `--auth` server. */
+export function rawClient(address: string, channel = credentials.createInsecure()): RawSidecarClient {
+  return new grpcPb.TaskHubSidecarServiceClient(address, channel);
 }
 
 export function call<Req, Res>(

@@ -29,8 +29,12 @@ export interface ServerOptions {
   readonly dynamicTaskHubs?: boolean;
   /** `--payload-bytes-max N`. */
   readonly payloadBytesMax?: number;
+  /** Serve this existing data directory (left in place by dispose) instead of a new temporary one. */
+  readonly dataDir?: string;
   /** Anything else to pass to `dts serve`. */
   readonly extraArgs?: readonly string[];
+  /** Environment variables added to this process's for the server (e.g. NODE_EXTRA_CA_CERTS). */
+  readonly env?: Readonly<Record<string, string>>;
   /** Copy the server's output to stderr as it arrives; also on with E2E_SERVER_LOGS=1. */
   readonly echo?: boolean;
 }
@@ -74,14 +78,14 @@ export class DtsServer {
     if (!existsSync(compiledCliPath)) {
       throw new Error(`${compiledCliPath} does not exist: run \`npm run build\` before the end-to-end tests`);
     }
-    const dataDir = await mkdtemp(join(tmpdir(), "dts-e2e-"));
+    const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), "dts-e2e-")));
     const defaults = await defaultExtraArgs();
     if (defaults.length > 0) options = { ...options, extraArgs: [...defaults, ...(options.extraArgs ?? [])] };
     try {
       const { child, grpc, http } = await launch(dataDir, options, 0);
       return new DtsServer(dataDir, options, child, grpc, http);
     } catch (err) {
-      await rm(dataDir, { recursive: true, force: true });
+      if (options.dataDir === undefined) await rm(dataDir, { recursive: true, force: true });
       throw err;
     }
   }
@@ -163,7 +167,7 @@ export class DtsServer {
     }
   }
 
-  /** Graceful stop (forced if needed) and removal of the data directory. Idempotent. */
+  /** Graceful stop (forced if needed) and removal of the data directory it made. Idempotent. */
   async dispose(): Promise<void> {
     if (this.#disposed) return;
     this.#disposed = true;
@@ -174,7 +178,7 @@ export class DtsServer {
           `${this.describeOutput(30)}\n`,
       );
     }
-    if (process.env["E2E_KEEP_DATA"] !== "1") await rm(this.dataDir, { recursive: true, force: true });
+    if (process.env["E2E_KEEP_DATA"] !== "1" && this.options.dataDir === undefined) await rm(this.dataDir, { recursive: true, force: true });
   }
 
   #adopt(child: ChildHandle, grpc: string, http: string): void {
@@ -196,6 +200,7 @@ async function launch(
   if (options.extraArgs !== undefined) args.push(...options.extraArgs);
   const child = new ChildHandle(process.execPath, args, {
     cwd: repoRoot,
+    ...(options.env === undefined ? {} : { env: { ...process.env, ...options.env } }),
     label: `dts serve (port ${grpcPort})`,
     echo: options.echo === true || process.env["E2E_SERVER_LOGS"] === "1",
   });

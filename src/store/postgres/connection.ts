@@ -7,7 +7,7 @@
 import pg from 'pg';
 import { ServerError, isServerError } from '../../domain/errors.ts';
 import { invariant, InvariantError } from '../../lib/assert.ts';
-import { PoolGate } from './pool-gate.ts';
+import { PermitQueue } from '../../lib/permit-queue.ts';
 
 export type Sql = pg.PoolClient;
 
@@ -27,7 +27,7 @@ export interface PoolOptions {
 }
 
 /** Every pool's gate: checkouts go through `checkout`, never `pool.connect` directly. */
-const gates = new WeakMap<pg.Pool, PoolGate>();
+const gates = new WeakMap<pg.Pool, PermitQueue>();
 
 export function createPool(options: PoolOptions): pg.Pool {
   const pool = new pg.Pool({
@@ -48,7 +48,12 @@ export function createPool(options: PoolOptions): pg.Pool {
     client.on('error', () => undefined);
     prepareStatements(client);
   });
-  gates.set(pool, new PoolGate(options.connectionsMax, options.callsQueuedMax ?? 10_000));
+  // pg-pool fails a caller that waits for a free connection after `connectionTimeoutMillis`, the
+  // timeout meant for opening one, so a burst larger than the pool can serve in that time failed
+  // as if the database were down. Callers wait here instead; holding a permit, the pool always has
+  // a free or openable connection, and its timeout again means only "the database does not answer".
+  const queuedMax = options.callsQueuedMax ?? 10_000;
+  gates.set(pool, new PermitQueue(options.connectionsMax, queuedMax, () => new ServerError('UNAVAILABLE', `store: more than ${queuedMax} calls wait for a database connection; retry`)));
   return pool;
 }
 

@@ -1,15 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isServerError } from '../../domain/errors.ts';
-import { PoolGate } from './pool-gate.ts';
+import { PermitQueue } from './permit-queue.ts';
 
-test('callers beyond the permits wait, first come first served, and a full queue refuses with UNAVAILABLE', async () => {
-  const gate = new PoolGate(1, 2);
+test('callers beyond the permits wait, first come first served, and a full queue refuses with its own error', async () => {
+  const gate = new PermitQueue(1, 2, () => new RangeError('full'));
   await gate.acquire();
   const order: string[] = [];
   const second = gate.acquire().then(() => order.push('second'));
   const third = gate.acquire().then(() => order.push('third'));
-  await assert.rejects(gate.acquire(), (e) => isServerError(e, 'UNAVAILABLE'));
+  await assert.rejects(gate.acquire(), RangeError);
   await Promise.resolve();
   assert.deepEqual(order, [], 'nobody passes while the permit is held');
   gate.release();

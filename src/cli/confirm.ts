@@ -1,0 +1,42 @@
+/**
+ * The confirmation of destructive commands, as az asks it: on a terminal, "<question> (y/n): "
+ * until the answer is yes or no; when standard input is not a terminal (a pipe, a script, CI)
+ * there is nobody to ask, so the command is refused and must be given --yes. The question goes to
+ * stderr so that stdout keeps only the command's result.
+ */
+import { createInterface } from 'node:readline';
+
+/** Resolves true to go ahead; false when the answer is no or input ends. */
+export type Confirm = (question: string) => Promise<boolean>;
+
+export class NoTtyError extends Error {
+  override name = 'NoTtyError';
+  constructor() {
+    super('Unable to prompt for confirmation as no tty available. Use --yes.');
+  }
+}
+
+interface Terminal {
+  input: NodeJS.ReadableStream & { isTTY?: boolean };
+  output: NodeJS.WritableStream;
+}
+
+export function terminalConfirm({ input, output }: Terminal): Confirm {
+  return async (question) => {
+    if (input.isTTY !== true) throw new NoTtyError();
+    const lines = createInterface({ input, output, terminal: false });
+    try {
+      const answers = lines[Symbol.asyncIterator]();
+      for (;;) {
+        output.write(`${question} (y/n): `);
+        const next = await answers.next();
+        if (next.done === true) return false;
+        const answer = String(next.value).trim().toLowerCase();
+        if (answer === 'y' || answer === 'yes') return true;
+        if (answer === 'n' || answer === 'no') return false;
+      }
+    } finally {
+      lines.close();
+    }
+  };
+}
