@@ -1,7 +1,7 @@
 /**
  * What a benchmark result was measured on: machine (CPU model, cores, memory, kernel, the
- * filesystem holding the data directories), durability settings, Node and package versions, and
- * the git commit of the code under test.
+ * filesystem holding the data directories, the load average), Node and package versions, and the
+ * git commit of the code under test. (Each server's durability comes from bench/targets.ts.)
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -12,7 +12,7 @@ import { REPO_ROOT } from './server.ts';
 
 const requireHere = createRequire(import.meta.url);
 
-export function describeEnvironment(dataRoot: string): Record<string, unknown> {
+export function describeEnvironment(dataRoot: string) {
   return {
     machine: {
       cpuModel: os.cpus()[0]?.model ?? 'unknown',
@@ -21,12 +21,7 @@ export function describeEnvironment(dataRoot: string): Record<string, unknown> {
       kernel: `${os.type()} ${os.release()}`,
       arch: os.arch(),
       dataFilesystem: filesystemOf(dataRoot),
-    },
-    durability: {
-      store: 'sqlite (server default: bin/dts.js serve --data-dir <fresh dir>)',
-      journalMode: 'WAL',
-      synchronous: 'OFF, and the WAL fdatasynced off the event loop before every acknowledgement (checkpoints FULL)',
-      sqliteVersion: sqliteVersion(),
+      loadAverageAtStart: loadAverage(),
     },
     versions: {
       node: process.version,
@@ -42,11 +37,16 @@ export function describeEnvironment(dataRoot: string): Record<string, unknown> {
   };
 }
 
-/** Reads `PRAGMA journal_mode` from a stopped server's database file (checks the WAL claim). */
-export function journalModeOf(dataDir: string): string | undefined {
+/** The 1, 5 and 15 minute load averages, rounded to 0.01. */
+export function loadAverage(): number[] {
+  return os.loadavg().map((l) => Math.round(l * 100) / 100);
+}
+
+/** Reads `PRAGMA journal_mode` from a stopped server's database file (checks what it claims). */
+export function journalModeOf(file: string): string | undefined {
   try {
     const Database = requireHere('better-sqlite3') as typeof import('better-sqlite3');
-    const db = new Database(join(dataDir, 'dts.sqlite'), { readonly: true, fileMustExist: true });
+    const db = new Database(file, { readonly: true, fileMustExist: true });
     try {
       return String(db.pragma('journal_mode', { simple: true }));
     } finally {
@@ -57,7 +57,7 @@ export function journalModeOf(dataDir: string): string | undefined {
   }
 }
 
-function sqliteVersion(): string {
+export function sqliteVersion(): string {
   try {
     const Database = requireHere('better-sqlite3') as typeof import('better-sqlite3');
     const db = new Database(':memory:');

@@ -89,6 +89,7 @@ export async function startPostgresBench(ctx: BenchContext): Promise<PostgresBen
   };
 }
 
+const NOT_PEER = 'not run: PostgreSQL variant';
 const nodesLabel = (count: number) => `PostgreSQL, ${count} node${count === 1 ? '' : 's'}`;
 
 async function w1(ctx: BenchContext, server: PostgresServer): Promise<void> {
@@ -117,9 +118,14 @@ async function w3(ctx: BenchContext, server: PostgresServer): Promise<void> {
     ctx.rows.push({
       workload: 'W3',
       shape: `${n} sequential, 3 activities, ${nodesLabel(count)}${count > 1 ? ' (client and worker on different nodes)' : ''}`,
-      throughput: v.error ? `error: ${v.error}` : `start call p50 ${fmt(v.startCallMs?.p50)} ms${v.failed ? ` (${v.failed} failed)` : ''}`,
+      sdk: 'JS',
+      against: 'ours',
+      throughput: `p50 / p95 / p99 ${latency(v.latencyMs)} ms (start call p50 ${fmt(v.startCallMs?.p50)} ms)`,
+      error: v.error,
       latency: v.latencyMs,
       primary: v.latencyMs?.p50,
+      lowerIsBetter: true,
+      peerNote: NOT_PEER,
       server: run.server,
       driverCpuS: v.driver?.cpuSeconds,
       databaseCpuS: run.server.databaseCpuS,
@@ -137,10 +143,14 @@ async function w4(ctx: BenchContext, server: PostgresServer): Promise<void> {
   const v = run.value;
   ctx.rows.push({
     workload: 'W4',
-    shape: `raw driver, N=${n}, 1 activity, 200 starts in flight, ${nodesLabel(1)}`,
+    shape: `N=${n}, 1 activity, 200 starts in flight, ${nodesLabel(1)}`,
+    sdk: 'raw driver',
+    against: 'ours',
     wallS: v.wallMs / 1000,
     primary: v.workItemsPerSec,
-    throughput: v.error ? `error: ${v.error}` : `${fmt(v.workItemsPerSec)} work items/s (${fmt(v.orchestrationsPerSec)} orch/s)`,
+    throughput: `${fmt(v.workItemsPerSec)} work items/s (${fmt(v.orchestrationsPerSec)} orch/s)`,
+    error: v.error,
+    peerNote: NOT_PEER,
     server: run.server,
     driverCpuS: v.driver?.cpuSeconds,
     databaseCpuS: run.server.databaseCpuS,
@@ -271,6 +281,10 @@ function sum(values: readonly number[]): number {
 
 function round1(value: number): number {
   return Math.round(value * 10) / 10;
+}
+
+function latency(l: { p50: number; p95: number; p99: number } | undefined): string {
+  return l ? `${fmt(l.p50)} / ${fmt(l.p95)} / ${fmt(l.p99)}` : 'n/a';
 }
 
 function fmt(value: unknown): string {

@@ -1,8 +1,9 @@
 /**
- * Starts and stops the server under test (`node bin/dts.js serve`, its own process, 127.0.0.1,
- * ports chosen by the OS) and reads its resource figures from /proc: peak RSS (VmHWM, plus the
- * largest VmRSS seen by a 200 ms sampler), CPU seconds (utime + stime) and storage writes (io).
- * The server's stderr (its log) goes to a file beside the data directory.
+ * Starts and stops a server under test (ours: `node bin/dts.js serve`; or any other process that
+ * prints a ready line naming its gRPC address, bench/targets.ts), each in its own process on
+ * 127.0.0.1 with ports chosen by the OS, and reads its resource figures from /proc: peak RSS
+ * (VmHWM, plus the largest VmRSS seen by a 200 ms sampler), CPU seconds (utime + stime) and storage
+ * writes (io). The server's stderr (its log) goes to a file beside the data directory.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, readFileSync } from 'node:fs';
@@ -25,7 +26,10 @@ export interface ServerFigures {
 export interface RunningServer {
   pid: number;
   grpcAddress: string;
-  httpAddress: string;
+  /** Ours only (the peer and the ceiling serve gRPC alone). */
+  httpAddress?: string;
+  /** Its stdout lines up to and including the ready line. */
+  banner: string[];
   logFile: string;
   /** Current figures (call before stop). */
   figures(): ServerFigures;
@@ -53,7 +57,7 @@ export function serverNodeArgs(flags: ReadonlyMap<string, string>, profileDir: s
   return flags.has('cpu-prof') ? [...heap, '--cpu-prof', `--cpu-prof-dir=${profileDir}`] : heap;
 }
 
-export async function startServer(options: StartOptions): Promise<RunningServer> {
+export function startServer(options: StartOptions): Promise<RunningServer> {
   const args = [
     ...(options.nodeArgs ?? []),
     join(REPO_ROOT, 'bin/dts.js'),
@@ -63,14 +67,27 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     '--data-dir', options.dataDir,
     ...(options.store === undefined ? [] : ['--store', options.store]),
   ];
-  const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  return startServerProcess({ command: process.execPath, args, ready: READY, logFile: options.logFile, readyTimeoutMs: options.readyTimeoutMs });
+}
+
+export interface ProcessOptions {
+  command: string;
+  args: string[];
+  /** Matches the ready line on stdout: group 1 the gRPC address, group 2 (if any) the HTTP one. */
+  ready: RegExp;
+  logFile: string;
+  readyTimeoutMs?: number;
+}
+
+export async function startServerProcess(options: ProcessOptions): Promise<RunningServer> {
+  const child = spawn(options.command, options.args, { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   const log = createWriteStream(options.logFile);
   child.stderr!.pipe(log);
   const exited = new Promise<string>((resolve) =>
     child.once('exit', (code, signal) => resolve(signal ?? String(code))),
   );
 
-  const { grpcAddress, httpAddress } = await waitForReady(child, exited, options.readyTimeoutMs ?? 30_000);
+  const { grpcAddress, httpAddress, banner } = await waitForReady(child, options.ready, exited, options.readyTimeoutMs ?? 30_000);
   const pid = child.pid!;
   let sampledPeak = 0;
   const sampler = setInterval(() => {
@@ -82,6 +99,7 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
     pid,
     grpcAddress,
     httpAddress,
+    banner,
     logFile: options.logFile,
     figures: () => ({
       peakRssMB: Math.round(readStatusKb(pid, 'VmHWM') / 1024),
@@ -103,20 +121,24 @@ export async function startServer(options: StartOptions): Promise<RunningServer>
 
 function waitForReady(
   child: ChildProcess,
+  ready: RegExp,
   exited: Promise<string>,
   timeoutMs: number,
-): Promise<{ grpcAddress: string; httpAddress: string }> {
+): Promise<{ grpcAddress: string; httpAddress?: string; banner: string[] }> {
   return new Promise((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
+    const banner: string[] = [];
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`server not ready after ${timeoutMs} ms`));
     }, timeoutMs);
     lines.on('line', (line) => {
-      const match = READY.exec(line);
+      banner.push(line);
+      const match = ready.exec(line);
       if (match) {
         clearTimeout(timer);
-        resolve({ grpcAddress: match[1]!, httpAddress: match[2]! });
+        lines.removeAllListeners('line');
+        resolve({ grpcAddress: match[1]!, httpAddress: match[2], banner });
       }
     });
     void exited.then((code) => {

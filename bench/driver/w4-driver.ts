@@ -12,15 +12,17 @@
  * A client on its own HTTP/2 session starts N instances with at most C StartInstance calls in
  * flight. Wall time runs from the first StartInstance to the acknowledgement of the N-th completing
  * CompleteOrchestratorTask; work items/s = (orchestration + activity items acknowledged) / wall.
- * A call whose grpc-status is not 0 counts as an RPC error (completions) or fails the run (Hello,
- * StartInstance, the work-item stream).
+ * A call whose grpc-status is not 0 fails the run: at once for Hello, StartInstance and the
+ * work-item stream; for completions (counted as RPC errors) at the end, as does a work item that is
+ * neither an instance's start nor its task's result. It prints `BENCH_MARK measure-start` and
+ * `BENCH_MARK measure-end` around the measured phase (bench/suite.ts reads the server's CPU there).
  *
  * Flags: --address host:port [--n 10000] [--concurrency 200] [--mode activity|trivial]
  *        [--warmup 200] [--timeout-s S]
  */
 import http2 from 'node:http2';
 import { perSecond } from '../stats.ts';
-import { fail, finish, flagNumber, flagString, parseFlags, runMain, sleep, withTimeout } from '../workloads/common.ts';
+import { fail, finish, flagNumber, flagString, MARK_PREFIX, parseFlags, runMain, sleep, withTimeout } from '../workloads/common.ts';
 import {
   activityResponseEncoder,
   completeOrchestrationAction,
@@ -183,10 +185,16 @@ runMain(async () => {
 
   const runId = Date.now().toString(36);
   if (warmup > 0) await runPhase(`w4warm-${runId}`, warmup);
+  // The bounds of the measured phase, for bench/suite.ts to read the server's CPU at.
+  process.stdout.write(`${MARK_PREFIX}measure-start\n`);
   const { startPhaseMs, wallMs } = await runPhase(`w4-${runId}`, n);
+  process.stdout.write(`${MARK_PREFIX}measure-end\n`);
   const workItems = counts.orchestrationItems + counts.activityItems;
   streamCancelled = true;
   stream.close(http2.constants.NGHTTP2_CANCEL);
+  if (counts.rpcErrors > 0 || counts.unexpected > 0) {
+    throw new Error(`wrong result: ${counts.rpcErrors} completion calls failed, ${counts.unexpected} work items were neither a start nor a task result`);
+  }
   await finish(
     {
       n,

@@ -4,11 +4,15 @@
  * bench/run.ts, and this process's own CPU/RSS figures.
  *
  * Protocol with bench/run.ts: the workload prints exactly one stdout line
- * `BENCH_RESULT <json>`; everything else goes to stderr.
+ * `BENCH_RESULT <json>` (and, if it wants, `BENCH_MARK <name>` lines); everything else goes to
+ * stderr. A wrong result (an instance that did not complete, or with the wrong output) fails the
+ * workload with an error that starts with "wrong result:" and names the instance and the value.
  */
-import { TaskHubGrpcClient, TaskHubGrpcWorker, type Logger } from '@microsoft/durabletask-js';
+import { OrchestrationStatus, TaskHubGrpcClient, TaskHubGrpcWorker, type Logger, type OrchestrationState } from '@microsoft/durabletask-js';
 
 export const RESULT_PREFIX = 'BENCH_RESULT ';
+/** `BENCH_MARK <name>` lines mark the bounds of a measured phase (the W4 driver's). */
+export const MARK_PREFIX = 'BENCH_MARK ';
 
 /** `--name value` flags into a map (flags without a value map to 'true'). */
 export function parseFlags(argv: readonly string[]): Map<string, string> {
@@ -54,6 +58,22 @@ export function newClient(address: string): TaskHubGrpcClient {
 
 export function newWorker(address: string): TaskHubGrpcWorker {
   return new TaskHubGrpcWorker({ hostAddress: address, logger: quietLogger, shutdownTimeoutMs: 2_000 });
+}
+
+/**
+ * Undefined when `state` is a completion with `expected` as output; otherwise "wrong result: ..."
+ * naming the instance and what it returned (the run fails on it).
+ */
+export function wrongResult(instanceId: string, state: OrchestrationState | undefined, expected: string): string | undefined {
+  if (state === undefined) return `wrong result: instance ${instanceId}: no state returned`;
+  if (state.runtimeStatus !== OrchestrationStatus.COMPLETED) {
+    const failure = state.failureDetails ? `: ${state.failureDetails.message}` : '';
+    return `wrong result: instance ${instanceId}: status ${OrchestrationStatus[state.runtimeStatus]}${failure}`;
+  }
+  if (state.serializedOutput !== expected) {
+    return `wrong result: instance ${instanceId}: output ${JSON.stringify(state.serializedOutput)}, expected ${JSON.stringify(expected)}`;
+  }
+  return undefined;
 }
 
 /** Rejects after `ms` with a message naming `what`; the timer never keeps the process alive. */
