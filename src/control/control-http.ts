@@ -19,7 +19,7 @@ import { ANONYMOUS, type ControlRequest, type ControlResponse } from './context.
 import type { Actor } from './resources.ts';
 
 /** Control-plane bodies are small documents; anything larger is refused unread. */
-export const CONTROL_BODY_BYTES_MAX = 1024 * 1024;
+const CONTROL_BODY_BYTES_MAX = 1024 * 1024;
 const NAME_LENGTH_MAX = 256;
 const LABELS: Readonly<Record<string, string>> = { sub: 'subscription', rg: 'resource group', hub: 'task hub', policy: 'retention policy', assignment: 'role assignment' };
 

@@ -83,7 +83,7 @@ export function appResourceId(path: readonly string[]): string {
 }
 
 /** The id of a role assignment named `name` at `scope`. */
-export function assignmentResourceId(scope: string, name: string): string {
+function assignmentResourceId(scope: string, name: string): string {
   return `${scope === '/' ? '' : scope}/providers/Microsoft.Authorization/roleAssignments/${name}`;
 }
 

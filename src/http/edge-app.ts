@@ -42,7 +42,7 @@ export function createEdgeApp(options: EdgeOptions): Hono<EdgeEnv> {
 }
 
 /** Which error body a path's answers use; `routing` is the lower-cased routing path. */
-export function familyOf(routing: string): ErrorFamily {
+function familyOf(routing: string): ErrorFamily {
   return routing === '/metrics' || routing === '/v1' || routing.startsWith('/v1/') ? 'problem' : 'arm';
 }
 

@@ -24,7 +24,8 @@ export function hostCheck(allowed: AllowedHosts, exemptPaths: readonly string[])
     if (names !== undefined && !exemptPaths.includes(c.req.path)) {
       for (const host of [c.req.header('host'), authorityOf(c.req.url)]) {
         if (host === undefined || names.has(normalHost(hostName(host)))) continue;
-        throw new ServerError('HOST_NOT_ALLOWED', `this server does not answer for the host ${quote(host)}: it answers for ${[...names].join(', ')}; add the name with --allowed-hosts (DTS_ALLOWED_HOSTS)`);
+        // The names it does answer for are not listed: a page of a rebinding attacker would learn them.
+        throw new ServerError('HOST_NOT_ALLOWED', `this server does not answer for the host ${quote(host)}; an operator adds the name with --allowed-hosts (DTS_ALLOWED_HOSTS)`);
       }
     }
     await next();
@@ -57,13 +58,13 @@ export function jsonContentType(): MiddlewareHandler<EdgeEnv> {
   };
 }
 
-export function isJson(contentType: string | undefined): boolean {
+function isJson(contentType: string | undefined): boolean {
   const media = (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
   return media === 'application/json' || /^application\/[a-z0-9.+-]+\+json$/.test(media);
 }
 
 /** The name part of a Host value: `[::1]:8082` -> `::1`, `localhost:8082` -> `localhost`. */
-export function hostName(host: string): string {
+function hostName(host: string): string {
   if (host.startsWith('[')) return host.slice(1, host.indexOf(']') < 0 ? host.length : host.indexOf(']'));
   const colon = host.lastIndexOf(':');
   return colon >= 0 && host.indexOf(':') === colon ? host.slice(0, colon) : host;

@@ -2,7 +2,7 @@
  * A value as error messages quote it: cut to a bounded length, with control characters
  * escaped, so a hostile megabyte (or a terminal escape) is never echoed back whole.
  */
-export const QUOTED_LENGTH_MAX = 80;
+const QUOTED_LENGTH_MAX = 80;
 
 /** In single quotes: `'abc'`, `'xxxx…' (1000000 characters)`. */
 export function quote(value: unknown, lengthMax = QUOTED_LENGTH_MAX): string {

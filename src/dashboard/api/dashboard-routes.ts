@@ -24,7 +24,7 @@ import type { ServerMetrics } from './metrics.ts';
 import { appPage, assetFile, dashboardRoot } from './static-files.ts';
 import { taskHubOf } from './task-hub-header.ts';
 
-export const DASHBOARD_BODY_BYTES_MAX = 8 * 1024 * 1024;
+const DASHBOARD_BODY_BYTES_MAX = 8 * 1024 * 1024;
 
 export interface DashboardDeps {
   engine: Engine;

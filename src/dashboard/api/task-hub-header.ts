@@ -18,7 +18,7 @@ export function taskHubOf(c: EdgeContext): TaskHubName {
   return parseTaskHub(c.req.header('x-taskhub') ?? new URL(c.req.url).searchParams.get('taskhub') ?? '');
 }
 
-export function parseTaskHub(raw: string): TaskHubName {
+function parseTaskHub(raw: string): TaskHubName {
   const value = raw.trim();
   if (value === '') throw new ServerError('INVALID_ARGUMENT', 'the x-taskhub header is required: a task hub name, or subscription/resourceGroup/scheduler/hub');
   if (value.length > HEADER_LENGTH_MAX) throw new ServerError('INVALID_ARGUMENT', `x-taskhub is ${value.length} characters long; the maximum is ${HEADER_LENGTH_MAX}`);
