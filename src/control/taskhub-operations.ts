@@ -35,7 +35,7 @@ export class TaskHubOperations {
     return ok({ value: entries.map((entry) => this.#json(entry)) });
   }
 
-  put({ params, body }: ControlRequest): Promise<ControlResponse> {
+  put({ params, body, actor }: ControlRequest): Promise<ControlResponse> {
     const name = params['hub'] as string;
     validateResourceName(name, 'task hub');
     bodyObject(body);
@@ -43,7 +43,7 @@ export class TaskHubOperations {
       const scheduler = await this.#scheduler(params);
       const path = [...scheduler.path, name];
       const existing = await this.#ctx.catalog.get<TaskHubData>('taskHub', path);
-      const data: TaskHubData = { systemData: systemDataFor(ANONYMOUS, this.#ctx.now(), existing?.data.systemData) };
+      const data: TaskHubData = { systemData: systemDataFor(actor, this.#ctx.now(), existing?.data.systemData) };
       if (existing !== undefined) {
         const entry = await this.#ctx.catalog.update('taskHub', existing.path, data);
         return ok(this.#json(entry), entry.etag);
@@ -126,7 +126,7 @@ export class TaskHubOperations {
       const scheduler = await this.#scheduler(request.params);
       const data: RetentionData = {
         rules: merge && existing !== undefined ? mergeRules(existing.data.rules, rules) : rules,
-        systemData: systemDataFor(ANONYMOUS, this.#ctx.now(), existing?.data.systemData),
+        systemData: systemDataFor(request.actor, this.#ctx.now(), existing?.data.systemData),
       };
       const entry = existing === undefined
         ? await this.#ctx.catalog.create('retentionPolicy', [...scheduler.path, 'default'], data)

@@ -7,10 +7,10 @@
  * with `--trust-grants-made-without-auth` confirms them: each is logged and marked, and later
  * starts need no flag until something is written with auth off again.
  */
+import { findRole } from '../auth/roles.ts';
 import { ServerError } from '../domain/errors.ts';
 import type { CatalogEntry, CatalogKind, CatalogStore } from '../store/catalog.ts';
-import { DIRECTORY_LIST_MAX, type AssignmentData, type Provenance } from './directory.ts';
-import { findRole } from './roles.ts';
+import { PRINCIPALS_LIST_MAX, type AssignmentData, type Provenance } from './principal-resources.ts';
 
 const KINDS: CatalogKind[] = ['user', 'identity', 'app', 'roleAssignment'];
 /** Entries named in the refusal; the rest are counted. */
@@ -25,7 +25,7 @@ function trusted(data: Provenance): boolean {
 /** Refuses (FAILED_PRECONDITION) or, with `trust`, confirms the entries no one has vouched for. */
 export async function checkGrantsMadeWithoutAuth(catalog: CatalogStore, options: { trust: boolean; now: () => number; log: (message: string) => void }): Promise<void> {
   const untrusted: CatalogEntry<Provenance>[] = [];
-  for (const kind of KINDS) untrusted.push(...(await catalog.list<Provenance>(kind, [], DIRECTORY_LIST_MAX)).filter((entry) => !trusted(entry.data)));
+  for (const kind of KINDS) untrusted.push(...(await catalog.list<Provenance>(kind, [], PRINCIPALS_LIST_MAX)).filter((entry) => !trusted(entry.data)));
   if (untrusted.length === 0) return;
   if (!options.trust) {
     const named = untrusted.slice(0, NAMED_MAX).map(describe).join('; ');
