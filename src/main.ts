@@ -6,6 +6,8 @@ import { startAuth } from './auth-wiring.ts';
 import { prepareDataDirectories } from './data-directories.ts';
 import type { ServerConfig } from './config/config.ts';
 import { Engine } from './engine/engine.ts';
+import type { Tracer } from './engine/tracing.ts';
+import { packageVersion } from './lib/package-version.ts';
 import type { TaskHubCatalog } from './engine/task-hubs.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
 import { cryptoIdSource, type IdSource } from './lib/ids.ts';
@@ -48,8 +50,9 @@ export async function createServer(config: Readonly<ServerConfig>, deps: ServerD
   const store = timedStore(opened.store, metrics.observeStoreCall);
   const catalog = opened.catalog;
   await store.migrate();
+  const tracer = await openTracer(config);
   const engine = new Engine(
-    { store, clock: deps.clock, ids: deps.ids, log: deps.log },
+    { store, clock: deps.clock, ids: deps.ids, log: deps.log, ...(tracer === undefined ? {} : { tracer }) },
     {
       taskHubs: { initial: config.taskHubs, defaultHub: config.defaultTaskHub, dynamic: config.dynamicTaskHubs },
       limits: config.limits,
@@ -86,7 +89,7 @@ export async function createServer(config: Readonly<ServerConfig>, deps: ServerD
   return {
     grpcPort: grpc.port,
     httpPort: http.port,
-    stop: () => (stopping ??= shutdown(engine, grpc, http, store, config.shutdownGraceMs, control)),
+    stop: () => (stopping ??= shutdown(engine, grpc, http, store, config.shutdownGraceMs, control, tracer, deps.log)),
   };
 }
 
@@ -95,11 +98,29 @@ function openStore(config: Readonly<ServerConfig>, deps: ServerDeps): { store: S
   return openSqliteBackend({ path: config.store.path, ids: deps.ids });
 }
 
-/** Order matters: stop taking work, hand streams back, let commits finish, then close the store. */
-async function shutdown(engine: Engine, grpc: GrpcListener, http: HttpListener, store: Store, graceMs: number, control: ControlWiring): Promise<void> {
+/** The OpenTelemetry packages are loaded only when tracing is on. */
+async function openTracer(config: Readonly<ServerConfig>): Promise<Tracer | undefined> {
+  if (config.traces === undefined) return undefined;
+  const { openOtelTracer } = await import('./observability/otel-tracer.ts');
+  return openOtelTracer({ tracesUrl: config.traces.tracesUrl, serviceName: config.traces.serviceName, serviceVersion: packageVersion() });
+}
+
+/** Order matters: stop taking work, hand streams back, let commits finish, then close the store; spans of all that go out last. */
+async function shutdown(
+  engine: Engine,
+  grpc: GrpcListener,
+  http: HttpListener,
+  store: Store,
+  graceMs: number,
+  control: ControlWiring,
+  tracer: Tracer | undefined,
+  log: ServerDeps['log'],
+): Promise<void> {
   await control.stop(graceMs);
   await engine.stop();
   await grpc.stop(graceMs);
   await http.close();
   await store.close();
+  // An unreachable collector costs its export timeout, never the shutdown itself.
+  await tracer?.shutdown().catch((error: unknown) => log('exporting the last traces failed', error));
 }
