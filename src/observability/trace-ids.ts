@@ -7,7 +7,7 @@
  * process agree on it with nothing written to the store.
  */
 import { createHash } from 'node:crypto';
-import { isSpanContextValid, TraceFlags, type SpanContext } from '@opentelemetry/api';
+import { createTraceState, isSpanContextValid, TraceFlags, type SpanContext } from '@opentelemetry/api';
 import { parseTraceParent } from '@opentelemetry/core';
 import type { TraceContext } from '../domain/history-event.ts';
 import type { TracedExecution } from '../engine/tracing.ts';
@@ -17,7 +17,7 @@ export function spanContextOf(context: TraceContext | undefined): SpanContext | 
   if (context === undefined) return undefined;
   const parsed = parseTraceParent(context.traceParent);
   if (parsed === null || !isSpanContextValid(parsed)) return undefined;
-  return parsed;
+  return context.traceState === undefined ? parsed : { ...parsed, traceState: createTraceState(context.traceState) };
 }
 
 export function traceContextOf(span: SpanContext): TraceContext {
