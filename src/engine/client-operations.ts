@@ -15,7 +15,7 @@ import type { InboxMessage, StatusChange, Store } from '../store/store.ts';
 import { REPLACEABLE_BY_DEFAULT } from './episode-rules.ts';
 import type { InstanceWaiters } from './instance-waiters.ts';
 import { withOptional } from './orchestration-episode.ts';
-import type { Tracer } from './tracing.ts';
+import { endSpanAfter, type Tracer, type TraceSpan } from './tracing.ts';
 
 export interface StartInstanceRequest {
   instanceId?: string;
@@ -69,12 +69,13 @@ export class ClientOperations {
     withOptional(startEvent, 'input', req.input);
     withOptional(startEvent, 'tags', req.tags);
     withOptional(startEvent, 'scheduledStartTimestamp', scheduledStartAt);
-    withOptional(startEvent, 'parentTraceContext', req.parentTraceContext ?? this.#rootTraceContext(hub, startEvent));
-    const result = await store.createInstance(
-      hub,
-      { instance, startEvent, startVisibleAt: scheduledStartAt ?? now, replaceableStatuses: req.replaceableStatuses ?? REPLACEABLE_BY_DEFAULT },
-      now,
-    );
+    const creation = req.parentTraceContext === undefined ? this.#startCreationSpan(hub, startEvent) : undefined;
+    withOptional(startEvent, 'parentTraceContext', req.parentTraceContext ?? creation?.context);
+    const newInstance = { instance, startEvent, startVisibleAt: scheduledStartAt ?? now, replaceableStatuses: req.replaceableStatuses ?? REPLACEABLE_BY_DEFAULT };
+    const write = store.createInstance(hub, newInstance, now);
+    const result = creation === undefined
+      ? await write
+      : await endSpanAfter(creation, write, (r) => (r.created ? {} : { error: `the instance exists with status ${r.existing.status}` }), clock);
     if (!result.created) {
       throw new ServerError('INSTANCE_ALREADY_EXISTS', `an orchestration instance with id '${instanceId}' already exists with status ${result.existing.status}`);
     }
@@ -82,12 +83,12 @@ export class ClientOperations {
   }
 
   /** With tracing on, an instance started without a client trace context becomes the root of its own trace. */
-  #rootTraceContext(hub: TaskHubName, start: ExecutionStarted & HistoryEvent): TraceContext | undefined {
+  #startCreationSpan(hub: TaskHubName, start: ExecutionStarted & HistoryEvent): TraceSpan | undefined {
     const { tracer } = this.#d;
     if (tracer === undefined) return undefined;
     const { instanceId, executionId } = start.orchestrationInstance;
     const version = start.version === undefined ? {} : { version: start.version };
-    return tracer.instanceCreated({ hub, instanceId, executionId: executionId ?? '', name: start.name, startedAt: start.timestamp, ...version });
+    return tracer.startCreation({ hub, instanceId, executionId: executionId ?? '', name: start.name, startedAt: start.timestamp, ...version }, start.timestamp);
   }
 
   async getInstance(hub: TaskHubName, instanceId: string): Promise<InstanceRecord | undefined> {
@@ -177,3 +178,4 @@ function withResolvers<T>(): { promise: Promise<T>; resolve: (value: T) => void 
   });
   return { promise, resolve };
 }
+

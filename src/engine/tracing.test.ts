@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { makeEvent, type TraceContext } from '../domain/history-event.ts';
-import type { InstanceRecord } from '../domain/instance.ts';
+import type { InstanceRecord, TaskHubName } from '../domain/instance.ts';
 import { DEFAULT_LIMITS } from '../domain/limits.ts';
 import type { OrchestratorAction } from '../domain/orchestrator-action.ts';
 import type { LeaseToken, OrchestrationCompletion, OrchestrationWorkItem } from '../store/store.ts';
@@ -10,6 +10,7 @@ import { traceExecutionEnd, tracedExecution, withTraceParents, type SpanOutcome,
 
 const NOW = Date.UTC(2026, 0, 1);
 const lease = 'lease-1' as LeaseToken;
+const hub = 'h' as TaskHubName;
 const clientContext: TraceContext = { traceParent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01', spanId: 'b7ad6b7169203331' };
 const executionContext: TraceContext = { traceParent: '00-0af7651916cd43dd8448eb211c80319c-00f067aa0ba902b7-01', spanId: '00f067aa0ba902b7' };
 const started = makeEvent(
@@ -24,7 +25,7 @@ function instance(status: InstanceRecord['status'] = 'RUNNING'): InstanceRecord 
 function item(inHistory: boolean): OrchestrationWorkItem {
   const orchestratorStarted = makeEvent({ kind: 'orchestratorStarted' }, NOW - 10);
   return {
-    hub: 'h',
+    hub,
     instance: instance(inHistory ? 'RUNNING' : 'PENDING'),
     history: inHistory ? [orchestratorStarted, started] : [],
     messages: inHistory ? [] : [{ seq: 1, instanceId: 'i', executionId: 'e1', event: started, visibleAt: NOW - 10 }],
@@ -53,7 +54,7 @@ function recordingTracer(): Tracer & { ended: { execution: TracedExecution; outc
   const unused = () => assert.fail('not called by these helpers');
   return {
     ended,
-    instanceCreated: unused,
+    startCreation: unused,
     executionContext: unused,
     startEpisode: unused,
     startActivity: unused,
@@ -62,7 +63,7 @@ function recordingTracer(): Tracer & { ended: { execution: TracedExecution; outc
   };
 }
 
-const execution: TracedExecution = { hub: 'h', instanceId: 'i', executionId: 'e1', name: 'Orch', version: '2', startedAt: NOW - 10, parent: clientContext };
+const execution: TracedExecution = { hub, instanceId: 'i', executionId: 'e1', name: 'Orch', version: '2', startedAt: NOW - 10, parent: clientContext };
 
 describe('tracing helpers', () => {
   it('read the execution from its ExecutionStarted, in the history or still in the inbox', () => {
@@ -87,10 +88,18 @@ describe('tracing helpers', () => {
     assert.ok(scheduledA?.kind === 'taskScheduled' && scheduledA.parentTraceContext === undefined, 'the history keeps what the worker sent');
   });
 
+  it('start the execution a continue-as-new queues under the one that ended', () => {
+    const completion = episode([{ id: 1, kind: 'completeOrchestration', orchestrationStatus: 'CONTINUED_AS_NEW', carryoverEvents: [] }]);
+    const next = withTraceParents(completion, executionContext).messages.find((m) => m.event.kind === 'executionStarted');
+    assert.ok(next?.event.kind === 'executionStarted');
+    assert.equal(next.executionId, 'e2');
+    assert.deepEqual(next.event.parentTraceContext, executionContext);
+  });
+
   it('end the execution\'s span at a terminal status or continue-as-new, with a failure\'s message; not while it runs, nor again after a rewind', () => {
     const tracer = recordingTracer();
     traceExecutionEnd(tracer, execution, episode([{ id: 1, kind: 'scheduleTask', name: 'A' }]), NOW);
-    assert.deepEqual(tracer.ended, []);
+    assert.equal(tracer.ended.length, 0, 'a running execution has no span yet');
     traceExecutionEnd(tracer, execution, episode([{ id: 1, kind: 'completeOrchestration', orchestrationStatus: 'COMPLETED', carryoverEvents: [] }]), NOW);
     const failure = { errorType: 'Error', errorMessage: 'it broke', isNonRetriable: false };
     traceExecutionEnd(tracer, execution, episode([{ id: 1, kind: 'completeOrchestration', orchestrationStatus: 'FAILED', carryoverEvents: [], failureDetails: failure }]), NOW);

@@ -5,7 +5,8 @@
  * observability/ decides span names, ids and kinds. No OpenTelemetry type crosses this seam.
  */
 import { isTerminal, type ExecutionStarted, type HistoryEvent, type TraceContext } from '../domain/history-event.ts';
-import type { TaskHubName } from '../domain/instance.ts';
+import type { InstanceRecord, TaskHubName } from '../domain/instance.ts';
+import type { Clock } from '../lib/clock.ts';
 import type { ActivityTask, OrchestrationCompletion, OrchestrationWorkItem } from '../store/store.ts';
 
 /** One execution of an orchestration instance, as its ExecutionStarted event describes it. */
@@ -37,8 +38,11 @@ export interface TraceSpan {
 }
 
 export interface Tracer {
-  /** An instance is created without a client trace context: a root span, whose context becomes its parent. */
-  instanceCreated(execution: TracedExecution): TraceContext;
+  /**
+   * A client starts an instance without a trace context of its own: a root span for the request,
+   * whose context becomes the instance's parent. It ends when the instance is written (or not).
+   */
+  startCreation(execution: TracedExecution, at: number): TraceSpan;
   /**
    * The context of the execution's span. It is derived from the execution (hub, instance id,
    * execution id and parent), so any process or node, before or after a restart, finds the
@@ -57,7 +61,7 @@ export interface Tracer {
 
 /** The work item's execution, read from its ExecutionStarted (in the history, or still in the inbox). */
 export function tracedExecution(item: OrchestrationWorkItem): TracedExecution | undefined {
-  const started = startedEvent(item.history) ?? startedEvent(item.messages.map((m) => m.event));
+  const started = startedEvent(item.history) ?? startedEvent(item.messages.slice(0, 3).map((m) => m.event));
   if (started === undefined) return undefined;
   const { instance } = item;
   const execution: TracedExecution = {
@@ -94,17 +98,26 @@ export function traceCompletion(tracer: Tracer, item: OrchestrationWorkItem, com
 }
 
 /**
- * Activities and sub-orchestrations the episode starts without a trace context of their own
- * (the worker does not trace) get the execution's, so they stay in its trace.
+ * Activities, sub-orchestrations and continue-as-new executions the episode starts without a
+ * trace context of their own (the worker does not propagate one) get the execution's, so they
+ * stay in its trace.
  */
 export function withTraceParents(completion: OrchestrationCompletion, parent: TraceContext): OrchestrationCompletion {
   const activities = completion.activities.map((task) => (task.parentTraceContext === undefined ? { ...task, parentTraceContext: parent } : task));
   const children = completion.children.map((child) => {
-    const start = child.startEvent;
-    if (start.kind !== 'executionStarted' || start.parentTraceContext !== undefined) return child;
-    return { ...child, startEvent: { ...start, parentTraceContext: parent } };
+    const startEvent = startedUnder(child.startEvent, parent);
+    return startEvent === child.startEvent ? child : { ...child, startEvent };
   });
-  return { ...completion, activities, children };
+  // A continue-as-new queues its next ExecutionStarted as a message: the next execution is a child of this one.
+  const messages = completion.messages.map((message) => {
+    const event = startedUnder(message.event, parent);
+    return event === message.event ? message : { ...message, event };
+  });
+  return { ...completion, activities, children, messages };
+}
+
+function startedUnder(event: HistoryEvent, parent: TraceContext): HistoryEvent {
+  return event.kind === 'executionStarted' && event.parentTraceContext === undefined ? { ...event, parentTraceContext: parent } : event;
 }
 
 /** After a completion is written: the span of the execution it ended, if it ended one. */
@@ -112,10 +125,38 @@ export function traceExecutionEnd(tracer: Tracer, execution: TracedExecution, co
   const { instance } = completion;
   // Claimed finished: the execution ended before (a rewind of a failed one starts a new execution).
   if (isTerminal(completion.claimedStatus)) return;
-  if (instance.executionId !== execution.executionId) {
-    tracer.executionEnded(execution, { status: 'CONTINUED_AS_NEW' }, at);
-  } else if (isTerminal(instance.status)) {
-    const error = instance.status === 'FAILED' ? (instance.failureDetails?.errorMessage ?? 'failed') : undefined;
-    tracer.executionEnded(execution, { status: instance.status, ...(error === undefined ? {} : { error }) }, at);
+  if (instance.executionId !== execution.executionId) tracer.executionEnded(execution, { status: 'CONTINUED_AS_NEW' }, at);
+  else if (isTerminal(instance.status)) tracer.executionEnded(execution, statusOutcome(instance), at);
+}
+
+/** The instance's status, and a failure's message when it failed. */
+function statusOutcome(instance: InstanceRecord): SpanOutcome {
+  const { status, failureDetails } = instance;
+  return status === 'FAILED' ? { status, error: failureDetails?.errorMessage ?? 'failed' } : { status };
+}
+
+/** Writes an episode's completion, its scheduled work in the execution's trace, and ends its span (and the execution's, if it ended). */
+export async function writeTracedEpisode(
+  tracer: Tracer,
+  trace: { span: TraceSpan; execution: TracedExecution },
+  completion: OrchestrationCompletion,
+  write: (completion: OrchestrationCompletion) => Promise<void>,
+  clock: Clock,
+): Promise<void> {
+  const traced = withTraceParents(completion, tracer.executionContext(trace.execution));
+  await endSpanAfter(trace.span, write(traced), () => statusOutcome(traced.instance), clock);
+  traceExecutionEnd(tracer, trace.execution, traced, clock.now());
+}
+
+/** Ends `span` once `write` settles: with `outcome` of its result, or with the write's error. */
+export async function endSpanAfter<T>(span: TraceSpan, write: Promise<T>, outcome: (result: T) => SpanOutcome, clock: Clock): Promise<T> {
+  let result: T;
+  try {
+    result = await write;
+  } catch (error) {
+    span.end({ unfinished: 'the result was not written', error: error instanceof Error ? error.message : String(error) }, clock.now());
+    throw error;
   }
+  span.end(outcome(result), clock.now());
+  return result;
 }

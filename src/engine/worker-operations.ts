@@ -21,7 +21,7 @@ import { StreamStalls } from './stream-stalls.ts';
 import type { WorkerStream, WorkerStreams } from './worker-streams.ts';
 import type { WorkerCaps, WorkItemMessage } from './work-item.ts';
 import { normalizeFilters, type WorkItemFilters } from './work-item-filters.ts';
-import { traceExecutionEnd, withTraceParents, type SpanOutcome, type Tracer, type TraceSpan } from './tracing.ts';
+import { endSpanAfter, writeTracedEpisode, type Tracer } from './tracing.ts';
 
 export interface WorkerDeps {
   store: Store;
@@ -133,17 +133,16 @@ export class WorkerOperations {
       newExecutionId: () => this.#d.ids.executionId(),
       limits: this.#d.limits,
     });
-    let completion = { ...episode, messages: this.#d.fanIn.delayChildResults(hub, episode.messages, now) };
-    const { tracer } = this.#d;
-    if (tracer !== undefined && d.trace !== undefined) completion = withTraceParents(completion, tracer.executionContext(d.trace.execution));
+    const completion = { ...episode, messages: this.#d.fanIn.delayChildResults(hub, episode.messages, now) };
     // Noted before the write: results of the tasks it schedules can arrive before it returns.
     const { reset, append } = completion.history;
     this.#d.fanIn.noteEpisode(hub, d.item.instance.instanceId, reset ? [append] : [d.item.history, append], now - d.sentAt);
-    await traced(d.trace?.span, () => store.completeOrchestrationWork(hub, completion, now), () => {
-      const { status, failureDetails } = completion.instance;
-      return { status, ...(status === 'FAILED' ? { error: failureDetails?.errorMessage ?? 'failed' } : {}) };
-    }, clock);
-    if (tracer !== undefined && d.trace !== undefined) traceExecutionEnd(tracer, d.trace.execution, completion, clock.now());
+    const { tracer } = this.#d;
+    if (tracer === undefined || d.trace === undefined) {
+      await store.completeOrchestrationWork(hub, completion, now);
+      return;
+    }
+    await writeTracedEpisode(tracer, d.trace, completion, (traced) => store.completeOrchestrationWork(hub, traced, now), clock);
   }
 
   async completeActivity(hub: TaskHubName, response: ActivityResponse): Promise<void> {
@@ -159,10 +158,9 @@ export class WorkerOperations {
     const { task } = d.item;
     const event = activityResultEvent(task.taskId, response, limits, now);
     const visibleAt = this.#d.fanIn.resultVisibleAt(hub, task.instanceId, now);
-    const result = { instanceId: task.instanceId, executionId: task.executionId, event, visibleAt };
-    await traced(d.trace?.span, () => store.completeActivityWork(hub, d.item.lease.token, result, now), () => {
-      return event.kind === 'taskFailed' ? { error: event.failureDetails?.errorMessage ?? 'failed' } : {};
-    }, clock);
+    const write = store.completeActivityWork(hub, d.item.lease.token, { instanceId: task.instanceId, executionId: task.executionId, event, visibleAt }, now);
+    if (d.trace === undefined) return write;
+    await endSpanAfter(d.trace.span, write, () => (event.kind === 'taskFailed' ? { error: event.failureDetails?.errorMessage ?? 'failed' } : {}), clock);
   }
 
   /** A worker gave an item back (it could not process it): it returns after a back-off. */
@@ -182,18 +180,6 @@ export class WorkerOperations {
     // The stream has room again.
     this.#d.dispatcher.wake(d.hub, d.kind);
   }
-}
-
-/** Ends the work item's span, if it has one, once its completion is written or has failed to be. */
-async function traced(span: TraceSpan | undefined, write: () => Promise<void>, outcome: () => SpanOutcome, clock: Clock): Promise<void> {
-  if (span === undefined) return write();
-  try {
-    await write();
-  } catch (error) {
-    span.end({ unfinished: 'the completion was not written', error: error instanceof Error ? error.message : String(error) }, clock.now());
-    throw error;
-  }
-  span.end(outcome(), clock.now());
 }
 
 function staleCompletion(kind: string, instanceId: string): ServerError {

@@ -88,11 +88,9 @@ class OtelTracerAdapter implements Tracer {
     this.#ids = ids;
   }
 
-  instanceCreated(execution: TracedExecution): TraceContext {
+  startCreation(execution: TracedExecution, at: number): TraceSpan {
     const name = spanName('create_orchestration', execution.name, execution.version);
-    const span = this.#tracer.startSpan(name, { kind: SpanKind.SERVER, root: true, startTime: execution.startedAt, attributes: executionAttributes(execution) });
-    span.end(execution.startedAt);
-    return traceContextOf(span.spanContext());
+    return this.#start(name, SpanKind.SERVER, executionAttributes(execution), ROOT_CONTEXT, at);
   }
 
   executionContext(execution: TracedExecution): TraceContext {
@@ -102,7 +100,7 @@ class OtelTracerAdapter implements Tracer {
   startEpisode(execution: TracedExecution, at: number): TraceSpan {
     const name = `${spanName('orchestration', execution.name, execution.version)}:episode`;
     const parent = withParent(executionSpanContext(execution));
-    return this.#start(name, executionAttributes(execution), parent, at);
+    return this.#start(name, SpanKind.CLIENT, executionAttributes(execution), parent, at);
   }
 
   startActivity(hub: TaskHubName, task: ActivityTask, at: number): TraceSpan {
@@ -117,7 +115,7 @@ class OtelTracerAdapter implements Tracer {
       'durabletask.task_hub': hub,
       ...(task.version === undefined ? {} : { 'durabletask.task.version': task.version }),
     };
-    return this.#start(spanName('activity', task.name, task.version), attributes, withParent(parent), at);
+    return this.#start(spanName('activity', task.name, task.version), SpanKind.CLIENT, attributes, withParent(parent), at);
   }
 
   executionEnded(execution: TracedExecution, outcome: SpanOutcome, at: number): void {
@@ -138,8 +136,8 @@ class OtelTracerAdapter implements Tracer {
     await this.#provider.shutdown();
   }
 
-  #start(name: string, attributes: Attributes, parent: Context, at: number): TraceSpan {
-    const span = this.#tracer.startSpan(name, { kind: SpanKind.CLIENT, startTime: at, attributes }, parent);
+  #start(name: string, kind: SpanKind, attributes: Attributes, parent: Context, at: number): TraceSpan {
+    const span = this.#tracer.startSpan(name, { kind, startTime: at, attributes }, parent);
     return {
       context: traceContextOf(span.spanContext()),
       end: (outcome, endAt) => finish(span, outcome, endAt),

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { TaskHubName } from '../domain/instance.ts';
 import type { TracedExecution } from '../engine/tracing.ts';
 import { executionSpanContext, executionSpanIds, spanContextOf, traceContextOf } from './trace-ids.ts';
 
-const execution: TracedExecution = { hub: 'h', instanceId: 'i', executionId: 'e1', name: 'Orch', startedAt: 0 };
+const execution: TracedExecution = { hub: 'h' as TaskHubName, instanceId: 'i', executionId: 'e1', name: 'Orch', startedAt: 0 };
 const parent = { traceParent: '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01', spanId: 'b7ad6b7169203331', traceState: 'vendor=x' };
 
 test('an execution\'s span ids depend only on hub, instance and execution id', () => {
@@ -12,7 +13,7 @@ test('an execution\'s span ids depend only on hub, instance and execution id', (
   assert.match(ids.traceId, /^[0-9a-f]{32}$/);
   assert.deepEqual(executionSpanIds({ ...execution, name: 'Other', startedAt: 5, parent }), ids);
   assert.notEqual(executionSpanIds({ ...execution, executionId: 'e2' }).spanId, ids.spanId);
-  assert.notEqual(executionSpanIds({ ...execution, hub: 'h2' }).spanId, ids.spanId);
+  assert.notEqual(executionSpanIds({ ...execution, hub: 'h2' as TaskHubName }).spanId, ids.spanId);
 });
 
 test('an execution with a valid parent is in the parent\'s trace; without one, in its derived trace', () => {

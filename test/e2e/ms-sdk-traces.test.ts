@@ -135,6 +135,8 @@ test("without a client trace context: the server roots the trace, and the execut
       assert.equal(episode.kind, KIND_CLIENT);
     }
     assert.equal(episodes.at(-1)?.attributes["durabletask.task.status"], "COMPLETED");
+    assert.ok(execution.startMs <= Math.min(...episodes.map((e) => e.startMs)), "the execution's span starts at ExecutionStarted, before its episodes");
+    assert.ok(execution.endMs >= Math.max(...episodes.map((e) => e.endMs)), "and ends with the last one");
 
     // The SDK continues the trace it finds in ExecutionStarted even without a tracer provider of
     // its own (the API's no-op tracer propagates contexts): its ScheduleTask and
