@@ -121,6 +121,21 @@ async function shutdown(
   await grpc.stop(graceMs);
   await http.close();
   await store.close();
-  // An unreachable collector costs its export timeout, never the shutdown itself.
-  await tracer?.shutdown().catch((error: unknown) => log('exporting the last traces failed', error));
+  if (tracer !== undefined) await flushTraces(tracer, log);
+}
+
+/** A collector that does not answer holds the shutdown this long at most; the spans it did not take are lost. */
+const TRACE_FLUSH_MS_MAX = 5000;
+
+async function flushTraces(tracer: Tracer, log: ServerDeps['log']): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), TRACE_FLUSH_MS_MAX)));
+  try {
+    const outcome = await Promise.race([tracer.shutdown(), late]);
+    if (outcome === 'late') log(`the trace collector did not take the last spans within ${TRACE_FLUSH_MS_MAX} ms; they are dropped`);
+  } catch (error) {
+    log('exporting the last traces failed', error);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -178,4 +178,3 @@ function withResolvers<T>(): { promise: Promise<T>; resolve: (value: T) => void 
   });
   return { promise, resolve };
 }
-

@@ -221,3 +221,15 @@ test("with tracing off nothing is exported, even with the standard variables set
     await receiver.close();
   }
 });
+
+test("a collector that never answers holds the shutdown a few seconds at most, and the log says the last spans were dropped", async () => {
+  const receiver = await OtlpReceiver.start({ hang: true });
+  try {
+    // The exporter itself would wait a minute for the answer.
+    const { server } = await runScenario(["--otlp-endpoint", receiver.endpoint], { OTEL_EXPORTER_OTLP_TIMEOUT: "60000" });
+    assert.ok(receiver.requests >= 1, "the server tried to export");
+    assert.match(server.describeOutput(), /the trace collector did not take the last spans within 5000 ms; they are dropped/);
+  } finally {
+    await receiver.close();
+  }
+});

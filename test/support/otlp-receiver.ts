@@ -48,19 +48,24 @@ export class OtlpReceiver {
   readonly spans: ReceivedSpan[] = [];
   /** Requests that were not a JSON trace export (content type, path or body); a test expects none. */
   readonly refused: string[] = [];
+  /** Requests received, answered or not. */
+  requests = 0;
   readonly #server: Server;
 
   private constructor(server: Server) {
     this.#server = server;
   }
 
-  static async start(): Promise<OtlpReceiver> {
+  /** `hang`: read each request and never answer it (a collector that is stuck). */
+  static async start(options: { hang?: boolean } = {}): Promise<OtlpReceiver> {
     const server = createServer();
     const receiver = new OtlpReceiver(server);
     server.on("request", (req, res) => {
       const chunks: Buffer[] = [];
       req.on("data", (chunk: Buffer) => chunks.push(chunk));
       req.on("end", () => {
+        receiver.requests++;
+        if (options.hang === true) return;
         const ok = receiver.#accept(req.method ?? "", req.url ?? "", req.headers["content-type"] ?? "", Buffer.concat(chunks));
         res.writeHead(ok ? 200 : 400, { "content-type": "application/json" }).end("{}");
       });
@@ -75,6 +80,7 @@ export class OtlpReceiver {
   }
 
   async close(): Promise<void> {
+    this.#server.closeAllConnections();
     await new Promise<void>((resolve) => this.#server.close(() => resolve()));
   }
 
