@@ -6,6 +6,8 @@ import { startAuth } from './auth-wiring.ts';
 import { prepareDataDirectories } from './data-directories.ts';
 import type { ServerConfig } from './config/config.ts';
 import { Engine } from './engine/engine.ts';
+import type { Tracer } from './engine/tracing.ts';
+import { packageVersion } from './lib/package-version.ts';
 import type { TaskHubCatalog } from './engine/task-hubs.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
 import { cryptoIdSource, type IdSource } from './lib/ids.ts';
@@ -48,8 +50,9 @@ export async function createServer(config: Readonly<ServerConfig>, deps: ServerD
   const store = timedStore(opened.store, metrics.observeStoreCall);
   const catalog = opened.catalog;
   await store.migrate();
+  const tracer = await openTracer(config);
   const engine = new Engine(
-    { store, clock: deps.clock, ids: deps.ids, log: deps.log },
+    { store, clock: deps.clock, ids: deps.ids, log: deps.log, ...(tracer === undefined ? {} : { tracer }) },
     {
       taskHubs: { initial: config.taskHubs, defaultHub: config.defaultTaskHub, dynamic: config.dynamicTaskHubs },
       limits: config.limits,
@@ -86,7 +89,7 @@ export async function createServer(config: Readonly<ServerConfig>, deps: ServerD
   return {
     grpcPort: grpc.port,
     httpPort: http.port,
-    stop: () => (stopping ??= shutdown(engine, grpc, http, store, config.shutdownGraceMs, control)),
+    stop: () => (stopping ??= shutdown(engine, grpc, http, store, config.shutdownGraceMs, control, tracer, deps.log)),
   };
 }
 
@@ -95,11 +98,44 @@ function openStore(config: Readonly<ServerConfig>, deps: ServerDeps): { store: S
   return openSqliteBackend({ path: config.store.path, ids: deps.ids });
 }
 
-/** Order matters: stop taking work, hand streams back, let commits finish, then close the store. */
-async function shutdown(engine: Engine, grpc: GrpcListener, http: HttpListener, store: Store, graceMs: number, control: ControlWiring): Promise<void> {
+/** The OpenTelemetry packages are loaded only when tracing is on. */
+async function openTracer(config: Readonly<ServerConfig>): Promise<Tracer | undefined> {
+  if (config.traces === undefined) return undefined;
+  const { openOtelTracer } = await import('./observability/otel-tracer.ts');
+  return openOtelTracer({ tracesUrl: config.traces.tracesUrl, serviceName: config.traces.serviceName, serviceVersion: packageVersion() });
+}
+
+/** Order matters: stop taking work, hand streams back, let commits finish, then close the store; spans of all that go out last. */
+async function shutdown(
+  engine: Engine,
+  grpc: GrpcListener,
+  http: HttpListener,
+  store: Store,
+  graceMs: number,
+  control: ControlWiring,
+  tracer: Tracer | undefined,
+  log: ServerDeps['log'],
+): Promise<void> {
   await control.stop(graceMs);
   await engine.stop();
   await grpc.stop(graceMs);
   await http.close();
   await store.close();
+  if (tracer !== undefined) await flushTraces(tracer, log);
+}
+
+/** A collector that does not answer holds the shutdown this long at most; the spans it did not take are lost. */
+const TRACE_FLUSH_MS_MAX = 5000;
+
+async function flushTraces(tracer: Tracer, log: ServerDeps['log']): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), TRACE_FLUSH_MS_MAX)));
+  try {
+    const outcome = await Promise.race([tracer.shutdown(), late]);
+    if (outcome === 'late') log(`the trace collector did not take the last spans within ${TRACE_FLUSH_MS_MAX} ms; they are dropped`);
+  } catch (error) {
+    log('exporting the last traces failed', error);
+  } finally {
+    clearTimeout(timer);
+  }
 }

@@ -10,6 +10,7 @@ import { closestMatch } from '../lib/closest-match.ts';
 import type { FanInOptions } from '../engine/fan-in-coalescing.ts';
 import { isValidTaskHubName } from '../domain/validate.ts';
 import { AUTH_FLAGS, parseAuthConfig, type AuthConfig } from './auth-config.ts';
+import { parseTraceConfig, TRACE_FLAGS, type TraceConfig } from './trace-config.ts';
 
 export type StoreConfig = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string; connectionsMax: number };
 
@@ -42,6 +43,8 @@ export interface ServerConfig {
   control: ControlConfig;
   http: HttpConfig;
   auth: AuthConfig;
+  /** OpenTelemetry traces; absent: off. */
+  traces?: TraceConfig;
 }
 
 /** The HTTP edge. */
@@ -89,6 +92,7 @@ export const SERVE_FLAGS: Record<string, FlagSpec> = {
   'scheduler-ports': { env: 'DTS_SCHEDULER_PORTS', help: "data-plane ports of schedulers other than 'default', as first-last; 0 = any free port, not stable (default 8100-8199)" },
   'allowed-hosts': { env: 'DTS_ALLOWED_HOSTS', help: "without --auth: more comma-separated host names HTTP requests may address, beside --host, --public-host, localhost, 127.0.0.1 and ::1; '*' allows any" },
   ...AUTH_FLAGS,
+  ...TRACE_FLAGS,
 };
 
 /** Parses `serve` arguments and the environment into a frozen configuration. */
@@ -128,6 +132,8 @@ export function loadServeConfig(args: readonly string[], env: Env): Readonly<Ser
     http: { allowedHosts: allowedHosts(values['allowed-hosts'], [values.host ?? '127.0.0.1', control.publicHost]) },
     auth: parseAuthConfig(values, values.host ?? '127.0.0.1', values['data-dir'] ?? 'data', (message) => new ConfigError(message)),
   };
+  const traces = parseTraceConfig(values['otlp-endpoint'], env, (message) => new ConfigError(message));
+  if (traces !== undefined) config.traces = traces;
   return deepFreeze(config);
 }
 

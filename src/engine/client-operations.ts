@@ -4,7 +4,7 @@
  * store call.
  */
 import { ServerError } from '../domain/errors.ts';
-import { isTerminal, makeEvent, type OrchestrationStatus, type Tags, type TraceContext } from '../domain/history-event.ts';
+import { isTerminal, makeEvent, type ExecutionStarted, type HistoryEvent, type OrchestrationStatus, type Tags, type TraceContext } from '../domain/history-event.ts';
 import type { InstanceRecord, TaskHubName } from '../domain/instance.ts';
 import { instanceTimesInRange } from '../domain/time-range.ts';
 import type { Limits } from '../domain/limits.ts';
@@ -15,6 +15,7 @@ import type { InboxMessage, StatusChange, Store } from '../store/store.ts';
 import { REPLACEABLE_BY_DEFAULT } from './episode-rules.ts';
 import type { InstanceWaiters } from './instance-waiters.ts';
 import { withOptional } from './orchestration-episode.ts';
+import { endSpanAfter, type Tracer, type TraceSpan } from './tracing.ts';
 
 export interface StartInstanceRequest {
   instanceId?: string;
@@ -35,6 +36,7 @@ export interface ClientDeps {
   ids: IdSource;
   limits: Limits;
   waiters: InstanceWaiters;
+  tracer?: Tracer;
 }
 
 export type WaitCondition = 'start' | 'completion';
@@ -67,16 +69,26 @@ export class ClientOperations {
     withOptional(startEvent, 'input', req.input);
     withOptional(startEvent, 'tags', req.tags);
     withOptional(startEvent, 'scheduledStartTimestamp', scheduledStartAt);
-    withOptional(startEvent, 'parentTraceContext', req.parentTraceContext);
-    const result = await store.createInstance(
-      hub,
-      { instance, startEvent, startVisibleAt: scheduledStartAt ?? now, replaceableStatuses: req.replaceableStatuses ?? REPLACEABLE_BY_DEFAULT },
-      now,
-    );
+    const creation = req.parentTraceContext === undefined ? this.#startCreationSpan(hub, startEvent) : undefined;
+    withOptional(startEvent, 'parentTraceContext', req.parentTraceContext ?? creation?.context);
+    const newInstance = { instance, startEvent, startVisibleAt: scheduledStartAt ?? now, replaceableStatuses: req.replaceableStatuses ?? REPLACEABLE_BY_DEFAULT };
+    const write = store.createInstance(hub, newInstance, now);
+    const result = creation === undefined
+      ? await write
+      : await endSpanAfter(creation, write, (r) => (r.created ? {} : { error: `the instance exists with status ${r.existing.status}` }), clock);
     if (!result.created) {
       throw new ServerError('INSTANCE_ALREADY_EXISTS', `an orchestration instance with id '${instanceId}' already exists with status ${result.existing.status}`);
     }
     return instanceId;
+  }
+
+  /** With tracing on, an instance started without a client trace context becomes the root of its own trace. */
+  #startCreationSpan(hub: TaskHubName, start: ExecutionStarted & HistoryEvent): TraceSpan | undefined {
+    const { tracer } = this.#d;
+    if (tracer === undefined) return undefined;
+    const { instanceId, executionId } = start.orchestrationInstance;
+    const version = start.version === undefined ? {} : { version: start.version };
+    return tracer.startCreation({ hub, instanceId, executionId: executionId ?? '', name: start.name, startedAt: start.timestamp, ...version }, start.timestamp);
   }
 
   async getInstance(hub: TaskHubName, instanceId: string): Promise<InstanceRecord | undefined> {

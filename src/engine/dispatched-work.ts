@@ -9,6 +9,7 @@ import type { HistoryEvent } from '../domain/history-event.ts';
 import type { EntityWorkItem } from '../store/entity-store.ts';
 import type { ActivityWorkItem, OrchestrationWorkItem } from '../store/store.ts';
 import type { EntityBatchPlan } from './entity-batch.ts';
+import type { TraceSpan, TracedExecution } from './tracing.ts';
 import type { WorkerCaps } from './work-item.ts';
 import type { EntitySupport } from './entity-support.ts';
 
@@ -33,6 +34,8 @@ export interface DispatchedOrchestration {
   sentAt: number;
   /** Actions of deprecated chunked responses (`isPartial`), kept until the last chunk. */
   partialActions: OrchestratorAction[];
+  /** With tracing on: the episode's span and the execution it belongs to. */
+  trace?: { span: TraceSpan; execution: TracedExecution };
 }
 
 export interface DispatchedActivity {
@@ -41,6 +44,8 @@ export interface DispatchedActivity {
   token: string;
   stream: StreamSlot;
   item: ActivityWorkItem;
+  /** With tracing on: the activity's span. */
+  trace?: { span: TraceSpan };
 }
 
 export interface DispatchedEntity {

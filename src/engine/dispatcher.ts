@@ -7,14 +7,15 @@
 import type { TaskHubName } from '../domain/instance.ts';
 import type { Clock } from '../lib/clock.ts';
 import { crashOnInvariantViolation } from '../lib/assert.ts';
-import type { ActivityWorkItem, LeaseToken, OrchestrationWorkItem, Store } from '../store/store.ts';
-import { DispatchedWork, type Dispatched } from './dispatched-work.ts';
+import type { ActivityWorkItem, LeaseToken, OrchestrationCompletion, OrchestrationWorkItem, Store } from '../store/store.ts';
+import { DispatchedWork, type Dispatched, type DispatchedOrchestration } from './dispatched-work.ts';
 import { planEpisode } from './episode-plan.ts';
 import { ParkedWork, type ParkedItem } from './parked-work.ts';
 import { orchestrationIdentity, type WorkIdentity } from './work-item-filters.ts';
 import { EntityDispatch } from './entity-dispatch.ts';
 import { renewIfLate } from './late-claims.ts';
 import type { EntityProbes } from './entity-support.ts';
+import { startEpisodeTrace, traceCompletion, type Tracer } from './tracing.ts';
 import type { WorkerStream, WorkerStreams } from './worker-streams.ts';
 import type { WorkKind } from './work-item.ts';
 
@@ -34,6 +35,8 @@ export interface DispatcherDeps {
   options: DispatchOptions;
   log: (message: string, error?: unknown) => void;
   probes: EntityProbes;
+  /** Absent: tracing is off, and dispatch does no trace work at all. */
+  tracer?: Tracer;
 }
 
 interface Pump {
@@ -170,7 +173,7 @@ export class Dispatcher {
     const { store, clock, streams, work } = this.#deps;
     const now = clock.now();
     const plan = planEpisode(item, now);
-    if (plan.kind === 'settle') return store.completeOrchestrationWork(hub, plan.completion, now);
+    if (plan.kind === 'settle') return this.#settle(hub, item, plan.completion, now);
     if (plan.kind === 'defer') return store.abandonOrchestrationWork(hub, item.lease.token, plan.retryAt, now);
     const { newEvents, newEventSeqs, droppedSeqs } = plan;
     const identity = orchestrationIdentity(item);
@@ -179,11 +182,19 @@ export class Dispatcher {
     this.#sendOrchestration(hub, stream, item, plan);
   }
 
+  /** The server finishes the item itself (no worker needed); that may end the execution. */
+  async #settle(hub: TaskHubName, item: OrchestrationWorkItem, completion: OrchestrationCompletion, now: number): Promise<void> {
+    await this.#deps.store.completeOrchestrationWork(hub, completion, now);
+    if (this.#deps.tracer !== undefined) traceCompletion(this.#deps.tracer, item, completion, now);
+  }
+
   #sendOrchestration(hub: TaskHubName, stream: WorkerStream, item: OrchestrationWorkItem, plan: ParkedOrchestrationPlan): void {
     const token = item.lease.token;
     const { newEvents, newEventSeqs, droppedSeqs } = plan;
     const sentAt = this.#deps.clock.now();
-    this.#deps.work.add({ kind: 'orchestration', hub, token, stream, item, newEvents, newEventSeqs, droppedSeqs, sentAt, partialActions: [] });
+    const d: DispatchedOrchestration = { kind: 'orchestration', hub, token, stream, item, newEvents, newEventSeqs, droppedSeqs, sentAt, partialActions: [] };
+    if (this.#deps.tracer !== undefined) d.trace = startEpisodeTrace(this.#deps.tracer, item, sentAt);
+    this.#deps.work.add(d);
     // Workers that can fetch a history themselves get a large one by StreamInstanceHistory.
     const streamHistory = stream.historyStreaming && item.history.length > this.#deps.options.historyStreamingEventsMin;
     stream.deliver(token, 'orchestration', {
@@ -207,8 +218,16 @@ export class Dispatcher {
 
   #sendActivity(hub: TaskHubName, stream: WorkerStream, item: ActivityWorkItem): void {
     const token = item.lease.token;
-    this.#deps.work.add({ kind: 'activity', hub, token, stream, item });
-    stream.deliver(token, 'activity', { kind: 'activity', completionToken: token, task: item.task });
+    const { tracer, work, clock } = this.#deps;
+    if (tracer === undefined) {
+      work.add({ kind: 'activity', hub, token, stream, item });
+      stream.deliver(token, 'activity', { kind: 'activity', completionToken: token, task: item.task });
+      return;
+    }
+    // The worker's span for the activity continues the trace under this one.
+    const span = tracer.startActivity(hub, item.task, clock.now());
+    work.add({ kind: 'activity', hub, token, stream, item, trace: { span } });
+    stream.deliver(token, 'activity', { kind: 'activity', completionToken: token, task: { ...item.task, parentTraceContext: span.context } });
   }
 
   /**
@@ -282,6 +301,7 @@ export class Dispatcher {
 
   abandon(d: Dispatched, retryAt: number, now: number): Promise<void> {
     const { store } = this.#deps;
+    if (d.kind !== 'entity') d.trace?.span.end({ unfinished: 'returned to the queue' }, now);
     const token = d.item.lease.token as LeaseToken;
     if (d.kind === 'entity') return store.abandonEntityWork(d.hub, token, retryAt, now);
     return d.kind === 'orchestration'

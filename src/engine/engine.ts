@@ -24,6 +24,7 @@ import { ScaleSignals } from './scale-signals.ts';
 import { TaskHubs, type TaskHubOptions } from './task-hubs.ts';
 import { WorkerOperations } from './worker-operations.ts';
 import { WorkerStreams } from './worker-streams.ts';
+import type { Tracer } from './tracing.ts';
 import type { WorkerCaps, WorkKind } from './work-item.ts';
 
 export interface EngineOptions extends DispatchOptions {
@@ -53,6 +54,8 @@ export interface EngineDeps {
   clock: Clock;
   ids: IdSource;
   log: (message: string, error?: unknown) => void;
+  /** Absent: tracing is off (the default). */
+  tracer?: Tracer;
 }
 
 export class Engine {
@@ -80,17 +83,18 @@ export class Engine {
     this.#deps = deps;
     this.#options = options;
     const { store, clock, ids, log } = deps;
+    const tracing = deps.tracer === undefined ? {} : { tracer: deps.tracer };
     this.dispatchRate = new DispatchRate(() => clock.now());
     this.#streams = new WorkerStreams(options.streamInFlightMaxDefault, (hub, kind) => this.dispatchRate.record(hub, kind));
     this.taskHubs = new TaskHubs(store, clock, options.taskHubs);
     this.scaleSignals = new ScaleSignals({ store, clock, engine: this });
     this.dashboard = new DashboardQueries(store);
     const probes = new EntityProbes(ids);
-    this.#dispatcher = new Dispatcher({ store, clock, streams: this.#streams, work: this.#work, options, log, probes });
+    this.#dispatcher = new Dispatcher({ store, clock, streams: this.#streams, work: this.#work, options, log, probes, ...tracing });
     this.entities = new EntityClientOperations({ store, clock, ids, limits: options.limits });
     const { abandonBackoff, limits } = options;
     this.entityWorkers = new EntityWorkerOperations({ store, clock, ids, limits, work: this.#work, dispatcher: this.#dispatcher, probes, abandonBackoff });
-    this.clients = new ClientOperations({ store, clock, ids, limits: options.limits, waiters: this.#waiters });
+    this.clients = new ClientOperations({ store, clock, ids, limits: options.limits, waiters: this.#waiters, ...tracing });
     this.#recheck = new WaiterRecheck({ store, waiters: this.#waiters, log });
     this.management = new ManagementOperations({ store, clock, limits: options.limits, clients: this.clients });
     this.workers = new WorkerOperations({
@@ -105,6 +109,7 @@ export class Engine {
       abandonBackoff: options.abandonBackoff,
       streamStallMs: options.streamStallMs,
       log,
+      ...tracing,
     });
   }
 
@@ -176,5 +181,6 @@ export class Engine {
     if (d === undefined) return;
     this.#work.remove(d);
     d.stream.release(token);
+    if (d.kind !== 'entity') d.trace?.span.end({ unfinished: 'lease lost' }, this.#deps.clock.now());
   }
 }

@@ -24,6 +24,7 @@ import type { LeaseToken, Store } from '../store/store.ts';
 import { planEpisode } from './episode-plan.ts';
 import { failure } from './episode-rules.ts';
 import { runEpisode } from './orchestration-episode.ts';
+import { traceExecutionEnd, tracedExecution, withTraceParents, type Tracer } from './tracing.ts';
 
 export interface RemoteCompletionDeps {
   store: Store;
@@ -31,6 +32,7 @@ export interface RemoteCompletionDeps {
   ids: IdSource;
   limits: Limits;
   abandonBackoff: { baseMs: number; maxMs: number };
+  tracer?: Tracer;
 }
 
 /** The TaskCompleted or TaskFailed event for an activity's result (a result past the limit fails the task). */
@@ -67,7 +69,7 @@ export class RemoteCompletions {
       await store.abandonOrchestrationWork(hub, lease, now, now);
       return true;
     }
-    const completion = runEpisode({
+    let completion = runEpisode({
       instance: item.instance,
       pastEvents: item.history,
       newEvents: plan.newEvents,
@@ -79,7 +81,12 @@ export class RemoteCompletions {
       newExecutionId: () => this.#d.ids.executionId(),
       limits: this.#d.limits,
     });
+    // The dispatching node's episode span is lost with its lease; the execution's is not.
+    const { tracer } = this.#d;
+    const execution = tracer === undefined ? undefined : tracedExecution(item);
+    if (tracer !== undefined && execution !== undefined) completion = withTraceParents(completion, tracer.executionContext(execution));
     await store.completeOrchestrationWork(hub, completion, now);
+    if (tracer !== undefined && execution !== undefined) traceExecutionEnd(tracer, execution, completion, now);
     return true;
   }
 

@@ -21,6 +21,7 @@ import { StreamStalls } from './stream-stalls.ts';
 import type { WorkerStream, WorkerStreams } from './worker-streams.ts';
 import type { WorkerCaps, WorkItemMessage } from './work-item.ts';
 import { normalizeFilters, type WorkItemFilters } from './work-item-filters.ts';
+import { endSpanAfter, writeTracedEpisode, type Tracer } from './tracing.ts';
 
 export interface WorkerDeps {
   store: Store;
@@ -35,6 +36,7 @@ export interface WorkerDeps {
   /** How long a stream may stay blocked before its work items go back to the queue. */
   streamStallMs: number;
   log: (message: string, error?: unknown) => void;
+  tracer?: Tracer;
 }
 
 export interface WorkerConnection {
@@ -135,7 +137,12 @@ export class WorkerOperations {
     // Noted before the write: results of the tasks it schedules can arrive before it returns.
     const { reset, append } = completion.history;
     this.#d.fanIn.noteEpisode(hub, d.item.instance.instanceId, reset ? [append] : [d.item.history, append], now - d.sentAt);
-    await work.whileWriting(hub, d.token, store.completeOrchestrationWork(hub, completion, now));
+    const { tracer } = this.#d;
+    if (tracer === undefined || d.trace === undefined) {
+      await work.whileWriting(hub, d.token, store.completeOrchestrationWork(hub, completion, now));
+      return;
+    }
+    await writeTracedEpisode(tracer, d.trace, completion, (traced) => work.whileWriting(hub, d.token, store.completeOrchestrationWork(hub, traced, now)), clock);
   }
 
   async completeActivity(hub: TaskHubName, response: ActivityResponse): Promise<void> {
@@ -152,7 +159,9 @@ export class WorkerOperations {
     const event = activityResultEvent(task.taskId, response, limits, now);
     const visibleAt = this.#d.fanIn.resultVisibleAt(hub, task.instanceId, now);
     const result = { instanceId: task.instanceId, executionId: task.executionId, event, visibleAt };
-    await work.whileWriting(hub, d.token, store.completeActivityWork(hub, d.item.lease.token, result, now));
+    const write = work.whileWriting(hub, d.token, store.completeActivityWork(hub, d.item.lease.token, result, now));
+    if (d.trace === undefined) return write;
+    await endSpanAfter(d.trace.span, write, () => (event.kind === 'taskFailed' ? { error: event.failureDetails?.errorMessage ?? 'failed' } : {}), clock);
   }
 
   /** A worker gave an item back (it could not process it): it returns after a back-off. */
