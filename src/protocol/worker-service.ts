@@ -4,6 +4,7 @@
 import type { ServerWritableStream } from '@grpc/grpc-js';
 import type { WorkerCaps, WorkItemMessage } from '../engine/work-item.ts';
 import type { TaskHubName } from '../domain/instance.ts';
+import type { OrchestratorResponse } from '../domain/orchestrator-action.ts';
 import { type HandlerContext, resolveHub, unary } from './call-context.ts';
 import { failCall } from './grpc-status.ts';
 import { proto, type pb } from './proto/load.ts';
@@ -58,8 +59,9 @@ export function workerHandlers(ctx: HandlerContext, openStreams: Set<WorkItemCal
       void openWorkItemStream(ctx, call, openStreams, pastEvents);
     },
 
-    completeOrchestratorTask: unary<pb.OrchestratorResponse, Uint8Array>(ctx, async (req, hub) => {
-      await workers.completeOrchestration(hub, orchestratorResponseFromProto(req));
+    // Domain data when orchestrator-response-reader.ts could read it (service-definition.ts).
+    completeOrchestratorTask: unary<pb.OrchestratorResponse | OrchestratorResponse, Uint8Array>(ctx, async (req, hub) => {
+      await workers.completeOrchestration(hub, req instanceof proto.OrchestratorResponse ? orchestratorResponseFromProto(req) : req);
       return EMPTY_MESSAGE;
     }),
 
