@@ -1,16 +1,17 @@
 /**
  * Reads the common `OrchestratorResponse` (the actions of one episode) straight from its bytes
- * into domain data, without building google-protobuf messages first.
- * It covers what episodes mostly hold: scheduled activities without tags, timers, events sent,
+ * into domain data, without building google-protobuf messages first. It covers what episodes
+ * mostly hold: scheduled activities without tags, timers, events sent,
  * completions without carryover events, failure details or tags. Anything else (another action,
  * a field this reader does not know, a wire type other than the schema's, bytes that do not
  * parse, a string that is not UTF-8, a varint longer than 5 bytes, a bool that is not one byte
  * 0 or 1, an unknown orchestration status) makes it give up and return undefined: the caller
  * then decodes with the generated code and response-map.ts, so every such message is read, or
- * refused, exactly as before. response-map.test.ts holds the two paths to the same result.
+ * refused, exactly as before. orchestrator-response-reader.test.ts holds the two paths to the
+ * same result.
  */
 import { isUtf8 } from 'node:buffer';
-import type { OrchestrationStatus, TraceContext } from '../../domain/history-event.ts';
+import type { TraceContext } from '../../domain/history-event.ts';
 import type {
   CompleteOrchestrationAction,
   OrchestratorAction,
@@ -18,6 +19,7 @@ import type {
   OrchestratorResponse,
   ScheduleTaskAction,
 } from '../../domain/orchestrator-action.ts';
+import { fromOrchestrationStatus } from './common-map.ts';
 
 /**
  * Where reading stands in the message's bytes. protobufjs's Reader is not used: it skips the
@@ -34,8 +36,6 @@ const LEN = 2;
 
 /** Thrown inside the reader to give the message back to the generated decoder. */
 const GIVE_UP = Symbol('give up');
-
-const STATUSES: readonly OrchestrationStatus[] = ['RUNNING', 'COMPLETED', 'CONTINUED_AS_NEW', 'FAILED', 'CANCELED', 'TERMINATED', 'PENDING', 'SUSPENDED'];
 
 export function readOrchestratorResponse(bytes: Buffer): OrchestratorResponse | undefined {
   try {
@@ -194,8 +194,8 @@ function completeOrchestration(r: Reader): CompleteOrchestrationAction {
       default: return false;
     }
   });
-  const orchestrationStatus = STATUSES[status];
-  if (orchestrationStatus === undefined) throw GIVE_UP;
+  // An unknown status throws: the generated path then refuses the message with its own words.
+  const orchestrationStatus = fromOrchestrationStatus(status);
   // carryoverEvents last, in the key order of response-map.ts.
   const out = { kind: 'completeOrchestration', orchestrationStatus } as CompleteOrchestrationAction;
   if (result !== undefined) out.result = result;
