@@ -51,6 +51,8 @@ export async function startGrpcServer(engine: Engine, options: GrpcServerOptions
     'grpc.max_send_message_length': -1,
     'grpc.keepalive_permit_without_calls': 1,
     'grpc.http2.min_ping_interval_without_data_ms': 5000,
+    // Nothing reads channelz; its per-call counters and the socket tracking cost on every call.
+    'grpc.enable_channelz': 0,
     interceptors: [frames.interceptor(), ...(options.guard === undefined ? [] : [guardInterceptor(options.guard, log)])],
   });
   const openStreams = new Set<ServerWritableStream<unknown, unknown>>();

@@ -4,16 +4,17 @@
 import type { ServerWritableStream } from '@grpc/grpc-js';
 import type { WorkerCaps, WorkItemMessage } from '../engine/work-item.ts';
 import type { TaskHubName } from '../domain/instance.ts';
+import type { OrchestratorResponse } from '../domain/orchestrator-action.ts';
 import { type HandlerContext, resolveHub, unary } from './call-context.ts';
 import { failCall } from './grpc-status.ts';
 import { proto, type pb } from './proto/load.ts';
 import { activityResponseFromProto, orchestratorResponseFromProto } from './proto/response-map.ts';
 import {
-  activityWorkItemToProto,
+  activityWorkItem,
   encodePastEventEntries,
   healthPingWorkItem,
-  orchestrationWorkItemBytes,
-  orchestrationWorkItemToProto,
+  orchestrationWorkItem,
+  orchestrationWorkItemSpliced,
 } from './proto/work-item-map.ts';
 import { PastEventsCache } from './proto/past-events-cache.ts';
 import { PendingWrites } from './pending-writes.ts';
@@ -39,6 +40,12 @@ const PAST_EVENTS_CACHE_BYTES_MAX = 32 * 1024 * 1024;
  */
 export const STREAM_PENDING_BYTES_MAX = 1024 * 1024;
 
+/**
+ * CompleteTaskResponse and the two Abandon*Response messages have no fields: each is written as
+ * these zero bytes (the definition passes serialized responses through, service-definition.ts).
+ */
+const EMPTY_MESSAGE = Buffer.alloc(0);
+
 /** One per process, shared by every listener, so its bound is the process's. */
 export function newPastEventsCache(): PastEventsCache {
   return new PastEventsCache({ eventsMin: PAST_EVENTS_CACHE_EVENTS_MIN, bytesMax: PAST_EVENTS_CACHE_BYTES_MAX, encodeEntries: encodePastEventEntries });
@@ -52,24 +59,25 @@ export function workerHandlers(ctx: HandlerContext, openStreams: Set<WorkItemCal
       void openWorkItemStream(ctx, call, openStreams, pastEvents);
     },
 
-    completeOrchestratorTask: unary<pb.OrchestratorResponse, pb.CompleteTaskResponse>(ctx, async (req, hub) => {
-      await workers.completeOrchestration(hub, orchestratorResponseFromProto(req));
-      return new proto.CompleteTaskResponse();
+    // Domain data when orchestrator-response-reader.ts could read it (service-definition.ts).
+    completeOrchestratorTask: unary<pb.OrchestratorResponse | OrchestratorResponse, Uint8Array>(ctx, async (req, hub) => {
+      await workers.completeOrchestration(hub, req instanceof proto.OrchestratorResponse ? orchestratorResponseFromProto(req) : req);
+      return EMPTY_MESSAGE;
     }),
 
-    completeActivityTask: unary<pb.ActivityResponse, pb.CompleteTaskResponse>(ctx, async (req, hub) => {
+    completeActivityTask: unary<pb.ActivityResponse, Uint8Array>(ctx, async (req, hub) => {
       await workers.completeActivity(hub, activityResponseFromProto(req));
-      return new proto.CompleteTaskResponse();
+      return EMPTY_MESSAGE;
     }),
 
-    abandonTaskOrchestratorWorkItem: unary<pb.AbandonOrchestrationTaskRequest, pb.AbandonOrchestrationTaskResponse>(ctx, async (req, hub) => {
+    abandonTaskOrchestratorWorkItem: unary<pb.AbandonOrchestrationTaskRequest, Uint8Array>(ctx, async (req, hub) => {
       await workers.abandon(hub, 'orchestration', req.getCompletiontoken());
-      return new proto.AbandonOrchestrationTaskResponse();
+      return EMPTY_MESSAGE;
     }),
 
-    abandonTaskActivityWorkItem: unary<pb.AbandonActivityTaskRequest, pb.AbandonActivityTaskResponse>(ctx, async (req, hub) => {
+    abandonTaskActivityWorkItem: unary<pb.AbandonActivityTaskRequest, Uint8Array>(ctx, async (req, hub) => {
       await workers.abandon(hub, 'activity', req.getCompletiontoken());
-      return new proto.AbandonActivityTaskResponse();
+      return EMPTY_MESSAGE;
     }),
   };
 }
@@ -148,10 +156,10 @@ function encodeWorkItem(item: WorkItemMessage, hub: TaskHubName, pastEvents: Pas
       return healthPingWorkItem();
     case 'orchestration': {
       const pastEntries = pastEvents.entries(hub, item.instanceId, item.executionId, item.pastEvents);
-      return pastEntries === undefined ? orchestrationWorkItemToProto(item) : orchestrationWorkItemBytes(item, pastEntries);
+      return pastEntries === undefined ? orchestrationWorkItem(item) : orchestrationWorkItemSpliced(item, pastEntries);
     }
     case 'activity':
-      return activityWorkItemToProto({ ...item.task, completionToken: item.completionToken });
+      return activityWorkItem({ ...item.task, completionToken: item.completionToken });
     case 'entity':
       return entityWorkItemToProto(item);
     case 'entityProbe':

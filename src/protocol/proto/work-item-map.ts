@@ -2,13 +2,31 @@
  * Writing the `WorkItem` messages pushed over a worker's `GetWorkItems` stream: orchestration
  * episodes (past and new history events), activity invocations and health pings. Every dispatched
  * item carries its completion token; the worker echoes it in the matching Complete/Abandon call.
- * A large orchestration history is not rebuilt as messages on every episode: its encoded
- * `pastEvents` come from past-events-cache.ts and are spliced into the serialized item here.
+ * A large orchestration history is not re-encoded on every episode: its encoded `pastEvents`
+ * come from past-events-cache.ts and are spliced into the item here.
+ *
+ * Items are written straight from domain data to protobuf bytes with protobufjs's Writer.
+ * Building a google-protobuf object per event, wrapper and timestamp and then serializing it was
+ * most of the protocol layer's protobuf and garbage-collection time per work item (README,
+ * Performance). The bytes equal those of the SDK's generated serializers (work-item-map.test.ts
+ * compares them for every event kind): fields in the generated code's order, proto3 defaults
+ * left out, present wrappers written even when empty, map entries in key order. What is rare on
+ * this path (entity and rewind events, failure details, parent instances) is serialized by the
+ * generated code (history-event-map.ts, common-map.ts) and written here as its bytes.
  */
-import type { HistoryEvent, Tags, TraceContext } from '../../domain/history-event.ts';
-import { setTags, toOrchestrationInstance, toStringValue, toTraceContext } from './common-map.ts';
+import protobuf from 'protobufjs/minimal.js';
+import type { FailureDetails, HistoryEvent, HistoryEventKind, Tags, TraceContext } from '../../domain/history-event.ts';
+import { clampTimeMs } from '../../domain/time-range.ts';
+import { toFailureDetails, toOrchestrationStatus, toParentInstance } from './common-map.ts';
 import { historyEventToProto } from './history-event-map.ts';
-import { proto, type pb } from './load.ts';
+import { proto } from './load.ts';
+
+type Writer = protobuf.Writer;
+const { Writer: WriterClass } = protobuf;
+
+const VARINT = 0;
+const LEN = 2;
+const tag = (field: number, wireType: number): number => (field << 3) | wireType;
 
 export interface OrchestrationWorkItemArgs {
   instanceId: string;
@@ -35,76 +53,215 @@ export interface ActivityWorkItemArgs {
   completionToken: string;
 }
 
-export function orchestrationWorkItemToProto(args: OrchestrationWorkItemArgs): pb.WorkItem {
-  const request = setRequestHead(new proto.OrchestratorRequest(), args).setPasteventsList(args.pastEvents.map(historyEventToProto));
-  setRequestTail(request, args);
-  return new proto.WorkItem().setOrchestratorrequest(request).setCompletiontoken(args.completionToken);
+/** Field numbers of `WorkItem`, `OrchestratorRequest` and `ActivityRequest` (orchestrator_service.proto). */
+const WORK_ITEM = { orchestratorRequest: 1, activityRequest: 2, completionToken: 10 } as const;
+const ORCHESTRATOR_REQUEST = { instanceId: 1, executionId: 2, pastEvents: 3, newEvents: 4, requiresHistoryStreaming: 6 } as const;
+
+/** A whole `WorkItem` with an orchestrator request, its past events encoded here. */
+export function orchestrationWorkItem(args: OrchestrationWorkItemArgs): Uint8Array {
+  const w = WriterClass.create();
+  w.uint32(tag(WORK_ITEM.orchestratorRequest, LEN)).fork();
+  requestHead(w, args);
+  for (const e of args.pastEvents) historyEventEntry(w, ORCHESTRATOR_REQUEST.pastEvents, e);
+  requestTail(w, args);
+  w.ldelim();
+  str(w, WORK_ITEM.completionToken, args.completionToken);
+  return w.finish();
 }
 
-/** `WorkItem.orchestratorRequest`, in `proto.WorkItem.serializeBinaryToWriter` of the SDK's orchestrator_service_pb.js. */
-const WORK_ITEM_ORCHESTRATOR_REQUEST_FIELD = 1;
-const WIRE_TYPE_LENGTH_DELIMITED = 2;
-
 /**
- * The same work item as `orchestrationWorkItemToProto(args)`, already serialized, with
- * `pastEntries` (`encodePastEventEntries` of `args.pastEvents`, kept by past-events-cache.ts)
- * spliced in rather than rebuilt. Protobuf lets a message be written as the concatenation of
- * its fields; writing them in field-number order makes the bytes equal to serializeBinary's.
+ * The same work item with `pastEntries` (`encodePastEventEntries` of `args.pastEvents`, kept by
+ * past-events-cache.ts) spliced in: a message may be written as the concatenation of its fields.
  */
-export function orchestrationWorkItemBytes(args: OrchestrationWorkItemArgs, pastEntries: Uint8Array): Buffer {
-  // OrchestratorRequest fields 1-2 go before pastEvents (3), the rest after it.
-  const head = setRequestHead(new proto.OrchestratorRequest(), args).serializeBinary();
-  const tail = setRequestTail(new proto.OrchestratorRequest(), args).serializeBinary();
-  // WorkItem's other fields all come after orchestratorRequest (1).
-  const rest = new proto.WorkItem().setCompletiontoken(args.completionToken).serializeBinary();
-  const requestHeader = [
-    ...varint((WORK_ITEM_ORCHESTRATOR_REQUEST_FIELD << 3) | WIRE_TYPE_LENGTH_DELIMITED),
-    ...varint(head.length + pastEntries.length + tail.length),
-  ];
-  return Buffer.concat([Uint8Array.from(requestHeader), head, pastEntries, tail, rest]);
+export function orchestrationWorkItemSpliced(args: OrchestrationWorkItemArgs, pastEntries: Uint8Array): Buffer {
+  const head = requestHead(WriterClass.create(), args).finish();
+  const tail = requestTail(WriterClass.create(), args).finish();
+  const outer = WriterClass.create().uint32(tag(WORK_ITEM.orchestratorRequest, LEN)).uint32(head.length + pastEntries.length + tail.length).finish();
+  const token = str(WriterClass.create(), WORK_ITEM.completionToken, args.completionToken).finish();
+  return Buffer.concat([outer, head, pastEntries, tail, token]);
 }
 
 /** The events as `OrchestratorRequest.pastEvents` entries: a request holding nothing else serializes to exactly them. */
 export function encodePastEventEntries(events: readonly HistoryEvent[]): Uint8Array {
-  return new proto.OrchestratorRequest().setPasteventsList(events.map(historyEventToProto)).serializeBinary();
+  const w = WriterClass.create();
+  for (const e of events) historyEventEntry(w, ORCHESTRATOR_REQUEST.pastEvents, e);
+  return w.finish();
 }
 
-function setRequestHead(request: pb.OrchestratorRequest, args: OrchestrationWorkItemArgs): pb.OrchestratorRequest {
-  return request.setInstanceid(args.instanceId).setExecutionid(toStringValue(args.executionId));
+export function activityWorkItem(args: ActivityWorkItemArgs): Uint8Array {
+  const w = WriterClass.create();
+  w.uint32(tag(WORK_ITEM.activityRequest, LEN)).fork();
+  str(w, 1, args.name);
+  stringValue(w, 2, args.version);
+  stringValue(w, 3, args.input);
+  orchestrationInstance(w, 4, args.instanceId, args.executionId);
+  int32(w, 5, args.taskId);
+  traceContext(w, 6, args.parentTraceContext);
+  tagMap(w, 7, args.tags);
+  w.ldelim();
+  str(w, WORK_ITEM.completionToken, args.completionToken);
+  return w.finish();
 }
 
-function setRequestTail(request: pb.OrchestratorRequest, args: OrchestrationWorkItemArgs): pb.OrchestratorRequest {
-  return request.setNeweventsList(args.newEvents.map(historyEventToProto)).setRequireshistorystreaming(args.requiresHistoryStreaming ?? false);
+function requestHead(w: Writer, args: OrchestrationWorkItemArgs): Writer {
+  str(w, ORCHESTRATOR_REQUEST.instanceId, args.instanceId);
+  return stringValue(w, ORCHESTRATOR_REQUEST.executionId, args.executionId);
 }
 
-/** Base-128 varint of a non-negative integer below 2^53 (lengths and tags). */
-function varint(value: number): number[] {
-  const bytes: number[] = [];
-  let rest = value;
-  while (rest >= 0x80) {
-    bytes.push((rest % 0x80) | 0x80);
-    rest = Math.floor(rest / 0x80);
+function requestTail(w: Writer, args: OrchestrationWorkItemArgs): Writer {
+  for (const e of args.newEvents) historyEventEntry(w, ORCHESTRATOR_REQUEST.newEvents, e);
+  return bool(w, ORCHESTRATOR_REQUEST.requiresHistoryStreaming, args.requiresHistoryStreaming ?? false);
+}
+
+type EventOf<K extends HistoryEventKind> = Extract<HistoryEvent, { kind: K }>;
+/** The body of each kind written here: its `HistoryEvent` field number and its fields. */
+type Bodies = { [K in HistoryEventKind]?: [field: number, write: (w: Writer, e: EventOf<K>) => void] };
+
+const BODIES: Bodies = {
+  executionStarted: [3, (w, e) => {
+    str(w, 1, e.name);
+    stringValue(w, 2, e.version);
+    stringValue(w, 3, e.input);
+    orchestrationInstance(w, 4, e.orchestrationInstance.instanceId, e.orchestrationInstance.executionId);
+    if (e.parentInstance !== undefined) w.uint32(tag(5, LEN)).bytes(toParentInstance(e.parentInstance)!.serializeBinary());
+    if (e.scheduledStartTimestamp !== undefined) timestamp(w, 6, e.scheduledStartTimestamp);
+    traceContext(w, 7, e.parentTraceContext);
+    stringValue(w, 8, e.orchestrationSpanId);
+    tagMap(w, 9, e.tags);
+  }],
+  executionCompleted: [4, (w, e) => {
+    int32(w, 1, toOrchestrationStatus(e.orchestrationStatus));
+    stringValue(w, 2, e.result);
+    failureDetails(w, 3, e.failureDetails);
+  }],
+  taskScheduled: [6, (w, e) => {
+    str(w, 1, e.name);
+    stringValue(w, 2, e.version);
+    stringValue(w, 3, e.input);
+    traceContext(w, 4, e.parentTraceContext);
+    tagMap(w, 5, e.tags);
+  }],
+  taskCompleted: [7, (w, e) => {
+    int32(w, 1, e.taskScheduledId);
+    stringValue(w, 2, e.result);
+  }],
+  taskFailed: [8, (w, e) => {
+    int32(w, 1, e.taskScheduledId);
+    failureDetails(w, 2, e.failureDetails);
+  }],
+  subOrchestrationInstanceCreated: [9, (w, e) => {
+    str(w, 1, e.instanceId);
+    str(w, 2, e.name);
+    stringValue(w, 3, e.version);
+    stringValue(w, 4, e.input);
+    traceContext(w, 5, e.parentTraceContext);
+    tagMap(w, 6, e.tags);
+  }],
+  subOrchestrationInstanceCompleted: [10, (w, e) => {
+    int32(w, 1, e.taskScheduledId);
+    stringValue(w, 2, e.result);
+  }],
+  subOrchestrationInstanceFailed: [11, (w, e) => {
+    int32(w, 1, e.taskScheduledId);
+    failureDetails(w, 2, e.failureDetails);
+  }],
+  timerCreated: [12, (w, e) => timestamp(w, 1, e.fireAt)],
+  timerFired: [13, (w, e) => {
+    timestamp(w, 1, e.fireAt);
+    int32(w, 2, e.timerId);
+  }],
+  orchestratorStarted: [14, () => undefined],
+  orchestratorCompleted: [15, () => undefined],
+  eventSent: [16, (w, e) => {
+    str(w, 1, e.instanceId);
+    str(w, 2, e.name);
+    stringValue(w, 3, e.input);
+  }],
+  eventRaised: [17, (w, e) => {
+    str(w, 1, e.name);
+    stringValue(w, 2, e.input);
+  }],
+};
+
+/** One `HistoryEvent` as a length-delimited entry of `field`. */
+function historyEventEntry(w: Writer, field: number, e: HistoryEvent): void {
+  w.uint32(tag(field, LEN));
+  const body = BODIES[e.kind] as [number, (w: Writer, e: HistoryEvent) => void] | undefined;
+  if (body === undefined) {
+    w.bytes(historyEventToProto(e).serializeBinary());
+    return;
   }
-  bytes.push(rest);
-  return bytes;
+  w.fork();
+  int32(w, 1, e.eventId);
+  timestamp(w, 2, e.timestamp);
+  w.uint32(tag(body[0], LEN)).fork();
+  body[1](w, e);
+  w.ldelim().ldelim();
 }
 
-export function activityWorkItemToProto(args: ActivityWorkItemArgs): pb.WorkItem {
-  const instance = toOrchestrationInstance({ instanceId: args.instanceId, executionId: args.executionId });
-  const request = new proto.ActivityRequest()
-    .setName(args.name)
-    .setVersion(toStringValue(args.version))
-    .setInput(toStringValue(args.input))
-    .setOrchestrationinstance(instance)
-    .setTaskid(args.taskId)
-    .setParenttracecontext(toTraceContext(args.parentTraceContext));
-  setTags(request, args.tags);
-  return new proto.WorkItem().setActivityrequest(request).setCompletiontoken(args.completionToken);
+function str(w: Writer, field: number, s: string): Writer {
+  return s.length === 0 ? w : w.uint32(tag(field, LEN)).string(s);
 }
 
-let healthPing: pb.WorkItem | undefined;
+function int32(w: Writer, field: number, n: number): Writer {
+  return n === 0 ? w : w.uint32(tag(field, VARINT)).int32(n);
+}
 
-/** One shared keep-alive message; callers must not modify it. */
-export function healthPingWorkItem(): pb.WorkItem {
-  return (healthPing ??= new proto.WorkItem().setHealthping(new proto.HealthPing()));
+function bool(w: Writer, field: number, b: boolean): Writer {
+  return b ? w.uint32(tag(field, VARINT)).bool(true) : w;
+}
+
+/** `google.protobuf.StringValue`: absent when undefined, an empty message for ''. */
+function stringValue(w: Writer, field: number, s: string | undefined): Writer {
+  if (s === undefined) return w;
+  w.uint32(tag(field, LEN)).fork();
+  return str(w, 1, s).ldelim();
+}
+
+/** `google.protobuf.Timestamp` of epoch ms; stored times outside its range are clamped (as common-map.ts does). */
+function timestamp(w: Writer, field: number, stored: number): void {
+  const ms = clampTimeMs(stored);
+  const seconds = Math.floor(ms / 1000);
+  const nanos = Math.floor(ms - seconds * 1000) * 1_000_000;
+  w.uint32(tag(field, LEN)).fork();
+  if (seconds !== 0) w.uint32(tag(1, VARINT)).int64(seconds);
+  int32(w, 2, nanos);
+  w.ldelim();
+}
+
+function orchestrationInstance(w: Writer, field: number, instanceId: string, executionId: string | undefined): void {
+  w.uint32(tag(field, LEN)).fork();
+  str(w, 1, instanceId);
+  stringValue(w, 2, executionId);
+  w.ldelim();
+}
+
+function traceContext(w: Writer, field: number, c: TraceContext | undefined): void {
+  if (c === undefined) return;
+  w.uint32(tag(field, LEN)).fork();
+  str(w, 1, c.traceParent);
+  str(w, 2, c.spanId);
+  stringValue(w, 3, c.traceState);
+  w.ldelim();
+}
+
+function failureDetails(w: Writer, field: number, f: FailureDetails | undefined): void {
+  if (f !== undefined) w.uint32(tag(field, LEN)).bytes(toFailureDetails(f)!.serializeBinary());
+}
+
+/** A `map<string, string>` field, its entries in key order as google-protobuf writes them. */
+function tagMap(w: Writer, field: number, tags: Tags | undefined): void {
+  if (tags === undefined) return;
+  for (const key of Object.keys(tags).sort()) {
+    w.uint32(tag(field, LEN)).fork();
+    w.uint32(tag(1, LEN)).string(key);
+    w.uint32(tag(2, LEN)).string(tags[key]!);
+    w.ldelim();
+  }
+}
+
+/** The shared keep-alive item, serialized once. */
+let healthPing: Uint8Array | undefined;
+export function healthPingWorkItem(): Uint8Array {
+  return (healthPing ??= new proto.WorkItem().setHealthping(new proto.HealthPing()).serializeBinary());
 }
