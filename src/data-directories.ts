@@ -4,7 +4,7 @@
  * password. Made private before anything is written to them (lib/private-files.ts).
  */
 import { dirname } from 'node:path';
-import { adminPasswordFile } from './auth/first-admin.ts';
+import { adminPasswordFile } from './control/first-admin.ts';
 import type { ServerConfig } from './config/config.ts';
 import { ensurePrivateDirectory, ensurePrivateFile, tighten } from './lib/private-files.ts';
 

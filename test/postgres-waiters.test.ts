@@ -65,6 +65,7 @@ async function setUp(waitRecheckMs: number): Promise<{ database: string; a: Stor
       historyStreamingEventsMin: 1000,
       healthPingIntervalMs: 30_000,
       streamInFlightMaxDefault: { orchestration: 10, activity: 10, entity: 10 },
+      streamStallMs: 30_000,
       fanIn: { outstandingMin: 100, windowMsMax: 1000, instancesMax: 100 },
       abandonBackoff: { baseMs: 1000, maxMs: 10_000 },
       waitRecheckMs,

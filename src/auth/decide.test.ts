@@ -1,12 +1,15 @@
 /**
- * The authorization matrix: every role x scope x operation group, asserted from a literal table,
- * plus the operation group of every RPC the service defines.
+ * The authorization matrix: every role x scope x operation group, asserted from a literal table;
+ * the two decisions the REST routes must ask on the right resource (an existing resource is
+ * decided where it lives, an identity is assigned only with a role where the identity lives);
+ * and the operation group of every RPC the service defines. The same cases through the REST
+ * routes of a real server are in test/control/rest-authorization.test.ts.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { sidecarMethodNames } from '../protocol/service-definition.ts';
 import { decide, scopeCovers, type Principal } from './decide.ts';
-import { restGroup, rpcGroup } from './operations.ts';
+import { rpcGroup } from './operations.ts';
 import { findRole, OPERATION_GROUPS, ROLES } from './roles.ts';
 
 const SCHED = '/subscriptions/s1/resourceGroups/rg1/providers/Microsoft.DurableTask/schedulers/sch1';
@@ -19,14 +22,14 @@ const SCOPES = {
   otherHub: `${SCHED}/taskHubs/hub2`,
 } as const;
 
-// Columns: data.connect, data.clientWrite, data.clientRead, data.history, data.worker, control.read, control.write, control.authorization
+// Columns: data.connect, data.clientWrite, data.clientRead, data.history, data.worker, control.read, control.write, control.authorization, control.identityAssign
 const ALLOWED: Record<string, string> = {
-  'Durable Task Data Contributor': 'YYYYYNNN',
-  'Durable Task Worker': 'YNNYYNNN',
-  'Durable Task Data Reader': 'YNYYNNNN',
-  Owner: 'NNNNNYYY',
-  Contributor: 'NNNNNYYN',
-  Reader: 'NNNNNYNN',
+  'Durable Task Data Contributor': 'YYYYYNNNN',
+  'Durable Task Worker': 'YNNYYNNNN',
+  'Durable Task Data Reader': 'YNYYNNNNN',
+  Owner: 'NNNNNYYYY',
+  Contributor: 'NNNNNYYNY',
+  Reader: 'NNNNNYNNN',
 };
 const COVERS_HUB: Record<keyof typeof SCOPES, boolean> = { root: true, group: true, scheduler: true, thisHub: true, otherHub: false };
 
@@ -67,18 +70,37 @@ test('scope coverage is segment-wise and case-insensitive', () => {
   for (const [scope, resource, expected] of cases) assert.equal(scopeCovers(scope, resource), expected, `${scope} covers ${resource}`);
 });
 
-test('every RPC of the service has an operation group; REST methods map to read, write, authorization', () => {
+const role = (name: string) => findRole(name)!.id;
+const GROUP_A = '/subscriptions/s1/resourceGroups/a';
+const GROUP_B = '/subscriptions/s1/resourceGroups/b';
+
+test('an existing resource through a narrower URL: decided on the scope where it lives', () => {
+  // Owner of group A, and a role assignment that lives at the root, addressed through A's URL.
+  const ownerOfA = [{ principalId: 'p-1', roleDefinitionId: role('Owner'), scope: GROUP_A }];
+  assert.equal(decide(alice, 'control.authorization', `${GROUP_A}/providers/Microsoft.Authorization/roleAssignments/x`, ownerOfA).allow, true, 'the URL alone would let it through');
+  assert.equal(decide(alice, 'control.authorization', '/', ownerOfA).allow, false, "the assignment's own scope does not");
+  assert.equal(decide(alice, 'control.read', '/', ownerOfA).allow, false);
+  assert.equal(decide(alice, 'control.authorization', `${GROUP_A}/providers/Microsoft.DurableTask/schedulers/s`, ownerOfA).allow, true, 'below A it does');
+});
+
+test('assign an identity from a scope you do not hold: only with a role where the identity lives', () => {
+  const identity = (group: string) => `${group}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/id1`;
+  for (const name of ['Owner', 'Contributor']) {
+    const ofA = [{ principalId: 'p-1', roleDefinitionId: role(name), scope: GROUP_A }];
+    assert.equal(decide(alice, 'control.identityAssign', identity(GROUP_A), ofA).allow, true, `${name} of A uses A's identity`);
+    assert.equal(decide(alice, 'control.identityAssign', identity(GROUP_B), ofA).allow, false, `${name} of A cannot use B's identity`);
+    assert.equal(decide(alice, 'control.write', `${GROUP_A}/providers/Microsoft.Web/sites/app`, ofA).allow, true, `${name} of A may change A's app`);
+  }
+  const readerOfB = [{ principalId: 'p-1', roleDefinitionId: role('Reader'), scope: GROUP_B }];
+  assert.equal(decide(alice, 'control.identityAssign', identity(GROUP_B), readerOfB).allow, false, 'reading an identity is not using it');
+});
+
+test('every RPC of the service has an operation group', () => {
   for (const name of sidecarMethodNames()) assert.ok(rpcGroup(name) !== undefined, `${name} has no operation group`);
   assert.equal(rpcGroup('/TaskHubSidecarService/StartInstance'), 'data.clientWrite');
-  const cases: [string, string, string][] = [
-    ['GET', `${SCHED}/taskHubs/h`, 'control.read'],
-    ['PUT', `${SCHED}/taskHubs/h`, 'control.write'],
-    ['DELETE', SCHED, 'control.write'],
-    ['PUT', `${SCHED}/providers/Microsoft.Authorization/roleAssignments/x`, 'control.authorization'],
-    ['GET', `${SCHED}/providers/Microsoft.Authorization/roleAssignments`, 'control.read'],
-    ['PUT', '/users/a@b.c', 'control.authorization'],
-  ];
-  for (const [method, path, expected] of cases) assert.equal(restGroup(method, path), expected, `${method} ${path}`);
+  // Task hubs are control-plane resources: no data role makes or removes one, over gRPC either.
+  assert.equal(rpcGroup('/TaskHubSidecarService/CreateTaskHub'), 'control.write');
+  assert.equal(rpcGroup('deleteTaskHub'), 'control.write');
 });
 
 test('roles are found by name, id and role-definition resource id', () => {

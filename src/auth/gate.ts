@@ -6,7 +6,6 @@
  */
 import type { BlockList } from 'node:net';
 import { ServerError } from '../domain/errors.ts';
-import type { CatalogStore } from '../store/catalog.ts';
 import { admits, compileAllowlist } from './allowlist.ts';
 import { decide, type Principal } from './decide.ts';
 import { SNAPSHOT_TTL_MS, type Directory } from './directory.ts';
@@ -19,6 +18,9 @@ export function schedulerResourceId(path: readonly string[]): string {
   return `/subscriptions/${path[0]}/resourceGroups/${path[1]}/providers/Microsoft.DurableTask/schedulers/${path[2]}`;
 }
 
+/** A scheduler's IP allowlist by its path [sub, rg, scheduler]; undefined when there is no such scheduler. */
+export type AllowlistSource = (schedulerPath: readonly string[]) => Promise<readonly string[] | undefined>;
+
 export interface GateOptions {
   /** False: only the allowlist is enforced (the emulator-compatible default). */
   auth: boolean;
@@ -26,18 +28,18 @@ export interface GateOptions {
 
 export class AccessGate {
   readonly options: GateOptions;
-  readonly #catalog: CatalogStore;
+  readonly #allowlistOf: AllowlistSource;
   readonly #now: () => number;
-  readonly directory: Directory | undefined;
-  readonly tokens: TokenService | undefined;
+  readonly #directory: Directory;
+  readonly #tokens: TokenService;
   readonly #allowlists = new Map<string, { atMs: number; list: BlockList; refreshing: boolean }>();
 
-  constructor(options: GateOptions, catalog: CatalogStore, now: () => number, directory?: Directory, tokens?: TokenService) {
+  constructor(options: GateOptions, allowlists: AllowlistSource, now: () => number, directory: Directory, tokens: TokenService) {
     this.options = options;
-    this.#catalog = catalog;
+    this.#allowlistOf = allowlists;
     this.#now = now;
-    this.directory = directory;
-    this.tokens = tokens;
+    this.#directory = directory;
+    this.#tokens = tokens;
   }
 
   /** PERMISSION_DENIED naming the address when the scheduler's allowlist does not admit it. */
@@ -51,11 +53,25 @@ export class AccessGate {
 
   /** The principal of the token when auth is on and a role permits `operation` on `resource`. */
   async authorize(authorization: string | undefined, operation: OperationGroup, resource: string): Promise<Principal | undefined> {
-    if (!this.options.auth || this.tokens === undefined || this.directory === undefined) return undefined;
-    const principal = await this.tokens.verify(authorization);
-    const decision = decide(principal, operation, resource, (await this.directory.snapshot()).assignments);
-    if (!decision.allow) throw new ServerError('PERMISSION_DENIED', decision.reason);
+    const principal = await this.authenticate(authorization);
+    await this.permit(principal, operation, resource);
     return principal;
+  }
+
+  /** With auth on: the principal of the bearer token, or UNAUTHENTICATED. Without: undefined. */
+  async authenticate(authorization: string | undefined): Promise<Principal | undefined> {
+    return this.options.auth ? this.#tokens.verify(authorization) : undefined;
+  }
+
+  /**
+   * With auth on: PERMISSION_DENIED unless a role of `principal` permits `operation` on
+   * `resource` (the id of the resource where it lives); UNAUTHENTICATED without a principal.
+   */
+  async permit(principal: Principal | undefined, operation: OperationGroup, resource: string): Promise<void> {
+    if (!this.options.auth) return;
+    if (principal === undefined) throw new ServerError('UNAUTHENTICATED', 'no bearer token: send "authorization: Bearer <token>"');
+    const decision = decide(principal, operation, resource, (await this.#directory.snapshot()).assignments);
+    if (!decision.allow) throw new ServerError('PERMISSION_DENIED', decision.reason);
   }
 
   /**
@@ -88,7 +104,7 @@ export class AccessGate {
   }
 
   async #read(path: readonly string[]): Promise<BlockList | undefined> {
-    const entry = await this.#catalog.get<{ ipAllowlist: string[] }>('scheduler', path);
-    return entry === undefined ? undefined : compileAllowlist(entry.data.ipAllowlist);
+    const list = await this.#allowlistOf(path);
+    return list === undefined ? undefined : compileAllowlist(list);
   }
 }

@@ -1,6 +1,6 @@
 /**
- * Which operation group each request belongs to: per gRPC RPC of `TaskHubSidecarService`, and
- * per REST method and path of the control plane. An RPC missing here is refused (deny by default).
+ * Which operation group each gRPC RPC of `TaskHubSidecarService` belongs to. An RPC missing here
+ * is refused (deny by default). REST routes name their group where they are declared (src/control).
  */
 import type { OperationGroup } from './roles.ts';
 
@@ -16,8 +16,6 @@ const RPC_GROUPS: Readonly<Record<string, OperationGroup>> = {
   purgeInstances: 'data.clientWrite',
   signalEntity: 'data.clientWrite',
   cleanEntityStorage: 'data.clientWrite',
-  createTaskHub: 'data.clientWrite',
-  deleteTaskHub: 'data.clientWrite',
   skipGracefulOrchestrationTerminations: 'data.clientWrite',
   getInstance: 'data.clientRead',
   waitForInstanceStart: 'data.clientRead',
@@ -34,6 +32,9 @@ const RPC_GROUPS: Readonly<Record<string, OperationGroup>> = {
   abandonTaskActivityWorkItem: 'data.worker',
   abandonTaskOrchestratorWorkItem: 'data.worker',
   abandonTaskEntityWorkItem: 'data.worker',
+  // Task hubs are control-plane resources, whichever plane a request comes by.
+  createTaskHub: 'control.write',
+  deleteTaskHub: 'control.write',
 };
 
 /** The group of an RPC by its implementation name (`startInstance`) or path (`/…/StartInstance`). */
@@ -44,14 +45,4 @@ export function rpcGroup(method: string): OperationGroup | undefined {
 
 export function rpcNames(): string[] {
   return Object.keys(RPC_GROUPS);
-}
-
-/**
- * REST: reads are control.read; writes are control.write, except role assignments and users,
- * which need control.authorization (Owner), as `Microsoft.Authorization/*` does in Azure.
- */
-export function restGroup(method: string, pathname: string): OperationGroup {
-  const write = method !== 'GET' && method !== 'HEAD';
-  if (!write) return 'control.read';
-  return /\/providers\/Microsoft\.Authorization\/|^\/users(\/|$)/i.test(pathname) ? 'control.authorization' : 'control.write';
 }

@@ -14,10 +14,11 @@ export type OperationGroup =
   | 'data.worker' // GetWorkItems, Complete*, Abandon*
   | 'control.read'
   | 'control.write'
-  | 'control.authorization'; // role assignments and users
+  | 'control.authorization' // role assignments and users
+  | 'control.identityAssign'; // use a user-assigned identity (assign it to an app): Azure's userAssignedIdentities/*/assign/action
 
 export const OPERATION_GROUPS: readonly OperationGroup[] = [
-  'data.connect', 'data.clientWrite', 'data.clientRead', 'data.history', 'data.worker', 'control.read', 'control.write', 'control.authorization',
+  'data.connect', 'data.clientWrite', 'data.clientRead', 'data.history', 'data.worker', 'control.read', 'control.write', 'control.authorization', 'control.identityAssign',
 ];
 
 export interface RoleDefinition {
@@ -34,8 +35,8 @@ export const ROLES: readonly RoleDefinition[] = [
   role('0ad04412-c4d5-4796-b79c-f76d14c8d402', 'Durable Task Data Contributor', ['data.connect', 'data.clientWrite', 'data.clientRead', 'data.history', 'data.worker']),
   role('80d0d6b0-f522-40a4-8886-a5a11720c375', 'Durable Task Worker', ['data.connect', 'data.history', 'data.worker']),
   role('d6a5505f-6ebb-45a4-896e-ac8274cfc0ac', 'Durable Task Data Reader', ['data.connect', 'data.clientRead', 'data.history']),
-  role('8e3af657-a8ff-443c-a75c-2fe8c4bcb635', 'Owner', ['control.read', 'control.write', 'control.authorization']),
-  role('b24988ac-6180-42a0-ab88-20f7382dd24c', 'Contributor', ['control.read', 'control.write']),
+  role('8e3af657-a8ff-443c-a75c-2fe8c4bcb635', 'Owner', ['control.read', 'control.write', 'control.authorization', 'control.identityAssign']),
+  role('b24988ac-6180-42a0-ab88-20f7382dd24c', 'Contributor', ['control.read', 'control.write', 'control.identityAssign']),
   role('acdd72a7-3385-48ef-bd42-f606fba81ae7', 'Reader', ['control.read']),
 ];
 

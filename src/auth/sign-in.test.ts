@@ -1,5 +1,5 @@
 /**
- * Signing in on a real (in-memory SQLite) catalog with real scrypt: an unknown user and a wrong
+ * Signing in on a real (in-memory SQLite) catalog (as the control plane lets auth read it) with real scrypt: an unknown user and a wrong
  * password get the same error and both run the scrypt check (counted through the injected hook);
  * the throttle refuses before any scrypt, with a retry time and a log line naming the user and
  * address but never the password.
@@ -7,11 +7,11 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { isServerError, ServerError } from '../domain/errors.ts';
-import { toHttpError } from '../control/http-status.ts';
+import { directorySource, signingKeyStore, userSource } from '../control/auth-sources.ts';
+import { errorReply } from '../http/http-errors.ts';
 import { openSqliteBackend } from '../store/sqlite/sqlite-store.ts';
 import { Directory } from './directory.ts';
 import { Passwords } from './passwords.ts';
-import { PrincipalOperations } from './principal-operations.ts';
 import { SignIn } from './sign-in.ts';
 import { SignInThrottle } from './sign-in-throttle.ts';
 import { SigningKeys } from './signing-keys.ts';
@@ -27,15 +27,15 @@ let signIn: SignIn;
 
 before(async () => {
   await backend.store.migrate();
-  const directory = new Directory(backend.catalog, now);
-  const tokens = new TokenService({ issuer: 'https://dts.test', audience: 'https://durabletask.io', lifetimeMs: 3600_000, external: [] }, new SigningKeys(backend.catalog, now, 7200_000), directory, now);
-  await new PrincipalOperations(directory, now, passwords, true).createUser('Alice', 'the right password');
+  const directory = new Directory(directorySource(backend.catalog), now);
+  const tokens = new TokenService({ issuer: 'https://dts.test', audience: 'https://durabletask.io', lifetimeMs: 3600_000, external: [] }, new SigningKeys(signingKeyStore(backend.catalog), now, 7200_000), directory, now);
+  await backend.catalog.create('user', ['Alice'], { principalId: 'p-alice', passwordHash: await passwords.hash('the right password'), createdAt: '', madeWithAuth: true });
   const throttle = new SignInThrottle({ windowMs: 60_000, userFailuresMax: 3, addressFailuresMax: 100, keysMax: 1000 });
   const verifyPassword = (password: string, stored: string) => {
     checks++;
     return passwords.verify(password, stored);
   };
-  signIn = new SignIn({ catalog: backend.catalog, tokens, throttle, verifyPassword, now, log: (line) => lines.push(line) });
+  signIn = new SignIn({ findUser: userSource(backend.catalog), tokens, throttle, verifyPassword, now, log: (line) => lines.push(line) });
 });
 
 after(() => backend.store.close());
@@ -62,9 +62,9 @@ test('an unknown user and a wrong password: the same answer, and one scrypt chec
   assert.equal(checks, before + 3, 'a name no user can have is checked too');
   for (const error of [unknown, impossible]) {
     assert.deepEqual([error.code, error.message], [wrong.code, wrong.message]);
-    assert.deepEqual(toHttpError(error, () => undefined), toHttpError(wrong, () => undefined));
+    assert.deepEqual(errorReply('arm', error, () => undefined), errorReply('arm', wrong, () => undefined));
   }
-  assert.equal(toHttpError(wrong, () => undefined).status, 401);
+  assert.equal(errorReply('arm', wrong, () => undefined).status, 401);
 });
 
 test('past its failures a name gets 429 with Retry-After, before any scrypt, and a log line without the password', async () => {
@@ -75,10 +75,10 @@ test('past its failures a name gets 429 with Retry-After, before any scrypt, and
   assert.equal(checks, before, 'no scrypt for a refused sign-in');
   assert.ok(isServerError(refused, 'TOO_MANY_FAILED_SIGN_INS'));
   assert.match(refused.message, /3 failed sign-ins for this user name within 1 minute; retry after 60 s/);
-  const http = toHttpError(refused, () => undefined);
+  const http = errorReply('arm', refused, () => undefined);
   assert.equal(http.status, 429);
-  assert.deepEqual(http.headers, { 'retry-after': '60' });
-  assert.equal(http.body.error.code, 'TooManyFailedSignIns');
+  assert.equal(http.headers['retry-after'], '60');
+  assert.equal((http.body as { error: { code: string } }).error.code, 'TooManyFailedSignIns');
   assert.ok(lines.some((l) => l === 'sign-in refused for user "victim" from 198.51.100.10: 3 failed sign-ins for this user name within 1 minute; retry after 60 s'), lines.join('\n'));
   assert.ok(lines.some((l) => l === 'sign-in failed for user "victim" from 198.51.100.9'));
   assert.ok(!lines.some((l) => l.includes('guess')), 'no password in the log');
@@ -102,5 +102,5 @@ test('password checks run one at a time with a bounded queue; past it UNAVAILABL
   assert.deepEqual(results.slice(0, 3).map((r) => r.status === 'fulfilled' && r.value), [true, true, true]);
   const last = results[3];
   assert.ok(last?.status === 'rejected' && isServerError(last.reason, 'UNAVAILABLE'));
-  assert.deepEqual(toHttpError(last.reason, () => undefined).headers, { 'retry-after': '1' });
+  assert.equal(errorReply('arm', last.reason, () => undefined).headers['retry-after'], '1');
 });

@@ -7,10 +7,7 @@
  * never the password, at most LOG_LINES_PER_S lines a second so a flood cannot fill the disk.
  */
 import { ServerError } from '../domain/errors.ts';
-import type { CatalogStore } from '../store/catalog.ts';
-import type { UserData } from './directory.ts';
 import { DUMMY_PASSWORD_HASH } from './passwords.ts';
-import { PRINCIPAL_NAME } from './principal-operations.ts';
 import type { SignInThrottle } from './sign-in-throttle.ts';
 import type { IssuedToken, TokenService } from './tokens.ts';
 
@@ -18,8 +15,17 @@ const USER_NAME_CHARS_MAX = 256;
 const PASSWORD_CHARS_MAX = 256;
 const LOG_LINES_PER_S = 20;
 
+/** A user as a sign-in needs it; the control plane keeps users (control/user-operations.ts). */
+export interface SignInUser {
+  /** The name as created. */
+  name: string;
+  principalId: string;
+  passwordHash: string;
+}
+
 export interface SignInDeps {
-  catalog: CatalogStore;
+  /** The user of a name (any case); undefined for an unknown one, or a name no user can have. */
+  findUser: (name: string) => Promise<SignInUser | undefined>;
   tokens: TokenService;
   throttle: SignInThrottle;
   /** The scrypt check (Passwords.verify); injected so tests can count the calls. */
@@ -57,17 +63,15 @@ export class SignIn {
       this.#log(`sign-in refused for user ${logged(username)} from ${address ?? 'an unknown address'}: ${refusal.reason}; retry after ${retryAfterSeconds} s`);
       throw new ServerError('TOO_MANY_FAILED_SIGN_INS', `${refusal.reason}; retry after ${retryAfterSeconds} s`, { details: { retryAfterSeconds } });
     }
-    // A name no user can have is an unknown user, answered alike (and never looked up).
-    const user = PRINCIPAL_NAME.test(username) ? await this.#deps.catalog.get<UserData>('user', [username]) : undefined;
-    const matches = await this.#deps.verifyPassword(password, user?.data.passwordHash ?? DUMMY_PASSWORD_HASH);
+    const user = await this.#deps.findUser(username);
+    const matches = await this.#deps.verifyPassword(password, user?.passwordHash ?? DUMMY_PASSWORD_HASH);
     if (user === undefined || !matches) {
       throttle.failed(username, address, now());
       this.#log(`sign-in failed for user ${logged(username)} from ${address ?? 'an unknown address'}`);
       throw new ServerError('UNAUTHENTICATED', WRONG);
     }
     throttle.succeeded(username);
-    const name = user.path[0] as string;
-    return { ...(await this.#deps.tokens.issue({ id: user.data.principalId, kind: 'user', name })), user: name };
+    return { ...(await this.#deps.tokens.issue({ id: user.principalId, kind: 'user', name: user.name })), user: user.name };
   }
 
   /** At most LOG_LINES_PER_S lines a second; the next line written says how many were left out. */

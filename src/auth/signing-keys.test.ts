@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { decodeProtectedHeader } from 'jose';
+import { directorySource, signingKeyStore } from '../control/auth-sources.ts';
 import { openSqliteBackend } from '../store/sqlite/sqlite-store.ts';
 import { Directory } from './directory.ts';
 import { SigningKeys, SIGNING_KEYS_CACHE_MS } from './signing-keys.ts';
@@ -20,8 +21,8 @@ test('rotation: old tokens keep working until they expire, new tokens use the ne
   const now = () => nowMs;
   const lifetimeMs = 60 * 60_000;
   const retainMs = lifetimeMs + 60_000;
-  const keys = new SigningKeys(backend.catalog, now, retainMs);
-  const directory = new Directory(backend.catalog, now);
+  const keys = new SigningKeys(signingKeyStore(backend.catalog), now, retainMs);
+  const directory = new Directory(directorySource(backend.catalog), now);
   await backend.catalog.create('user', ['alice'], { principalId: 'p-alice', passwordHash: 'x', createdAt: '' });
   const tokens = new TokenService({ issuer: 'https://dts.test', audience: 'https://durabletask.io', lifetimeMs, external: [] }, keys, directory, now);
   const alice = { id: 'p-alice', kind: 'user' as const, name: 'alice' };

@@ -6,12 +6,18 @@
  * neither trusted nor published, and the next rotation deletes it.
  */
 import { createPrivateKey, generateKeyPairSync, randomUUID, type JsonWebKey, type KeyObject } from 'node:crypto';
-import type { CatalogStore } from '../store/catalog.ts';
 
-interface SigningKeyData {
+export interface SigningKeyData {
   createdAtMs: number;
   privateJwk: JsonWebKey;
   publicJwk: JsonWebKey;
+}
+
+/** Where the keys are kept: the control plane's catalog (control/auth-sources.ts). */
+export interface SigningKeyStore {
+  create(kid: string, data: SigningKeyData): Promise<unknown>;
+  list(limit: number): Promise<{ kid: string; data: SigningKeyData }[]>;
+  delete(kid: string): Promise<unknown>;
 }
 
 interface StoredKey {
@@ -42,14 +48,14 @@ const KEYS_MAX = 10;
 export const SIGNING_KEYS_CACHE_MS = 5_000;
 
 export class SigningKeys {
-  readonly #catalog: CatalogStore;
+  readonly #store: SigningKeyStore;
   readonly #now: () => number;
   readonly #retainMs: number;
   #cache: { atMs: number; keys: StoredKey[] } | undefined;
 
   /** `retainMs`: how long a replaced key keeps verifying (at least the token lifetime). */
-  constructor(catalog: CatalogStore, now: () => number, retainMs: number) {
-    this.#catalog = catalog;
+  constructor(store: SigningKeyStore, now: () => number, retainMs: number) {
+    this.#store = store;
     this.#now = now;
     this.#retainMs = retainMs;
   }
@@ -73,12 +79,12 @@ export class SigningKeys {
     const { privateKey, publicKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const kid = randomUUID();
     const data: SigningKeyData = { createdAtMs: this.#now(), privateJwk: privateKey.export({ format: 'jwk' }), publicJwk: publicKey.export({ format: 'jwk' }) };
-    await this.#catalog.create('signingKey', [kid], data);
+    await this.#store.create(kid, data);
     this.#cache = undefined;
     const keys = await this.#stored();
     const overflow = Math.max(0, keys.length - KEYS_MAX);
     for (const [i, old] of keys.entries()) {
-      if (i < overflow || !this.#trusted(old)) await this.#catalog.delete('signingKey', [old.kid]);
+      if (i < overflow || !this.#trusted(old)) await this.#store.delete(old.kid);
     }
     this.#cache = undefined;
     return kid;
@@ -120,8 +126,7 @@ export class SigningKeys {
   }
 
   async #stored(): Promise<StoredKey[]> {
-    const entries = await this.#catalog.list<SigningKeyData>('signingKey', [], KEYS_MAX * 2);
-    const keys: StoredKey[] = entries.map((e) => ({ kid: e.path[0] as string, data: e.data })).sort((a, b) => a.data.createdAtMs - b.data.createdAtMs || a.kid.localeCompare(b.kid));
+    const keys: StoredKey[] = (await this.#store.list(KEYS_MAX * 2)).sort((a, b) => a.data.createdAtMs - b.data.createdAtMs || a.kid.localeCompare(b.kid));
     for (let i = 0; i + 1 < keys.length; i++) keys[i]!.retiredAtMs = keys[i + 1]!.data.createdAtMs;
     return keys;
   }

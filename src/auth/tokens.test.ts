@@ -10,6 +10,7 @@ import { decodeProtectedHeader } from 'jose';
 import { isServerError } from '../domain/errors.ts';
 import { openSqliteBackend } from '../store/sqlite/sqlite-store.ts';
 import { b64, OidcIssuer } from '../../test/support/oidc-issuer.ts';
+import { directorySource, signingKeyStore } from '../control/auth-sources.ts';
 import { Directory } from './directory.ts';
 import { SigningKeys } from './signing-keys.ts';
 import { TokenService } from './tokens.ts';
@@ -29,8 +30,8 @@ before(async () => {
   await backend.store.migrate();
   issuer = await OidcIssuer.start([{ kid: 'k384', key: p384 }, { kid: 'rsa', key: rsa, alg: 'RS256' }]);
   const now = () => nowMs;
-  keys = new SigningKeys(backend.catalog, now, 2 * 3600_000);
-  const directory = new Directory(backend.catalog, now);
+  keys = new SigningKeys(signingKeyStore(backend.catalog), now, 2 * 3600_000);
+  const directory = new Directory(directorySource(backend.catalog), now);
   await backend.catalog.create('user', ['alice'], { principalId: 'p-alice', passwordHash: 'x', createdAt: '' });
   tokens = new TokenService({ issuer: OWN, audience: AUD, lifetimeMs: 3600_000, external: [{ issuer: issuer.issuer }] }, keys, directory, now, issuer.fetchJson);
   own = (await tokens.issue({ id: 'p-alice', kind: 'user', name: 'alice' })).accessToken;
@@ -108,7 +109,7 @@ test('an unknown key id refetches the issuer\'s keys at most every 30 s; an unre
   const before = fetches();
   for (let i = 0; i < 5; i++) await refused(issuer.token(claims(), { kid: `made-up-${i}` }), /no key of issuer/);
   assert.ok(fetches() - before <= 1, 'made-up key ids do not make each call fetch');
-  const directory = new Directory(backend.catalog, () => nowMs);
+  const directory = new Directory(directorySource(backend.catalog), () => nowMs);
   const gone = new TokenService({ issuer: OWN, audience: AUD, lifetimeMs: 3600_000, external: [{ issuer: 'https://127.0.0.1:9' }] }, keys, directory, () => nowMs);
   const token = OidcIssuer.sign({ alg: 'ES256', kid: 'stub' }, { ...claims(), iss: 'https://127.0.0.1:9' }, issuer.keys[0]!.key);
   await assert.rejects(gone.verify(token), (error: unknown) => isServerError(error, 'UNAVAILABLE') && /signing keys of issuer 'https:\/\/127\.0\.0\.1:9' cannot be read/.test(error.message));

@@ -47,3 +47,13 @@ test('--trust-grants-made-without-auth goes with --auth', () => {
   assert.equal(loadServeConfig(['--auth'], {}).auth.trustGrantsMadeWithoutAuth, false);
   assert.throws(() => loadServeConfig(['--trust-grants-made-without-auth'], {}), /--trust-grants-made-without-auth goes with --auth/);
 });
+
+test('allowed hosts: the listen and public host and the loopback names, plus --allowed-hosts; * turns the check off', () => {
+  assert.deepEqual(loadServeConfig([], {}).http.allowedHosts, ['127.0.0.1', 'localhost', '::1']);
+  assert.deepEqual(
+    loadServeConfig(['--host', '0.0.0.0', '--insecure-no-auth', '--public-host', 'Dts.Example', '--allowed-hosts', 'a.example, [fd00::1],10.0.0.2'], {}).http.allowedHosts,
+    ['0.0.0.0', 'dts.example', 'localhost', '127.0.0.1', '::1', 'a.example', 'fd00::1', '10.0.0.2'],
+  );
+  assert.equal(loadServeConfig([], { DTS_ALLOWED_HOSTS: '*' }).http.allowedHosts, 'any');
+  assert.throws(() => loadServeConfig(['--allowed-hosts', 'a.example:8082'], {}), /--allowed-hosts: 'a\.example:8082' is not a host name/);
+});

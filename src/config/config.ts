@@ -3,6 +3,7 @@
  * validated (unknown flags are refused), defaulted and frozen. Nothing else reads
  * `process.env`. Defaults mirror the DTS emulator so apps move over unchanged.
  */
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { DEFAULT_LIMITS, type Limits } from '../domain/limits.ts';
 import { closestMatch } from '../lib/closest-match.ts';
@@ -32,12 +33,21 @@ export interface ServerConfig {
   waitRecheckMs: number;
   /** Items in flight per stream and kind when the worker declares no cap. */
   streamInFlightMaxDefault: { orchestration: number; activity: number; entity: number };
+  /** A work-item stream the transport cannot write to for this long loses its work items back to the queue. */
+  streamStallMs: number;
   abandonBackoff: { baseMs: number; maxMs: number };
   shutdownGraceMs: number;
   /** V8 grows the heap to this percentage above what survived the last full GC; 0: V8 decides. */
   heapGrowthPercent: number;
   control: ControlConfig;
+  http: HttpConfig;
   auth: AuthConfig;
+}
+
+/** The HTTP edge. */
+export interface HttpConfig {
+  /** Without --auth: the Host names (no port) requests may address; 'any' turns the check off. */
+  allowedHosts: readonly string[] | 'any';
 }
 
 /** The control plane: schedulers' endpoints and the retention job. */
@@ -72,10 +82,12 @@ export const SERVE_FLAGS: Record<string, FlagSpec> = {
   'dynamic-task-hubs': { env: 'DTS_USE_DYNAMIC_TASK_HUBS', boolean: true, help: 'create a task hub on its first use' },
   'payload-bytes-max': { env: 'DTS_PAYLOAD_BYTES_MAX', help: `largest input, output, event or custom status (default ${DEFAULT_LIMITS.payloadBytesMax})` },
   'lease-ms': { env: 'DTS_LEASE_MS', help: 'work-item lease duration; a silent worker loses its items after it (default 60000)' },
+  'stream-stall-ms': { env: 'DTS_STREAM_STALL_MS', help: 'how long a worker\'s stream may stay unread before its work items go back to the queue (default 30000)' },
   'public-host': { env: 'DTS_PUBLIC_HOST', help: 'host name in scheduler endpoints and dashboard URLs (default: --host, or localhost for 0.0.0.0/::)' },
   'fan-in-window-ms': { env: 'DTS_FAN_IN_WINDOW_MS', help: 'longest wait of an activity or sub-orchestration result for an orchestration with 100 or more tasks outstanding, so that one episode takes many results (default 1000; 0 delivers each at once)' },
   'heap-growth-percent': { env: 'DTS_HEAP_GROWTH_PERCENT', help: 'heap room above the live data after a full GC, in percent (default 50; 0 lets V8 decide, which on a large machine grows the heap far beyond what is live)' },
   'scheduler-ports': { env: 'DTS_SCHEDULER_PORTS', help: "data-plane ports of schedulers other than 'default', as first-last; 0 = any free port, not stable (default 8100-8199)" },
+  'allowed-hosts': { env: 'DTS_ALLOWED_HOSTS', help: "without --auth: more comma-separated host names HTTP requests may address, beside --host, --public-host, localhost, 127.0.0.1 and ::1; '*' allows any" },
   ...AUTH_FLAGS,
 };
 
@@ -87,6 +99,7 @@ export function loadServeConfig(args: readonly string[], env: Env): Readonly<Ser
   for (const hub of hubs) {
     if (!isValidTaskHubName(hub)) throw new ConfigError(`invalid task hub name '${hub}': use 1-64 letters, digits and '-'`);
   }
+  const control = controlConfig(values);
   const config: ServerConfig = {
     host: values.host ?? '127.0.0.1',
     grpcPort: port(values['grpc-port'], 8080, 'grpc-port'),
@@ -107,10 +120,12 @@ export function loadServeConfig(args: readonly string[], env: Env): Readonly<Ser
     // Orchestration items carry whole histories, activities are small; a fan-out runs in fewer,
     // larger episodes when more of its activities can be out at once.
     streamInFlightMaxDefault: { orchestration: 200, activity: 1000, entity: 200 },
+    streamStallMs: integer(values['stream-stall-ms'], 30_000, 'stream-stall-ms', 100, 3_600_000),
     abandonBackoff: { baseMs: 1000, maxMs: 300_000 },
     shutdownGraceMs: 10_000,
     heapGrowthPercent: integer(values['heap-growth-percent'], 50, 'heap-growth-percent', 0, 1000),
-    control: controlConfig(values),
+    control,
+    http: { allowedHosts: allowedHosts(values['allowed-hosts'], [values.host ?? '127.0.0.1', control.publicHost]) },
     auth: parseAuthConfig(values, values.host ?? '127.0.0.1', values['data-dir'] ?? 'data', (message) => new ConfigError(message)),
   };
   return deepFreeze(config);
@@ -156,6 +171,18 @@ function controlConfig(values: Record<string, string | undefined>): ControlConfi
     schedulerPorts = { first, last };
   }
   return { publicHost, schedulerPorts, retention: { intervalMs: 60_000, batchSize: 200, batchesPerSweepMax: 50 } };
+}
+
+const HOST_NAME = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/;
+
+/** The listen and public host, the loopback names, and the names of --allowed-hosts (no ports). */
+function allowedHosts(value: string | undefined, own: readonly string[]): readonly string[] | 'any' {
+  if (value?.trim() === '*') return 'any';
+  const extra = (value ?? '').split(',').map((s) => s.trim().toLowerCase().replace(/^\[(.*)\]$/, '$1')).filter((s) => s !== '');
+  for (const name of extra) {
+    if (!HOST_NAME.test(name) && isIP(name) === 0) throw new ConfigError(`--allowed-hosts: '${name}' is not a host name or IP address (give names without ports, or '*')`);
+  }
+  return [...new Set([...own.map((h) => h.toLowerCase()), 'localhost', '127.0.0.1', '::1', ...extra])];
 }
 
 function storeConfig(url: string | undefined, dataDir: string | undefined, connections: string | undefined): StoreConfig {

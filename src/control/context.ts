@@ -4,12 +4,15 @@
  * as "the scheduler has no task hubs" or "this port is free" hold until the write is done.
  * (Several server nodes on one database will need the catalog's etags for this instead.)
  */
+import type { OperationGroup } from '../auth/roles.ts';
 import { ServerError } from '../domain/errors.ts';
 import type { Engine } from '../engine/engine.ts';
 import { schedulerScope, scopedHubName, type SchedulerScope } from '../engine/scheduler-scope.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { CatalogEntry, CatalogStore } from '../store/catalog.ts';
-import type { Actor, GroupData, SchedulerData } from './resources.ts';
+import { quote } from '../lib/quote.ts';
+import { stamped, type Provenance } from './principal-resources.ts';
+import type { Actor, GroupData, SchedulerData, SubscriptionData } from './resources.ts';
 
 /** Serves a scheduler's task hubs on a data-plane port of its own (protocol/scheduler-listeners.ts). */
 export interface SchedulerEndpoints {
@@ -29,6 +32,8 @@ export interface ControlOptions {
   schedulerPorts: { first: number; last: number } | 'ephemeral';
   /** The listeners serve TLS (--auth or --tls-cert): endpoints and URLs say https. */
   tls?: boolean;
+  /** --auth: every identity entry written records it (principal-resources.ts `Provenance`). */
+  auth?: boolean;
 }
 
 export interface ControlDeps {
@@ -44,7 +49,7 @@ export const DEFAULT_GROUP = 'default';
 export const DEFAULT_SCHEDULER = 'default';
 export const DEFAULT_SCHEDULER_PATH: readonly string[] = [DEFAULT_SUBSCRIPTION, DEFAULT_GROUP, DEFAULT_SCHEDULER];
 
-/** No authentication yet: every change is recorded as made by this actor. */
+/** Without --auth (and for what the server makes itself) changes are recorded as made by this actor. */
 export const ANONYMOUS: Actor = { name: 'anonymous', type: 'User' };
 
 export class ControlContext {
@@ -74,16 +79,16 @@ export class ControlContext {
     return run;
   }
 
-  async requireSubscription(sub: string): Promise<void> {
-    if ((await this.catalog.get('subscription', [sub])) === undefined) {
-      throw new ServerError('RESOURCE_NOT_FOUND', `The subscription '${sub}' could not be found.`);
-    }
+  async requireSubscription(sub: string): Promise<CatalogEntry<SubscriptionData>> {
+    const subscription = await this.catalog.get<SubscriptionData>('subscription', [sub]);
+    if (subscription === undefined) throw new ServerError('RESOURCE_NOT_FOUND', `The subscription ${quote(sub)} could not be found.`);
+    return subscription;
   }
 
   async requireGroup(sub: string, rg: string): Promise<CatalogEntry<GroupData>> {
     await this.requireSubscription(sub);
     const group = await this.catalog.get<GroupData>('resourceGroup', [sub, rg]);
-    if (group === undefined) throw new ServerError('RESOURCE_NOT_FOUND', `Resource group '${rg}' could not be found.`);
+    if (group === undefined) throw new ServerError('RESOURCE_NOT_FOUND', `Resource group ${quote(rg)} could not be found.`);
     return group;
   }
 
@@ -91,7 +96,7 @@ export class ControlContext {
     await this.requireGroup(sub, rg);
     const scheduler = await this.catalog.get<SchedulerData>('scheduler', [sub, rg, name]);
     if (scheduler === undefined) {
-      throw new ServerError('RESOURCE_NOT_FOUND', `The scheduler '${name}' in resource group '${rg}' could not be found.`);
+      throw new ServerError('RESOURCE_NOT_FOUND', `The scheduler ${quote(name)} in resource group ${quote(rg)} could not be found.`);
     }
     return scheduler;
   }
@@ -108,10 +113,20 @@ export class ControlContext {
     return `${this.options.tls === true ? 'https' : 'http'}://${this.options.publicHost}:${port}`;
   }
 
+  /** `data` stamped as written now, with or without auth (principal-resources.ts `stamped`). */
+  stamped<T extends Provenance>(data: T): T {
+    return stamped(data, this.options.auth === true);
+  }
+
+  /** This server's HTTP base URL: the token issuer, and where the dashboard and the token endpoint are. */
+  baseUrl(): string {
+    return `${this.options.tls === true ? 'https' : 'http'}://${this.options.publicHost}:${this.options.httpPort}`;
+  }
+
   /** The dashboard's page of a task hub (its route `/hubs/<data-plane hub name>`). */
   dashboardUrlOf(path: readonly string[]): string {
     const hub = scopedHubName(this.scopeOf(path.slice(0, 3)), path[3] as string);
-    return `${this.options.tls === true ? 'https' : 'http'}://${this.options.publicHost}:${this.options.httpPort}/hubs/${encodeURIComponent(hub)}`;
+    return `${this.baseUrl()}/hubs/${encodeURIComponent(hub)}`;
   }
 }
 
@@ -130,11 +145,23 @@ export function ok(body: unknown, etag?: string, status = 200): ControlResponse 
   return etag === undefined ? { status, body } : { status, body, etag };
 }
 
-/** Request parts an operation may use: path parameters, the JSON body and the If-Match etag. */
+/** Request parts an operation may use: checked path parameters, the JSON body, the If-Match etag, the caller. */
 export interface ControlRequest {
   params: Readonly<Record<string, string>>;
   body: unknown;
   ifMatch?: string;
+  query: URLSearchParams;
+  header(name: string): string | undefined;
+  /** The peer address (sign-in throttling). */
+  address: string | undefined;
+  /** Who makes the change, for systemData and createdBy: the caller's principal with --auth. */
+  actor: Actor;
+  /**
+   * PERMISSION_DENIED unless the caller may do `operation` on the resource with id `resourceId`
+   * (where that resource lives); nothing without --auth. The route's own access is checked
+   * before the operation runs; operations call this for the other resources they touch.
+   */
+  authorize(operation: OperationGroup, resourceId: string): Promise<void>;
 }
 
 export function bodyObject(body: unknown): Record<string, unknown> {

@@ -1,47 +1,77 @@
 /**
- * The control plane as one object for the composition root: it bootstraps the catalog, serves
- * the REST API, and tells the retention job which task hubs keep terminal instances how long.
+ * The control plane as one object for the composition root: it bootstraps the catalog, declares
+ * the routes of every control-plane resource (schedulers and their children, users,
+ * identities, apps, role assignments) and of the token service, and tells the retention job
+ * which task hubs keep terminal instances how long.
  */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Directory } from '../auth/directory.ts';
+import type { Passwords } from '../auth/passwords.ts';
+import { SignIn } from '../auth/sign-in.ts';
+import type { SignInThrottle } from '../auth/sign-in-throttle.ts';
+import type { SigningKeys } from '../auth/signing-keys.ts';
+import type { TokenService } from '../auth/tokens.ts';
 import type { TaskHubName } from '../domain/instance.ts';
 import type { RetentionTarget } from '../engine/retention.ts';
 import { scopedHubName } from '../engine/scheduler-scope.ts';
+import type { TaskHubCatalog } from '../engine/task-hubs.ts';
+import { AppOperations } from './app-operations.ts';
+import { userSource } from './auth-sources.ts';
 import { bootstrapControlPlane } from './bootstrap.ts';
 import { ControlContext, type ControlDeps, type ControlOptions } from './context.ts';
+import type { ControlRoute } from './control-http.ts';
 import { GroupOperations } from './group-operations.ts';
-import { handleControlRequest, isControlPath } from './http-api.ts';
+import { IdentityOperations } from './identity-operations.ts';
+import { principalRoutes } from './principal-routes.ts';
+import { resourceRoutes } from './resource-routes.ts';
 import type { RetentionData } from './resources.ts';
-import { ControlRouter } from './router.ts';
+import { RoleAssignmentOperations } from './role-assignment-operations.ts';
 import { SchedulerOperations } from './scheduler-operations.ts';
 import { TaskHubOperations } from './taskhub-operations.ts';
+import { tokenRoutes } from './token-routes.ts';
+import { UserOperations } from './user-operations.ts';
 import { CONTROL_LIMITS } from './validate-resource.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const STATUS_OF = { Completed: 'COMPLETED', Failed: 'FAILED', Terminated: 'TERMINATED', Canceled: 'CANCELED' } as const;
 
+/** The access read model the identity resources keep current, the token service, and how passwords are kept and checked. */
+export interface IdentityDeps {
+  directory: Directory;
+  tokens: TokenService;
+  keys: SigningKeys;
+  passwords: Passwords;
+  throttle: SignInThrottle;
+}
+
 export class ControlPlane {
   readonly #ctx: ControlContext;
-  readonly #router: ControlRouter;
+  readonly users: UserOperations;
+  readonly assignments: RoleAssignmentOperations;
+  readonly routes: readonly ControlRoute[];
+  /** The catalog of task hubs as the data plane's requests reach it (engine/task-hubs.ts). */
+  readonly taskHubCatalog: TaskHubCatalog;
 
-  constructor(deps: ControlDeps, options: ControlOptions) {
-    this.#ctx = new ControlContext(deps, options);
-    this.#router = new ControlRouter({
-      groups: new GroupOperations(this.#ctx),
-      schedulers: new SchedulerOperations(this.#ctx),
-      taskHubs: new TaskHubOperations(this.#ctx),
-    });
+  constructor(deps: ControlDeps, options: ControlOptions, identity: IdentityDeps) {
+    const ctx = (this.#ctx = new ControlContext(deps, options));
+    const taskHubs = new TaskHubOperations(ctx);
+    this.taskHubCatalog = taskHubs.catalog();
+    this.users = new UserOperations(ctx, identity.directory, identity.passwords);
+    this.assignments = new RoleAssignmentOperations(ctx, identity.directory);
+    this.routes = [
+      ...resourceRoutes({ groups: new GroupOperations(ctx), schedulers: new SchedulerOperations(ctx), taskHubs }),
+      ...principalRoutes({ users: this.users, identities: new IdentityOperations(ctx, identity.directory), apps: new AppOperations(ctx, identity.directory), assignments: this.assignments }),
+      ...tokenRoutes({ ctx, tokens: identity.tokens, keys: identity.keys, signIn: this.#signIn(identity, deps.log) }),
+    ];
+  }
+
+  #signIn({ tokens, throttle, passwords }: IdentityDeps, log: (message: string) => void): SignIn {
+    const ctx = this.#ctx;
+    return new SignIn({ findUser: userSource(ctx.catalog), tokens, throttle, verifyPassword: (password, stored) => passwords.verify(password, stored), now: () => ctx.now(), log });
   }
 
   /** Creates the defaults, reconciles catalog and data plane, opens the schedulers' listeners. */
   start(): Promise<void> {
     return this.#ctx.serial(() => bootstrapControlPlane(this.#ctx));
-  }
-
-  /** True when the request was a control-plane request (and is being answered). */
-  handle(req: IncomingMessage, res: ServerResponse): boolean {
-    if (!isControlPath(req.url)) return false;
-    void handleControlRequest(this.#router, req, res, this.#ctx.deps.log);
-    return true;
   }
 
   /** Per task hub of every scheduler with a retention policy: how long each terminal status is kept. */

@@ -5,7 +5,7 @@
  */
 import { ServerError } from '../domain/errors.ts';
 import type { CatalogWriteOptions } from '../store/catalog.ts';
-import { ANONYMOUS, bodyObject, type ControlContext, type ControlRequest, type ControlResponse, DEFAULT_GROUP, DEFAULT_SUBSCRIPTION, ok } from './context.ts';
+import { bodyObject, type ControlContext, type ControlRequest, type ControlResponse, DEFAULT_GROUP, DEFAULT_SUBSCRIPTION, ok } from './context.ts';
 import { groupJson, subscriptionJson, systemDataFor, type GroupData, type SubscriptionData } from './resources.ts';
 import { CONTROL_LIMITS, invalid, validateGroupName, validateLocation, validateSubscriptionName, validateTags } from './validate-resource.ts';
 
@@ -22,20 +22,19 @@ export class GroupOperations {
   }
 
   async getSubscription({ params }: ControlRequest): Promise<ControlResponse> {
-    const entry = await this.#ctx.catalog.get<SubscriptionData>('subscription', [params['sub'] as string]);
-    if (entry === undefined) throw new ServerError('RESOURCE_NOT_FOUND', `The subscription '${params['sub']}' could not be found.`);
+    const entry = await this.#ctx.requireSubscription(params['sub'] as string);
     return ok(subscriptionJson(entry), entry.etag);
   }
 
   /** Not an ARM operation (Azure subscriptions are made elsewhere); it lets a server host several. */
-  putSubscription({ params, body }: ControlRequest): Promise<ControlResponse> {
+  putSubscription({ params, body, actor }: ControlRequest): Promise<ControlResponse> {
     const sub = params['sub'] as string;
     validateSubscriptionName(sub);
     const displayName = bodyObject(body)['displayName'] ?? sub;
     if (typeof displayName !== 'string' || displayName.length > 256) throw invalid('displayName must be a string of at most 256 characters');
     return this.#ctx.serial(async () => {
       const existing = await this.#ctx.catalog.get<SubscriptionData>('subscription', [sub]);
-      const data: SubscriptionData = { displayName, systemData: systemDataFor(ANONYMOUS, this.#ctx.now(), existing?.data.systemData) };
+      const data: SubscriptionData = { displayName, systemData: systemDataFor(actor, this.#ctx.now(), existing?.data.systemData) };
       const entry = existing === undefined
         ? await this.#ctx.catalog.create('subscription', [sub], data)
         : await this.#ctx.catalog.update('subscription', existing.path, data);
@@ -65,7 +64,7 @@ export class GroupOperations {
     return ok(groupJson(entry), entry.etag);
   }
 
-  putGroup({ params, body, ifMatch }: ControlRequest): Promise<ControlResponse> {
+  putGroup({ params, body, ifMatch, actor }: ControlRequest): Promise<ControlResponse> {
     const sub = params['sub'] as string;
     const rg = params['rg'] as string;
     validateGroupName(rg);
@@ -78,7 +77,7 @@ export class GroupOperations {
       if (existing !== undefined && existing.data.location !== location) {
         throw invalid(`The resource group '${rg}' already exists in location '${existing.data.location}'; a group cannot move to '${location}'.`);
       }
-      const data: GroupData = { location, tags, systemData: systemDataFor(ANONYMOUS, this.#ctx.now(), existing?.data.systemData) };
+      const data: GroupData = { location, tags, systemData: systemDataFor(actor, this.#ctx.now(), existing?.data.systemData) };
       const entry = existing === undefined
         ? await this.#ctx.catalog.create('resourceGroup', [sub, rg], data)
         : await this.#ctx.catalog.update('resourceGroup', existing.path, data, writeOptions(ifMatch));
@@ -86,12 +85,12 @@ export class GroupOperations {
     });
   }
 
-  patchGroup({ params, body, ifMatch }: ControlRequest): Promise<ControlResponse> {
+  patchGroup({ params, body, ifMatch, actor }: ControlRequest): Promise<ControlResponse> {
     const fields = bodyObject(body);
     return this.#ctx.serial(async () => {
       const existing = await this.#ctx.requireGroup(params['sub'] as string, params['rg'] as string);
       const tags = fields['tags'] === undefined ? existing.data.tags : validateTags(fields['tags']);
-      const data: GroupData = { ...existing.data, tags, systemData: systemDataFor(ANONYMOUS, this.#ctx.now(), existing.data.systemData) };
+      const data: GroupData = { ...existing.data, tags, systemData: systemDataFor(actor, this.#ctx.now(), existing.data.systemData) };
       const entry = await this.#ctx.catalog.update('resourceGroup', existing.path, data, writeOptions(ifMatch));
       return ok(groupJson(entry), entry.etag);
     });

@@ -7,10 +7,10 @@
 import { ServerError } from '../domain/errors.ts';
 import type { CatalogEntry } from '../store/catalog.ts';
 import {
-  ANONYMOUS, bodyObject, isDefaultScheduler, ok, propertiesOf, type ControlContext, type ControlRequest, type ControlResponse,
+  bodyObject, isDefaultScheduler, ok, propertiesOf, type ControlContext, type ControlRequest, type ControlResponse,
 } from './context.ts';
 import { writeOptions } from './group-operations.ts';
-import { schedulerJson, systemDataFor, type SchedulerData } from './resources.ts';
+import { schedulerJson, systemDataFor, type Actor, type SchedulerData } from './resources.ts';
 import {
   CONTROL_LIMITS, invalid, validateIpAllowlist, validateLocation, validateResourceName, validateSku, validateTags,
 } from './validate-resource.ts';
@@ -37,7 +37,7 @@ export class SchedulerOperations {
     return this.#list([p(params, 'sub')]);
   }
 
-  put({ params, body, ifMatch }: ControlRequest): Promise<ControlResponse> {
+  put({ params, body, ifMatch, actor }: ControlRequest): Promise<ControlResponse> {
     const path = [p(params, 'sub'), p(params, 'rg'), p(params, 'scheduler')];
     validateResourceName(path[2] as string, 'scheduler');
     const fields = bodyObject(body);
@@ -47,13 +47,13 @@ export class SchedulerOperations {
     return this.#ctx.serial(async () => {
       await this.#ctx.requireGroup(path[0] as string, path[1] as string);
       const existing = await this.#ctx.catalog.get<SchedulerData>('scheduler', path);
-      if (existing === undefined) return this.#create(path, { location, ...settings });
+      if (existing === undefined) return this.#create(path, { location, ...settings }, actor);
       if (existing.data.location !== location) throw invalid(`The scheduler '${path[2]}' is in location '${existing.data.location}' and cannot move to '${location}'.`);
-      return this.#replace(existing, { ...existing.data, ...settings }, ifMatch);
+      return this.#replace(existing, { ...existing.data, ...settings }, ifMatch, actor);
     });
   }
 
-  patch({ params, body, ifMatch }: ControlRequest): Promise<ControlResponse> {
+  patch({ params, body, ifMatch, actor }: ControlRequest): Promise<ControlResponse> {
     const fields = bodyObject(body);
     const properties = propertiesOf(fields);
     return this.#ctx.serial(async () => {
@@ -66,7 +66,7 @@ export class SchedulerOperations {
         // A new SKU name without a capacity takes none: Consumption has none, Dedicated must say.
         sku: properties['sku'] === undefined ? existing.data.sku : validateSku({ ...(sku['name'] === undefined ? existing.data.sku : {}), ...sku }),
       };
-      return this.#replace(existing, data, ifMatch);
+      return this.#replace(existing, data, ifMatch, actor);
     });
   }
 
@@ -96,10 +96,10 @@ export class SchedulerOperations {
     return ok({ value: entries.map((entry) => this.#json(entry)) });
   }
 
-  async #create(path: string[], settings: Omit<SchedulerData, 'port' | 'systemData'>): Promise<ControlResponse> {
+  async #create(path: string[], settings: Omit<SchedulerData, 'port' | 'systemData'>, actor: Actor): Promise<ControlResponse> {
     const scope = this.#ctx.scopeOf(path) as string;
     const port = await this.#openPort(scope);
-    const data: SchedulerData = { ...settings, port, systemData: systemDataFor(ANONYMOUS, this.#ctx.now()) };
+    const data: SchedulerData = { ...settings, port, systemData: systemDataFor(actor, this.#ctx.now()) };
     try {
       const entry = await this.#ctx.catalog.create('scheduler', path, data);
       return ok(this.#json(entry), entry.etag, 201);
@@ -110,8 +110,8 @@ export class SchedulerOperations {
     }
   }
 
-  async #replace(existing: CatalogEntry<SchedulerData>, data: SchedulerData, ifMatch: string | undefined): Promise<ControlResponse> {
-    const next = { ...data, systemData: systemDataFor(ANONYMOUS, this.#ctx.now(), existing.data.systemData) };
+  async #replace(existing: CatalogEntry<SchedulerData>, data: SchedulerData, ifMatch: string | undefined, actor: Actor): Promise<ControlResponse> {
+    const next = { ...data, systemData: systemDataFor(actor, this.#ctx.now(), existing.data.systemData) };
     const entry = await this.#ctx.catalog.update('scheduler', existing.path, next, writeOptions(ifMatch));
     return ok(this.#json(entry), entry.etag);
   }

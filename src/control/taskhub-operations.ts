@@ -3,11 +3,14 @@
  * live on the data plane at once; deleting it deletes all its data. The data-plane hub is
  * created before the catalog entry and deleted before it, so a crash in between leaves a
  * catalog entry whose hub the next start re-creates (bootstrap.ts), never orphaned data.
+ * Hubs made or removed through the data plane (CreateTaskHub, DeleteTaskHub, dynamic hubs) come
+ * here too (`catalog()`, the engine's `TaskHubCatalog`), under the same rules.
  */
 import { ServerError } from '../domain/errors.ts';
-import { scopedHubName } from '../engine/scheduler-scope.ts';
+import { scopedHubName, type SchedulerScope } from '../engine/scheduler-scope.ts';
+import type { TaskHubCatalog } from '../engine/task-hubs.ts';
 import type { CatalogEntry } from '../store/catalog.ts';
-import { ANONYMOUS, bodyObject, ok, propertiesOf, type ControlContext, type ControlRequest, type ControlResponse } from './context.ts';
+import { ANONYMOUS, bodyObject, DEFAULT_SCHEDULER_PATH, ok, propertiesOf, type ControlContext, type ControlRequest, type ControlResponse } from './context.ts';
 import { writeOptions } from './group-operations.ts';
 import { retentionJson, systemDataFor, taskHubJson, type RetentionData, type TaskHubData } from './resources.ts';
 import { CONTROL_LIMITS, invalid, validateResourceName, validateRetentionRules, type RetentionRule } from './validate-resource.ts';
@@ -32,7 +35,7 @@ export class TaskHubOperations {
     return ok({ value: entries.map((entry) => this.#json(entry)) });
   }
 
-  put({ params, body }: ControlRequest): Promise<ControlResponse> {
+  put({ params, body, actor }: ControlRequest): Promise<ControlResponse> {
     const name = params['hub'] as string;
     validateResourceName(name, 'task hub');
     bodyObject(body);
@@ -40,19 +43,53 @@ export class TaskHubOperations {
       const scheduler = await this.#scheduler(params);
       const path = [...scheduler.path, name];
       const existing = await this.#ctx.catalog.get<TaskHubData>('taskHub', path);
-      const data: TaskHubData = { systemData: systemDataFor(ANONYMOUS, this.#ctx.now(), existing?.data.systemData) };
+      const data: TaskHubData = { systemData: systemDataFor(actor, this.#ctx.now(), existing?.data.systemData) };
       if (existing !== undefined) {
         const entry = await this.#ctx.catalog.update('taskHub', existing.path, data);
         return ok(this.#json(entry), entry.etag);
       }
-      const count = (await this.#ctx.catalog.list('taskHub', scheduler.path, CONTROL_LIMITS.taskHubsPerSchedulerMax)).length;
-      if (count >= CONTROL_LIMITS.taskHubsPerSchedulerMax) {
-        throw new ServerError('RESOURCE_EXHAUSTED', `The scheduler '${scheduler.path[2]}' has ${count} task hubs, the most one scheduler may have.`);
-      }
-      await this.#ctx.deps.engine.taskHubs.create(name, this.#ctx.scopeOf(scheduler.path));
-      const entry = await this.#ctx.catalog.create('taskHub', path, data);
+      const entry = await this.#create(scheduler, name, data);
       return ok(this.#json(entry), entry.etag, 201);
     });
+  }
+
+  /** What the data plane's requests go through; `scope` is the scheduler's data-plane scope. */
+  catalog(): TaskHubCatalog {
+    return {
+      create: (name, scope) => this.#ctx.serial(async () => {
+        const scheduler = await this.#schedulerOf(scope);
+        const existing = await this.#ctx.catalog.get('taskHub', [...scheduler.path, name]);
+        if (existing !== undefined) {
+          // The name as the catalog keeps it: catalog names compare case-insensitively, hub names do not.
+          await this.#ctx.deps.engine.taskHubs.create(existing.path[3] as string, scope);
+          return;
+        }
+        validateResourceName(name, 'task hub');
+        await this.#create(scheduler, name, { systemData: systemDataFor(ANONYMOUS, this.#ctx.now()) });
+      }),
+      delete: (name, scope) => this.#ctx.serial(async () => {
+        const scheduler = await this.#schedulerOf(scope);
+        await this.#ctx.deps.engine.taskHubs.delete(scopedHubName(scope, name));
+        await this.#ctx.catalog.delete('taskHub', [...scheduler.path, name]);
+      }),
+    };
+  }
+
+  async #create(scheduler: CatalogEntry<unknown>, name: string, data: TaskHubData): Promise<CatalogEntry<TaskHubData>> {
+    const count = (await this.#ctx.catalog.list('taskHub', scheduler.path, CONTROL_LIMITS.taskHubsPerSchedulerMax)).length;
+    if (count >= CONTROL_LIMITS.taskHubsPerSchedulerMax) {
+      throw new ServerError('RESOURCE_EXHAUSTED', `The scheduler '${scheduler.path[2]}' has ${count} task hubs, the most one scheduler may have.`);
+    }
+    await this.#ctx.deps.engine.taskHubs.create(name, this.#ctx.scopeOf(scheduler.path));
+    return this.#ctx.catalog.create('taskHub', [...scheduler.path, name], data);
+  }
+
+  /** The scheduler of a data-plane scope (its lower-cased path; catalog names compare case-insensitively). */
+  async #schedulerOf(scope: SchedulerScope): Promise<CatalogEntry<unknown>> {
+    const path = scope === undefined ? DEFAULT_SCHEDULER_PATH : scope.split('/');
+    const scheduler = await this.#ctx.catalog.get('scheduler', path);
+    if (scheduler === undefined) throw new ServerError('RESOURCE_NOT_FOUND', `The scheduler '${path[2]}' could not be found.`);
+    return scheduler;
   }
 
   delete({ params, ifMatch }: ControlRequest): Promise<ControlResponse> {
@@ -89,7 +126,7 @@ export class TaskHubOperations {
       const scheduler = await this.#scheduler(request.params);
       const data: RetentionData = {
         rules: merge && existing !== undefined ? mergeRules(existing.data.rules, rules) : rules,
-        systemData: systemDataFor(ANONYMOUS, this.#ctx.now(), existing?.data.systemData),
+        systemData: systemDataFor(request.actor, this.#ctx.now(), existing?.data.systemData),
       };
       const entry = existing === undefined
         ? await this.#ctx.catalog.create('retentionPolicy', [...scheduler.path, 'default'], data)

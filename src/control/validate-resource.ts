@@ -7,6 +7,7 @@
 import { isIP } from 'node:net';
 import { ServerError } from '../domain/errors.ts';
 import { isValidTaskHubName } from '../domain/validate.ts';
+import { cut, quote } from '../lib/quote.ts';
 
 export const CONTROL_LIMITS = {
   ipAllowlistEntriesMax: 100,
@@ -42,26 +43,26 @@ export function invalid(message: string): ServerError {
 }
 
 export function validateSubscriptionName(name: string): void {
-  if (!SUBSCRIPTION_NAME.test(name)) throw invalid(`subscription id '${name}' is invalid: use 1-64 letters, digits and '-'`);
+  if (!SUBSCRIPTION_NAME.test(name)) throw invalid(`subscription id ${quote(name)} is invalid: use 1-64 letters, digits and '-'`);
 }
 
 export function validateGroupName(name: string): void {
   if (!GROUP_NAME.test(name) || name.endsWith('.')) {
-    throw invalid(`resource group name '${name}' is invalid: use 1-90 letters, digits, '-', '_', '.', '(' and ')', not ending in '.'`);
+    throw invalid(`resource group name ${quote(name)} is invalid: use 1-90 letters, digits, '-', '_', '.', '(' and ')', not ending in '.'`);
   }
 }
 
 /** Scheduler and task hub names: `^[a-zA-Z0-9-]{3,64}$`. */
 export function validateResourceName(name: string, what: 'scheduler' | 'task hub'): void {
-  if (!RESOURCE_NAME.test(name)) throw invalid(`${what} name '${name}' is invalid: it must match ^[a-zA-Z0-9-]{3,64}$ (3-64 letters, digits and '-')`);
+  if (!RESOURCE_NAME.test(name)) throw invalid(`${what} name ${quote(name)} is invalid: it must match ^[a-zA-Z0-9-]{3,64}$ (3-64 letters, digits and '-')`);
   // The data plane also needs a leading letter or digit (its hub names predate the control plane).
-  if (what === 'task hub' && !isValidTaskHubName(name)) throw invalid(`task hub name '${name}' is invalid: it must start with a letter or digit`);
+  if (what === 'task hub' && !isValidTaskHubName(name)) throw invalid(`task hub name ${quote(name)} is invalid: it must start with a letter or digit`);
 }
 
 export function validateLocation(value: unknown): string {
   if (typeof value !== 'string') throw invalid('location is required and must be a string');
   const location = value.replace(/\s+/g, '').toLowerCase();
-  if (!/^[a-z0-9-]{1,64}$/.test(location)) throw invalid(`location '${value}' is invalid: use 1-64 letters, digits and '-'`);
+  if (!/^[a-z0-9-]{1,64}$/.test(location)) throw invalid(`location ${quote(value)} is invalid: use 1-64 letters, digits and '-'`);
   return location;
 }
 
@@ -73,10 +74,10 @@ export function validateTags(value: unknown): Tags {
   const tags: Tags = {};
   for (const [key, tag] of entries) {
     if (key.length === 0 || key.length > CONTROL_LIMITS.tagKeyLengthMax || TAG_KEY_FORBIDDEN.test(key)) {
-      throw invalid(`tag name '${key}' is invalid: use 1-${CONTROL_LIMITS.tagKeyLengthMax} characters, none of < > % & \\ ? /`);
+      throw invalid(`tag name ${quote(key)} is invalid: use 1-${CONTROL_LIMITS.tagKeyLengthMax} characters, none of < > % & \\ ? /`);
     }
     if (typeof tag !== 'string' || tag.length > CONTROL_LIMITS.tagValueLengthMax) {
-      throw invalid(`tag '${key}' must be a string of at most ${CONTROL_LIMITS.tagValueLengthMax} characters`);
+      throw invalid(`tag ${quote(key)} must be a string of at most ${CONTROL_LIMITS.tagValueLengthMax} characters`);
     }
     tags[key] = tag;
   }
@@ -91,7 +92,7 @@ export function validateIpAllowlist(value: unknown): string[] {
   }
   return value.map((entry) => {
     if (typeof entry !== 'string' || !isAddressOrCidr(entry.trim())) {
-      throw invalid(`properties.ipAllowlist entry '${String(entry)}' is not an IPv4/IPv6 address or CIDR range`);
+      throw invalid(`properties.ipAllowlist entry ${quote(entry)} is not an IPv4/IPv6 address or CIDR range`);
     }
     return entry.trim();
   });
@@ -115,10 +116,10 @@ export function validateSku(value: unknown): Sku {
     if (capacity !== undefined && capacity !== null) throw invalid('properties.sku.capacity must not be set for the Consumption SKU');
     return { name: 'Consumption' };
   }
-  if (lower !== 'dedicated') throw invalid(`properties.sku.name '${String(name)}' is invalid: use Dedicated or Consumption`);
+  if (lower !== 'dedicated') throw invalid(`properties.sku.name ${quote(name)} is invalid: use Dedicated or Consumption`);
   if (capacity === undefined || capacity === null) throw invalid('properties.sku.capacity is required for the Dedicated SKU (1 to 3)');
   if (!Number.isInteger(capacity) || (capacity as number) < 1 || (capacity as number) > 3) {
-    throw invalid(`properties.sku.capacity ${String(capacity)} is out of range: the Dedicated SKU takes 1 to 3 capacity units`);
+    throw invalid(`properties.sku.capacity ${cut(String(capacity))} is out of range: the Dedicated SKU takes 1 to 3 capacity units`);
   }
   return { name: 'Dedicated', capacity: capacity as number };
 }
@@ -132,12 +133,12 @@ export function validateRetentionRules(value: unknown): RetentionRule[] {
   return value.map((raw: unknown) => {
     const { retentionPeriodInDays: days, orchestrationState: state } = (raw ?? {}) as { retentionPeriodInDays?: unknown; orchestrationState?: unknown };
     if (!Number.isInteger(days) || (days as number) < 0 || (days as number) > CONTROL_LIMITS.retentionDaysMax) {
-      throw invalid(`retentionPeriodInDays ${String(days)} is out of range: use a whole number of days from 0 to ${CONTROL_LIMITS.retentionDaysMax}`);
+      throw invalid(`retentionPeriodInDays ${cut(String(days))} is out of range: use a whole number of days from 0 to ${CONTROL_LIMITS.retentionDaysMax}`);
     }
     const rule: RetentionRule = { retentionPeriodInDays: days as number };
     if (state !== undefined && state !== null) {
       const canonical = RETENTION_STATES.find((s) => typeof state === 'string' && s.toLowerCase() === state.toLowerCase());
-      if (canonical === undefined) throw invalid(`orchestrationState '${String(state)}' is invalid: use ${RETENTION_STATES.join(', ')}`);
+      if (canonical === undefined) throw invalid(`orchestrationState ${quote(state)} is invalid: use ${RETENTION_STATES.join(', ')}`);
       rule.orchestrationState = canonical;
     }
     const key = rule.orchestrationState ?? '(default)';

@@ -26,6 +26,10 @@ export const ERROR_CODES = {
   PRECONDITION_FAILED: { retryable: false, description: 'The If-Match etag does not match the current etag of the resource.' },
   METHOD_NOT_ALLOWED: { retryable: false, description: 'The HTTP method is not supported on this path.' },
   TOO_MANY_FAILED_SIGN_INS: { retryable: true, description: 'Too many failed sign-ins for this user name or from this address; retry after the time given (HTTP `Retry-After`).' },
+  MALFORMED_FRAME: { retryable: false, description: 'The gRPC framing of the request is broken: a message cut short, a compressed message without `grpc-encoding`, or more messages than the call takes.' },
+  UNSUPPORTED_MEDIA_TYPE: { retryable: false, description: 'The request has a body whose Content-Type is not JSON (application/json).' },
+  ORIGIN_NOT_ALLOWED: { retryable: false, description: 'A browser on another origin tried to change state on a server running without --auth.' },
+  HOST_NOT_ALLOWED: { retryable: false, description: 'The Host header names a host this server does not answer for (see --allowed-hosts).' },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -53,6 +57,11 @@ export const BASE_CODE: Record<ErrorCode, ErrorCode> = {
   PRECONDITION_FAILED: 'FAILED_PRECONDITION',
   METHOD_NOT_ALLOWED: 'INVALID_ARGUMENT',
   TOO_MANY_FAILED_SIGN_INS: 'RESOURCE_EXHAUSTED',
+  // The gRPC spec answers a broken frame with INTERNAL (doc/compression.md, PROTOCOL-HTTP2.md).
+  MALFORMED_FRAME: 'INTERNAL',
+  UNSUPPORTED_MEDIA_TYPE: 'INVALID_ARGUMENT',
+  ORIGIN_NOT_ALLOWED: 'PERMISSION_DENIED',
+  HOST_NOT_ALLOWED: 'PERMISSION_DENIED',
 };
 
 export class ServerError extends Error {

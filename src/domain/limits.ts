@@ -14,6 +14,13 @@ export interface Limits {
   historyEventsMax: number;
   /** Actions in one orchestrator response. */
   actionsPerResponseMax: number;
+  /** Levels of `innerFailure` in one failure's details (the failure itself is level 1). */
+  failureDetailsDepthMax: number;
+  /**
+   * Embedded messages and repeated values in one request message, all fields together: what a
+   * request may cost to decode (about 200 bytes of objects each).
+   */
+  requestElementsMax: number;
   /** Whole gRPC message, in bytes. */
   grpcMessageBytesMax: number;
 }
@@ -27,5 +34,8 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   tagValueLengthMax: 1024,
   historyEventsMax: 500_000,
   actionsPerResponseMax: 100_000,
+  failureDetailsDepthMax: 32,
+  // Ten per action: the most actions one response may hold, each with its input, trace context and tags.
+  requestElementsMax: 1_000_000,
   grpcMessageBytesMax: 256 * 1024 * 1024,
 });

@@ -3,7 +3,7 @@
  * message names the field and the rule, so a user can fix the request without reading code.
  */
 import { ServerError } from './errors.ts';
-import type { Tags } from './history-event.ts';
+import type { OrchestrationStatus, Tags } from './history-event.ts';
 import type { Limits } from './limits.ts';
 
 const PRINTABLE_ASCII = /^[\x20-\x7e]+$/;
@@ -61,4 +61,18 @@ export function validateTags(tags: Tags | undefined, limits: Limits, field = 'ta
 
 export function isValidTaskHubName(name: string): boolean {
   return TASK_HUB_NAME.test(name);
+}
+
+/** The statuses of an instance that has not finished: replacing one means terminating it first. */
+const UNFINISHED: readonly OrchestrationStatus[] = ['RUNNING', 'PENDING', 'SUSPENDED', 'CONTINUED_AS_NEW'];
+
+/**
+ * The replaceable statuses of an `orchestrationIdReusePolicy` (docs/orchestration-id-reuse-policy.md).
+ * Replacing an unfinished instance terminates it and then replaces the TERMINATED instance, so a
+ * policy that makes an unfinished status replaceable but not TERMINATED contradicts itself; the
+ * Azure service refuses it with this message, and so does this server.
+ */
+export function validateReplaceableStatuses(statuses: readonly OrchestrationStatus[]): void {
+  if (statuses.includes('TERMINATED') || !statuses.some((s) => UNFINISHED.includes(s))) return;
+  throw new ServerError('INVALID_ARGUMENT', "Invalid reusable statuses: cannot exclude 'Terminated' while also allowing reuse of running instances");
 }

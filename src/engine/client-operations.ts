@@ -6,8 +6,9 @@
 import { ServerError } from '../domain/errors.ts';
 import { isTerminal, makeEvent, type OrchestrationStatus, type Tags, type TraceContext } from '../domain/history-event.ts';
 import type { InstanceRecord, TaskHubName } from '../domain/instance.ts';
+import { instanceTimesInRange } from '../domain/time-range.ts';
 import type { Limits } from '../domain/limits.ts';
-import { validateInstanceId, validateName, validatePayload, validateTags } from '../domain/validate.ts';
+import { validateInstanceId, validateName, validatePayload, validateReplaceableStatuses, validateTags } from '../domain/validate.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { IdSource } from '../lib/ids.ts';
 import type { InboxMessage, StatusChange, Store } from '../store/store.ts';
@@ -52,8 +53,9 @@ export class ClientOperations {
     validateName(req.name, limits, 'name');
     validatePayload(req.input, limits, 'input');
     validateTags(req.tags, limits);
+    if (req.replaceableStatuses !== undefined) validateReplaceableStatuses(req.replaceableStatuses);
     const now = clock.now();
-    const executionId = req.executionId !== undefined && req.executionId !== '' ? req.executionId : ids.uuid();
+    const executionId = req.executionId !== undefined && req.executionId !== '' ? req.executionId : ids.executionId();
     const scheduledStartAt = req.scheduledStartAt !== undefined && req.scheduledStartAt > now ? req.scheduledStartAt : undefined;
     const instance: InstanceRecord = { instanceId, executionId, name: req.name, status: 'PENDING', createdAt: now, lastUpdatedAt: now };
     withOptional(instance, 'version', req.version);
@@ -77,8 +79,9 @@ export class ClientOperations {
     return instanceId;
   }
 
-  getInstance(hub: TaskHubName, instanceId: string): Promise<InstanceRecord | undefined> {
-    return this.#d.store.getInstance(hub, instanceId);
+  async getInstance(hub: TaskHubName, instanceId: string): Promise<InstanceRecord | undefined> {
+    const instance = await this.#d.store.getInstance(hub, instanceId);
+    return instance === undefined ? undefined : instanceTimesInRange(instance);
   }
 
   /** Resolves when the condition holds, with the instance (undefined when it does not exist). */

@@ -8,6 +8,7 @@
 import { ServerError } from '../domain/errors.ts';
 import type { HistoryEvent, OrchestrationStatus } from '../domain/history-event.ts';
 import type { InstanceRecord, TaskHubName } from '../domain/instance.ts';
+import { eventTimeInRange, instanceTimesInRange } from '../domain/time-range.ts';
 import type { InstanceCountFilter, Store } from '../store/store.ts';
 
 export const DASHBOARD_PAGE_MAX = 500;
@@ -70,15 +71,15 @@ export class DashboardQueries {
     if (token?.backward === true && q.startIndex > 0) throw new ServerError('INVALID_ARGUMENT', 'startIndex cannot be combined with a previousToken');
     const page = token?.backward === true ? await this.#pageBefore(hub, q, token.position) : await this.#pageAfter(hub, q, token?.position);
     const counts = await this.counts(hub, pick(q));
-    return { ...page, totalCount: sumCounts(counts, q.statuses), counts };
+    return { ...page, instances: page.instances.map(instanceTimesInRange), totalCount: sumCounts(counts, q.statuses), counts };
   }
 
   counts(hub: TaskHubName, filter: InstanceCountFilter): Promise<Partial<Record<OrchestrationStatus, number>>> {
     return this.#store.countInstancesByStatus(hub, filter);
   }
 
-  history(hub: TaskHubName, instanceId: string): Promise<HistoryEvent[]> {
-    return this.#store.readHistory(hub, instanceId);
+  async history(hub: TaskHubName, instanceId: string): Promise<HistoryEvent[]> {
+    return (await this.#store.readHistory(hub, instanceId)).map(eventTimeInRange);
   }
 
   /** `startIndex` rows after `after` are skipped, then one page; a page reached by a token has one before it. */

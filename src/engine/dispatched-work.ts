@@ -10,10 +10,13 @@ import type { EntityWorkItem } from '../store/entity-store.ts';
 import type { ActivityWorkItem, OrchestrationWorkItem } from '../store/store.ts';
 import type { EntityBatchPlan } from './entity-batch.ts';
 import type { WorkerCaps } from './work-item.ts';
+import type { EntitySupport } from './entity-support.ts';
 
 export interface StreamSlot {
   readonly id: number;
   readonly caps: WorkerCaps;
+  /** Learnt from the stream's completions too (entity-support.ts). */
+  entitySupport: EntitySupport;
   release(token: string): void;
 }
 

@@ -11,7 +11,7 @@ import type { ActivityWorkItem, LeaseToken, OrchestrationWorkItem, Store } from 
 import { DispatchedWork, type Dispatched } from './dispatched-work.ts';
 import { planEpisode } from './episode-plan.ts';
 import { ParkedWork, type ParkedItem } from './parked-work.ts';
-import type { WorkIdentity } from './work-item-filters.ts';
+import { orchestrationIdentity, type WorkIdentity } from './work-item-filters.ts';
 import { EntityDispatch } from './entity-dispatch.ts';
 import type { EntityProbes } from './entity-support.ts';
 import type { WorkerStream, WorkerStreams } from './worker-streams.ts';
@@ -70,7 +70,7 @@ export class Dispatcher {
   /** Work of `kind` may be claimable in `hub` at `visibleAt` (default: now). */
   wake(hub: TaskHubName, kind: WorkKind, visibleAt?: number): void {
     if (this.#stopped) return;
-    // Store events carry a visibility time; they are the ones that announce new entity work.
+    // Store events and their timers carry a visibility time; they announce new entity work.
     if (kind === 'entity' && visibleAt !== undefined) this.#entities.noteWork(hub);
     const pump = this.#pump(hub, kind);
     const now = this.#deps.clock.now();
@@ -114,7 +114,7 @@ export class Dispatcher {
     pump.timer = setTimeout(() => {
       pump.timer = undefined;
       pump.timerAt = undefined;
-      this.wake(hub, kind);
+      this.wake(hub, kind, at);
     }, Math.min(TIMER_MAX_MS, at - now));
     pump.timer.unref();
   }
@@ -171,7 +171,7 @@ export class Dispatcher {
     if (plan.kind === 'settle') return store.completeOrchestrationWork(hub, plan.completion, now);
     if (plan.kind === 'defer') return store.abandonOrchestrationWork(hub, item.lease.token, plan.retryAt, now);
     const { newEvents, newEventSeqs, droppedSeqs } = plan;
-    const identity = workIdentity('orchestration', item.instance.name, item.instance.version);
+    const identity = orchestrationIdentity(item);
     const stream = streams.pick(hub, 'orchestration', identity);
     if (stream === undefined) return this.#parkOrGiveBack({ kind: 'orchestration', hub, identity, item, plan: { newEvents, newEventSeqs, droppedSeqs } });
     this.#sendOrchestration(hub, stream, item, plan);

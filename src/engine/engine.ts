@@ -32,6 +32,8 @@ export interface EngineOptions extends DispatchOptions {
   healthPingIntervalMs: number;
   /** Items of each kind in flight on a stream whose worker declared no cap. */
   streamInFlightMaxDefault: WorkerCaps;
+  /** A stream the transport cannot write to for this long loses its work items back to the queue. */
+  streamStallMs: number;
   abandonBackoff: { baseMs: number; maxMs: number };
   /** How often long-poll waiters re-read their instances when the store's events cross processes (and can be lost); 0 turns it off. */
   waitRecheckMs: number;
@@ -101,6 +103,8 @@ export class Engine {
       dispatcher: this.#dispatcher,
       fanIn: new FanInCoalescing(options.fanIn),
       abandonBackoff: options.abandonBackoff,
+      streamStallMs: options.streamStallMs,
+      log,
     });
   }
 
@@ -116,7 +120,7 @@ export class Engine {
     if (this.#deps.store.capabilities.crossProcessNotifications) this.#recheck.start(this.#options.waitRecheckMs);
     this.#every(this.#options.leaseMs / 3, () => this.#renewLeases());
     this.#every(this.#options.healthPingIntervalMs, () => {
-      for (const stream of this.#streams.all()) stream.ping();
+      for (const stream of this.#streams.all()) stream.pingIfIdle();
     });
   }
 

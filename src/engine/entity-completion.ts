@@ -17,6 +17,7 @@ import { failure, REPLACEABLE_BY_DEFAULT } from './episode-rules.ts';
 export interface CompletionContext {
   now: number;
   uuid: () => string;
+  executionId: () => string;
   limits: Limits;
 }
 
@@ -105,7 +106,7 @@ function applyAction(action: EntityOperationAction, ctx: CompletionContext, sign
   }
   const instanceId = action.instanceId === '' ? ctx.uuid() : action.instanceId;
   validateInstanceId(instanceId, limits, 'startNewOrchestration.instanceId');
-  const executionId = ctx.uuid();
+  const executionId = ctx.executionId();
   const instance: InstanceRecord = { instanceId, executionId, name: action.name, status: 'PENDING', createdAt: now, lastUpdatedAt: now };
   const startEvent = makeEvent({ kind: 'executionStarted', name: action.name, orchestrationInstance: { instanceId, executionId } }, now);
   if (action.version !== undefined) instance.version = startEvent.version = action.version;

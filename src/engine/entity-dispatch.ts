@@ -4,6 +4,7 @@
  * with operations to a stream that can take entity work (entity-support.ts). One batch per
  * entity is out at a time, because the batch holds the entity's lease.
  */
+import { parseEntityId } from '../domain/entity.ts';
 import { isTerminal } from '../domain/history-event.ts';
 import type { TaskHubName } from '../domain/instance.ts';
 import type { Clock } from '../lib/clock.ts';
@@ -12,8 +13,11 @@ import type { Store } from '../store/store.ts';
 import type { DispatchedWork } from './dispatched-work.ts';
 import { orchestrationsToCheck, planEntityBatch } from './entity-batch.ts';
 import { settleEntityBatch } from './entity-completion.ts';
-import type { EntityProbes } from './entity-support.ts';
+import { balanceEntityTakers, findEntityTakers, type EntityProbes } from './entity-support.ts';
 import type { WorkerStreams } from './worker-streams.ts';
+
+/** How long an entity batch no stream with room accepts (filters) waits before it is claimed again. */
+const NO_TAKER_RETRY_MS = 1000;
 
 /** Operations in one batch at most; the SDKs run a batch sequentially, so keep it modest. */
 export const ENTITY_OPERATIONS_PER_BATCH_MAX = 100;
@@ -31,32 +35,50 @@ export interface EntityDispatchDeps {
 
 export class EntityDispatch {
   readonly #d: EntityDispatchDeps;
-  /** Hubs whose last claim found no entity work; no probe is sent for them until work arrives. */
-  readonly #idle = new Set<string>();
+  /**
+   * Per hub, the undecided streams (ids and support) for which the entity backlog was last
+   * looked at and nothing could be done; asked again only when they change or entity work
+   * arrives, so a hub without entities costs no backlog query per wake.
+   */
+  readonly #looked = new Map<string, string>();
+  /** Counts entity work notices, so a look that raced with one is not remembered. */
+  #notices = 0;
 
   constructor(deps: EntityDispatchDeps) {
     this.#d = deps;
   }
 
-  /** New entity work was queued in `hub`. */
+  /** Entity work was queued in `hub`, or became visible. */
   noteWork(hub: TaskHubName): void {
-    this.#idle.delete(hub);
+    this.#notices++;
+    this.#looked.delete(hub);
   }
 
   /** Claims and delivers one batch of entities; true when it was full (more may be ready). */
   async claimOnce(hub: TaskHubName, scheduleAt: (at: number, now: number) => void): Promise<boolean> {
     const { store, clock, streams } = this.#d;
-    const limit = streams.totalRoom(hub, 'entity', this.#d.claimBatchSizeMax);
-    if (limit === 0) {
-      if (!this.#idle.has(hub)) this.#d.probes.probe(streams.of(hub));
-      return false;
-    }
+    const undecided = balanceEntityTakers(streams.of(hub));
+    let limit = streams.totalRoom(hub, 'entity', this.#d.claimBatchSizeMax);
+    if (limit === 0 && undecided && (await this.#foundTakers(hub))) limit = streams.totalRoom(hub, 'entity', this.#d.claimBatchSizeMax);
+    if (limit === 0) return false;
     const now = clock.now();
     const result = await store.claimEntityWork(hub, { now, limit, leaseMs: this.#d.leaseMs, messagesMax: this.#d.messagesMax });
     if (result.nextVisibleAt !== undefined) scheduleAt(result.nextVisibleAt, now);
-    if (result.items.length === 0 && result.nextVisibleAt === undefined) this.#idle.add(hub);
     await Promise.all(result.items.map((item) => this.#deliver(hub, item)));
     return result.items.length === limit;
+  }
+
+  /** No stream takes entities: look for one only if the hub has entity work (entity-support.ts). */
+  async #foundTakers(hub: TaskHubName): Promise<boolean> {
+    const { store, clock, streams, probes } = this.#d;
+    const open = streams.of(hub).filter((s) => !s.closed);
+    const signature = (): string => open.map((s) => `${s.id}:${s.entitySupport}`).join(',');
+    if (this.#looked.get(hub) === signature()) return false;
+    const notices = this.#notices;
+    const found = (await store.workBacklog(hub, clock.now())).entity.pending > 0 && findEntityTakers(open, probes);
+    // Remembered with the supports as they are now (a probe changes them).
+    if (!found && notices === this.#notices) this.#looked.set(hub, signature());
+    return found;
   }
 
   async #deliver(hub: TaskHubName, item: EntityWorkItem): Promise<void> {
@@ -68,10 +90,10 @@ export class EntityDispatch {
       await store.completeEntityWork(hub, settleEntityBatch(item, plan, now), now);
       return;
     }
-    // Entity-name filters of work-item filters would narrow this choice.
-    const stream = streams.pick(hub, 'entity');
+    const stream = streams.pick(hub, 'entity', { kind: 'entity', name: parseEntityId(item.instanceId)?.name ?? '' });
     if (stream === undefined) {
-      await store.abandonEntityWork(hub, item.lease.token, now, now);
+      // Every stream with room filters this entity out: try again shortly, not in a tight loop.
+      await store.abandonEntityWork(hub, item.lease.token, now + NO_TAKER_RETRY_MS, now);
       return;
     }
     const token = item.lease.token;

@@ -50,7 +50,7 @@ export class EntityWorkerOperations {
       await this.#d.dispatcher.abandon(d, now + backoffMs(d.item.lease.attempt, abandonBackoff.baseMs, abandonBackoff.maxMs), now);
       return;
     }
-    const completion = completeEntityBatch(d.item, d.plan, result, { now, uuid: () => ids.uuid(), limits });
+    const completion = completeEntityBatch(d.item, d.plan, result, { now, uuid: () => ids.uuid(), executionId: () => ids.executionId(), limits });
     await store.completeEntityWork(hub, completion, now);
   }
 

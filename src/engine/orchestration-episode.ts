@@ -21,6 +21,7 @@ import { actionPayloads, failure, parentNotification, REPLACEABLE_BY_DEFAULT } f
 import type { EntityMessage } from '../store/entity-store.ts';
 import { entityMessageFromAction, releaseHeldLocks } from './orchestration-entity-messages.ts';
 import { rewindCompletion } from './rewind.ts';
+import { versionForFilters } from './work-item-filters.ts';
 
 export interface EpisodeInput {
   instance: InstanceRecord;
@@ -135,7 +136,10 @@ function applyAction(
     case 'scheduleTask': {
       const { kind: _k, id, ...task } = action;
       out.append.push(makeEvent({ ...task, kind: 'taskScheduled' }, now, id));
-      out.activities.push({ ...self, ...task, taskId: id });
+      // Without a version of its own, the activity runs as its orchestration's version, so that
+      // versioned work-item filters match it (the .NET SDK sends that version itself).
+      const version = task.version !== undefined && task.version !== '' ? task.version : versionForFilters(instance.version, started);
+      out.activities.push(withOptional({ ...self, ...task, taskId: id }, 'version', version));
       return 'continue';
     }
     case 'createSubOrchestration':

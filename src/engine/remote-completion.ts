@@ -76,7 +76,7 @@ export class RemoteCompletions {
       response,
       lease,
       now,
-      newExecutionId: () => this.#d.ids.uuid(),
+      newExecutionId: () => this.#d.ids.executionId(),
       limits: this.#d.limits,
     });
     await store.completeOrchestrationWork(hub, completion, now);

@@ -1,9 +1,9 @@
 /**
  * Applying a worker's rewindOrchestration action (the second half of RewindInstance): the
- * history is replaced by the worker's cleaned list, the instance takes the new execution id the
- * worker put in ExecutionStarted and runs again, and every sub-orchestration that was created
- * but did not complete is rewound too, or created again if it was purged. Pure, like the rest
- * of the state machine: it returns the writes and the store applies them.
+ * history is replaced by the worker's cleaned list, the instance takes a new execution id and
+ * runs again, and every sub-orchestration that was created but did not complete is rewound
+ * too, or created again if it was purged. Pure, like the rest of the state machine: it returns
+ * the writes and the store applies them.
  */
 import { ServerError } from '../domain/errors.ts';
 import { makeEvent, type ExecutionStarted, type HistoryEvent, type SubOrchestrationInstanceCreated } from '../domain/history-event.ts';
@@ -28,7 +28,9 @@ export function rewindCompletion(action: RewindOrchestrationAction, input: Rewin
   const history = action.newHistory.map((e) => ({ ...e }));
   const started = history.find((e): e is ExecutionStarted & HistoryEvent => e.kind === 'executionStarted');
   if (started === undefined) throw new ServerError('INVALID_ARGUMENT', 'the rewindOrchestration action carries a history without ExecutionStarted');
-  const executionId = started.orchestrationInstance.executionId ?? input.newExecutionId();
+  // The server mints the new execution id, not the SDK that cleaned the history: execution ids
+  // keep one format (ids.ts) whichever SDK rewinds, and SDKs derive child ids from them.
+  const executionId = input.newExecutionId();
   started.orchestrationInstance = { instanceId: current.instanceId, executionId };
   const instance: InstanceRecord = { ...current, executionId, status: 'RUNNING', lastUpdatedAt: now };
   delete instance.output;

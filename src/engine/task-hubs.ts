@@ -2,13 +2,18 @@
  * Which task hubs exist, and which one a request addresses. A request without a `taskhub`
  * header goes to the default hub (the plain JS SDKs never send it). Unknown hubs are refused
  * unless dynamic hubs are on, in which case the first request creates the hub.
+ *
+ * Task hubs are control-plane resources: a hub a data-plane request makes or removes
+ * (CreateTaskHub, DeleteTaskHub, a dynamic hub) goes through the control plane's catalog
+ * (`TaskHubCatalog`, wired by the composition root), so both planes always see the same hubs.
+ * `create` and `delete` touch the data plane only; the catalog calls them itself.
  */
 import { ServerError } from '../domain/errors.ts';
 import type { TaskHubName } from '../domain/instance.ts';
 import { isValidTaskHubName } from '../domain/validate.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Store } from '../store/store.ts';
-import { scopedHubName, type SchedulerScope } from './scheduler-scope.ts';
+import { scopedHubName, splitHubName, type SchedulerScope } from './scheduler-scope.ts';
 
 export interface TaskHubOptions {
   /** Hubs that exist at start (created if missing). */
@@ -18,11 +23,21 @@ export interface TaskHubOptions {
   dynamic: boolean;
 }
 
+/** The control plane's side of a hub made or removed through the data plane. */
+export interface TaskHubCatalog {
+  /** Makes the hub exist in the catalog and on the data plane, under the control plane's rules (names, hubs per scheduler); nothing when it does. */
+  create(name: string, scope: SchedulerScope): Promise<void>;
+  /** Removes the hub from the data plane and the catalog. */
+  delete(name: string, scope: SchedulerScope): Promise<void>;
+}
+
 export class TaskHubs {
   readonly #known = new Set<string>();
   readonly #store: Store;
   readonly #clock: Clock;
   readonly #options: TaskHubOptions;
+  /** Resolves once the control plane is up; undefined: there is none (no catalog). */
+  #catalog: Promise<TaskHubCatalog | undefined> = Promise.resolve(undefined);
 
   constructor(store: Store, clock: Clock, options: TaskHubOptions) {
     this.#store = store;
@@ -35,6 +50,37 @@ export class TaskHubs {
     for (const hub of await this.#store.listTaskHubs()) this.#known.add(hub);
   }
 
+  /** Requests that make or remove hubs wait for `catalog` (the control plane starts after the listeners). */
+  useCatalog(catalog: Promise<TaskHubCatalog | undefined>): void {
+    this.#catalog = catalog;
+  }
+
+  /** CreateTaskHub: through the catalog; `recreateIfExists` empties a hub that exists. */
+  async createTaskHub(name: string, scope: SchedulerScope, recreateIfExists: boolean): Promise<void> {
+    const existed = this.has(name, scope);
+    await this.#provision(name, scope);
+    if (!existed || !recreateIfExists) return;
+    await this.delete(scopedHubName(scope, name));
+    await this.create(name, scope);
+  }
+
+  /** DeleteTaskHub: through the catalog; `hub` is the data-plane name. */
+  async deleteTaskHub(hub: TaskHubName): Promise<void> {
+    const catalog = await this.#catalog;
+    if (catalog === undefined) return this.delete(hub);
+    const { scope, hub: name } = splitHubName(hub);
+    await catalog.delete(name, scope);
+  }
+
+  async #provision(name: string, scope: SchedulerScope): Promise<TaskHubName> {
+    const catalog = await this.#catalog;
+    if (catalog === undefined) return this.create(name, scope);
+    // The name comes from a request's header: checked before it can reach the catalog.
+    if (!isValidTaskHubName(name)) throw invalidName(name);
+    await catalog.create(name, scope);
+    return scopedHubName(scope, name);
+  }
+
   list(): TaskHubName[] {
     return [...this.#known] as TaskHubName[];
   }
@@ -45,9 +91,7 @@ export class TaskHubs {
 
   /** Idempotent. `scope` is the scheduler's (scheduler-scope.ts); absent for the default scheduler. */
   async create(name: string, scope?: SchedulerScope): Promise<TaskHubName> {
-    if (!isValidTaskHubName(name)) {
-      throw new ServerError('INVALID_ARGUMENT', `task hub name '${name}' is invalid: use 1-64 letters, digits and '-', starting with a letter or digit`);
-    }
+    if (!isValidTaskHubName(name)) throw invalidName(name);
     const hub = scopedHubName(scope, name);
     if (!this.#known.has(hub)) {
       await this.#store.createTaskHub(hub, this.#clock.now());
@@ -77,7 +121,11 @@ export class TaskHubs {
     const name = header === undefined || header === '' ? fallback : header;
     const hub = scopedHubName(scope, name);
     if (isValidTaskHubName(name) && this.#known.has(hub)) return hub;
-    if (this.#options.dynamic && scope === undefined) return this.create(name);
+    if (this.#options.dynamic && scope === undefined) return this.#provision(name, undefined);
     throw new ServerError('TASK_HUB_NOT_FOUND', `Task hub not found: '${name}'`);
   }
+}
+
+function invalidName(name: string): ServerError {
+  return new ServerError('INVALID_ARGUMENT', `task hub name '${name}' is invalid: use 1-64 letters, digits and '-', starting with a letter or digit`);
 }

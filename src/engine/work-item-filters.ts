@@ -2,8 +2,12 @@
  * Work-item filters a worker declares on its GetWorkItems stream: which orchestrations,
  * activities and entities (by name, and for the first two optionally by version) it can run.
  * A stream without filters takes anything. A stream with filters takes only what a filter of
- * that kind names; a kind with no filters is not taken at all.
+ * that kind names; a kind with no filters is not taken at all. Work scheduled without a version
+ * is matched with the version of the orchestration that scheduled it, as the Azure service does
+ * (the .NET SDK sets that version itself; the JavaScript and Python SDKs leave it empty).
  */
+import type { ExecutionStarted, HistoryEvent } from '../domain/history-event.ts';
+import type { OrchestrationWorkItem } from '../store/store.ts';
 import type { WorkKind } from './work-item.ts';
 
 export interface NameFilter {
@@ -24,6 +28,25 @@ export interface WorkIdentity {
   kind: WorkKind;
   name: string;
   version?: string;
+}
+
+/**
+ * The version an orchestration is matched as: its own, or for a sub-orchestration started
+ * without one, its parent's (recorded in its ExecutionStarted). Its activities scheduled
+ * without a version take this one (orchestration-episode.ts).
+ */
+export function versionForFilters(version: string | undefined, started: ExecutionStarted | undefined): string | undefined {
+  if (version !== undefined && version !== '') return version;
+  const parentVersion = started?.parentInstance?.version;
+  return parentVersion === undefined || parentVersion === '' ? undefined : parentVersion;
+}
+
+/** An orchestration work item as filters see it; its ExecutionStarted is in the history or still in the inbox. */
+export function orchestrationIdentity(item: OrchestrationWorkItem): WorkIdentity {
+  const events = [...item.history, ...item.messages.map((m) => m.event)];
+  const started = events.find((e): e is ExecutionStarted & HistoryEvent => e.kind === 'executionStarted');
+  const version = versionForFilters(item.instance.version, started);
+  return version === undefined ? { kind: 'orchestration', name: item.instance.name } : { kind: 'orchestration', name: item.instance.name, version };
 }
 
 /** Filters with every list empty are treated as no filters, as a worker sending them means nothing else. */

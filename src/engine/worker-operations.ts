@@ -13,10 +13,11 @@ import type { IdSource } from '../lib/ids.ts';
 import type { Store } from '../store/store.ts';
 import type { Dispatcher } from './dispatcher.ts';
 import type { Dispatched, DispatchedWork } from './dispatched-work.ts';
-import type { EntitySupport } from './entity-support.ts';
+import { learnFromCompletion, type EntitySupport } from './entity-support.ts';
 import type { FanInCoalescing } from './fan-in-coalescing.ts';
 import { runEpisode } from './orchestration-episode.ts';
 import { activityResultEvent, RemoteCompletions } from './remote-completion.ts';
+import { StreamStalls } from './stream-stalls.ts';
 import type { WorkerStream, WorkerStreams } from './worker-streams.ts';
 import type { WorkerCaps, WorkItemMessage } from './work-item.ts';
 import { normalizeFilters, type WorkItemFilters } from './work-item-filters.ts';
@@ -31,10 +32,13 @@ export interface WorkerDeps {
   dispatcher: Dispatcher;
   fanIn: FanInCoalescing;
   abandonBackoff: { baseMs: number; maxMs: number };
+  /** How long a stream may stay blocked before its work items go back to the queue. */
+  streamStallMs: number;
+  log: (message: string, error?: unknown) => void;
 }
 
 export interface WorkerConnection {
-  /** The transport can take more items after `send` returned false. */
+  /** The transport can take more items after `send` returned false (its backpressure). */
   drained(): void;
   /** The worker went away: its unfinished items go back to the queue at once. */
   close(): Promise<void>;
@@ -44,13 +48,15 @@ export class WorkerOperations {
   readonly #d: WorkerDeps;
   /** Completions of items another node dispatched (several nodes over one database). */
   readonly #remote: RemoteCompletions;
+  readonly #stalls: StreamStalls;
 
   constructor(deps: WorkerDeps) {
     this.#d = deps;
     this.#remote = new RemoteCompletions(deps);
+    this.#stalls = new StreamStalls(deps.streamStallMs, (stream) => this.#returnStalled(stream));
   }
 
-  /** `send` returns false when the transport's buffer is full. */
+  /** `send` returns false when the transport's buffer is full; `drained` says when it is not. */
   connect(
     hub: TaskHubName,
     caps: WorkerCaps,
@@ -59,13 +65,19 @@ export class WorkerOperations {
     filters?: WorkItemFilters,
     historyStreaming = false,
   ): WorkerConnection {
-    const stream = this.#d.streams.add(hub, caps, send);
-    stream.entitySupport = entitySupport;
+    const stream = this.#d.streams.add(hub, caps, (item) => {
+      if (send(item)) return true;
+      this.#stalls.watch(stream);
+      return false;
+    });
     stream.historyStreaming = historyStreaming;
     stream.filters = normalizeFilters(filters);
+    // Filters that name entities say which entities the worker hosts (entity-support.ts).
+    stream.entitySupport = (stream.filters?.entities.length ?? 0) > 0 ? 'capable' : entitySupport;
     this.#d.dispatcher.wakeAll(hub);
     return {
       drained: () => {
+        this.#stalls.clear(stream);
         stream.blocked = false;
         this.#d.dispatcher.wakeAll(hub);
       },
@@ -73,7 +85,15 @@ export class WorkerOperations {
     };
   }
 
+  #returnStalled(stream: WorkerStream): void {
+    const count = stream.inFlight.size;
+    if (count === 0) return;
+    this.#d.log(`a work-item stream of task hub '${stream.hub}' has not drained for ${this.#d.streamStallMs} ms; its ${count} work items go back to the queue`);
+    this.#d.dispatcher.returnWork(stream).catch((error: unknown) => this.#d.log('returning the work of a stalled stream failed', error));
+  }
+
   async #disconnect(stream: WorkerStream): Promise<void> {
+    this.#stalls.clear(stream);
     if (stream.closed) return;
     this.#d.streams.remove(stream);
     await this.#d.dispatcher.returnWork(stream);
@@ -86,6 +106,7 @@ export class WorkerOperations {
       if (await this.#remote.completeOrchestration(hub, response)) return;
       throw staleCompletion('orchestration', response.instanceId);
     }
+    learnFromCompletion(d.stream, response.completionToken);
     if (response.isPartial) {
       d.partialActions.push(...response.actions);
       return;
@@ -107,7 +128,7 @@ export class WorkerOperations {
       response: { ...response, actions },
       lease: d.item.lease.token,
       now,
-      newExecutionId: () => this.#d.ids.uuid(),
+      newExecutionId: () => this.#d.ids.executionId(),
       limits: this.#d.limits,
     });
     const completion = { ...episode, messages: this.#d.fanIn.delayChildResults(hub, episode.messages, now) };
@@ -124,6 +145,7 @@ export class WorkerOperations {
       if (await this.#remote.completeActivity(hub, response)) return;
       throw staleCompletion('activity', response.instanceId);
     }
+    learnFromCompletion(d.stream, response.completionToken);
     this.#release(d);
     const now = clock.now();
     const { task } = d.item;

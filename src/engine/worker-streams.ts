@@ -1,6 +1,8 @@
 /**
  * The connected workers of each task hub: their declared caps, what each has in flight, and
- * which one gets the next work item (round robin among those with room).
+ * which one gets the next work item (round robin among those with room). A stream whose
+ * transport cannot take more (its `send` returned false) has no room until it drains, so new
+ * work goes to the other streams.
  */
 import type { TaskHubName } from '../domain/instance.ts';
 import type { StreamSlot } from './dispatched-work.ts';
@@ -27,6 +29,11 @@ export class WorkerStream implements StreamSlot {
   historyStreaming = false;
 
   readonly #onDeliver: (kind: WorkKind) => void;
+  /**
+   * Something was sent since the last health-ping tick; a new stream counts as busy, so it
+   * never opens with a ping (the Dapr SDK logs every ping as an unknown work item).
+   */
+  #sentSinceTick = true;
 
   constructor(
     id: number,
@@ -50,17 +57,15 @@ export class WorkerStream implements StreamSlot {
     };
   }
 
-  /**
-   * Free slots for `kind`. A blocked stream still takes the rest of a batch already claimed
-   * for it (bounded by the in-flight maximum); it is only left out of new claims.
-   */
+  /** Free slots for `kind`; none while the transport is full. */
   room(kind: WorkKind): number {
-    if (this.closed) return 0;
-    if (kind === 'entity' && this.entitySupport !== 'capable') return 0;
+    if (this.closed || this.blocked) return 0;
+    if (kind === 'entity' && this.entitySupport !== 'capable' && this.entitySupport !== 'fallback') return 0;
     return Math.max(0, this.#inFlightMax[kind] - this.#counts[kind]);
   }
 
   deliver(token: string, kind: WorkKind, item: WorkItemMessage): void {
+    this.#sentSinceTick = true;
     this.inFlight.set(token, kind);
     this.#counts[kind]++;
     this.#onDeliver(kind);
@@ -69,10 +74,16 @@ export class WorkerStream implements StreamSlot {
 
   /** Sends a message that is not tracked as work in flight (the entity capability probe). */
   sendUntracked(item: WorkItemMessage): void {
+    this.#sentSinceTick = true;
     if (!this.closed && !this.blocked) this.#send(item);
   }
 
-  ping(): void {
+  /** Called every health-ping interval: pings only a stream that sent nothing for a whole interval. */
+  pingIfIdle(): void {
+    if (this.#sentSinceTick) {
+      this.#sentSinceTick = false;
+      return;
+    }
     if (!this.closed && !this.blocked) this.#send({ kind: 'healthPing' });
   }
 
@@ -130,7 +141,7 @@ export class WorkerStreams {
   /** Free slots of all streams of `hub`, at most `max`. */
   totalRoom(hub: string, kind: WorkKind, max: number): number {
     let room = 0;
-    for (const s of this.of(hub)) if (!s.blocked) room += s.room(kind);
+    for (const s of this.of(hub)) room += s.room(kind);
     return Math.min(room, max);
   }
 

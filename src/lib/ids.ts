@@ -2,8 +2,14 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 
 export interface IdSource {
-  /** An orchestration instance id or execution id (a UUID). */
+  /** A generated orchestration instance id, entity request id or etag (a UUID). */
   uuid(): string;
+  /**
+   * An execution id: 32 lowercase hex characters without dashes, the format the Azure service
+   * mints (SDKs derive child instance ids from it, `<executionId>:<n>`). Every execution the
+   * server creates gets one: starts, sub-orchestrations, continue-as-new, restart and rewind.
+   */
+  executionId(): string;
   /** An unguessable opaque token (lease and completion tokens). */
   token(): string;
 }
@@ -14,15 +20,7 @@ export function cryptoIdSource(): IdSource {
   let counter = 0;
   return {
     uuid: () => randomUUID(),
+    executionId: () => randomBytes(16).toString('hex'),
     token: () => `${prefix}.${(++counter).toString(36)}`,
-  };
-}
-
-/** Deterministic ids for tests. */
-export function sequentialIdSource(prefix = 'id'): IdSource {
-  let n = 0;
-  return {
-    uuid: () => `${prefix}-${(++n).toString().padStart(8, '0')}`,
-    token: () => `${prefix}-token-${++n}`,
   };
 }

@@ -1,12 +1,12 @@
 /**
- * Shared plumbing for RPC handlers: decoding failures, task hub selection from the `taskhub`
- * header, and turning any error into a gRPC status exactly once.
+ * Shared plumbing for RPC handlers: task hub selection from the `taskhub` header, and turning
+ * any error into a gRPC status exactly once. Requests arrive decoded and checked
+ * (grpc-decoding.ts).
  */
 import type { Metadata, sendUnaryData, ServerUnaryCall } from '@grpc/grpc-js';
 import type { TaskHubName } from '../domain/instance.ts';
 import type { Engine } from '../engine/engine.ts';
 import { toServiceError } from './grpc-status.ts';
-import { MalformedRequest } from './service-definition.ts';
 
 export type Log = (message: string, error?: unknown) => void;
 
@@ -26,19 +26,14 @@ export function resolveHub(ctx: HandlerContext, metadata: Metadata): Promise<Tas
   return ctx.engine.taskHubs.resolve(taskHubHeader(metadata), ctx.scheduler);
 }
 
-/** Wraps a unary handler: malformed requests and errors become precise statuses. */
+/** Wraps a unary handler: errors become precise statuses. */
 export function unary<Req, Res>(
   ctx: HandlerContext,
   handle: (request: Req, hub: TaskHubName, call: ServerUnaryCall<Req, Res>) => Promise<Res>,
 ) {
   return (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>): void => {
-    const request = call.request as unknown;
-    if (request instanceof MalformedRequest) {
-      callback(toServiceError(request.error, ctx.log));
-      return;
-    }
     resolveHub(ctx, call.metadata)
-      .then((hub) => handle(request as Req, hub, call))
+      .then((hub) => handle(call.request, hub, call))
       .then(
         (response) => callback(null, response),
         (error: unknown) => callback(toServiceError(error, ctx.log)),

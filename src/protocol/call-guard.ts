@@ -1,16 +1,18 @@
 /**
- * Wraps every RPC handler of a listener with the access check (auth/gate.ts): the peer address
- * against the scheduler's IP allowlist, then the bearer token and role for the addressed task
- * hub. A refused unary call answers its status; a refused stream is destroyed with it.
+ * The access check of every call of a listener (auth/gate.ts): the peer address against the
+ * scheduler's IP allowlist, then the bearer token and the role for the addressed task hub. It
+ * runs as a grpc-js server interceptor on the call's metadata, before grpc-js reads the request
+ * message: a refused call never has its message read, let alone decoded, and ends at once with
+ * its status, stream or not.
  */
-import type { Metadata, ServiceDefinition, UntypedServiceImplementation } from '@grpc/grpc-js';
+import { ServerInterceptingCall, type Metadata, type ServerInterceptor } from '@grpc/grpc-js';
 import { grpcPeerAddress } from '../auth/allowlist.ts';
 import { DEFAULT_SCHEDULER_PATH, schedulerResourceId, type AccessGate } from '../auth/gate.ts';
 import { rpcGroup } from '../auth/operations.ts';
 import { bearerOf } from '../auth/tokens.ts';
 import { ServerError } from '../domain/errors.ts';
 import { taskHubHeader, type Log } from './call-context.ts';
-import { toServiceError } from './grpc-status.ts';
+import { toStatusObject } from './grpc-status.ts';
 
 export interface CallGuard {
   gate: AccessGate;
@@ -19,38 +21,29 @@ export interface CallGuard {
   defaultHub: string;
 }
 
-interface GuardedCall {
-  metadata: Metadata;
-  getPeer(): string;
-  destroy?(error: unknown): void;
-}
-
-export function guardImplementation(implementation: UntypedServiceImplementation, definition: ServiceDefinition, guard: CallGuard, log: Log): UntypedServiceImplementation {
-  const guarded: UntypedServiceImplementation = {};
-  for (const [name, handler] of Object.entries(implementation)) {
-    const streaming = definition[name]?.responseStream === true;
-    const inner = handler as (call: GuardedCall, callback?: (error: unknown) => void) => void;
-    guarded[name] = ((call: GuardedCall, callback?: (error: unknown) => void) => {
-      check(guard, name, call).then(
-        () => inner(call, callback),
-        (error: unknown) => {
-          const status = toServiceError(error, log);
-          if (streaming) call.destroy?.(status);
-          else callback?.(status);
+export function guardInterceptor(guard: CallGuard, log: Log): ServerInterceptor {
+  return (method, next) => {
+    const call: ServerInterceptingCall = new ServerInterceptingCall(next, {
+      start: (startNext) => startNext({
+        onReceiveMetadata: (metadata, metadataNext) => {
+          check(guard, method.path, metadata, next.getPeer()).then(
+            () => metadataNext(metadata),
+            (error: unknown) => call.sendStatus(toStatusObject(error, log)),
+          );
         },
-      );
-    }) as UntypedServiceImplementation[string];
-  }
-  return guarded;
+      }),
+    });
+    return call;
+  };
 }
 
-async function check(guard: CallGuard, method: string, call: GuardedCall): Promise<void> {
+async function check(guard: CallGuard, method: string, metadata: Metadata, peer: string): Promise<void> {
   const path = guard.scope === undefined ? DEFAULT_SCHEDULER_PATH : guard.scope.split('/');
-  await guard.gate.checkAddress(path, grpcPeerAddress(call.getPeer()));
+  await guard.gate.checkAddress(path, grpcPeerAddress(peer));
   if (!guard.gate.options.auth) return;
   const group = rpcGroup(method);
   if (group === undefined) throw new ServerError('PERMISSION_DENIED', `${method} is not open to any role`);
-  const hub = taskHubHeader(call.metadata) ?? guard.defaultHub;
-  const authorization = call.metadata.get('authorization')[0];
+  const hub = taskHubHeader(metadata) ?? guard.defaultHub;
+  const authorization = metadata.get('authorization')[0];
   await guard.gate.authorize(bearerOf(authorization === undefined ? undefined : String(authorization)), group, `${schedulerResourceId(path)}/taskHubs/${hub}`);
 }

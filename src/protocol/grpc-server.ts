@@ -1,23 +1,31 @@
 /**
- * The gRPC listener: binds `TaskHubSidecarService` to the engine. RPCs that later protocol work
- * adds answer UNIMPLEMENTED with the RPC's name until then.
+ * The gRPC listener: binds `TaskHubSidecarService` and the KEDA scaler to the engine. Every call
+ * passes, in order: the framing check on the HTTP/2 stream (grpc-frame-gate.ts), the access
+ * check on its metadata (call-guard.ts), the size and bounds check of its message, the decoding
+ * (grpc-decoding.ts), and then its handler. RPCs that later protocol work adds answer
+ * UNIMPLEMENTED with the RPC's name until then.
  */
 import { Server, ServerCredentials, status as GrpcStatus, type ServerWritableStream, type UntypedServiceImplementation } from '@grpc/grpc-js';
+import type { Limits } from '../domain/limits.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { Log } from './call-context.ts';
 import { clientHandlers } from './client-service.ts';
 import { entityHandlers } from './entity-service.ts';
 import { kedaHandlers, kedaServiceDefinition } from './keda-scaler.ts';
 import { managementHandlers } from './management-service.ts';
-import { guardImplementation, type CallGuard } from './call-guard.ts';
+import { guardInterceptor, type CallGuard } from './call-guard.ts';
+import { decodeLazily } from './grpc-decoding.ts';
+import { FrameGate } from './grpc-frame-gate.ts';
 import { sidecarMethodNames, sidecarServiceDefinition } from './service-definition.ts';
 import { workerHandlers } from './worker-service.ts';
 import type { PastEventsCache } from './proto/past-events-cache.ts';
+import { RequestCheck } from './wire/rpc-requests.ts';
 
 export interface GrpcServerOptions {
   host: string;
   port: number;
-  messageBytesMax: number;
+  /** What one request may cost (wire/rpc-requests.ts) and the whole-message maximum. */
+  limits: Limits;
   /** The scheduler whose task hubs this listener serves (engine/scheduler-scope.ts); absent: the default one. */
   scheduler?: string;
   /** Access checks (IP allowlist, tokens, roles) for every call; absent: none. */
@@ -35,11 +43,15 @@ export interface GrpcListener {
 }
 
 export async function startGrpcServer(engine: Engine, options: GrpcServerOptions, log: Log): Promise<GrpcListener> {
+  const check = new RequestCheck(options.limits);
+  const frames = new FrameGate(check, log);
   const server = new Server({
-    'grpc.max_receive_message_length': options.messageBytesMax,
+    // The largest any call takes; each call's own maximum is checked on its frames.
+    'grpc.max_receive_message_length': options.limits.grpcMessageBytesMax,
     'grpc.max_send_message_length': -1,
     'grpc.keepalive_permit_without_calls': 1,
     'grpc.http2.min_ping_interval_without_data_ms': 5000,
+    interceptors: [frames.interceptor(), ...(options.guard === undefined ? [] : [guardInterceptor(options.guard, log)])],
   });
   const openStreams = new Set<ServerWritableStream<unknown, unknown>>();
   const ctx = { engine, log, ...(options.scheduler === undefined ? {} : { scheduler: options.scheduler }) };
@@ -48,12 +60,11 @@ export async function startGrpcServer(engine: Engine, options: GrpcServerOptions
   for (const name of sidecarMethodNames()) {
     implementation[name] = (implemented[name] ?? unimplemented(name)) as UntypedServiceImplementation[string];
   }
-  const definition = sidecarServiceDefinition();
-  server.addService(definition, options.guard === undefined ? implementation : guardImplementation(implementation, definition, options.guard, log));
+  const sidecar = decodeLazily(sidecarServiceDefinition(), implementation, check, log);
+  server.addService(sidecar.definition, sidecar.implementation);
   // KEDA's external scaler on the same port, for ScaledObjects of `type: external` (keda-scaler.ts).
-  const keda = kedaServiceDefinition();
-  const kedaImpl = kedaHandlers(engine, log, options.scheduler);
-  server.addService(keda, options.guard === undefined ? kedaImpl : guardImplementation(kedaImpl, keda, options.guard, log));
+  const keda = decodeLazily(kedaServiceDefinition(), kedaHandlers(engine, log, options.scheduler), check, log);
+  server.addService(keda.definition, keda.implementation);
   const credentials = options.tls === undefined
     ? ServerCredentials.createInsecure()
     : ServerCredentials.createSsl(null, [{ cert_chain: options.tls.cert, private_key: options.tls.key }], false);
@@ -62,6 +73,7 @@ export async function startGrpcServer(engine: Engine, options: GrpcServerOptions
       error ? reject(error) : resolve(bound),
     );
   });
+  frames.listen(server);
   return {
     port,
     stop: async (graceMs) => {
@@ -84,6 +96,6 @@ function unimplemented(name: string) {
   return (call: { request?: unknown }, callback?: (error: unknown) => void) => {
     const error = { code: GrpcStatus.UNIMPLEMENTED, details: `${name} is not implemented by this server version` };
     if (callback !== undefined) callback(error);
-    else (call as unknown as { destroy(e: unknown): void }).destroy(error);
+    else (call as unknown as { emit(event: 'error', e: unknown): void }).emit('error', error);
   };
 }

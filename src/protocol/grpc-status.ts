@@ -2,7 +2,7 @@
  * The one mapping from error codes to gRPC statuses. Unknown errors become INTERNAL with a
  * request id; their details go to the log, never to the caller.
  */
-import { status as GrpcStatus, Metadata, type ServiceError } from '@grpc/grpc-js';
+import { status as GrpcStatus, Metadata, type ServiceError, type StatusObject } from '@grpc/grpc-js';
 import { BASE_CODE, isServerError, type ErrorCode } from '../domain/errors.ts';
 import { crashOnInvariantViolation } from '../lib/assert.ts';
 import { newRequestId } from '../lib/request-id.ts';
@@ -36,4 +36,21 @@ export function toServiceError(error: unknown, log: (message: string, error?: un
   log(`internal error (request id ${requestId})`, error);
   metadata.set('x-request-id', requestId);
   return { code: GrpcStatus.INTERNAL, details: `internal server error (request id ${requestId})`, metadata };
+}
+
+/** The same, as the status object grpc-js's server interceptors send. */
+export function toStatusObject(error: unknown, log: (message: string, error?: unknown) => void): StatusObject {
+  const status = toServiceError(error, log);
+  return { code: status.code as GrpcStatus, details: status.details ?? '', metadata: status.metadata as Metadata };
+}
+
+/**
+ * Answers a call with the status of `error`: a unary call through its callback, a stream by its
+ * 'error' event, which grpc-js turns into the status at once (destroying a stream would end it
+ * with no status at all, and the client would wait for its deadline).
+ */
+export function failCall(call: unknown, callback: ((error: unknown) => void) | undefined, error: unknown, log: (message: string, error?: unknown) => void): void {
+  const status = toServiceError(error, log);
+  if (callback !== undefined) callback(status);
+  else (call as { emit(event: 'error', error: unknown): boolean }).emit('error', status);
 }

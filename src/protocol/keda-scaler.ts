@@ -4,7 +4,9 @@
  * `azure-durabletask-scheduler` scaler: `taskhubName`, `workItemType` (Orchestration, Activity
  * or Entity) and `maxConcurrentWorkItemsCount`, so a ScaledObject written for Azure works with
  * `type: external` and `scalerAddress` pointing here. The metric is the hub's backlog of that
- * type (pending + active), the target is `maxConcurrentWorkItemsCount` per replica.
+ * type (pending + active), the target is `maxConcurrentWorkItemsCount` per replica. As every
+ * data-plane call, it reaches only the task hubs of the scheduler whose endpoint it came to (and
+ * passed that scheduler's IP allowlist): a hub of another scheduler is never named here.
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -12,10 +14,10 @@ import { loadSync } from '@grpc/proto-loader';
 import { loadPackageDefinition, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import { ServerError } from '../domain/errors.ts';
 import type { Engine } from '../engine/engine.ts';
-import { splitHubName } from '../engine/scheduler-scope.ts';
+import { scopedHubName, splitHubName } from '../engine/scheduler-scope.ts';
 import type { WorkKind } from '../engine/work-item.ts';
 import type { Log } from './call-context.ts';
-import { toServiceError } from './grpc-status.ts';
+import { failCall, toServiceError } from './grpc-status.ts';
 
 /** As the Azure scaler's default. */
 const TARGET_DEFAULT = 10;
@@ -55,6 +57,9 @@ export function scalerTarget(ref: ScaledObjectRef | undefined, scheduler: string
   const meta = ref?.scalerMetadata ?? {};
   const hubName = (meta['taskhubName'] ?? meta['taskHubName'] ?? '').trim();
   if (hubName === '') throw new ServerError('INVALID_ARGUMENT', 'scaler metadata taskhubName is required');
+  if (hubName.includes('/')) {
+    throw new ServerError('INVALID_ARGUMENT', `scaler metadata taskhubName must be the name of a task hub of this endpoint's scheduler, not '${hubName}'; another scheduler's hubs are served by its own endpoint`);
+  }
   const type = (meta['workItemType'] ?? 'Orchestration').trim().toLowerCase();
   if (type !== 'orchestration' && type !== 'activity' && type !== 'entity') {
     throw new ServerError('INVALID_ARGUMENT', `scaler metadata workItemType must be Orchestration, Activity or Entity, not '${meta['workItemType']}'`);
@@ -64,7 +69,7 @@ export function scalerTarget(ref: ScaledObjectRef | undefined, scheduler: string
   if (!Number.isInteger(target) || target < 1 || target > TARGET_MAX) {
     throw new ServerError('INVALID_ARGUMENT', `scaler metadata maxConcurrentWorkItemsCount must be an integer from 1 to ${TARGET_MAX}, not '${rawTarget}'`);
   }
-  const taskHub = scheduler === undefined || hubName.includes('/') ? hubName : `${scheduler}/${hubName}`;
+  const taskHub = scopedHubName(scheduler, hubName);
   const metricName = `dts-${splitHubName(taskHub).hub}-${type}`.toLowerCase().replace(/[^a-z0-9-]/g, '-');
   return { taskHub, kind: type, target, metricName };
 }
@@ -103,7 +108,7 @@ export function kedaHandlers(engine: Engine, log: Log, scheduler?: string): Unty
           },
           (error: unknown) => {
             clearInterval(timer);
-            call.destroy(toServiceError(error, log));
+            failCall(call, undefined, error, log);
           },
         );
       };

@@ -6,14 +6,12 @@
  */
 import type { sendUnaryData, ServerUnaryCall, ServerWritableStream } from '@grpc/grpc-js';
 import type { OrchestrationStatus } from '../domain/history-event.ts';
-import { scopedHubName } from '../engine/scheduler-scope.ts';
 import { type HandlerContext, resolveHub, taskHubHeader, unary } from './call-context.ts';
-import { toServiceError } from './grpc-status.ts';
+import { failCall, toServiceError } from './grpc-status.ts';
 import { fromOrchestrationStatus, fromStringValue, fromTimestamp, toStringValue } from './proto/common-map.ts';
 import { historyEventToProto } from './proto/history-event-map.ts';
 import { BoolValue, proto, type pb } from './proto/load.ts';
 import { orchestrationStateToProto } from './proto/state-map.ts';
-import { MalformedRequest } from './service-definition.ts';
 
 export function managementHandlers(ctx: HandlerContext) {
   const m = ctx.engine.management;
@@ -93,14 +91,12 @@ export function managementHandlers(ctx: HandlerContext) {
     ),
 
     createTaskHub: hubCall<pb.CreateTaskHubRequest, pb.CreateTaskHubResponse>(ctx, async (req, name) => {
-      const { taskHubs } = ctx.engine;
-      if (req.getRecreateifexists() && taskHubs.has(name, ctx.scheduler)) await taskHubs.delete(scopedHubName(ctx.scheduler, name));
-      await taskHubs.create(name, ctx.scheduler);
+      await ctx.engine.taskHubs.createTaskHub(name, ctx.scheduler, req.getRecreateifexists());
       return new proto.CreateTaskHubResponse();
     }),
 
     deleteTaskHub: unary<pb.DeleteTaskHubRequest, pb.DeleteTaskHubResponse>(ctx, async (_req, hub) => {
-      await ctx.engine.taskHubs.delete(hub);
+      await ctx.engine.taskHubs.deleteTaskHub(hub);
       return new proto.DeleteTaskHubResponse();
     }),
   };
@@ -108,17 +104,15 @@ export function managementHandlers(ctx: HandlerContext) {
 
 async function streamHistory(ctx: HandlerContext, call: ServerWritableStream<pb.StreamInstanceHistoryRequest, pb.HistoryChunk>): Promise<void> {
   try {
-    const request = call.request as unknown;
-    if (request instanceof MalformedRequest) throw request.error;
     const hub = await resolveHub(ctx, call.metadata);
-    const chunks = await ctx.engine.management.historyChunks(hub, (request as pb.StreamInstanceHistoryRequest).getInstanceid());
+    const chunks = await ctx.engine.management.historyChunks(hub, call.request.getInstanceid());
     for (const events of chunks) {
       if (call.cancelled) return;
       call.write(new proto.HistoryChunk().setEventsList(events.map(historyEventToProto)));
     }
     call.end();
   } catch (error) {
-    call.destroy(toServiceError(error, ctx.log) as Error);
+    failCall(call, undefined, error, ctx.log);
   }
 }
 
@@ -128,14 +122,9 @@ async function streamHistory(ctx: HandlerContext, call: ServerWritableStream<pb.
  */
 function hubCall<Req, Res>(ctx: HandlerContext, handle: (request: Req, name: string) => Promise<Res>) {
   return (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>): void => {
-    const request = call.request as unknown;
-    if (request instanceof MalformedRequest) {
-      callback(toServiceError(request.error, ctx.log));
-      return;
-    }
     const header = taskHubHeader(call.metadata);
     const name = header === undefined || header === '' ? ctx.engine.taskHubs.defaultName(ctx.scheduler) : header;
-    handle(request as Req, name).then(
+    handle(call.request, name).then(
       (response) => callback(null, response),
       (error: unknown) => callback(toServiceError(error, ctx.log)),
     );

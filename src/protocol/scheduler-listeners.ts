@@ -3,6 +3,7 @@
  * of one scheduler is never visible through another's endpoint. The control plane opens and
  * closes them through its `SchedulerEndpoints` seam; shutdown stops them all.
  */
+import type { Limits } from '../domain/limits.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { Log } from './call-context.ts';
 import type { CallGuard } from './call-guard.ts';
@@ -11,7 +12,7 @@ import type { PastEventsCache } from './proto/past-events-cache.ts';
 
 export interface SchedulerListenerOptions {
   host: string;
-  messageBytesMax: number;
+  limits: Limits;
   /** The access checks of a scheduler's listener (protocol/call-guard.ts). */
   guardFor?: (scope: string) => CallGuard;
   tls?: { cert: Buffer; key: Buffer };
@@ -37,7 +38,7 @@ export class SchedulerListeners {
       {
         host: this.#options.host,
         port,
-        messageBytesMax: this.#options.messageBytesMax,
+        limits: this.#options.limits,
         scheduler: scope,
         pastEvents: this.#options.pastEvents,
         ...(this.#options.guardFor === undefined ? {} : { guard: this.#options.guardFor(scope) }),

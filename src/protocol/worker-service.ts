@@ -5,7 +5,7 @@ import type { ServerWritableStream } from '@grpc/grpc-js';
 import type { WorkerCaps, WorkItemMessage } from '../engine/work-item.ts';
 import type { TaskHubName } from '../domain/instance.ts';
 import { type HandlerContext, resolveHub, unary } from './call-context.ts';
-import { toServiceError } from './grpc-status.ts';
+import { failCall } from './grpc-status.ts';
 import { proto, type pb } from './proto/load.ts';
 import { activityResponseFromProto, orchestratorResponseFromProto } from './proto/response-map.ts';
 import {
@@ -16,9 +16,10 @@ import {
   orchestrationWorkItemToProto,
 } from './proto/work-item-map.ts';
 import { PastEventsCache } from './proto/past-events-cache.ts';
+import { PendingWrites } from './pending-writes.ts';
+import type { WorkerConnection } from '../engine/worker-operations.ts';
 import { entitySupportOf } from '../engine/entity-support.ts';
 import { entityWorkItemToProto } from './proto/entity-map.ts';
-import { MalformedRequest } from './service-definition.ts';
 import { workItemFiltersFromProto } from './proto/work-item-filters-map.ts';
 
 /** A serialized WorkItem is passed through by the stream's serializer (service-definition.ts). */
@@ -31,6 +32,12 @@ type WorkItemCall = ServerWritableStream<pb.GetWorkItemsRequest, pb.WorkItem | U
 const PAST_EVENTS_CACHE_EVENTS_MIN = 256;
 /** A fan-out history of 20,000 events encodes to about 0.8 MB: this keeps some 40 of them. */
 const PAST_EVENTS_CACHE_BYTES_MAX = 32 * 1024 * 1024;
+/**
+ * A work-item stream takes new items while less than this waits in its transport: enough for
+ * hundreds of ordinary items in flight, while a worker that stops reading holds about this
+ * much plus one item, and new work goes to the other workers.
+ */
+export const STREAM_PENDING_BYTES_MAX = 1024 * 1024;
 
 /** One per process, shared by every listener, so its bound is the process's. */
 export function newPastEventsCache(): PastEventsCache {
@@ -68,41 +75,21 @@ export function workerHandlers(ctx: HandlerContext, openStreams: Set<WorkItemCal
 }
 
 async function openWorkItemStream(ctx: HandlerContext, call: WorkItemCall, openStreams: Set<WorkItemCall>, pastEvents: PastEventsCache): Promise<void> {
-  const request = call.request as unknown;
-  if (request instanceof MalformedRequest) {
-    call.destroy(toServiceError(request.error, ctx.log) as Error);
-    return;
-  }
   let hub;
+  let options;
   try {
     hub = await resolveHub(ctx, call.metadata);
+    options = streamOptions(call);
   } catch (error) {
-    call.destroy(toServiceError(error, ctx.log) as Error);
+    failCall(call, undefined, error, ctx.log);
     return;
   }
   if (call.cancelled) return;
-  const req = request as pb.GetWorkItemsRequest;
-  const caps: WorkerCaps = {
-    orchestration: Math.max(0, req.getMaxconcurrentorchestrationworkitems()),
-    activity: Math.max(0, req.getMaxconcurrentactivityworkitems()),
-    entity: Math.max(0, req.getMaxconcurrententityworkitems()),
-  };
-  const entitySupport = entitySupportOf({
-    entityCap: caps.entity,
-    // Any field set at all: old SDKs (JS-Dapr) cannot set one, so an empty request is ambiguous.
-    declaredAnything: req.serializeBinary().length > 0,
-    ...optionalHeader(call.metadata.get('x-user-agent')[0]),
-  });
-  let filters;
-  try {
-    filters = workItemFiltersFromProto(req);
-  } catch (error) {
-    call.destroy(toServiceError(error, ctx.log) as Error);
-    return;
-  }
-  const historyStreaming = req.getCapabilitiesList().includes(proto.WorkerCapability.WORKER_CAPABILITY_HISTORY_STREAMING);
-  const connection = ctx.engine.workers.connect(hub, caps, (item) => call.write(encodeWorkItem(item, hub, pastEvents)), entitySupport, filters, historyStreaming);
-  call.on('drain', () => connection.drained());
+  const { caps, entitySupport, filters, historyStreaming } = options;
+  let connection: WorkerConnection | undefined;
+  const pending = new PendingWrites(STREAM_PENDING_BYTES_MAX, () => connection?.drained());
+  const send = (item: WorkItemMessage) => writeWorkItem(call, () => encodeWorkItem(item, hub, pastEvents), pending, ctx.log);
+  connection = ctx.engine.workers.connect(hub, caps, send, entitySupport, filters, historyStreaming);
   openStreams.add(call);
   let closed = false;
   const close = () => {
@@ -115,6 +102,44 @@ async function openWorkItemStream(ctx: HandlerContext, call: WorkItemCall, openS
   call.on('close', close);
   call.on('error', close);
   call.on('finish', close);
+}
+
+/** What the worker declared in its GetWorkItems request. */
+function streamOptions(call: WorkItemCall) {
+  const req = call.request;
+  const caps: WorkerCaps = {
+    orchestration: Math.max(0, req.getMaxconcurrentorchestrationworkitems()),
+    activity: Math.max(0, req.getMaxconcurrentactivityworkitems()),
+    entity: Math.max(0, req.getMaxconcurrententityworkitems()),
+  };
+  const entitySupport = entitySupportOf({
+    entityCap: caps.entity,
+    // Any field set at all: old SDKs (JS-Dapr) cannot set one, so an empty request is ambiguous.
+    declaredAnything: req.serializeBinary().length > 0,
+    ...optionalHeader('userAgent', call.metadata.get('x-user-agent')[0]),
+    ...optionalHeader('grpcUserAgent', call.metadata.get('user-agent')[0]),
+  });
+  const filters = workItemFiltersFromProto(req);
+  const historyStreaming = req.getCapabilitiesList().includes(proto.WorkerCapability.WORKER_CAPABILITY_HISTORY_STREAMING);
+  return { caps, entitySupport, filters, historyStreaming };
+}
+
+/**
+ * Writes one work item, serialized here so its size is known; false when the stream is full
+ * now. An item that cannot be serialized ends the stream with its status (its work goes back).
+ */
+function writeWorkItem(call: WorkItemCall, encode: () => pb.WorkItem | Uint8Array, pending: PendingWrites, log: HandlerContext['log']): boolean {
+  let bytes: Uint8Array;
+  try {
+    const item = encode();
+    bytes = item instanceof Uint8Array ? item : item.serializeBinary();
+  } catch (error) {
+    failCall(call, undefined, error, log);
+    return false;
+  }
+  const writable = pending.add(bytes.length);
+  call.write(bytes, () => pending.taken(bytes.length));
+  return writable;
 }
 
 function encodeWorkItem(item: WorkItemMessage, hub: TaskHubName, pastEvents: PastEventsCache): pb.WorkItem | Uint8Array {
@@ -134,6 +159,6 @@ function encodeWorkItem(item: WorkItemMessage, hub: TaskHubName, pastEvents: Pas
   }
 }
 
-function optionalHeader(value: string | Buffer | undefined): { userAgent?: string } {
-  return value === undefined ? {} : { userAgent: String(value) };
+function optionalHeader<K extends string>(key: K, value: string | Buffer | undefined): Partial<Record<K, string>> {
+  return value === undefined ? {} : ({ [key]: String(value) } as Partial<Record<K, string>>);
 }

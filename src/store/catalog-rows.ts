@@ -4,7 +4,7 @@
  * case-insensitively), the etag check of a conditional write, and the row-to-entry mapping.
  */
 import { ServerError } from '../domain/errors.ts';
-import { invariant } from '../lib/assert.ts';
+import { invariant, InvariantError } from '../lib/assert.ts';
 import { CATALOG_PATH_LENGTH, type CatalogEntry, type CatalogKind, type CatalogPath, type CatalogWriteOptions } from './catalog.ts';
 
 export interface EntryRow {
@@ -34,8 +34,17 @@ export function checkEtag(kind: CatalogKind, path: CatalogPath, row: EntryRow | 
   }
 }
 
+/** A row that is not the JSON it was written as is corrupt stored state: the process stops (lib/assert.ts). */
 export function toEntry<T>(kind: CatalogKind, row: EntryRow): CatalogEntry<T> {
-  return { kind, path: JSON.parse(row.path) as string[], etag: row.etag, data: JSON.parse(row.data) as T };
+  return { kind, path: parseStored(kind, row, row.path) as string[], etag: row.etag, data: parseStored(kind, row, row.data) as T };
+}
+
+function parseStored(kind: CatalogKind, row: EntryRow, text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new InvariantError(`corrupt JSON in the catalog's ${kind} ${row.path}: ${(error as Error).message}`);
+  }
 }
 
 function keyOf(path: CatalogPath): string {

@@ -16,7 +16,7 @@
 
 export type CatalogKind =
   | 'subscription' | 'resourceGroup' | 'scheduler' | 'taskHub' | 'retentionPolicy'
-  // Identity and access (src/auth): signingKey [kid], user [name], roleAssignment [name],
+  // Identity and access (src/control/principal-resources.ts; signing keys for src/auth): signingKey [kid], user [name], roleAssignment [name],
   // identity and app [sub, rg, name].
   | 'signingKey' | 'user' | 'roleAssignment' | 'identity' | 'app';
 

@@ -169,7 +169,9 @@ it('bad input is a 400 problem and changes nothing', async () => {
   for (const [method, path, body, detail] of bad) assertProblem(await call(http(), method, path, body), 400, detail);
   assertProblem(await call(http(), 'GET', '/v1/taskhubs/workers', undefined, null), 400, /x-taskhub/);
   assertProblem(await call(http(), 'GET', '/v1/taskhubs/workers', undefined, 'ghost'), 404, /ghost/);
-  assertProblem(await call(http(), 'PUT', '/v1/taskhubs/orchestrations/query', {}), 404, /no dashboard API route/);
+  const notAllowed = await call(http(), 'PUT', '/v1/taskhubs/orchestrations/query', {});
+  assertProblem(notAllowed, 405, /not supported/);
+  assert.equal(notAllowed.headers.get('allow'), 'GET, HEAD, POST, DELETE', 'the path is also orchestrations/{id}');
   // Nothing changed: api-2 still runs (the bad batch raised nothing), no 'x' was created.
   const state = await (client as TaskHubGrpcClient).getOrchestrationState('api-2');
   assert.equal(state?.runtimeStatus, OrchestrationStatus.RUNNING);

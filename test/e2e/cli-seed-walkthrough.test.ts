@@ -95,7 +95,7 @@ it("output formats, --query, short flags, update and retention policies", async 
   const table = await dtsOk(http, ["scheduler", "list", "-g", "rg-cli", "-o", "table"]);
   assert.match(table, /^Name\s+ResourceGroup\s+Location\s+Endpoint\s+State\s+Sku\s+Capacity\n-[- ]+\ncli-sched\s+rg-cli\s+westus\s+http:\/\/127\.0\.0\.1:\d+\s+Succeeded\s+Dedicated\s+3\n$/);
   await dtsOk(http, ["taskhub", "create", "-n", "cli-hub", "-g", "rg-cli", "-s", "cli-sched", "-o", "none"]);
-  assert.match(await dtsOk(http, ["taskhub", "list", "-g", "rg-cli", "-s", "cli-sched", "-o", "table"]), /^Name\s+ResourceGroup\s+State\s+DashboardUrl\n-[- ]+\ncli-hub\s+rg-cli\s+Succeeded\s+http:\/\/\S+\/taskhubs\/cli-hub\n$/);
+  assert.match(await dtsOk(http, ["taskhub", "list", "-g", "rg-cli", "-s", "cli-sched", "-o", "table"]), /^Name\s+ResourceGroup\s+State\s+DashboardUrl\n-[- ]+\ncli-hub\s+rg-cli\s+Succeeded\s+http:\/\/\S+\/hubs\/default%2Frg-cli%2Fcli-sched%2Fcli-hub\n$/);
   assert.match(await dtsOk(http, ["group", "show", "-n", "rg-cli", "-o", "table"]), /^Name\s+Location\s+State\n-[- ]+\nrg-cli\s+westus\s+Succeeded\n$/);
   const policy = JSON.parse(await dtsOk(http, ["retention-policy", "create", "-g", "rg-cli", "-s", "cli-sched", "-d", "30", "-c", "1", "-f", "7", "-t", "2", "-x", "0"]));
   assert.deepEqual(policy.properties.retentionPolicies, [

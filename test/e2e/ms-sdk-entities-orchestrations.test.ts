@@ -1,8 +1,8 @@
 /**
- * End to end with `@microsoft/durabletask-js`: entities together with orchestrations. Calls and
- * signals from orchestrations, an operation error reaching the caller, entity-to-entity signals,
- * an entity starting an orchestration, critical sections over one and several entities with
- * `lockedBy`, locks released when the holder ends, and CleanEntityStorage.
+ * End to end with `@microsoft/durabletask-js`: entities together with orchestrations, beyond the
+ * SDK catalogue's `entity-call` and `entity-lock` (test/sdk/catalogue.json). Entity-to-entity
+ * signals, an entity starting an orchestration, critical sections over one entity (with the
+ * backlog) and over several, locks released when the holder ends, and CleanEntityStorage.
  */
 import assert from "node:assert/strict";
 import { EntityInstanceId, OrchestrationStatus, type TaskHubGrpcClient } from "@microsoft/durabletask-js";
@@ -22,32 +22,6 @@ async function stateOf<T>(c: TaskHubGrpcClient, id: EntityInstanceId, accept: (s
 async function lockedBy(c: TaskHubGrpcClient, id: EntityInstanceId): Promise<string | undefined> {
   return (await c.getEntity(id, false))?.lockedBy;
 }
-
-it("an orchestration calls an entity, gets the answers, and its signal arrives", async (c) => {
-  const key = uniqueId("call");
-  const id = await c.scheduleNewOrchestration("callAndSignalOrchestrator", { key, amount: 4 });
-  const state = await waitForDone(c, id);
-  assert.equal(state.runtimeStatus, OrchestrationStatus.COMPLETED, JSON.stringify(state.failureDetails));
-  assert.deepEqual(outputOf(state), { first: 4, second: 4 });
-  assert.equal(await stateOf<number>(c, new EntityInstanceId("counter", `${key}-signaled`), (s) => s === 40, "the signalled counter"), 40);
-  // StreamInstanceHistory is served by another part of the server; tolerate it being absent.
-  const history = await c.getOrchestrationHistory(id).catch(() => undefined);
-  if (history !== undefined && history.length > 0) {
-    const count = (type: string) => history.filter((e) => String(e.type) === type).length;
-    assert.equal(count("EntityOperationCalled"), 2, "each call is recorded in the caller's history");
-    assert.equal(count("EntityOperationSignaled"), 1);
-    assert.equal(count("EntityOperationCompleted"), 2);
-  }
-});
-
-it("an operation that throws fails the caller's task with the entity's message", async (c) => {
-  const id = await c.scheduleNewOrchestration("callFailingOrchestrator", uniqueId("fail"));
-  const state = await waitForDone(c, id);
-  assert.equal(state.runtimeStatus, OrchestrationStatus.COMPLETED, JSON.stringify(state.failureDetails));
-  const output = outputOf(state) as { caught: boolean; message: string };
-  assert.equal(output.caught, true);
-  assert.match(output.message, /boom from entity/);
-});
 
 it("an entity signals other entities", async (c) => {
   const targets = [uniqueId("t1"), uniqueId("t2")];

@@ -1,16 +1,15 @@
 /**
  * End to end with `@microsoft/durabletask-js` against the real `dts serve` process: the
- * management RPCs. Queries with every filter and paging over 250 instances, listInstanceIds,
- * purge by id, filter, batch (bare client) and recursively, the history of a finished
- * orchestration event by event, restart both ways, SkipGracefulOrchestrationTerminations and
- * task hub creation/deletion (bare client). Rewind and work-item filters have their own files.
+ * management RPCs beyond the SDK catalogue's (test/sdk/catalogue.json: query-paging, purges,
+ * restart, history). Queries with every filter and paging over 250 instances, paging while
+ * instances are created, listInstanceIds, purge by batch (bare client) and recursively,
+ * SkipGracefulOrchestrationTerminations and task hub creation/deletion (bare client).
  * Loads only the Microsoft SDK (never the Dapr one: they clash in one process).
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import {
   OrchestrationStatus,
-  PurgeInstanceCriteria,
   type ActivityContext,
   type OrchestrationContext,
   type OrchestrationState,
@@ -52,13 +51,6 @@ async function* waitForever(ctx: OrchestrationContext): AsyncGenerator<unknown, 
 
 async function* parentOfWaiter(ctx: OrchestrationContext, childId: string): AsyncGenerator<unknown, unknown> {
   return yield ctx.callSubOrchestrator(waitForever, undefined, { instanceId: childId });
-}
-
-async function* historyShape(ctx: OrchestrationContext): AsyncGenerator<unknown, unknown> {
-  const a: unknown = yield ctx.callActivity(greet, "a");
-  yield ctx.createTimer(0);
-  const b: unknown = yield ctx.callSubOrchestrator(hello, "b");
-  return [a, b];
 }
 
 async function runAll(c: TaskHubGrpcClient, ids: readonly string[], input = "x"): Promise<OrchestrationState[]> {
@@ -148,39 +140,6 @@ it("listInstanceIds: completion-time key-set paging with status and time filters
   assert.equal(future.hasMoreResults, false);
 });
 
-it("purgeOrchestration by id: a finished instance goes with its history; running and unknown ones count 0", async (c) => {
-  const [done, running] = [uniqueId("purge-done"), uniqueId("purge-running")];
-  await runAll(c, [done]);
-  await c.scheduleNewOrchestration(waitForever, undefined, running);
-  await c.waitForOrchestrationStart(running, false, 30);
-  assert.equal((await c.purgeOrchestration(done))?.deletedInstanceCount, 1);
-  assert.equal(await c.getOrchestrationState(done), undefined);
-  assert.deepEqual(await c.getOrchestrationHistory(done), []);
-  assert.equal((await c.purgeOrchestration(running))?.deletedInstanceCount, 0);
-  assert.equal((await c.getOrchestrationState(running))?.runtimeStatus, OrchestrationStatus.RUNNING);
-  assert.equal((await c.purgeOrchestration(uniqueId("never")))?.deletedInstanceCount, 0);
-  await c.terminateOrchestration(running, "cleanup");
-});
-
-it("purgeOrchestration by filter: created window and statuses, only finished instances", async (c) => {
-  const from = new Date(Date.now() - 1);
-  const prefix = uniqueId("pf");
-  const ids = Array.from({ length: 8 }, (_, i) => `${prefix}-${i}`);
-  await runAll(c, ids);
-  const running = `${prefix}-running`;
-  await c.scheduleNewOrchestration(waitForever, undefined, running);
-  await c.waitForOrchestrationStart(running, false, 30);
-  const criteria = new PurgeInstanceCriteria();
-  criteria.setCreatedTimeFrom(from);
-  criteria.setCreatedTimeTo(new Date(Date.now() + 1000));
-  criteria.setRuntimeStatusList([OrchestrationStatus.COMPLETED, OrchestrationStatus.RUNNING]);
-  const result = await c.purgeOrchestration(criteria);
-  assert.ok((result?.deletedInstanceCount ?? 0) >= 8);
-  for (const id of ids) assert.equal(await c.getOrchestrationState(id), undefined, `${id} was not purged`);
-  assert.equal((await c.getOrchestrationState(running))?.runtimeStatus, OrchestrationStatus.RUNNING, "running instances are never purged");
-  await c.terminateOrchestration(running, "cleanup");
-});
-
 it("purge by instance batch (bare client): finished ones purged, more than 500 ids is INVALID_ARGUMENT", async (c, r) => {
   const prefix = uniqueId("batch");
   const ids = Array.from({ length: 5 }, (_, i) => `${prefix}-${i}`);
@@ -202,43 +161,6 @@ it("purgeOrchestration recursive: the sub-orchestration goes too; without recurs
   assert.equal(await c.getOrchestrationState(c1), undefined);
   assert.equal((await c.purgeOrchestration(p2))?.deletedInstanceCount, 1);
   assert.equal((await c.getOrchestrationState(c2))?.runtimeStatus, OrchestrationStatus.COMPLETED);
-});
-
-it("getOrchestrationHistory: the finished orchestration's events in order; unknown id is []", async (c) => {
-  const id = uniqueId("history");
-  await c.scheduleNewOrchestration(historyShape, undefined, id);
-  await waitForDone(c, id);
-  const history = await c.getOrchestrationHistory(id);
-  assert.deepEqual(history.map((e) => e.type), [
-    "OrchestratorStarted", "ExecutionStarted", "TaskScheduled",
-    "OrchestratorStarted", "TaskCompleted", "TimerCreated",
-    "OrchestratorStarted", "TimerFired", "SubOrchestrationInstanceCreated",
-    "OrchestratorStarted", "SubOrchestrationInstanceCompleted", "ExecutionCompleted",
-  ]);
-  assert.ok((history[2]?.eventId ?? -1) >= 0, "TaskScheduled carries the action id as its event id");
-  assert.deepEqual(await c.getOrchestrationHistory(uniqueId("missing")), []);
-});
-
-it("restartOrchestration: same id after it finished, a new id, and the negative cases", async (c) => {
-  const id = uniqueId("restart");
-  await c.scheduleNewOrchestration(hello, "again", id);
-  const first = await waitForDone(c, id);
-  assert.equal(await c.restartOrchestration(id, false), id);
-  const second = await waitForDone(c, id);
-  assert.equal(outputOf(second), "Hello, again!");
-  assert.ok(second.createdAt.getTime() >= first.createdAt.getTime());
-  const newId = await c.restartOrchestration(id, true);
-  assert.notEqual(newId, id);
-  assert.equal(outputOf(await waitForDone(c, newId)), "Hello, again!");
-  await assert.rejects(c.restartOrchestration(uniqueId("unknown")), /was not found/);
-  const live = uniqueId("restart-live");
-  await c.scheduleNewOrchestration(waitForever, undefined, live);
-  await c.waitForOrchestrationStart(live, false, 30);
-  await assert.rejects(c.restartOrchestration(live, false), /cannot be restarted/);
-  const copy = await c.restartOrchestration(live, true);
-  assert.notEqual(copy, live);
-  await c.terminateOrchestration(live, "cleanup");
-  await c.terminateOrchestration(copy, "cleanup");
 });
 
 it("SkipGracefulOrchestrationTerminations: running ones TERMINATED, parents told, others reported", async (c, r) => {
@@ -281,7 +203,6 @@ before(async () => {
     w.addOrchestrator(hello);
     w.addOrchestrator(parent);
     w.addOrchestrator(waitForever);
-    w.addOrchestrator(historyShape);
     w.addOrchestrator(parentOfWaiter);
     w.addActivity(greet);
   });

@@ -1,8 +1,8 @@
 /**
- * The end-to-end scenarios of `@microsoft/durabletask-js` on PostgreSQL: the basic shapes
- * (sequence, fan-out, sub-orchestrations, timers, payloads) and the control scenarios (events,
- * terminate, suspend, continue-as-new), run unchanged from their own files against a server
- * started with `--store postgres://...` over a database this process creates.
+ * The `@microsoft/durabletask-js` end-to-end files beyond the SDK catalogue (instance state,
+ * continue-as-new under steady events) on PostgreSQL, run unchanged from their own files
+ * against a server started with `--store postgres://...` over a database this process creates.
+ * The catalogue itself runs on PostgreSQL in test/sdk/js-ms-postgres.test.ts.
  * Loads only the Microsoft SDK (never the Dapr one: they clash in one process).
  */
 import { after } from 'node:test';

@@ -2,7 +2,7 @@
  * Entity work on the wire, driven by a bare client: which streams get entity work. A stream that
  * declares nothing (as both JS SDKs do) is sent one capability probe and, if it stays silent
  * (as `@dapr/durabletask-js` does), never receives real entity work; a stream that declares an
- * entity limit, or that answers the probe, does. Also: a batch result covering fewer
+ * entity limit, that comes from gRPC for Python, or that answers the probe, does. Also: a batch result covering fewer
  * operations than were sent leaves the rest queued.
  */
 import assert from 'node:assert/strict';
@@ -82,6 +82,32 @@ it('a silent undeclared stream gets one probe and no entity work; a declared str
     }
   } finally {
     silent.close();
+  }
+});
+
+it('a stream from gRPC for Python that declares only orchestration and activity limits gets entity work, unprobed', async () => {
+  // durabletask-python's worker handles entities but declares no entity limit; any other stream
+  // declaring only those limits does not host entities.
+  const limits = () => new proto.GetWorkItemsRequest().setMaxconcurrentorchestrationworkitems(8).setMaxconcurrentactivityworkitems(8);
+  const other = new WorkItemReader(client, limits());
+  const pythonClient = rawClient(server.grpcAddress, undefined, { 'grpc.primary_user_agent': 'grpc-python/1.85.3' });
+  const entity = `@counter@${uniqueId('py')}`;
+  try {
+    await sleep(200);
+    await signal(entity, 'add', '2');
+    const python = new WorkItemReader(pythonClient, limits());
+    try {
+      const item = await python.next();
+      assert.equal(item.getEntityrequestv2()?.getInstanceid(), entity, 'real entity work, no probe first');
+      await completeBatch(item, 1, '2');
+      assert.equal(await stateOf(entity), '2');
+      assert.equal(other.pending, 0, 'the other stream got neither work nor a probe');
+    } finally {
+      python.close();
+    }
+  } finally {
+    other.close();
+    pythonClient.close();
   }
 });
 

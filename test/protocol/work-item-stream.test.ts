@@ -61,31 +61,22 @@ function finish(id: number): pb.OrchestratorAction {
     .setCompleteorchestration(new proto.CompleteOrchestrationAction().setOrchestrationstatus(proto.OrchestrationStatus.ORCHESTRATION_STATUS_COMPLETED));
 }
 
-/** Takes orchestration items until one for `instanceId` arrives (other tests' leftovers are ignored). */
-async function nextFor(reader: WorkItemReader, instanceId: string): Promise<pb.WorkItem> {
-  for (;;) {
-    const item = await reader.next();
-    const id = item.getOrchestratorrequest()?.getInstanceid() ?? item.getActivityrequest()?.getOrchestrationinstance()?.getInstanceid();
-    if (id === instanceId) return item;
-  }
-}
-
 describe('work-item stream', () => {
   it('puts OrchestratorStarted first, gives every item a fresh token, and confirms actions by their id', async () => {
     const reader = new WorkItemReader(client);
     try {
       const id = await start();
-      const first = await nextFor(reader, id);
+      const first = await reader.nextFor(id);
       const request = first.getOrchestratorrequest()!;
       assert.equal(request.getNeweventsList()[0]?.hasOrchestratorstarted(), true);
       assert.equal(request.getNeweventsList()[1]?.hasExecutionstarted(), true);
       assert.ok(request.getExecutionid()?.getValue());
       await complete(first, scheduleTasks([7]));
-      const activity = await nextFor(reader, id);
+      const activity = await reader.nextFor(id);
       assert.equal(activity.getActivityrequest()?.getTaskid(), 7);
       assert.notEqual(activity.getCompletiontoken(), first.getCompletiontoken());
       await completeActivity(activity, '"done"');
-      const secondItem = await nextFor(reader, id);
+      const secondItem = await reader.nextFor(id);
       const second = secondItem.getOrchestratorrequest()!;
       const past = second.getPasteventsList();
       const scheduled = past.find((e) => e.hasTaskscheduled());
@@ -103,14 +94,14 @@ describe('work-item stream', () => {
     const capped = new WorkItemReader(client, new proto.GetWorkItemsRequest().setMaxconcurrentactivityworkitems(2));
     try {
       const id = await start();
-      const first = await nextFor(capped, id);
+      const first = await capped.nextFor(id);
       await complete(first, scheduleTasks([1, 2, 3, 4, 5]));
-      const a = await nextFor(capped, id);
-      const b = await nextFor(capped, id);
+      const a = await capped.nextFor(id);
+      const b = await capped.nextFor(id);
       // A third activity must not arrive while two are in flight.
       await assert.rejects(capped.next(500), /no work item arrived/);
       await completeActivity(a, '1');
-      const c = await nextFor(capped, id);
+      const c = await capped.nextFor(id);
       assert.ok(c.hasActivityrequest());
       await completeActivity(b, '2');
       await completeActivity(c, '3');
@@ -123,12 +114,12 @@ describe('work-item stream', () => {
     const reader = new WorkItemReader(client);
     try {
       const id = await start();
-      await complete(await nextFor(reader, id), scheduleTasks([1]));
-      const activity = await nextFor(reader, id);
+      await complete(await reader.nextFor(id), scheduleTasks([1]));
+      const activity = await reader.nextFor(id);
       await assertGrpcStatus(completeActivity(activity, '"x"', 'not-a-token'), GrpcStatus.NOT_FOUND, 'unknown token');
       await completeActivity(activity, '"first"');
       await assertGrpcStatus(completeActivity(activity, '"second"'), GrpcStatus.NOT_FOUND, 'token used twice');
-      const next = (await nextFor(reader, id)).getOrchestratorrequest()!;
+      const next = (await reader.nextFor(id)).getOrchestratorrequest()!;
       const results = next.getNeweventsList().filter((e) => e.hasTaskcompleted());
       assert.deepEqual(results.map((e) => e.getTaskcompleted()?.getResult()?.getValue()), ['"first"']);
     } finally {
@@ -140,11 +131,11 @@ describe('work-item stream', () => {
     const reader = new WorkItemReader(client);
     try {
       const id = await start();
-      const item = await nextFor(reader, id);
+      const item = await reader.nextFor(id);
       await complete(item, scheduleTasks([1, 2]), true);
       await complete(item, scheduleTasks([3]));
       const taskIds = [];
-      for (let i = 0; i < 3; i++) taskIds.push((await nextFor(reader, id)).getActivityrequest()?.getTaskid());
+      for (let i = 0; i < 3; i++) taskIds.push((await reader.nextFor(id)).getActivityrequest()?.getTaskid());
       assert.deepEqual(taskIds.sort(), [1, 2, 3]);
     } finally {
       reader.close();
@@ -154,11 +145,11 @@ describe('work-item stream', () => {
   it('hands the work of a closed stream to another stream at once', async () => {
     const first = new WorkItemReader(client);
     const id = await start();
-    await nextFor(first, id);
+    await first.nextFor(id);
     const second = new WorkItemReader(client);
     try {
       first.close();
-      const again = await nextFor(second, id);
+      const again = await second.nextFor(id);
       assert.ok(again.hasOrchestratorrequest());
       await complete(again, [finish(0)]);
       const state = await call(client.getInstance, client, new proto.GetInstanceRequest().setInstanceid(id));
@@ -172,9 +163,9 @@ describe('work-item stream', () => {
     const reader = new WorkItemReader(client);
     try {
       const id = await start();
-      const item = await nextFor(reader, id);
+      const item = await reader.nextFor(id);
       await call(client.abandonTaskOrchestratorWorkItem, client, new proto.AbandonOrchestrationTaskRequest().setCompletiontoken(item.getCompletiontoken()));
-      const again = await nextFor(reader, id);
+      const again = await reader.nextFor(id);
       assert.notEqual(again.getCompletiontoken(), item.getCompletiontoken());
       await complete(again, [finish(0)]);
     } finally {
@@ -190,9 +181,9 @@ describe('work-item stream', () => {
       // 1,100 timers far in the future make a history longer than the streaming threshold.
       const fireAt = new Timestamp().setSeconds(Math.floor(Date.now() / 1000) + 86_400);
       const timers = Array.from({ length: 1100 }, (_, i) => new proto.OrchestratorAction().setId(i).setCreatetimer(new proto.CreateTimerAction().setFireat(fireAt)));
-      await complete(await nextFor(reader, id), timers);
+      await complete(await reader.nextFor(id), timers);
       await call(client.raiseEvent, client, new proto.RaiseEventRequest().setInstanceid(id).setName('go'));
-      const second = (await nextFor(reader, id)).getOrchestratorrequest()!;
+      const second = (await reader.nextFor(id)).getOrchestratorrequest()!;
       assert.equal(second.getRequireshistorystreaming(), true);
       assert.equal(second.getPasteventsList().length, 0);
       assert.ok(second.getNeweventsList().some((e) => e.hasEventraised()));

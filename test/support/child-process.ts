@@ -42,6 +42,10 @@ export interface SpawnOptions {
   readonly echo?: boolean;
   /** A short label used in echoed output and error messages. */
   readonly label: string;
+  /** "pipe" gives the child a stdin the caller writes to (`ChildHandle.stdin`); default "ignore". */
+  readonly stdin?: "pipe" | "ignore";
+  /** Called with every stdout line as it arrives (before line waiters are matched). */
+  readonly onStdoutLine?: (line: string) => void;
 }
 
 interface LineWaiter {
@@ -70,7 +74,7 @@ export class ChildHandle {
     this.process = spawn(command, args, {
       cwd: options.cwd,
       env: options.env ?? process.env,
-      stdio: ["ignore", "pipe", "pipe"],
+      stdio: [options.stdin ?? "ignore", "pipe", "pipe"],
     });
     liveChildren.add(this.process);
     this.exited = new Promise<ExitInfo>((resolve) => {
@@ -92,12 +96,22 @@ export class ChildHandle {
     if (stdout === null || stderr === null) throw new Error("child stdio pipes missing");
     // Always consume both pipes: a child blocked on a full pipe looks like a hung server.
     const lines = createInterface({ input: stdout, crlfDelay: Infinity });
-    lines.on("line", (line) => this.#onStdoutLine(line, options.echo === true));
+    lines.on("line", (line) => {
+      options.onStdoutLine?.(line);
+      this.#onStdoutLine(line, options.echo === true);
+    });
     stderr.setEncoding("utf8");
     stderr.on("data", (chunk: string) => {
       this.#stderrTail = keepTail(this.#stderrTail + chunk);
       if (options.echo === true) process.stderr.write(prefixLines(`[${this.label} err] `, chunk));
     });
+  }
+
+  /** The child's stdin; throws unless it was spawned with `stdin: "pipe"`. */
+  get stdin(): NodeJS.WritableStream {
+    const stdin = this.process.stdin;
+    if (stdin === null) throw new Error(`${this.label} was spawned without a stdin pipe`);
+    return stdin;
   }
 
   get pid(): number | undefined {

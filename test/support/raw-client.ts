@@ -3,12 +3,12 @@
  * malformed bytes): grpc-js with the generated stubs of the installed protocol package, no SDK.
  */
 import { createRequire } from 'node:module';
-import { credentials, Metadata, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
+import { credentials, Metadata, type ChannelOptions, type ClientReadableStream, type ServiceError } from '@grpc/grpc-js';
 import { proto, type pb } from '../../src/protocol/proto/load.ts';
 
 const requireHere = createRequire(import.meta.url);
 const grpcPb = requireHere('@microsoft/durabletask-js/dist/proto/orchestrator_service_grpc_pb.js') as {
-  TaskHubSidecarServiceClient: new (address: string, creds: ReturnType<typeof credentials.createInsecure>) => RawSidecarClient;
+  TaskHubSidecarServiceClient: new (address: string, creds: ReturnType<typeof credentials.createInsecure>, options?: ChannelOptions) => RawSidecarClient;
 };
 
 type Callback<T> = (error: ServiceError | null, value: T) => void;
@@ -34,9 +34,12 @@ export interface RawSidecarClient {
   close(): void;
 }
 
-/** Plain text by default; `credentials.createSsl(ca)` for an `--auth` server. */
-export function rawClient(address: string, channel = credentials.createInsecure()): RawSidecarClient {
-  return new grpcPb.TaskHubSidecarServiceClient(address, channel);
+/**
+ * Plain text by default; `credentials.createSsl(ca)` for an `--auth` server. `options` are grpc-js
+ * channel options, e.g. `grpc.primary_user_agent` to pose as another gRPC runtime.
+ */
+export function rawClient(address: string, channel = credentials.createInsecure(), options: ChannelOptions = {}): RawSidecarClient {
+  return new grpcPb.TaskHubSidecarServiceClient(address, channel, options);
 }
 
 export function call<Req, Res>(
@@ -79,6 +82,15 @@ export class WorkItemReader {
       });
     }
     return this.#items.shift() as pb.WorkItem;
+  }
+
+  /** The next item for `instanceId`; others (the entity capability probe, other tests' work) are skipped. */
+  async nextFor(instanceId: string, timeoutMs = 10_000): Promise<pb.WorkItem> {
+    for (;;) {
+      const item = await this.next(timeoutMs);
+      const id = item.getOrchestratorrequest()?.getInstanceid() ?? item.getActivityrequest()?.getOrchestrationinstance()?.getInstanceid();
+      if (id === instanceId) return item;
+    }
   }
 
   /** Items that arrived and were not taken yet. */

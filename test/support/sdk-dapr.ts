@@ -8,7 +8,7 @@
  * stopping everything in `after` hooks. The SDK has no metadata hook, so it always talks to
  * the server's default task hub.
  */
-export { outputOf, stopAll, waitUntilReachable } from "./sdk-common.ts";
+export { outputOf } from "./sdk-common.ts";
 import { fileHarness, type FileHarness } from "./sdk-common.ts";
 import { TaskHubGrpcClient, TaskHubGrpcWorker } from "@dapr/durabletask-js";
 import type { OrchestrationState } from "@dapr/durabletask-js/orchestration/orchestration-state.js";
@@ -76,11 +76,3 @@ export async function waitForDone(client: TaskHubGrpcClient, instanceId: string,
   if (state === undefined) throw new Error(`instance ${instanceId} does not exist`);
   return state;
 }
-
-/** Waits until the instance has left PENDING; throws if it does not exist. */
-export async function waitForStart(client: TaskHubGrpcClient, instanceId: string, timeoutS = 30): Promise<OrchestrationState> {
-  const state = await withUnrefTimers(() => client.waitForOrchestrationStart(instanceId, false, timeoutS));
-  if (state === undefined) throw new Error(`instance ${instanceId} does not exist`);
-  return state;
-}
-

@@ -7,7 +7,7 @@
  * through the `taskhub` metadata header), a quiet logger that still keeps the SDK's warnings
  * and errors for failure messages, and stopping everything in `after` hooks.
  */
-export { outputOf, stopAll, waitUntilReachable } from "./sdk-common.ts";
+export { outputOf, stopAll } from "./sdk-common.ts";
 import { fileHarness, type FileHarness } from "./sdk-common.ts";
 import * as grpc from "@grpc/grpc-js";
 import { TaskHubGrpcClient, TaskHubGrpcWorker, type Logger, type OrchestrationState } from "@microsoft/durabletask-js";

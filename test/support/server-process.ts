@@ -153,6 +153,7 @@ export class DtsServer {
         this.#adopt(child, grpc, http);
         return { addressChanged: grpc !== oldAddress };
       } catch (err) {
+        if (this.#disposed) throw err;
         // Most likely EADDRINUSE for a moment after the crash; try again shortly.
         lastError = err;
         await new Promise((resolve) => setTimeout(resolve, 300));
@@ -182,6 +183,12 @@ export class DtsServer {
   }
 
   #adopt(child: ChildHandle, grpc: string, http: string): void {
+    // A test that timed out during a restart has disposed of the server meanwhile: a child
+    // adopted now would outlive the test process's hooks and keep it from ever exiting.
+    if (this.#disposed) {
+      void child.kill9();
+      throw new Error("the server was disposed of while it restarted");
+    }
     this.#child = child;
     this.#grpcAddress = grpc;
     this.#httpAddress = http;

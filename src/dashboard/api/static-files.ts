@@ -1,11 +1,10 @@
 /**
  * Serves the built dashboard (Vite output in dist/dashboard) with no network access at run
- * time. Unknown paths without a file extension get index.html (client-side routes); hashed
- * assets are cached for a year, index.html never.
+ * time: its assets, and index.html for the app's own routes (`/`, `/hubs/...`), where the
+ * client-side router takes over. Hashed assets are cached for a year, index.html never.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { extname, join, normalize } from 'node:path';
+import { extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const TYPES: Record<string, string> = {
@@ -18,39 +17,30 @@ const TYPES: Record<string, string> = {
   '.json': 'application/json',
 };
 
-let root: string | null | undefined;
-
-/** dist/dashboard, from src/dashboard/api (tsx) or dist/src/dashboard/api (built). */
-function dashboardRoot(): string | null {
-  if (root !== undefined) return root;
-  root = null;
+/** dist/dashboard, from src/dashboard/api (tsx) or dist/src/dashboard/api (built); null when not built. */
+export function dashboardRoot(): string | null {
   for (const up of ['../../../dist/dashboard', '../../../dashboard']) {
     const dir = fileURLToPath(new URL(up, import.meta.url));
-    if (existsSync(join(dir, 'index.html'))) root = dir;
-    if (root !== null) break;
+    if (existsSync(join(dir, 'index.html'))) return dir;
   }
-  return root;
+  return null;
 }
 
-export function serveStatic(pathname: string, req: IncomingMessage, res: ServerResponse): boolean {
-  const dir = dashboardRoot();
-  if (dir === null) return false;
-  let relative: string;
-  try {
-    relative = normalize(decodeURIComponent(pathname)).replace(/^(\.\.[/\\])+/, '');
-  } catch {
-    return false;
-  }
-  let file = join(dir, relative);
-  if (!file.startsWith(dir)) return false;
-  const isFile = existsSync(file) && statSync(file).isFile();
-  if (!isFile) {
-    if (extname(relative) !== '' && relative !== '/') return false;
-    file = join(dir, 'index.html');
-  }
+/** index.html of the app (for its client-side routes); undefined when the UI is not built. */
+export function appPage(root: string | null): Response | undefined {
+  return root === null ? undefined : fileResponse(join(root, 'index.html'), false);
+}
+
+/** A file under `root/assets`, by its decoded path below /assets; undefined when there is none. */
+export function assetFile(root: string | null, relative: string): Response | undefined {
+  if (root === null) return undefined;
+  const assets = join(root, 'assets');
+  const file = join(assets, normalize(relative));
+  if (!file.startsWith(`${assets}${sep}`) || !existsSync(file) || !statSync(file).isFile()) return undefined;
+  return fileResponse(file, true);
+}
+
+function fileResponse(file: string, immutable: boolean): Response {
   const type = TYPES[extname(file)] ?? 'application/octet-stream';
-  const immutable = file.includes(`${join(dir, 'assets')}`);
-  res.writeHead(200, { 'content-type': type, 'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache' });
-  res.end(req.method === 'HEAD' ? undefined : readFileSync(file));
-  return true;
+  return new Response(readFileSync(file), { status: 200, headers: { 'content-type': type, 'cache-control': immutable ? 'public, max-age=31536000, immutable' : 'no-cache' } });
 }

@@ -5,6 +5,7 @@
  */
 import { ServerError } from '../../domain/errors.ts';
 import type { OrchestrationStatus } from '../../domain/history-event.ts';
+import { cut } from '../../lib/quote.ts';
 
 export type Body = Record<string, unknown>;
 
@@ -83,7 +84,7 @@ export function tags(value: unknown, field = 'tags'): Record<string, string> | u
   const entries = Object.entries(obj);
   if (entries.length > 64) throw bad(`${field} has more than 64 entries`);
   for (const [k, v] of entries) {
-    if (k === '' || k.length > 256 || typeof v !== 'string' || v.length > 1024) throw bad(`${field}.${k} must be a string of at most 1024 characters`);
+    if (k === '' || k.length > 256 || typeof v !== 'string' || v.length > 1024) throw bad(`${field}.${cut(k)} must be a string of at most 1024 characters, its key 1-256 characters`);
   }
   return obj as Record<string, string>;
 }

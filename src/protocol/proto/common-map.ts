@@ -5,6 +5,7 @@
  * Absent wrappers and messages become absent keys, never `undefined`-valued ones.
  */
 import { ServerError } from '../../domain/errors.ts';
+import { clampTimeMs } from '../../domain/time-range.ts';
 import type {
   FailureDetails,
   JsonValue,
@@ -28,7 +29,9 @@ export function compact<T extends object>(o: T): T {
   return out;
 }
 
-export function toTimestamp(ms: number): Timestamp {
+/** Times stored by older versions may lie outside the Timestamp range: they are clamped into it. */
+export function toTimestamp(stored: number): Timestamp {
+  const ms = clampTimeMs(stored);
   const t = new Timestamp();
   const seconds = Math.floor(ms / 1000);
   t.setSeconds(seconds);

@@ -8,8 +8,8 @@ import type { NameFilter, WorkItemFilters } from '../../engine/work-item-filters
 import type { pb } from './load.ts';
 
 /** Filters of one kind at most, and versions per filter at most. */
-const FILTERS_MAX = 1000;
-const VERSIONS_MAX = 100;
+export const FILTERS_MAX = 1000;
+export const VERSIONS_MAX = 100;
 
 export function workItemFiltersFromProto(req: pb.GetWorkItemsRequest): WorkItemFilters | undefined {
   if (!req.hasWorkitemfilters()) return undefined;
