@@ -5,7 +5,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { EntityMessage, EntityMetadataRecord, EntityQuery, EntityRecord, StoredEntityMessage } from '../entity-store.ts';
-import { LimitedQuery } from './limited-statement.ts';
+import { LimitedQuery } from './limited-query.ts';
 import { parseEvent } from './rows.ts';
 
 interface EntityRow {

@@ -16,6 +16,7 @@ const INSTANCE_COLUMNS = `instance_id, execution_id, name, version, status, crea
 const HISTORY_ROWS_PER_INSERT = 32;
 
 export class InstanceSql {
+  readonly #db: Database.Database;
   readonly #get: Database.Statement<[string, string], InstanceRow>;
   readonly #status: Database.Statement<[string, string], OrchestrationStatus>;
   readonly #upsert: Database.Statement<unknown[]>;
@@ -25,7 +26,6 @@ export class InstanceSql {
   readonly #nextHistorySeq: Database.Statement<[string, string], number>;
   /** Multi-row history inserts by row count: one statement per append instead of one per event. */
   readonly #insertHistory = new Map<number, Database.Statement<unknown[]>>();
-  readonly #db: Database.Database;
   readonly #deleteHistory: Database.Statement<[string, string]>;
 
   constructor(db: Database.Database) {
