@@ -58,6 +58,8 @@ export type Dispatched = DispatchedOrchestration | DispatchedActivity | Dispatch
 export class DispatchedWork {
   readonly #byToken = new Map<string, Dispatched>();
   readonly #byKey = new Map<string, string>();
+  /** Leases whose completion is being written, by token: released from their stream, still held. */
+  readonly #writing = new Map<string, TaskHubName>();
 
   add(d: Dispatched): void {
     this.#byToken.set(d.token, d);
@@ -72,6 +74,21 @@ export class DispatchedWork {
 
   get(token: string): Dispatched | undefined {
     return this.#byToken.get(token);
+  }
+
+  /**
+   * Keeps the lease of `token` among those renewed until `write` settles: a completion that
+   * waits long for the store (a busy database) must not see its lease expire, and its work
+   * dispatched again elsewhere, while it waits.
+   */
+  whileWriting<T>(hub: TaskHubName, token: string, write: Promise<T>): Promise<T> {
+    this.#writing.set(token, hub);
+    return write.finally(() => this.#writing.delete(token));
+  }
+
+  /** The tokens and hubs of the completions being written. */
+  writing(): IterableIterator<[string, TaskHubName]> {
+    return this.#writing.entries();
   }
 
   findOrchestration(hub: TaskHubName, token: string, instanceId: string): DispatchedOrchestration | undefined {

@@ -13,6 +13,7 @@ import { planEpisode } from './episode-plan.ts';
 import { ParkedWork, type ParkedItem } from './parked-work.ts';
 import { orchestrationIdentity, type WorkIdentity } from './work-item-filters.ts';
 import { EntityDispatch } from './entity-dispatch.ts';
+import { renewIfLate } from './late-claims.ts';
 import type { EntityProbes } from './entity-support.ts';
 import type { WorkerStream, WorkerStreams } from './worker-streams.ts';
 import type { WorkKind } from './work-item.ts';
@@ -150,10 +151,11 @@ export class Dispatcher {
         ? await store.claimOrchestrationWork(hub, { ...claim, messagesMax: options.messagesPerEpisodeMax })
         : await store.claimActivityWork(hub, claim);
     if (result.nextVisibleAt !== undefined) this.#scheduleTimer(hub, kind, pump, result.nextVisibleAt, now);
+    const items = await renewIfLate({ store, clock, leaseMs: options.leaseMs }, hub, now, result.items as (OrchestrationWorkItem | ActivityWorkItem)[]);
     // Deliveries are synchronous; only the items settled on the server write, and those
     // writes share one group commit.
     const writes: Promise<void>[] = [];
-    for (const item of result.items) {
+    for (const item of items) {
       const write =
         kind === 'orchestration'
           ? this.#deliverOrchestration(hub, item as OrchestrationWorkItem)

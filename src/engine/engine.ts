@@ -149,16 +149,18 @@ export class Engine {
   /** Keeps the leases of items out with live workers from expiring while they run. */
   async #renewLeases(): Promise<void> {
     const byHub = new Map<TaskHubName, LeaseToken[]>();
-    for (const stream of this.#streams.all()) {
-      const tokens = byHub.get(stream.hub) ?? [];
-      for (const token of stream.inFlight.keys()) tokens.push(token as LeaseToken);
-      byHub.set(stream.hub, tokens);
-    }
-    // Parked work (work-item filters) keeps its leases while it waits for a matching worker.
-    for (const [hub, parked] of this.#dispatcher.parkedTokens()) byHub.set(hub, [...(byHub.get(hub) ?? []), ...(parked as LeaseToken[])]);
+    const hold = (hub: TaskHubName, token: string): void => {
+      const tokens = byHub.get(hub);
+      if (tokens === undefined) byHub.set(hub, [token as LeaseToken]);
+      else tokens.push(token as LeaseToken);
+    };
+    for (const stream of this.#streams.all()) for (const token of stream.inFlight.keys()) hold(stream.hub, token);
+    // Parked work (work-item filters) keeps its leases while it waits for a matching worker,
+    // and a completion its lease while it is written.
+    for (const [hub, parked] of this.#dispatcher.parkedTokens()) for (const token of parked) hold(hub, token);
+    for (const [token, hub] of this.#work.writing()) hold(hub, token);
     const now = this.#deps.clock.now();
     for (const [hub, tokens] of byHub) {
-      if (tokens.length === 0) continue;
       try {
         const lost = await this.#deps.store.renewLeases(hub, tokens, now + this.#options.leaseMs, now);
         for (const token of lost) this.#forget(token);

@@ -14,6 +14,7 @@ import type { DispatchedWork } from './dispatched-work.ts';
 import { orchestrationsToCheck, planEntityBatch } from './entity-batch.ts';
 import { settleEntityBatch } from './entity-completion.ts';
 import { balanceEntityTakers, findEntityTakers, type EntityProbes } from './entity-support.ts';
+import { renewIfLate } from './late-claims.ts';
 import type { WorkerStreams } from './worker-streams.ts';
 
 /** How long an entity batch no stream with room accepts (filters) waits before it is claimed again. */
@@ -64,7 +65,8 @@ export class EntityDispatch {
     const now = clock.now();
     const result = await store.claimEntityWork(hub, { now, limit, leaseMs: this.#d.leaseMs, messagesMax: this.#d.messagesMax });
     if (result.nextVisibleAt !== undefined) scheduleAt(result.nextVisibleAt, now);
-    await Promise.all(result.items.map((item) => this.#deliver(hub, item)));
+    const items = await renewIfLate({ store, clock, leaseMs: this.#d.leaseMs }, hub, now, result.items);
+    await Promise.all(items.map((item) => this.#deliver(hub, item)));
     return result.items.length === limit;
   }
 

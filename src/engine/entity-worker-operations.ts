@@ -51,7 +51,7 @@ export class EntityWorkerOperations {
       return;
     }
     const completion = completeEntityBatch(d.item, d.plan, result, { now, uuid: () => ids.uuid(), executionId: () => ids.executionId(), limits });
-    await store.completeEntityWork(hub, completion, now);
+    await this.#d.work.whileWriting(hub, d.token, store.completeEntityWork(hub, completion, now));
   }
 
   async abandonEntity(hub: TaskHubName, completionToken: string): Promise<void> {

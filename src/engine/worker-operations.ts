@@ -135,7 +135,7 @@ export class WorkerOperations {
     // Noted before the write: results of the tasks it schedules can arrive before it returns.
     const { reset, append } = completion.history;
     this.#d.fanIn.noteEpisode(hub, d.item.instance.instanceId, reset ? [append] : [d.item.history, append], now - d.sentAt);
-    await store.completeOrchestrationWork(hub, completion, now);
+    await work.whileWriting(hub, d.token, store.completeOrchestrationWork(hub, completion, now));
   }
 
   async completeActivity(hub: TaskHubName, response: ActivityResponse): Promise<void> {
@@ -151,7 +151,8 @@ export class WorkerOperations {
     const { task } = d.item;
     const event = activityResultEvent(task.taskId, response, limits, now);
     const visibleAt = this.#d.fanIn.resultVisibleAt(hub, task.instanceId, now);
-    await store.completeActivityWork(hub, d.item.lease.token, { instanceId: task.instanceId, executionId: task.executionId, event, visibleAt }, now);
+    const result = { instanceId: task.instanceId, executionId: task.executionId, event, visibleAt };
+    await work.whileWriting(hub, d.token, store.completeActivityWork(hub, d.item.lease.token, result, now));
   }
 
   /** A worker gave an item back (it could not process it): it returns after a back-off. */

@@ -2,7 +2,8 @@
  * A bounded number of permits with a bounded queue of waiters, first come first served: for work
  * that must not run more than N at a time (pooled database connections, password hashing) and
  * must refuse at once, rather than pile up, when too many wait. `whenFull` makes the refusal, so
- * each user names its own resource and error code.
+ * each user names its own resource and error code. A waiter that keeps other work alive (a lease
+ * renewal) may go `first`: behind a long queue it would come too late to be of use.
  */
 export class PermitQueue {
   readonly #queuedMax: number;
@@ -16,13 +17,13 @@ export class PermitQueue {
     this.#whenFull = whenFull;
   }
 
-  async acquire(): Promise<void> {
+  async acquire(first = false): Promise<void> {
     if (this.#free > 0) {
       this.#free--;
       return;
     }
     if (this.#queue.length >= this.#queuedMax) throw this.#whenFull();
-    await new Promise<void>((resolve) => this.#queue.push(resolve));
+    await new Promise<void>((resolve) => (first ? this.#queue.unshift(resolve) : this.#queue.push(resolve)));
   }
 
   /** Hands the permit to the longest waiter, or frees it. */

@@ -194,25 +194,27 @@ function withNextVisibleAt<T>(items: T[], nextVisibleAt: number | undefined): Cl
   return nextVisibleAt === undefined ? { items } : { items, nextVisibleAt };
 }
 
-/** Extends the leases still held at `now` (never shortens one); returns the tokens no longer held. */
+/**
+ * Extends the leases still held at `now` (never shortens one); returns the tokens no longer
+ * held. One statement for the three tables: a renewal is a heartbeat, and every round trip it
+ * waits for brings the lease nearer to expiring under another node's claim.
+ */
 export async function renewLeases(sql: Sql, hub: TaskHubName, tokens: readonly LeaseToken[], expiresAt: number, now: number): Promise<LeaseToken[]> {
   if (tokens.length === 0) return [];
-  const params = [hub, tokens, expiresAt, now];
-  const instances = await sql.query<{ lease_token: string }>(
-    `UPDATE instances SET lease_expires_at = greatest(lease_expires_at, $3), claimable_at = greatest(lease_expires_at, $3)
-     WHERE lease_token = ANY($2::text[]) AND hub = $1 AND lease_expires_at > $4 RETURNING lease_token`,
-    params,
+  const { rows } = await sql.query<{ lease_token: string }>(
+    `WITH i AS (
+       UPDATE instances SET lease_expires_at = greatest(lease_expires_at, $3), claimable_at = greatest(lease_expires_at, $3)
+       WHERE lease_token = ANY($2::text[]) AND hub = $1 AND lease_expires_at > $4 RETURNING lease_token
+     ), a AS (
+       UPDATE activity_tasks SET lease_expires_at = greatest(lease_expires_at, $3), visible_at = greatest(lease_expires_at, $3)
+       WHERE lease_token = ANY($2::text[]) AND hub = $1 AND lease_expires_at > $4 RETURNING lease_token
+     ), e AS (
+       UPDATE entity_queues SET lease_expires_at = greatest(lease_expires_at, $3), claimable_at = greatest(lease_expires_at, $3)
+       WHERE lease_token = ANY($2::text[]) AND hub = $1 AND lease_expires_at > $4 RETURNING lease_token
+     )
+     SELECT lease_token FROM i UNION ALL SELECT lease_token FROM a UNION ALL SELECT lease_token FROM e`,
+    [hub, tokens, expiresAt, now],
   );
-  const tasks = await sql.query<{ lease_token: string }>(
-    `UPDATE activity_tasks SET lease_expires_at = greatest(lease_expires_at, $3), visible_at = greatest(lease_expires_at, $3)
-     WHERE lease_token = ANY($2::text[]) AND hub = $1 AND lease_expires_at > $4 RETURNING lease_token`,
-    params,
-  );
-  const entities = await sql.query<{ lease_token: string }>(
-    `UPDATE entity_queues SET lease_expires_at = greatest(lease_expires_at, $3), claimable_at = greatest(lease_expires_at, $3)
-     WHERE lease_token = ANY($2::text[]) AND hub = $1 AND lease_expires_at > $4 RETURNING lease_token`,
-    params,
-  );
-  const held = new Set([...instances.rows, ...tasks.rows, ...entities.rows].map((row) => row.lease_token));
+  const held = new Set(rows.map((row) => row.lease_token));
   return tokens.filter((token) => !held.has(token));
 }

@@ -77,10 +77,13 @@ function prepareStatements(client: pg.PoolClient): void {
   client.query = named as typeof client.query;
 }
 
-/** A pooled connection, after waiting in the pool's gate; `release` frees both. Failures are store errors. */
-export async function checkout(pool: pg.Pool): Promise<{ client: pg.PoolClient; release: (broken?: Error) => void }> {
+/**
+ * A pooled connection, after waiting in the pool's gate (at its head when `first`); `release`
+ * frees both. Failures are store errors.
+ */
+export async function checkout(pool: pg.Pool, first = false): Promise<{ client: pg.PoolClient; release: (broken?: Error) => void }> {
   const gate = gates.get(pool);
-  await gate?.acquire();
+  await gate?.acquire(first);
   let client: pg.PoolClient;
   try {
     client = await pool.connect();
@@ -136,6 +139,11 @@ export function singleStatement<T>(pool: pg.Pool, body: (sql: Sql) => Promise<T>
   return withRetries(pool, (client) => body(oneStatement(client)), false);
 }
 
+/** As `singleStatement`, ahead of every call waiting for a connection: for lease renewals. */
+export function urgentStatement<T>(pool: pg.Pool, body: (sql: Sql) => Promise<T>): Promise<T> {
+  return withRetries(pool, (client) => body(oneStatement(client)), false, true);
+}
+
 function oneStatement(client: Sql): Sql {
   let sent = 0;
   const query = client.query.bind(client) as (...args: unknown[]) => unknown;
@@ -147,9 +155,9 @@ function oneStatement(client: Sql): Sql {
   return guarded;
 }
 
-async function withRetries<T>(pool: pg.Pool, body: (sql: Sql) => Promise<T>, explicit: boolean): Promise<T> {
+async function withRetries<T>(pool: pg.Pool, body: (sql: Sql) => Promise<T>, explicit: boolean, first = false): Promise<T> {
   for (let attempt = 1; ; attempt++) {
-    const { client, release } = await checkout(pool);
+    const { client, release } = await checkout(pool, first);
     let broken: Error | undefined;
     try {
       if (explicit) await client.query('BEGIN');

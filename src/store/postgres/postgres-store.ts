@@ -20,7 +20,7 @@ import { PostgresCatalog } from './catalog-sql.ts';
 import { claimActivities, claimOrchestrations, renewLeases } from './claim-sql.ts';
 import type { EntityCompletion, EntityMessage, EntityMetadataRecord, EntityPage, EntityQuery, EntityWorkItem } from '../entity-store.ts';
 import { abandonEntity, claimEntities, completeEntity, getEntity, queryEntities, queueEntityMessage } from './entity-sql.ts';
-import { checkout, createPool, query, singleStatement, toStoreError, transaction, type Sql } from './connection.ts';
+import { checkout, createPool, query, singleStatement, toStoreError, transaction, urgentStatement, type Sql } from './connection.ts';
 import { createInstance, getInstance, insertInstance, queueMessage, readHistory, type Tx } from './instance-sql.ts';
 import { Listener } from './notifications.ts';
 import { listInstanceIds, purgeInstances, queryInstances, queryInstancesByLastUpdate } from './query-sql.ts';
@@ -210,7 +210,7 @@ class PostgresStore implements S.Store {
   }
 
   async renewLeases(hub: TaskHubName, tokens: readonly S.LeaseToken[], expiresAt: number, now: number): Promise<S.LeaseToken[]> {
-    const lost = await this.#write((tx) => renewLeases(tx.sql, hub, tokens, expiresAt, now));
+    const lost = await this.#track(() => urgentStatement(this.#pool, (sql) => renewLeases(sql, hub, tokens, expiresAt, now)));
     for (const token of lost) this.#granted.delete(token);
     return lost;
   }
