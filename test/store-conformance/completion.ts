@@ -33,6 +33,19 @@ export const completionTests: ConformanceTests = {
     assert.deepEqual(labels((await store.readHistory(HUB, 'h')).map((event) => ({ event }))), ['orchestratorStarted', 'executionStarted', 'next']);
   },
 
+  'completeOrchestrationWork: a long append is stored whole and in order, and the next append lands after it': async ({ store }) => {
+    await create(store, newInstance('long'));
+    const first = await claimOne(store, T0, 'long');
+    // 70 events: more than one multi-row insert's worth in a backend that chunks them.
+    const events = [...first.messages.map((m) => m.event), ...Array.from({ length: 69 }, (_, i) => raised(`e${i}`, `"${i}"`))];
+    await store.completeOrchestrationWork(HUB, completionOf(first, T0, { history: appendAt(0, events) }), T0);
+    await store.appendInboxMessage(HUB, message('long', raised('last')), T0 + 1);
+    const second = await claimOne(store, T0 + 1, 'long');
+    assert.deepStrictEqual(second.history, events);
+    await store.completeOrchestrationWork(HUB, completionOf(second, T0 + 1), T0 + 1);
+    assert.deepStrictEqual(await store.readHistory(HUB, 'long'), [...events, ...second.messages.map((m) => m.event)]);
+  },
+
   'completeOrchestrationWork: a suspend or resume that lands during the episode keeps its status; an ending episode wins': async ({ store }) => {
     const suspend = { from: ['PENDING', 'RUNNING'] as const, to: 'SUSPENDED' as const };
     /** Completes the episode with `status`, consuming what it was given; returns the stored status. */

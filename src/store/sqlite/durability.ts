@@ -23,6 +23,7 @@ export class Durability {
   #syncing = false;
   /** Batches committed since the running sync started; they wait for the next one. */
   #waiting: Array<() => void> = [];
+  #afterSync: Array<() => void> = [];
 
   /** `path` undefined: an in-memory database, durable as soon as committed. */
   constructor(db: Database.Database, path: string | undefined) {
@@ -38,6 +39,16 @@ export class Durability {
     }
     this.#waiting.push(done);
     if (!this.#syncing) this.#startSync();
+  }
+
+  /**
+   * Calls `callback` once the running sync has ended, before the next one starts, so that what it
+   * commits rides that next sync; false (and no call) when no sync is running.
+   */
+  afterSync(callback: () => void): boolean {
+    if (!this.#syncing) return false;
+    this.#afterSync.push(callback);
+    return true;
   }
 
   /** Syncs what is committed now, blocking; for rare writes outside group commit (catalog, migrations). */
@@ -77,7 +88,10 @@ export class Durability {
       this.#syncing = false;
       for (const done of batch) done();
       this.#checkpointIfLarge();
-      if (this.#waiting.length > 0) this.#startSync();
+      const afterSync = this.#afterSync;
+      this.#afterSync = [];
+      for (const callback of afterSync) callback();
+      if (!this.#syncing && this.#waiting.length > 0) this.#startSync();
     });
   }
 

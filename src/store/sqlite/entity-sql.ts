@@ -5,6 +5,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { EntityMessage, EntityMetadataRecord, EntityQuery, EntityRecord, StoredEntityMessage } from '../entity-store.ts';
+import { LimitedQuery } from './limited-query.ts';
 import { parseEvent } from './rows.ts';
 
 interface EntityRow {
@@ -35,7 +36,7 @@ export class EntitySql {
   readonly #backlog: Database.Statement<[string, string], number>;
   readonly #query: Database.Statement<Record<string, unknown>, EntityRow>;
   readonly #insert: Database.Statement<[string, string, number, string]>;
-  readonly #readVisible: Database.Statement<[string, string, number, number], EntityInboxRow>;
+  readonly #readVisible: LimitedQuery<[string, string, number], EntityInboxRow>;
   readonly #minVisibleAt: Database.Statement<[string, string], number | null>;
   readonly #deleteSeq: Database.Statement<[number, string, string]>;
   readonly #deferSeq: Database.Statement<[number, string, string]>;
@@ -60,9 +61,9 @@ export class EntitySql {
         AND ($transient = 1 OR state IS NOT NULL)
       ORDER BY instance_id LIMIT $limit`);
     this.#insert = db.prepare('INSERT INTO entity_inbox (hub, instance_id, visible_at, deferred, event) VALUES (?, ?, ?, 0, ?)');
-    this.#readVisible = db.prepare(`
+    this.#readVisible = new LimitedQuery(db, `
       SELECT seq, instance_id, visible_at, event FROM entity_inbox
-      WHERE hub = ? AND instance_id = ? AND deferred = 0 AND visible_at <= ? ORDER BY seq LIMIT ?`);
+      WHERE hub = ? AND instance_id = ? AND deferred = 0 AND visible_at <= ? ORDER BY seq`);
     this.#minVisibleAt = db
       .prepare<[string, string], number | null>('SELECT min(visible_at) FROM entity_inbox WHERE hub = ? AND instance_id = ? AND deferred = 0')
       .pluck();
@@ -112,7 +113,7 @@ export class EntitySql {
   }
 
   readVisible(hub: string, instanceId: string, now: number, max: number): StoredEntityMessage[] {
-    return this.#readVisible.all(hub, instanceId, now, max).map((row) => ({
+    return this.#readVisible.all(max, hub, instanceId, now).map((row) => ({
       seq: row.seq,
       instanceId: row.instance_id,
       visibleAt: row.visible_at,

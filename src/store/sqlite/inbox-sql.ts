@@ -5,6 +5,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { InboxMessage, StoredInboxMessage } from '../store.ts';
+import { LimitedQuery } from './limited-query.ts';
 import { toInboxMessage, type InboxRow } from './rows.ts';
 
 type InsertParams = [string, string, string | null, number, string];
@@ -12,7 +13,7 @@ type InsertParams = [string, string, string | null, number, string];
 export class InboxSql {
   readonly #insert: Database.Statement<InsertParams>;
   readonly #insertIfInstanceExists: Database.Statement<[...InsertParams, string, string]>;
-  readonly #readVisible: Database.Statement<[string, string, number, number], InboxRow>;
+  readonly #readVisible: LimitedQuery<[string, string, number], InboxRow>;
   readonly #minVisibleAt: Database.Statement<[string, string], number | null>;
   readonly #deleteSeq: Database.Statement<[number, string, string]>;
   readonly #delaySeq: Database.Statement<[number, number, string, string]>;
@@ -23,9 +24,9 @@ export class InboxSql {
     this.#insertIfInstanceExists = db.prepare(`
       INSERT INTO inbox (hub, instance_id, execution_id, visible_at, event) SELECT ?, ?, ?, ?, ?
       WHERE EXISTS (SELECT 1 FROM instances WHERE hub = ? AND instance_id = ?)`);
-    this.#readVisible = db.prepare(`
+    this.#readVisible = new LimitedQuery(db, `
       SELECT seq, instance_id, execution_id, visible_at, event FROM inbox
-      WHERE hub = ? AND instance_id = ? AND visible_at <= ? ORDER BY seq LIMIT ?`);
+      WHERE hub = ? AND instance_id = ? AND visible_at <= ? ORDER BY seq`);
     this.#minVisibleAt = db
       .prepare<[string, string], number | null>('SELECT min(visible_at) FROM inbox WHERE hub = ? AND instance_id = ?')
       .pluck();
@@ -47,7 +48,7 @@ export class InboxSql {
   }
 
   readVisible(hub: string, instanceId: string, now: number, max: number): StoredInboxMessage[] {
-    const rows = this.#readVisible.all(hub, instanceId, now, max);
+    const rows = this.#readVisible.all(max, hub, instanceId, now);
     return rows.map((row) => toInboxMessage(row, `${hub}/${instanceId}`));
   }
 

@@ -12,7 +12,11 @@ import { instanceParams, parseEvent, toInstanceRecord, type InstanceRow } from '
 const INSTANCE_COLUMNS = `instance_id, execution_id, name, version, status, created_at, last_updated_at, completed_at,
   scheduled_start_at, input, output, custom_status, failure_details, parent_instance_id, tags`;
 
+/** Rows of one history insert at most (4 parameters each, far below SQLite's limit). */
+const HISTORY_ROWS_PER_INSERT = 32;
+
 export class InstanceSql {
+  readonly #db: Database.Database;
   readonly #get: Database.Statement<[string, string], InstanceRow>;
   readonly #status: Database.Statement<[string, string], OrchestrationStatus>;
   readonly #upsert: Database.Statement<unknown[]>;
@@ -20,10 +24,12 @@ export class InstanceSql {
   readonly #delete: Database.Statement<[string, string]>;
   readonly #readHistory: Database.Statement<[string, string], string>;
   readonly #nextHistorySeq: Database.Statement<[string, string], number>;
-  readonly #insertHistory: Database.Statement<[string, string, number, string]>;
+  /** Multi-row history inserts by row count: one statement per append instead of one per event. */
+  readonly #insertHistory = new Map<number, Database.Statement<unknown[]>>();
   readonly #deleteHistory: Database.Statement<[string, string]>;
 
   constructor(db: Database.Database) {
+    this.#db = db;
     this.#get = db.prepare(`SELECT ${INSTANCE_COLUMNS} FROM instances WHERE hub = ? AND instance_id = ?`);
     this.#status = db.prepare<[string, string], OrchestrationStatus>('SELECT status FROM instances WHERE hub = ? AND instance_id = ?').pluck();
     this.#upsert = db.prepare(`
@@ -41,7 +47,6 @@ export class InstanceSql {
     this.#nextHistorySeq = db
       .prepare<[string, string], number>('SELECT coalesce(max(seq) + 1, 0) FROM history WHERE hub = ? AND instance_id = ?')
       .pluck();
-    this.#insertHistory = db.prepare('INSERT INTO history (hub, instance_id, seq, event) VALUES (?, ?, ?, ?)');
     this.#deleteHistory = db.prepare('DELETE FROM history WHERE hub = ? AND instance_id = ?');
   }
 
@@ -90,8 +95,26 @@ export class InstanceSql {
     if (next !== startIndex) {
       throw new InvariantError(`history append to ${hub}/${instanceId} at index ${startIndex}, but the history has ${next} events`);
     }
-    for (let i = 0; i < events.length; i++) {
-      this.#insertHistory.run(hub, instanceId, startIndex + i, JSON.stringify(events[i]));
+    for (let from = 0; from < events.length; from += HISTORY_ROWS_PER_INSERT) {
+      const rows = Math.min(HISTORY_ROWS_PER_INSERT, events.length - from);
+      const params: unknown[] = new Array(rows * 4);
+      for (let i = 0; i < rows; i++) {
+        params[i * 4] = hub;
+        params[i * 4 + 1] = instanceId;
+        params[i * 4 + 2] = startIndex + from + i;
+        params[i * 4 + 3] = JSON.stringify(events[from + i]);
+      }
+      this.#historyInsert(rows).run(params);
     }
+  }
+
+  #historyInsert(rows: number): Database.Statement<unknown[]> {
+    let statement = this.#insertHistory.get(rows);
+    if (statement === undefined) {
+      const values = Array.from({ length: rows }, () => '(?, ?, ?, ?)').join(', ');
+      statement = this.#db.prepare(`INSERT INTO history (hub, instance_id, seq, event) VALUES ${values}`);
+      this.#insertHistory.set(rows, statement);
+    }
+    return statement;
   }
 }

@@ -12,9 +12,12 @@ import type { TaskHubName } from '../../domain/instance.ts';
 export function createInstanceWrite(state: StoreState, scope: WriteScope, hub: TaskHubName, create: NewInstance, now: number): CreateInstanceResult {
   const { instance } = create;
   const instanceId = instance.instanceId;
-  const existing = state.instances.get(hub, instanceId);
-  if (existing !== undefined) {
-    if (!create.replaceableStatuses.includes(existing.status)) return { created: false, existing };
+  // The status alone decides; the whole row is read only for a conflict (rare on the hot path).
+  const existingStatus = state.instances.status(hub, instanceId);
+  if (existingStatus !== undefined) {
+    if (!create.replaceableStatuses.includes(existingStatus)) {
+      return { created: false, existing: state.instances.get(hub, instanceId) as InstanceRecord };
+    }
     deleteInstanceRows(state, scope, hub, instanceId);
   }
   state.instances.upsert(hub, instance);
