@@ -16,6 +16,7 @@ import { SignIn } from './sign-in.ts';
 import { SignInThrottle } from './sign-in-throttle.ts';
 import { SigningKeys } from './signing-keys.ts';
 import { TokenService } from './tokens.ts';
+import { linesLogger, silentLogger } from '../lib/logger.ts';
 
 const backend = openSqliteBackend({ path: ':memory:' });
 const nowMs = Date.parse('2025-06-01T00:00:00Z');
@@ -35,7 +36,7 @@ before(async () => {
     checks++;
     return passwords.verify(password, stored);
   };
-  signIn = new SignIn({ findUser: userSource(backend.catalog), tokens, throttle, verifyPassword, now, log: (line) => lines.push(line) });
+  signIn = new SignIn({ findUser: userSource(backend.catalog), tokens, throttle, verifyPassword, now, log: linesLogger(lines) });
 });
 
 after(() => backend.store.close());
@@ -62,9 +63,9 @@ test('an unknown user and a wrong password: the same answer, and one scrypt chec
   assert.equal(checks, before + 3, 'a name no user can have is checked too');
   for (const error of [unknown, impossible]) {
     assert.deepEqual([error.code, error.message], [wrong.code, wrong.message]);
-    assert.deepEqual(errorReply('arm', error, () => undefined), errorReply('arm', wrong, () => undefined));
+    assert.deepEqual(errorReply('arm', error, silentLogger), errorReply('arm', wrong, silentLogger));
   }
-  assert.equal(errorReply('arm', wrong, () => undefined).status, 401);
+  assert.equal(errorReply('arm', wrong, silentLogger).status, 401);
 });
 
 test('past its failures a name gets 429 with Retry-After, before any scrypt, and a log line without the password', async () => {
@@ -75,7 +76,7 @@ test('past its failures a name gets 429 with Retry-After, before any scrypt, and
   assert.equal(checks, before, 'no scrypt for a refused sign-in');
   assert.ok(isServerError(refused, 'TOO_MANY_FAILED_SIGN_INS'));
   assert.match(refused.message, /3 failed sign-ins for this user name within 1 minute; retry after 60 s/);
-  const http = errorReply('arm', refused, () => undefined);
+  const http = errorReply('arm', refused, silentLogger);
   assert.equal(http.status, 429);
   assert.equal(http.headers['retry-after'], '60');
   assert.equal((http.body as { error: { code: string } }).error.code, 'TooManyFailedSignIns');
@@ -102,5 +103,5 @@ test('password checks run one at a time with a bounded queue; past it UNAVAILABL
   assert.deepEqual(results.slice(0, 3).map((r) => r.status === 'fulfilled' && r.value), [true, true, true]);
   const last = results[3];
   assert.ok(last?.status === 'rejected' && isServerError(last.reason, 'UNAVAILABLE'));
-  assert.equal(errorReply('arm', last.reason, () => undefined).headers['retry-after'], '1');
+  assert.equal(errorReply('arm', last.reason, silentLogger).headers['retry-after'], '1');
 });

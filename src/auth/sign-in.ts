@@ -10,6 +10,7 @@ import { ServerError } from '../domain/errors.ts';
 import { DUMMY_PASSWORD_HASH } from './passwords.ts';
 import type { SignInThrottle } from './sign-in-throttle.ts';
 import type { IssuedToken, TokenService } from './tokens.ts';
+import type { Logger } from '../lib/logger.ts';
 
 const USER_NAME_CHARS_MAX = 256;
 const PASSWORD_CHARS_MAX = 256;
@@ -31,7 +32,7 @@ export interface SignInDeps {
   /** The scrypt check (Passwords.verify); injected so tests can count the calls. */
   verifyPassword: (password: string, stored: string) => Promise<boolean>;
   now: () => number;
-  log: (message: string) => void;
+  log: Logger;
 }
 
 export interface SignedIn extends IssuedToken {
@@ -88,7 +89,7 @@ export class SignIn {
     this.#logLines++;
     const suppressed = this.#logSuppressed === 0 ? '' : ` (${this.#logSuppressed} earlier sign-in lines left out)`;
     this.#logSuppressed = 0;
-    this.#deps.log(`${line}${suppressed}`);
+    this.#deps.log.warn(`${line}${suppressed}`);
   }
 }
 

@@ -11,6 +11,7 @@ import type { CatalogStore } from '../store/catalog.ts';
 import { PRINCIPALS_LIST_MAX, type UserData } from './principal-resources.ts';
 import type { RoleAssignmentOperations } from './role-assignment-operations.ts';
 import type { UserOperations } from './user-operations.ts';
+import type { Logger } from '../lib/logger.ts';
 
 const ADMIN_USER = 'admin';
 
@@ -23,7 +24,7 @@ export interface AdminOperations {
   assignments: RoleAssignmentOperations;
 }
 
-export async function ensureAdmin({ users, assignments }: AdminOperations, catalog: CatalogStore, dataDir: string, log: (message: string) => void): Promise<void> {
+export async function ensureAdmin({ users, assignments }: AdminOperations, catalog: CatalogStore, dataDir: string, log: Logger): Promise<void> {
   const all = await catalog.list<UserData>('user', [], PRINCIPALS_LIST_MAX);
   if (all.some((user) => user.data.madeWithAuth === true)) return;
   const password = newSecret(18);
@@ -35,5 +36,5 @@ export async function ensureAdmin({ users, assignments }: AdminOperations, catal
   else await users.create(ADMIN_USER, password);
   await assignments.grant('/', ADMIN_USER, 'Owner');
   const what = existing ? `gave the user '${ADMIN_USER}', made while auth was off, a new password` : `created user '${ADMIN_USER}' (Owner at /)`;
-  log(`${what}; its one-time password is in ${file} (mode 0600)`);
+  log.info(`${what}; its one-time password is in ${file} (mode 0600)`, { passwordFile: file });
 }

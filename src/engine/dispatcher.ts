@@ -16,6 +16,7 @@ import { EntityDispatch } from './entity-dispatch.ts';
 import type { EntityProbes } from './entity-support.ts';
 import type { WorkerStream, WorkerStreams } from './worker-streams.ts';
 import type { WorkKind } from './work-item.ts';
+import type { Logger } from '../lib/logger.ts';
 
 export interface DispatchOptions {
   leaseMs: number;
@@ -31,7 +32,7 @@ export interface DispatcherDeps {
   streams: WorkerStreams;
   work: DispatchedWork;
   options: DispatchOptions;
-  log: (message: string, error?: unknown) => void;
+  log: Logger;
   probes: EntityProbes;
 }
 
@@ -129,7 +130,7 @@ export class Dispatcher {
       } while (pump.again && !this.#stopped);
     } catch (error) {
       if (crashOnInvariantViolation(error)) return;
-      this.#deps.log(`dispatch of ${kind} work in task hub '${hub}' failed; retrying in 1 s`, error);
+      this.#deps.log.error(`dispatch of ${kind} work in task hub '${hub}' failed; retrying in 1 s`, { hub, err: error });
       this.#scheduleTimer(hub, kind, pump, this.#deps.clock.now() + 1000, this.#deps.clock.now());
     } finally {
       pump.running = false;
