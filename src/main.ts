@@ -19,7 +19,7 @@ import { httpApp } from './http-wiring.ts';
 import { timedStore } from './store/timed-store.ts';
 import type { CatalogStore } from './store/catalog.ts';
 import { openSqliteBackend } from './store/sqlite/sqlite-store.ts';
-import { isServerError } from './domain/errors.ts';
+import { BASE_CODE, isServerError } from './domain/errors.ts';
 import { Readiness } from './health/readiness.ts';
 import { describeStoreFailure, storeLocation } from './health/store-failures.ts';
 import { openMetricsListener } from './http/metrics-listener.ts';
@@ -135,11 +135,13 @@ function engineOptions(config: Readonly<ServerConfig>): ConstructorParameters<ty
 /** The readiness probe: one small durable write through the catalog (the same commit path as every write). */
 async function probeWrite(catalog: CatalogStore, clock: Clock): Promise<void> {
   const data = { at: clock.now() };
+  const has = (error: unknown, code: string) => isServerError(error) && BASE_CODE[error.code] === code;
   try {
     await catalog.update('readinessProbe', ['probe'], data);
   } catch (error) {
-    if (!isServerError(error) || error.code === 'UNAVAILABLE') throw error;
-    await catalog.create('readinessProbe', ['probe'], data).catch(() => catalog.update('readinessProbe', ['probe'], data));
+    if (!has(error, 'NOT_FOUND')) throw error;
+    // The first probe of a database; another node may make the row at the same time.
+    await catalog.create('readinessProbe', ['probe'], data).catch((created: unknown) => (has(created, 'ALREADY_EXISTS') ? catalog.update('readinessProbe', ['probe'], data) : Promise.reject(created)));
   }
 }
 

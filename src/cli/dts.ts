@@ -83,7 +83,7 @@ async function serve(args: readonly string[]): Promise<void> {
     return fail(`could not start: ${describe(error)}`);
   });
   // Scripts and tests parse this line: new fields go at its end.
-  console.log(`dts ready grpc=${config.host}:${server.grpcPort} http=${config.host}:${server.httpPort} version=${packageVersion()} dashboard=${server.dashboardUrl}`);
+  console.log(`dts ready grpc=${config.host}:${server.grpcPort} http=${config.host}:${server.httpPort} version=${packageVersion()} dashboard=${server.dashboardUrl}${server.metricsPort === undefined ? '' : ` metrics=127.0.0.1:${server.metricsPort}`}`);
   const onSignal = (signal: string) => {
     log.info(`${signal} received; shutting down`);
     server.stop().then(
