@@ -10,7 +10,7 @@ import { ServerError } from '../domain/errors.ts';
 import { DUMMY_PASSWORD_HASH } from './passwords.ts';
 import type { SignInThrottle } from './sign-in-throttle.ts';
 import type { IssuedToken, TokenService } from './tokens.ts';
-import type { Logger } from '../lib/logger.ts';
+import { throttledLogger, type Logger } from '../lib/logger.ts';
 
 const USER_NAME_CHARS_MAX = 256;
 const PASSWORD_CHARS_MAX = 256;
@@ -44,12 +44,11 @@ const WRONG = 'the user name or password is wrong';
 
 export class SignIn {
   readonly #deps: SignInDeps;
-  #logSecond = 0;
-  #logLines = 0;
-  #logSuppressed = 0;
+  readonly #throttledLog: Logger;
 
   constructor(deps: SignInDeps) {
     this.#deps = deps;
+    this.#throttledLog = throttledLogger(deps.log, LOG_LINES_PER_S, deps.now);
   }
 
   /** A token for the user, or INVALID_ARGUMENT, TOO_MANY_FAILED_SIGN_INS or UNAUTHENTICATED. */
@@ -75,21 +74,9 @@ export class SignIn {
     return { ...(await this.#deps.tokens.issue({ id: user.principalId, kind: 'user', name: user.name })), user: user.name };
   }
 
-  /** At most LOG_LINES_PER_S lines a second; the next line written says how many were left out. */
+  /** At most LOG_LINES_PER_S lines a second; the next line written counts those left out. */
   #log(line: string): void {
-    const second = Math.floor(this.#deps.now() / 1000);
-    if (second !== this.#logSecond) {
-      this.#logSecond = second;
-      this.#logLines = 0;
-    }
-    if (this.#logLines >= LOG_LINES_PER_S) {
-      this.#logSuppressed++;
-      return;
-    }
-    this.#logLines++;
-    const suppressed = this.#logSuppressed === 0 ? '' : ` (${this.#logSuppressed} earlier sign-in lines left out)`;
-    this.#logSuppressed = 0;
-    this.#deps.log.warn(`${line}${suppressed}`);
+    this.#throttledLog.warn(line);
   }
 }
 
