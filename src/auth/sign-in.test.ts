@@ -23,6 +23,7 @@ const nowMs = Date.parse('2025-06-01T00:00:00Z');
 const now = () => nowMs;
 const passwords = new Passwords();
 const lines: string[] = [];
+const changed: [string, unknown][] = [];
 let checks = 0;
 let signIn: SignIn;
 
@@ -31,12 +32,14 @@ before(async () => {
   const directory = new Directory(directorySource(backend.catalog), now);
   const tokens = new TokenService({ issuer: 'https://dts.test', audience: 'https://durabletask.io', lifetimeMs: 3600_000, external: [] }, new SigningKeys(signingKeyStore(backend.catalog), now, 7200_000), directory, now);
   await backend.catalog.create('user', ['Alice'], { principalId: 'p-alice', passwordHash: await passwords.hash('the right password'), createdAt: '', madeWithAuth: true });
+  await backend.catalog.create('user', ['admin'], { principalId: 'p-admin', passwordHash: await passwords.hash('one-time password'), createdAt: '', madeWithAuth: true, passwordChangeRequired: true });
   const throttle = new SignInThrottle({ windowMs: 60_000, userFailuresMax: 3, addressFailuresMax: 100, keysMax: 1000 });
   const verifyPassword = (password: string, stored: string) => {
     checks++;
     return passwords.verify(password, stored);
   };
-  signIn = new SignIn({ findUser: userSource(backend.catalog), tokens, throttle, verifyPassword, now, log: linesLogger(lines) });
+  const changePassword = async (user: string, password: unknown) => void changed.push([user, password]);
+  signIn = new SignIn({ findUser: userSource(backend.catalog), tokens, throttle, verifyPassword, changePassword, now, log: linesLogger(lines) });
 });
 
 after(() => backend.store.close());
@@ -104,4 +107,16 @@ test('password checks run one at a time with a bounded queue; past it UNAVAILABL
   const last = results[3];
   assert.ok(last?.status === 'rejected' && isServerError(last.reason, 'UNAVAILABLE'));
   assert.equal(errorReply('arm', last.reason, silentLogger).headers['retry-after'], '1');
+});
+
+test('a one-time password signs in only with a new password, which must differ from it', async () => {
+  const refused = await failure('admin', 'one-time password');
+  assert.equal(refused.code, 'PASSWORD_CHANGE_REQUIRED');
+  assert.match(refused.message, /newPassword/);
+  assert.equal((await signIn.signIn('admin', 'one-time password', '192.0.2.1', 'one-time password').then(() => undefined, (e: ServerError) => e))?.code, 'INVALID_ARGUMENT');
+  assert.equal((await signIn.signIn('admin', 'wrong', '192.0.2.1', 'my own password').then(() => undefined, (e: ServerError) => e))?.code, 'UNAUTHENTICATED', 'the old password is proven first');
+  assert.deepEqual(changed, []);
+  const signedIn = await signIn.signIn('admin', 'one-time password', '192.0.2.1', 'my own password');
+  assert.equal(signedIn.user, 'admin');
+  assert.deepEqual(changed, [['admin', 'my own password']]);
 });

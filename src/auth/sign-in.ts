@@ -22,6 +22,8 @@ export interface SignInUser {
   name: string;
   principalId: string;
   passwordHash: string;
+  /** The password is one-time: a sign-in must set a new one. */
+  passwordChangeRequired: boolean;
 }
 
 export interface SignInDeps {
@@ -31,6 +33,8 @@ export interface SignInDeps {
   throttle: SignInThrottle;
   /** The scrypt check (Passwords.verify); injected so tests can count the calls. */
   verifyPassword: (password: string, stored: string) => Promise<boolean>;
+  /** Sets the user's new password (and ends a one-time one); INVALID_ARGUMENT for one it refuses. */
+  changePassword: (user: string, password: unknown) => Promise<void>;
   now: () => number;
   log: Logger;
 }
@@ -51,8 +55,12 @@ export class SignIn {
     this.#throttledLog = throttledLogger(deps.log, LOG_LINES_PER_S, deps.now);
   }
 
-  /** A token for the user, or INVALID_ARGUMENT, TOO_MANY_FAILED_SIGN_INS or UNAUTHENTICATED. */
-  async signIn(username: unknown, password: unknown, address: string | undefined): Promise<SignedIn> {
+  /**
+   * A token for the user, or INVALID_ARGUMENT, TOO_MANY_FAILED_SIGN_INS, UNAUTHENTICATED, or
+   * PASSWORD_CHANGE_REQUIRED for a one-time password without `newPassword`. A `newPassword`
+   * (any user) replaces the password once the old one is proven.
+   */
+  async signIn(username: unknown, password: unknown, address: string | undefined, newPassword?: unknown): Promise<SignedIn> {
     if (typeof username !== 'string' || typeof password !== 'string') throw new ServerError('INVALID_ARGUMENT', 'username and password are required');
     if (username.length === 0 || username.length > USER_NAME_CHARS_MAX) throw new ServerError('INVALID_ARGUMENT', `username must be 1-${USER_NAME_CHARS_MAX} characters`);
     if (password.length > PASSWORD_CHARS_MAX) throw new ServerError('INVALID_ARGUMENT', `password must be at most ${PASSWORD_CHARS_MAX} characters`);
@@ -71,6 +79,12 @@ export class SignIn {
       throw new ServerError('UNAUTHENTICATED', WRONG);
     }
     throttle.succeeded(username);
+    if (newPassword !== undefined) {
+      if (newPassword === password) throw new ServerError('INVALID_ARGUMENT', 'newPassword must differ from the password');
+      await this.#deps.changePassword(user.name, newPassword);
+    } else if (user.passwordChangeRequired) {
+      throw new ServerError('PASSWORD_CHANGE_REQUIRED', `the password of user ${logged(user.name)} is a one-time password: sign in again with newPassword (8-256 characters) to set your own`);
+    }
     return { ...(await this.#deps.tokens.issue({ id: user.principalId, kind: 'user', name: user.name })), user: user.name };
   }
 

@@ -6,7 +6,7 @@
 import { ConfigError, loadServeConfig, SERVE_FLAGS } from '../config/config.ts';
 import { setHeapGrowth } from '../lib/heap-growth.ts';
 import { packageVersion } from '../lib/package-version.ts';
-import { terminalConfirm } from './confirm.ts';
+import { terminalConfirm, terminalSecret } from './confirm.ts';
 import { CONTROL_GROUPS, runControlCommand, unknownCommand } from './control-cli.ts';
 import { runSessionCommand, SESSION_COMMANDS } from './login-cli.ts';
 
@@ -49,7 +49,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   if (command === 'serve') return serve(rest);
   const io = { out: (text: string) => console.log(text), err: (text: string) => console.error(text) };
   if ((SESSION_COMMANDS as readonly string[]).includes(command)) {
-    process.exitCode = await runSessionCommand(argv, process.env, io);
+    process.exitCode = await runSessionCommand(argv, process.env, io, terminalSecret({ input: process.stdin, output: process.stderr }));
     return;
   }
   if (command === 'durabletask' || CONTROL_GROUPS.includes(command)) {

@@ -67,7 +67,7 @@ export class ControlPlane {
 
   #signIn({ tokens, throttle, passwords }: IdentityDeps, log: Logger): SignIn {
     const ctx = this.#ctx;
-    return new SignIn({ findUser: userSource(ctx.catalog), tokens, throttle, verifyPassword: (password, stored) => passwords.verify(password, stored), now: () => ctx.now(), log });
+    return new SignIn({ findUser: userSource(ctx.catalog), tokens, throttle, verifyPassword: (password, stored) => passwords.verify(password, stored), changePassword: (user, password) => this.users.changePassword(user, password), now: () => ctx.now(), log });
   }
 
   /** Creates the defaults, reconciles catalog and data plane, opens the schedulers' listeners. */

@@ -1,7 +1,7 @@
 /**
  * The server's own `admin` user: on the first start with auth (no user was made with auth yet)
  * it gets a new one-time password, written to `<data dir>/admin-password.txt` (0600) and never
- * to the log, and Owner at the root. An `admin` made while auth was off keeps its principal (and
+ * to the log, that its first sign-in must change (auth/sign-in.ts), and Owner at the root. An `admin` made while auth was off keeps its principal (and
  * the grants an operator confirmed) but not the password its maker chose.
  */
 import { join } from 'node:path';
@@ -32,8 +32,8 @@ export async function ensureAdmin({ users, assignments }: AdminOperations, catal
   // The file first: a failed write must not leave an admin whose password nobody has.
   writePrivateFile(file, `${password}\n`);
   const existing = all.some((user) => (user.path[0] as string).toLowerCase() === ADMIN_USER);
-  if (existing) await users.resetPassword(ADMIN_USER, password);
-  else await users.create(ADMIN_USER, password);
+  if (!existing) await users.create(ADMIN_USER, password);
+  await users.setOneTimePassword(ADMIN_USER, password);
   await assignments.grant('/', ADMIN_USER, 'Owner');
   const what = existing ? `gave the user '${ADMIN_USER}', made while auth was off, a new password` : `created user '${ADMIN_USER}' (Owner at /)`;
   log.info(`${what}; its one-time password is in ${file} (mode 0600)`, { passwordFile: file });

@@ -9,7 +9,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +19,7 @@ import { loadSync } from '@grpc/proto-loader';
 import { OrchestrationStatus, type ActivityContext, type OrchestrationContext } from '@microsoft/durabletask-js';
 import { protoPath } from 'grpc-health-check';
 import { authRest } from '../support/auth-rest.ts';
+import { runDts } from '../support/dts-cli.ts';
 import { LoggedServer, type LogRecord } from '../support/logged-server.ts';
 import { createMsClient, startMsWorker, waitForDone } from '../support/sdk-ms.ts';
 import { repoRoot, type DtsServer } from '../support/server-process.ts';
@@ -133,7 +134,7 @@ test('a start, a worker, each RPC and shutdown are logged as JSON; the counters 
   find(server, 'dts stopped');
 });
 
-test('with --auth: /metrics through --metrics-port, refusals logged with principal and reason, and no secret in the log', async () => {
+test('with --auth: the one-time password is changed at its first sign-in; /metrics through --metrics-port, refusals logged with principal and reason, and no secret in the log', async () => {
   const server = await start(['--auth', '--metrics-port', '0']);
   const metricsAddress = server.ready['metrics'] as string;
   assert.match(metricsAddress, /^127\.0\.0\.1:\d+$/);
@@ -143,6 +144,22 @@ test('with --auth: /metrics through --metrics-port, refusals logged with princip
   assert.equal((await get(metricsAddress, '/v1/taskhubs')).status, 404, 'the metrics port serves nothing else');
   const rest = authRest(server as unknown as DtsServer);
   assert.equal((await rest.call('GET', '/metrics')).status, 401, 'the HTTP port still wants a token');
+
+  // The one-time password: its first sign-in must set a new one, through the REST API or dts login.
+  const passwordFile = join(server.dataDir, 'admin-password.txt');
+  const password = readFileSync(passwordFile, 'utf8').trim();
+  const once = await rest.call('POST', '/auth/login', { username: 'admin', password });
+  assert.equal(once.status, 403);
+  assert.equal(once.body.error.code, 'PasswordChangeRequired');
+  const cliEnv = { DTS_CONFIG_DIR: mkdtempSync(join(tmpdir(), 'dts-ops-cli-')), DTS_CA_FILE: join(server.dataDir, 'tls', 'ca.pem') };
+  const login = (...more: string[]) => runDts(`https://${server.httpAddress}`, ['login', '-u', 'admin', '--password-file', passwordFile, '-o', 'none', ...more], cliEnv);
+  const refused = await login();
+  assert.equal(refused.code, 1);
+  assert.match(refused.stderr, /^ERROR: \(PasswordChangeRequired\) the password of user "admin" is a one-time password: .*: give --new-password\n$/);
+  assert.equal((await login('--new-password', 'short')).code, 1, 'the new password has the rules of every password');
+  assert.equal((await login('--new-password', 'the admin own password')).code, 0);
+  assert.equal((await rest.call('POST', '/auth/login', { username: 'admin', password })).status, 401, 'the one-time password is gone');
+  writeFileSync(passwordFile, 'the admin own password\n');
   const token = await rest.admin();
   const nobody = await rest.user('nobody', [], '/subscriptions/default');
   assert.equal((await rest.call('GET', '/subscriptions/default', undefined, nobody)).status, 403);
@@ -155,11 +172,10 @@ test('with --auth: /metrics through --metrics-port, refusals logged with princip
   const tls = grpc.credentials.createSsl(rest.ca);
   assert.equal(await check(healthClient(`localhost:${server.grpcAddress.split(':')[1]}`, tls)), 'SERVING', 'health needs no token');
 
-  const password = readFileSync(join(server.dataDir, 'admin-password.txt'), 'utf8').trim();
   find(server, /one-time password is in/, (r) => r['passwordFile'] === join(server.dataDir, 'admin-password.txt'));
   const keyPem = readFileSync(join(server.dataDir, 'tls', 'server-key.pem'), 'utf8').split('\n')[1] as string;
   const log = server.raw.join('\n');
-  for (const [what, secret] of [['the admin password', password], ['the token', token], ['a signature', token.split('.')[2] as string], ['a user token', nobody], ['the TLS key', keyPem]] as const) {
+  for (const [what, secret] of [['the one-time password', password], ['the new password', 'the admin own password'], ['the token', token], ['a signature', token.split('.')[2] as string], ['a user token', nobody], ['the TLS key', keyPem]] as const) {
     assert.ok(secret.length > 10 && !log.includes(secret), `${what} is in the log`);
   }
 });
