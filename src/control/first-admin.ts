@@ -1,8 +1,9 @@
 /**
  * The server's own `admin` user: on the first start with auth (no user was made with auth yet)
  * it gets a new one-time password, written to `<data dir>/admin-password.txt` (0600) and never
- * to the log, that its first sign-in must change (auth/sign-in.ts), and Owner at the root. An `admin` made while auth was off keeps its principal (and
- * the grants an operator confirmed) but not the password its maker chose.
+ * to the log, that its first sign-in must change (auth/sign-in.ts), and Owner at the root. An
+ * `admin` made while auth was off keeps its principal (and the grants an operator confirmed) but
+ * not the password its maker chose.
  */
 import { join } from 'node:path';
 import { newSecret } from '../auth/passwords.ts';
