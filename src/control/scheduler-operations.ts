@@ -103,7 +103,7 @@ export class SchedulerOperations {
     const data: SchedulerData = { ...settings, port, systemData: systemDataFor(actor, this.#ctx.now()) };
     try {
       const entry = await this.#ctx.catalog.create('scheduler', path, data);
-      this.#ctx.deps.log.info(`scheduler '${entry.path[2]}' created, data plane on port ${port}`, { scheduler: entry.path.join('/'), port });
+      this.#ctx.deps.log.info(`scheduler '${entry.path[2]}' created`, { scheduler: entry.path.join('/'), port: this.#ctx.boundPorts.get(scope) ?? port });
       return ok(this.#json(entry), entry.etag, 201);
     } catch (error) {
       await this.#ctx.deps.endpoints.close(scope);
