@@ -17,6 +17,10 @@ import { checkGrantsMadeWithoutAuth } from './control/grants-made-without-auth.t
 import type { Clock } from './lib/clock.ts';
 import type { CallGuard } from './protocol/call-guard.ts';
 import type { CatalogStore } from './store/catalog.ts';
+import { throttledLogger, type Logger } from './lib/logger.ts';
+
+/** Refused requests logged a second at most: a hostile client must not flood the log. */
+const REFUSALS_LOGGED_PER_S = 20;
 
 export interface AuthWiring {
   tls?: TlsMaterial;
@@ -31,12 +35,12 @@ export interface AuthWiring {
   setIssuer(baseUrl: string): void;
 }
 
-export async function startAuth(config: Readonly<ServerConfig>, catalog: CatalogStore, clock: Clock, log: (m: string, e?: unknown) => void): Promise<AuthWiring> {
+export async function startAuth(config: Readonly<ServerConfig>, catalog: CatalogStore, clock: Clock, log: Logger): Promise<AuthWiring> {
   const { auth } = config;
   const now = () => clock.now();
   const hostNames = [config.host, config.control.publicHost];
   const tls = auth.tls !== undefined || auth.enabled ? await loadOrCreateTls({ ...(auth.tls === undefined ? {} : { tls: auth.tls }), dataDir: auth.dataDir, hostNames, log }) : undefined;
-  if (tls?.caFile !== undefined) log(`TLS certificate made by this server; clients trust its CA file ${tls.caFile} (NODE_EXTRA_CA_CERTS / GRPC_DEFAULT_SSL_ROOTS_FILE_PATH)`);
+  if (tls?.caFile !== undefined) log.info(`TLS certificate made by this server; clients trust its CA file ${tls.caFile} (NODE_EXTRA_CA_CERTS / GRPC_DEFAULT_SSL_ROOTS_FILE_PATH)`);
   if (auth.enabled) await checkGrantsMadeWithoutAuth(catalog, { trust: auth.trustGrantsMadeWithoutAuth, now, log });
   const directory = new Directory(directorySource(catalog), now);
   // A replaced key verifies for the token lifetime, plus clock skew and the other nodes' key cache.
@@ -45,7 +49,7 @@ export async function startAuth(config: Readonly<ServerConfig>, catalog: Catalog
     { issuer: '', audience: auth.audience, lifetimeMs: auth.tokenLifetimeMs, external: auth.oidcIssuers.map((issuer) => ({ issuer, ...(auth.oidcPrincipalClaim === undefined ? {} : { principalClaim: auth.oidcPrincipalClaim }) })) },
     keys, directory, now,
   );
-  const gate = new AccessGate({ auth: auth.enabled }, allowlistSource(catalog), now, directory, tokens);
+  const gate = new AccessGate({ auth: auth.enabled, log: throttledLogger(log, REFUSALS_LOGGED_PER_S, now) }, allowlistSource(catalog), now, directory, tokens);
   return {
     ...(tls === undefined ? {} : { tls }),
     gate,

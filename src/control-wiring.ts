@@ -14,9 +14,10 @@ import { RetentionJob } from './engine/retention.ts';
 import type { TaskHubCatalog } from './engine/task-hubs.ts';
 import type { Clock } from './lib/clock.ts';
 import { SchedulerListeners } from './protocol/scheduler-listeners.ts';
-import type { PastEventsCache } from './protocol/proto/past-events-cache.ts';
+import type { SharedListenerParts } from './protocol/grpc-server.ts';
 import type { CatalogStore } from './store/catalog.ts';
 import type { Store } from './store/store.ts';
+import type { Logger } from './lib/logger.ts';
 
 export interface ControlWiring {
   /** Every route of the control plane, for the HTTP edge. */
@@ -33,12 +34,12 @@ export interface ControlWiringInput {
   store: Store;
   catalog: CatalogStore;
   clock: Clock;
-  log: (message: string, error?: unknown) => void;
+  log: Logger;
   grpcPort: number;
   httpPort: number;
   /** Access checks, tokens and TLS (auth-wiring.ts). */
   auth: AuthWiring;
-  pastEvents: PastEventsCache;
+  grpcShared: SharedListenerParts;
 }
 
 export async function startControlPlane(input: ControlWiringInput): Promise<ControlWiring> {
@@ -46,7 +47,7 @@ export async function startControlPlane(input: ControlWiringInput): Promise<Cont
   const listeners = new SchedulerListeners(engine, {
     host: config.host,
     limits: config.limits,
-    pastEvents: input.pastEvents,
+    shared: input.grpcShared,
     guardFor: (scope: string) => auth.guardFor(scope),
     ...(auth.tls === undefined ? {} : { tls: auth.tls }),
   }, log);

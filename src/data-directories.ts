@@ -7,8 +7,9 @@ import { dirname } from 'node:path';
 import { adminPasswordFile } from './control/first-admin.ts';
 import type { ServerConfig } from './config/config.ts';
 import { ensurePrivateDirectory, ensurePrivateFile, tighten } from './lib/private-files.ts';
+import type { Logger } from './lib/logger.ts';
 
-export function prepareDataDirectories(config: Readonly<ServerConfig>, log: (message: string) => void): void {
+export function prepareDataDirectories(config: Readonly<ServerConfig>, log: Logger): void {
   const database = config.store.kind === 'sqlite' && config.store.path !== ':memory:' ? config.store.path : undefined;
   const dirs = new Set([...(database === undefined ? [] : [dirname(database)]), ...(config.auth.enabled ? [config.auth.dataDir] : [])]);
   for (const dir of dirs) ensurePrivateDirectory(dir, log);

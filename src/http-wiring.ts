@@ -1,7 +1,7 @@
 /**
  * Composition of the HTTP edge, next to main.ts: one app for the HTTP port with the control
- * plane's routes, the dashboard's API, /metrics and UI, and /healthz, and the browser checks
- * when the server runs without --auth.
+ * plane's routes, the dashboard's API, /metrics and UI, /healthz and /readyz, the browser checks
+ * when the server runs without --auth, and the HTTP request metrics.
  */
 import type { Hono } from 'hono';
 import type { AuthWiring } from './auth-wiring.ts';
@@ -21,12 +21,18 @@ export interface HttpWiringInput {
   auth: AuthWiring;
   control: ControlWiring;
   log: Log;
+  version: string;
+  readiness: () => Promise<{ ready: boolean; reason?: string }>;
 }
 
 export function httpApp(input: HttpWiringInput): Hono<EdgeEnv> {
   const { config, auth, log } = input;
-  const app = createEdgeApp({ log, ...(config.auth.enabled ? {} : { browserChecks: { allowedHosts: config.http.allowedHosts } }) });
+  const { metrics } = input;
+  const app = createEdgeApp({
+    log, version: input.version, readiness: input.readiness, onAnswered: (method, route, status) => metrics.observeHttp(method, route, status),
+    ...(config.auth.enabled ? {} : { browserChecks: { allowedHosts: config.http.allowedHosts } }),
+  });
   mountControlRoutes(app, input.control.routes, auth.gate);
-  mountDashboard(app, { engine: input.engine, metrics: input.metrics, gate: auth.gate });
+  mountDashboard(app, { engine: input.engine, metrics, gate: auth.gate });
   return app;
 }

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { loadServeConfig } from '../src/config/config.ts';
 import { createServer, defaultDeps } from '../src/main.ts';
+import { linesLogger } from '../src/lib/logger.ts';
 
 const roots: string[] = [];
 after(async () => {
@@ -22,7 +23,7 @@ after(async () => {
 async function serve(dataDir: string, running: () => void = () => undefined): Promise<string[]> {
   const lines: string[] = [];
   const args = ['--data-dir', dataDir, '--auth', '--grpc-port', '0', '--http-port', '0', '--scheduler-ports', '0'];
-  const server = await createServer(loadServeConfig(args, {}), { ...defaultDeps(), log: (message) => lines.push(message) });
+  const server = await createServer(loadServeConfig(args, {}), defaultDeps(linesLogger(lines)));
   try {
     running();
   } finally {
@@ -61,7 +62,7 @@ test('an existing directory open to others gets a warning; existing secret files
   chmodSync(join(dataDir, 'dts.sqlite-shm'), 0o664);
   const lines = await serve(dataDir);
   assert.equal(mode(dataDir), '755', 'the directory is left as the operator made it');
-  assert.ok(lines.some((line) => line === `warning: the data directory ${dataDir} is open to other users (mode 0755); it holds secrets: chmod 700 ${dataDir}`), lines.join('\n'));
+  assert.ok(lines.some((line) => line === `the data directory ${dataDir} is open to other users (mode 0755); it holds secrets: chmod 700 ${dataDir}`), lines.join('\n'));
   for (const file of ['dts.sqlite', 'dts.sqlite-shm', 'tls/server-key.pem', 'admin-password.txt']) {
     assert.equal(mode(join(dataDir, file)), '600', file);
     assert.ok(lines.some((line) => line === `${join(dataDir, file)} was open to other users (mode 0${file.endsWith('shm') ? '664' : '644'}); it holds secrets and is now 0600`), file);

@@ -27,6 +27,7 @@ import { openPostgresBackend } from '../src/store/postgres/postgres-store.ts';
 import { openSqliteBackend } from '../src/store/sqlite/sqlite-store.ts';
 import type { Store } from '../src/store/store.ts';
 import { PostgresServer, postgresUnavailableReason } from './support/postgres-server.ts';
+import { failingLogger, linesLogger, silentLogger } from '../src/lib/logger.ts';
 
 const OWNER = '8e3af657-a8ff-443c-a75c-2fe8c4bcb635';
 const A_1 = '00000000-0000-4000-8000-0000000000a1';
@@ -55,7 +56,7 @@ const backends: { name: string; skip?: string; open: () => Promise<{ store: Stor
 function operations(catalog: CatalogStore, directory: Directory, auth: boolean) {
   const engine = undefined as never; // users, identities and assignments never touch the engine
   const endpoints = { open: async () => 0, close: async () => undefined };
-  const ctx = new ControlContext({ catalog, engine, clock: { now }, endpoints, log: () => {} }, { publicHost: 'localhost', grpcPort: 1, httpPort: 2, schedulerPorts: 'ephemeral', auth });
+  const ctx = new ControlContext({ catalog, engine, clock: { now }, endpoints, log: silentLogger }, { publicHost: 'localhost', grpcPort: 1, httpPort: 2, schedulerPorts: 'ephemeral', auth });
   return { users: new UserOperations(ctx, directory, passwords), identities: new IdentityOperations(ctx, directory), assignments: new RoleAssignmentOperations(ctx, directory) };
 }
 
@@ -71,7 +72,7 @@ for (const backend of backends) {
     let open: ReturnType<typeof operations>;
     let closed: ReturnType<typeof operations>;
     const lines: string[] = [];
-    const check = (trust: boolean) => checkGrantsMadeWithoutAuth(opened.catalog, { trust, now, log: (line) => lines.push(line) });
+    const check = (trust: boolean) => checkGrantsMadeWithoutAuth(opened.catalog, { trust, now, log: linesLogger(lines) });
 
     before(async () => {
       opened = await backend.open();
@@ -116,7 +117,7 @@ for (const backend of backends) {
         await open.users.create('admin', "attacker's password");
         await check(true);
         const before = (await opened.catalog.get<UserData>('user', ['admin']))!.data;
-        await ensureAdmin(closed, opened.catalog, dataDir, (line) => lines.push(line));
+        await ensureAdmin(closed, opened.catalog, dataDir, linesLogger(lines));
         const after = (await opened.catalog.get<UserData>('user', ['admin']))!.data;
         const password = readFileSync(adminPasswordFile(dataDir), 'utf8').trim();
         assert.equal(after.principalId, before.principalId);
@@ -126,7 +127,7 @@ for (const backend of backends) {
         assert.ok(lines.some((line) => line.startsWith("gave the user 'admin', made while auth was off, a new password; its one-time password is in")));
         const owners = (await opened.catalog.list<{ principalId: string; roleDefinitionId: string; scope: string }>('roleAssignment', [], 100)).filter((a) => a.data.principalId === after.principalId);
         assert.deepEqual(owners.map((a) => [a.data.roleDefinitionId, a.data.scope]), [[OWNER, '/']]);
-        await ensureAdmin(closed, opened.catalog, dataDir, () => assert.fail('nothing to do once a user was made with auth'));
+        await ensureAdmin(closed, opened.catalog, dataDir, failingLogger('nothing to do once a user was made with auth'));
         assert.equal(readFileSync(adminPasswordFile(dataDir), 'utf8').trim(), password);
       } finally {
         await rm(dataDir, { recursive: true, force: true });

@@ -19,6 +19,7 @@ import type { Store } from '../src/store/store.ts';
 import { HUB, T0, claimOne, completionOf, create, newInstance } from './store-conformance/fixtures.ts';
 import { PostgresServer } from './support/postgres-server.ts';
 import { eventually, sleep } from './support/wait.ts';
+import { silentLogger } from '../src/lib/logger.ts';
 
 let server: PostgresServer | undefined;
 const stores: Store[] = [];
@@ -55,7 +56,7 @@ async function setUp(waitRecheckMs: number): Promise<{ database: string; a: Stor
   // Open every pooled connection now: while notifications are cut, no new connection is allowed.
   await Promise.all([a, a, a, b, b, b].map((s) => s.listTaskHubs()));
   const engine = new Engine(
-    { store: a, clock: new ManualClock(T0), ids: cryptoIdSource(), log: () => undefined },
+    { store: a, clock: new ManualClock(T0), ids: cryptoIdSource(), log: silentLogger },
     {
       taskHubs: { initial: [HUB], defaultHub: HUB, dynamic: false },
       limits: DEFAULT_LIMITS,

@@ -12,6 +12,7 @@ import { ManualClock } from '../src/lib/clock.ts';
 import { openSqliteStore } from '../src/store/sqlite/sqlite-store.ts';
 import type { Store } from '../src/store/store.ts';
 import { newInstance, T0 } from './store-conformance/fixtures.ts';
+import { silentLogger } from '../src/lib/logger.ts';
 
 const DAY = 24 * 60 * 60 * 1000;
 const HUB = 'sub/rg/sched/hub' as TaskHubName;
@@ -37,7 +38,7 @@ async function existing(store: Store, ids: string[], hub = HUB): Promise<string[
 }
 
 function job(store: Store, clock: ManualClock, targets: RetentionTarget[], batchSize = 100, batchesPerSweepMax = 100): RetentionJob {
-  return new RetentionJob({ store, clock, targets: async () => targets, log: () => {} }, { batchSize, batchesPerSweepMax, intervalMs: 60_000 });
+  return new RetentionJob({ store, clock, targets: async () => targets, log: silentLogger }, { batchSize, batchesPerSweepMax, intervalMs: 60_000 });
 }
 
 test('terminal instances past their retention are purged; younger and non-terminal ones are kept', async () => {

@@ -62,11 +62,17 @@ export async function jsonOf(res: Response): Promise<any> {
   }
 }
 
+/** The server refused a one-time password: sign in again with a new one. */
+export class PasswordChangeRequired extends Error {}
+
 /** POST /auth/login on this same origin; the error text is the server's. */
-export async function signIn(username: string, password: string): Promise<void> {
-  const res = await fetch('/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password }) });
+export async function signIn(username: string, password: string, newPassword?: string): Promise<void> {
+  const body = { username, password, ...(newPassword === undefined ? {} : { newPassword }) };
+  const res = await fetch('/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   const data = await jsonOf(res);
-  if (!res.ok) throw new Error(data?.error?.message ?? data?.detail ?? `sign-in failed (${res.status})`);
+  const message = data?.error?.message ?? data?.detail ?? `sign-in failed (${res.status})`;
+  if (data?.error?.code === 'PasswordChangeRequired') throw new PasswordChangeRequired(message);
+  if (!res.ok) throw new Error(message);
   const session: Session = { token: data.accessToken, user: data.user ?? username, expiresOnMs: Date.parse(data.expiresOn) };
   sessionStorage.setItem(KEY, JSON.stringify(session));
   signInRequired = false;

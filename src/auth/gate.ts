@@ -5,7 +5,8 @@
  * maps once (gRPC 16/7, HTTP 401/403).
  */
 import type { BlockList } from 'node:net';
-import { ServerError } from '../domain/errors.ts';
+import { isServerError, ServerError } from '../domain/errors.ts';
+import type { LogFields, Logger } from '../lib/logger.ts';
 import { admits, compileAllowlist } from './allowlist.ts';
 import { decide, type Principal } from './decide.ts';
 import { SNAPSHOT_TTL_MS, type Directory } from './directory.ts';
@@ -24,6 +25,8 @@ export type AllowlistSource = (schedulerPath: readonly string[]) => Promise<read
 export interface GateOptions {
   /** False: only the allowlist is enforced (the emulator-compatible default). */
   auth: boolean;
+  /** Refusals are logged here (warn), throttled by the caller; never the token. */
+  log: Logger;
 }
 
 export class AccessGate {
@@ -47,20 +50,31 @@ export class AccessGate {
     const list = await this.#allowlist(schedulerPath);
     if (list === undefined) return; // no such scheduler: the request fails on its own terms later
     if (address === undefined || !admits(list, address)) {
+      this.options.log.warn('refused: address not in the IP allowlist', { address: address ?? 'unknown', scheduler: schedulerPath.join('/') });
       throw new ServerError('PERMISSION_DENIED', `the address '${address ?? 'unknown'}' is not in the IP allowlist of scheduler '${schedulerPath[2]}'`);
     }
   }
 
   /** The principal of the token when auth is on and a role permits `operation` on `resource`. */
   async authorize(authorization: string | undefined, operation: OperationGroup, resource: string): Promise<Principal | undefined> {
-    const principal = await this.authenticate(authorization);
+    const principal = await this.#authenticate(authorization, { operation, resource });
     await this.permit(principal, operation, resource);
     return principal;
   }
 
   /** With auth on: the principal of the bearer token, or UNAUTHENTICATED. Without: undefined. */
-  async authenticate(authorization: string | undefined): Promise<Principal | undefined> {
-    return this.options.auth ? this.#tokens.verify(authorization) : undefined;
+  authenticate(authorization: string | undefined): Promise<Principal | undefined> {
+    return this.#authenticate(authorization, {});
+  }
+
+  async #authenticate(authorization: string | undefined, context: LogFields): Promise<Principal | undefined> {
+    if (!this.options.auth) return undefined;
+    try {
+      return await this.#tokens.verify(authorization);
+    } catch (error) {
+      if (isServerError(error) && error.code === 'UNAUTHENTICATED') this.options.log.warn('refused: token not accepted', { ...context, reason: error.message });
+      throw error;
+    }
   }
 
   /**
@@ -71,7 +85,10 @@ export class AccessGate {
     if (!this.options.auth) return;
     if (principal === undefined) throw new ServerError('UNAUTHENTICATED', 'no bearer token: send "authorization: Bearer <token>"');
     const decision = decide(principal, operation, resource, (await this.#directory.snapshot()).assignments);
-    if (!decision.allow) throw new ServerError('PERMISSION_DENIED', decision.reason);
+    if (!decision.allow) {
+      this.options.log.warn('refused: no role permits the operation', { principal: principal.name, principalId: principal.id, operation, resource, reason: decision.reason });
+      throw new ServerError('PERMISSION_DENIED', decision.reason);
+    }
   }
 
   /**

@@ -16,12 +16,14 @@ import { SignIn } from './sign-in.ts';
 import { SignInThrottle } from './sign-in-throttle.ts';
 import { SigningKeys } from './signing-keys.ts';
 import { TokenService } from './tokens.ts';
+import { linesLogger, silentLogger } from '../lib/logger.ts';
 
 const backend = openSqliteBackend({ path: ':memory:' });
 const nowMs = Date.parse('2025-06-01T00:00:00Z');
 const now = () => nowMs;
 const passwords = new Passwords();
 const lines: string[] = [];
+const changed: [string, unknown][] = [];
 let checks = 0;
 let signIn: SignIn;
 
@@ -30,12 +32,14 @@ before(async () => {
   const directory = new Directory(directorySource(backend.catalog), now);
   const tokens = new TokenService({ issuer: 'https://dts.test', audience: 'https://durabletask.io', lifetimeMs: 3600_000, external: [] }, new SigningKeys(signingKeyStore(backend.catalog), now, 7200_000), directory, now);
   await backend.catalog.create('user', ['Alice'], { principalId: 'p-alice', passwordHash: await passwords.hash('the right password'), createdAt: '', madeWithAuth: true });
+  await backend.catalog.create('user', ['admin'], { principalId: 'p-admin', passwordHash: await passwords.hash('one-time password'), createdAt: '', madeWithAuth: true, passwordChangeRequired: true });
   const throttle = new SignInThrottle({ windowMs: 60_000, userFailuresMax: 3, addressFailuresMax: 100, keysMax: 1000 });
   const verifyPassword = (password: string, stored: string) => {
     checks++;
     return passwords.verify(password, stored);
   };
-  signIn = new SignIn({ findUser: userSource(backend.catalog), tokens, throttle, verifyPassword, now, log: (line) => lines.push(line) });
+  const changePassword = async (user: string, password: unknown) => void changed.push([user, password]);
+  signIn = new SignIn({ findUser: userSource(backend.catalog), tokens, throttle, verifyPassword, changePassword, now, log: linesLogger(lines) });
 });
 
 after(() => backend.store.close());
@@ -62,9 +66,9 @@ test('an unknown user and a wrong password: the same answer, and one scrypt chec
   assert.equal(checks, before + 3, 'a name no user can have is checked too');
   for (const error of [unknown, impossible]) {
     assert.deepEqual([error.code, error.message], [wrong.code, wrong.message]);
-    assert.deepEqual(errorReply('arm', error, () => undefined), errorReply('arm', wrong, () => undefined));
+    assert.deepEqual(errorReply('arm', error, silentLogger), errorReply('arm', wrong, silentLogger));
   }
-  assert.equal(errorReply('arm', wrong, () => undefined).status, 401);
+  assert.equal(errorReply('arm', wrong, silentLogger).status, 401);
 });
 
 test('past its failures a name gets 429 with Retry-After, before any scrypt, and a log line without the password', async () => {
@@ -75,7 +79,7 @@ test('past its failures a name gets 429 with Retry-After, before any scrypt, and
   assert.equal(checks, before, 'no scrypt for a refused sign-in');
   assert.ok(isServerError(refused, 'TOO_MANY_FAILED_SIGN_INS'));
   assert.match(refused.message, /3 failed sign-ins for this user name within 1 minute; retry after 60 s/);
-  const http = errorReply('arm', refused, () => undefined);
+  const http = errorReply('arm', refused, silentLogger);
   assert.equal(http.status, 429);
   assert.equal(http.headers['retry-after'], '60');
   assert.equal((http.body as { error: { code: string } }).error.code, 'TooManyFailedSignIns');
@@ -102,5 +106,17 @@ test('password checks run one at a time with a bounded queue; past it UNAVAILABL
   assert.deepEqual(results.slice(0, 3).map((r) => r.status === 'fulfilled' && r.value), [true, true, true]);
   const last = results[3];
   assert.ok(last?.status === 'rejected' && isServerError(last.reason, 'UNAVAILABLE'));
-  assert.equal(errorReply('arm', last.reason, () => undefined).headers['retry-after'], '1');
+  assert.equal(errorReply('arm', last.reason, silentLogger).headers['retry-after'], '1');
+});
+
+test('a one-time password signs in only with a new password, which must differ from it', async () => {
+  const refused = await failure('admin', 'one-time password');
+  assert.equal(refused.code, 'PASSWORD_CHANGE_REQUIRED');
+  assert.match(refused.message, /newPassword/);
+  assert.equal((await signIn.signIn('admin', 'one-time password', '192.0.2.1', 'one-time password').then(() => undefined, (e: ServerError) => e))?.code, 'INVALID_ARGUMENT');
+  assert.equal((await signIn.signIn('admin', 'wrong', '192.0.2.1', 'my own password').then(() => undefined, (e: ServerError) => e))?.code, 'UNAUTHENTICATED', 'the old password is proven first');
+  assert.deepEqual(changed, []);
+  const signedIn = await signIn.signIn('admin', 'one-time password', '192.0.2.1', 'my own password');
+  assert.equal(signedIn.user, 'admin');
+  assert.deepEqual(changed, [['admin', 'my own password']]);
 });

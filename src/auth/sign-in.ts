@@ -10,6 +10,7 @@ import { ServerError } from '../domain/errors.ts';
 import { DUMMY_PASSWORD_HASH } from './passwords.ts';
 import type { SignInThrottle } from './sign-in-throttle.ts';
 import type { IssuedToken, TokenService } from './tokens.ts';
+import { throttledLogger, type Logger } from '../lib/logger.ts';
 
 const USER_NAME_CHARS_MAX = 256;
 const PASSWORD_CHARS_MAX = 256;
@@ -21,6 +22,8 @@ export interface SignInUser {
   name: string;
   principalId: string;
   passwordHash: string;
+  /** The password is one-time: a sign-in must set a new one. */
+  passwordChangeRequired: boolean;
 }
 
 export interface SignInDeps {
@@ -30,8 +33,10 @@ export interface SignInDeps {
   throttle: SignInThrottle;
   /** The scrypt check (Passwords.verify); injected so tests can count the calls. */
   verifyPassword: (password: string, stored: string) => Promise<boolean>;
+  /** Sets the user's new password (and ends a one-time one); INVALID_ARGUMENT for one it refuses. */
+  changePassword: (user: string, password: unknown) => Promise<void>;
   now: () => number;
-  log: (message: string) => void;
+  log: Logger;
 }
 
 export interface SignedIn extends IssuedToken {
@@ -43,16 +48,19 @@ const WRONG = 'the user name or password is wrong';
 
 export class SignIn {
   readonly #deps: SignInDeps;
-  #logSecond = 0;
-  #logLines = 0;
-  #logSuppressed = 0;
+  readonly #throttledLog: Logger;
 
   constructor(deps: SignInDeps) {
     this.#deps = deps;
+    this.#throttledLog = throttledLogger(deps.log, LOG_LINES_PER_S, deps.now);
   }
 
-  /** A token for the user, or INVALID_ARGUMENT, TOO_MANY_FAILED_SIGN_INS or UNAUTHENTICATED. */
-  async signIn(username: unknown, password: unknown, address: string | undefined): Promise<SignedIn> {
+  /**
+   * A token for the user, or INVALID_ARGUMENT, TOO_MANY_FAILED_SIGN_INS, UNAUTHENTICATED, or
+   * PASSWORD_CHANGE_REQUIRED for a one-time password without `newPassword`. A `newPassword`
+   * (any user) replaces the password once the old one is proven.
+   */
+  async signIn(username: unknown, password: unknown, address: string | undefined, newPassword?: unknown): Promise<SignedIn> {
     if (typeof username !== 'string' || typeof password !== 'string') throw new ServerError('INVALID_ARGUMENT', 'username and password are required');
     if (username.length === 0 || username.length > USER_NAME_CHARS_MAX) throw new ServerError('INVALID_ARGUMENT', `username must be 1-${USER_NAME_CHARS_MAX} characters`);
     if (password.length > PASSWORD_CHARS_MAX) throw new ServerError('INVALID_ARGUMENT', `password must be at most ${PASSWORD_CHARS_MAX} characters`);
@@ -71,24 +79,18 @@ export class SignIn {
       throw new ServerError('UNAUTHENTICATED', WRONG);
     }
     throttle.succeeded(username);
+    if (newPassword !== undefined) {
+      if (newPassword === password) throw new ServerError('INVALID_ARGUMENT', 'newPassword must differ from the password');
+      await this.#deps.changePassword(user.name, newPassword);
+    } else if (user.passwordChangeRequired) {
+      throw new ServerError('PASSWORD_CHANGE_REQUIRED', `the password of user ${logged(user.name)} is a one-time password: sign in again with newPassword (8-256 characters) to set your own`);
+    }
     return { ...(await this.#deps.tokens.issue({ id: user.principalId, kind: 'user', name: user.name })), user: user.name };
   }
 
-  /** At most LOG_LINES_PER_S lines a second; the next line written says how many were left out. */
+  /** At most LOG_LINES_PER_S lines a second; the next line written counts those left out. */
   #log(line: string): void {
-    const second = Math.floor(this.#deps.now() / 1000);
-    if (second !== this.#logSecond) {
-      this.#logSecond = second;
-      this.#logLines = 0;
-    }
-    if (this.#logLines >= LOG_LINES_PER_S) {
-      this.#logSuppressed++;
-      return;
-    }
-    this.#logLines++;
-    const suppressed = this.#logSuppressed === 0 ? '' : ` (${this.#logSuppressed} earlier sign-in lines left out)`;
-    this.#logSuppressed = 0;
-    this.#deps.log(`${line}${suppressed}`);
+    this.#throttledLog.warn(line);
   }
 }
 

@@ -12,6 +12,7 @@ import { webcrypto, type webcrypto as WebCrypto } from 'node:crypto';
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
 import { tighten, writePrivateFile } from '../lib/private-files.ts';
+import { silentLogger, type Logger } from '../lib/logger.ts';
 
 export interface TlsMaterial {
   cert: Buffer;
@@ -24,7 +25,7 @@ const ALG = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
 const TEN_YEARS_MS = 10 * 365 * 24 * 3600 * 1000;
 
 /** `log` tells when an existing private key was open to others and has been tightened to 0600. */
-export async function loadOrCreateTls(options: { tls?: { certFile: string; keyFile: string }; dataDir: string; hostNames: string[]; log?: (message: string) => void }): Promise<TlsMaterial> {
+export async function loadOrCreateTls(options: { tls?: { certFile: string; keyFile: string }; dataDir: string; hostNames: string[]; log?: Logger }): Promise<TlsMaterial> {
   if (options.tls !== undefined) return { cert: readFileSync(options.tls.certFile), key: readFileSync(options.tls.keyFile) };
   const dir = join(options.dataDir, 'tls');
   const files = { ca: join(dir, 'ca.pem'), caKey: join(dir, 'ca-key.pem'), cert: join(dir, 'server.pem'), key: join(dir, 'server-key.pem') };
@@ -36,7 +37,7 @@ export async function loadOrCreateTls(options: { tls?: { certFile: string; keyFi
     writeFileSync(files.ca, made.ca);
     writeFileSync(files.cert, made.cert);
   }
-  for (const key of [files.caKey, files.key]) tighten(key, options.log ?? (() => undefined));
+  for (const key of [files.caKey, files.key]) tighten(key, options.log ?? silentLogger);
   return { cert: readFileSync(files.cert), key: readFileSync(files.key), caFile: files.ca };
 }
 

@@ -40,3 +40,32 @@ export function terminalConfirm({ input, output }: Terminal): Confirm {
     }
   };
 }
+
+/** Asks for a secret on the terminal without echoing it; undefined off a terminal. */
+export type AskSecret = (question: string) => Promise<string>;
+
+export function terminalSecret({ input, output }: { input: NodeJS.ReadStream; output: NodeJS.WritableStream }): AskSecret | undefined {
+  if (input.isTTY !== true) return undefined;
+  return (question) => new Promise((resolve, reject) => {
+    output.write(question);
+    let text = '';
+    const finish = () => {
+      input.off('data', onData);
+      input.setRawMode(false);
+      input.pause();
+      output.write('\n');
+    };
+    const onData = (chunk: string) => {
+      for (const ch of chunk) {
+        if (ch === '\r' || ch === '\n') return (finish(), resolve(text));
+        if (ch === '\u0003' || ch === '\u0004') return (finish(), reject(new Error('cancelled')));
+        text = ch === '\u007f' || ch === '\b' ? text.slice(0, -1) : text + ch;
+      }
+      return undefined;
+    };
+    input.setRawMode(true);
+    input.setEncoding('utf8');
+    input.on('data', onData);
+    input.resume();
+  });
+}

@@ -6,7 +6,7 @@
 import { ConfigError, loadServeConfig, SERVE_FLAGS } from '../config/config.ts';
 import { setHeapGrowth } from '../lib/heap-growth.ts';
 import { packageVersion } from '../lib/package-version.ts';
-import { terminalConfirm } from './confirm.ts';
+import { terminalConfirm, terminalSecret } from './confirm.ts';
 import { CONTROL_GROUPS, runControlCommand, unknownCommand } from './control-cli.ts';
 import { runSessionCommand, SESSION_COMMANDS } from './login-cli.ts';
 
@@ -49,7 +49,7 @@ export async function main(argv: readonly string[]): Promise<void> {
   if (command === 'serve') return serve(rest);
   const io = { out: (text: string) => console.log(text), err: (text: string) => console.error(text) };
   if ((SESSION_COMMANDS as readonly string[]).includes(command)) {
-    process.exitCode = await runSessionCommand(argv, process.env, io);
+    process.exitCode = await runSessionCommand(argv, process.env, io, terminalSecret({ input: process.stdin, output: process.stderr }));
     return;
   }
   if (command === 'durabletask' || CONTROL_GROUPS.includes(command)) {
@@ -74,15 +74,22 @@ async function serve(args: readonly string[]): Promise<void> {
   }
   setHeapGrowth(config.heapGrowthPercent);
   const { createServer, defaultDeps } = await import('../main.ts');
-  const deps = defaultDeps();
-  const server = await createServer(config, deps).catch((error: unknown) => fail(`could not start: ${describe(error)}`));
-  console.log(`dts ready grpc=${config.host}:${server.grpcPort} http=${config.host}:${server.httpPort}`);
+  const { pinoLogger } = await import('../lib/pino-logger.ts');
+  const log = pinoLogger({ level: config.log.level, format: config.log.format ?? (process.stderr.isTTY ? 'pretty' : 'json') });
+  const deps = defaultDeps(log);
+  const server = await createServer(config, deps).catch((error: unknown) => {
+    // A StartupError says all in one line; anything else gets its stack in the log too.
+    if ((error as Error | undefined)?.name !== 'StartupError') log.error('could not start', { err: error });
+    return fail(`could not start: ${describe(error)}`);
+  });
+  // Scripts and tests parse this line: new fields go at its end.
+  console.log(`dts ready grpc=${config.host}:${server.grpcPort} http=${config.host}:${server.httpPort} version=${packageVersion()} dashboard=${server.dashboardUrl}${server.metricsPort === undefined ? '' : ` metrics=127.0.0.1:${server.metricsPort}`}`);
   const onSignal = (signal: string) => {
-    deps.log(`${signal} received; shutting down`);
+    log.info(`${signal} received; shutting down`);
     server.stop().then(
       () => process.exit(0),
       (error: unknown) => {
-        deps.log('shutdown failed', error);
+        log.error('shutdown failed', { err: error });
         process.exit(1);
       },
     );

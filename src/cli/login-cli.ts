@@ -8,6 +8,7 @@ import { parseFlags, single, UsageError, type FlagSpec } from './cli-args.ts';
 import { httpClient, ServerReplyError } from './cli-http.ts';
 import { formatResult, OUTPUT_FORMATS, type OutputFormat } from './cli-output.ts';
 import { normalizeServer, removeSessions, resolveConnection, saveSession, type Env } from './cli-session.ts';
+import type { AskSecret } from './confirm.ts';
 import { GLOBAL_FLAGS, type CliIo } from './control-cli.ts';
 
 export const SESSION_COMMANDS = ['login', 'logout'] as const;
@@ -16,6 +17,7 @@ const LOGIN_FLAGS: readonly FlagSpec[] = [
   { key: 'username', names: ['--username', '-u'], help: 'user name, e.g. admin or someone@example.com (or DTS_USERNAME)' },
   { key: 'password', names: ['--password', '-p'], help: 'password (or DTS_PASSWORD, or --password-file)' },
   { key: 'password-file', names: ['--password-file'], help: "file whose first line is the password, e.g. <data dir>/admin-password.txt" },
+  { key: 'new-password', names: ['--new-password'], help: "set this new password (8-256 characters); the first sign-in with the first-start admin's one-time password must, and asks for one on a terminal" },
 ];
 const LOGOUT_FLAGS: readonly FlagSpec[] = [{ key: 'all', names: ['--all'], help: 'sign out of every server', boolean: true }];
 const PASSWORD_FILE_BYTES_MAX = 4096;
@@ -25,7 +27,7 @@ const HELP: Record<(typeof SESSION_COMMANDS)[number], string> = {
   logout: 'Forget the token for the server (--server, DTS_SERVER or the last one signed in to), or for every server with --all.',
 };
 
-export async function runSessionCommand(argv: readonly string[], env: Env, io: CliIo): Promise<number> {
+export async function runSessionCommand(argv: readonly string[], env: Env, io: CliIo, askSecret?: AskSecret): Promise<number> {
   const command = argv[0] as (typeof SESSION_COMMANDS)[number];
   const flags = [...(command === 'login' ? LOGIN_FLAGS : LOGOUT_FLAGS), ...GLOBAL_FLAGS];
   try {
@@ -48,10 +50,7 @@ export async function runSessionCommand(argv: readonly string[], env: Env, io: C
       const username = single(values, 'username') ?? env['DTS_USERNAME'];
       if (username === undefined || username === '') throw new UsageError('the user name is required: --username/-u or DTS_USERNAME');
       const password = passwordOf(single(values, 'password'), single(values, 'password-file'), env);
-      const reply = (await httpClient(connection).call('POST', '/auth/login', { username, password }).catch((error: unknown) => {
-        // A refused login needs no advice to log in.
-        throw error instanceof ServerReplyError && error.status === 401 ? new Error(error.message.replace(/\. You are not signed in.*$/, '')) : error;
-      })) as { accessToken: string; expiresOn: string; user: string };
+      const reply = await signIn(connection, { username, password, newPassword: single(values, 'new-password') }, askSecret);
       const file = saveSession(env, { server: connection.server, user: reply.user, accessToken: reply.accessToken, expiresOn: reply.expiresOn, ...(connection.caFile === undefined ? {} : { caFile: connection.caFile }) });
       result = { server: connection.server, user: { name: reply.user, type: 'user' }, expiresOn: reply.expiresOn, tokenFile: file };
     }
@@ -61,6 +60,28 @@ export async function runSessionCommand(argv: readonly string[], env: Env, io: C
   } catch (error) {
     io.err(`ERROR: ${error instanceof Error ? error.message : String(error)}`);
     return error instanceof UsageError ? 2 : 1;
+  }
+}
+
+interface LoginReply {
+  accessToken: string;
+  expiresOn: string;
+  user: string;
+}
+
+/** POST /auth/login; a one-time password asks for a new one on a terminal, else wants --new-password. */
+async function signIn(connection: Parameters<typeof httpClient>[0], body: { username: string; password: string; newPassword: string | undefined }, askSecret: AskSecret | undefined): Promise<LoginReply> {
+  try {
+    return (await httpClient(connection).call('POST', '/auth/login', body)) as LoginReply;
+  } catch (error) {
+    if (!(error instanceof ServerReplyError)) throw error;
+    // A refused login needs no advice to log in.
+    if (error.status === 401) throw new Error(error.message.replace(/\. You are not signed in.*$/, ''));
+    if (!error.message.startsWith('(PasswordChangeRequired)') || body.newPassword !== undefined) throw error;
+    if (askSecret === undefined) throw new Error(`${error.message.replace(/\. Ask an Owner.*$/, '')}: give --new-password`);
+    const newPassword = await askSecret('New password (8-256 characters): ');
+    if ((await askSecret('New password again: ')) !== newPassword) throw new Error('the new passwords differ');
+    return signIn(connection, { ...body, newPassword }, undefined);
   }
 }
 

@@ -57,3 +57,12 @@ test('allowed hosts: the listen and public host and the loopback names, plus --a
   assert.equal(loadServeConfig([], { DTS_ALLOWED_HOSTS: '*' }).http.allowedHosts, 'any');
   assert.throws(() => loadServeConfig(['--allowed-hosts', 'a.example:8082'], {}), /--allowed-hosts: 'a\.example:8082' is not a host name/);
 });
+
+test('a bad value from the environment names the variable, and a flag given too wins over it', () => {
+  assert.throws(() => loadServeConfig([], { DTS_GRPC_PORT: 'eighty' }), /^ConfigError: environment variable DTS_GRPC_PORT: --grpc-port must be an integer from 0 to 65535, not 'eighty'$/);
+  assert.throws(() => loadServeConfig([], { DTS_LOG_LEVEL: 'loud' }), /^ConfigError: environment variable DTS_LOG_LEVEL: --log-level must be one of debug, info, warn, error, not 'loud'$/);
+  assert.throws(() => loadServeConfig(['--grpc-port', 'x'], {}), /^ConfigError: --grpc-port must be an integer/);
+  assert.equal(loadServeConfig(['--grpc-port', '9'], { DTS_GRPC_PORT: 'eighty' }).grpcPort, 9);
+  assert.deepEqual(loadServeConfig([], { DTS_LOG_FORMAT: 'pretty', DTS_METRICS_PORT: '0' }).log, { level: 'info', format: 'pretty' });
+  assert.equal(loadServeConfig(['--metrics-port', '0'], {}).metricsPort, 0);
+});

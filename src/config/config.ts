@@ -11,6 +11,7 @@ import type { FanInOptions } from '../engine/fan-in-coalescing.ts';
 import { isValidTaskHubName } from '../domain/validate.ts';
 import { AUTH_FLAGS, parseAuthConfig, type AuthConfig } from './auth-config.ts';
 import { parseTraceConfig, TRACE_FLAGS, type TraceConfig } from './trace-config.ts';
+import { LOG_LEVELS, type LogLevel } from '../lib/logger.ts';
 
 export type StoreConfig = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string; connectionsMax: number };
 
@@ -45,6 +46,10 @@ export interface ServerConfig {
   auth: AuthConfig;
   /** OpenTelemetry traces; absent: off. */
   traces?: TraceConfig;
+  /** `format` undefined: pretty on a terminal, JSON otherwise (the CLI decides). */
+  log: { level: LogLevel; format: 'json' | 'pretty' | undefined };
+  /** The loopback-only port that serves /metrics without sign-in; undefined: none. */
+  metricsPort: number | undefined;
 }
 
 /** The HTTP edge. */
@@ -90,14 +95,31 @@ export const SERVE_FLAGS: Record<string, FlagSpec> = {
   'fan-in-window-ms': { env: 'DTS_FAN_IN_WINDOW_MS', help: 'longest wait of an activity or sub-orchestration result for an orchestration with 100 or more tasks outstanding, so that one episode takes many results (default 1000; 0 delivers each at once)' },
   'heap-growth-percent': { env: 'DTS_HEAP_GROWTH_PERCENT', help: 'heap room above the live data after a full GC, in percent (default 50; 0 lets V8 decide, which on a large machine grows the heap far beyond what is live)' },
   'scheduler-ports': { env: 'DTS_SCHEDULER_PORTS', help: "data-plane ports of schedulers other than 'default', as first-last; 0 = any free port, not stable (default 8100-8199)" },
+  'log-level': { env: 'DTS_LOG_LEVEL', help: `least level logged: ${LOG_LEVELS.join(', ')} (default info)` },
+  'log-format': { env: 'DTS_LOG_FORMAT', help: 'json (one object a line) or pretty; default pretty on a terminal, json otherwise' },
+  'metrics-port': { env: 'DTS_METRICS_PORT', help: 'also serve /metrics, with no sign-in, on this port of 127.0.0.1 only (for Prometheus with --auth); 0 picks a free one' },
   'allowed-hosts': { env: 'DTS_ALLOWED_HOSTS', help: "without --auth: more comma-separated host names HTTP requests may address, beside --host, --public-host, localhost, 127.0.0.1 and ::1; '*' allows any" },
   ...AUTH_FLAGS,
   ...TRACE_FLAGS,
 };
 
-/** Parses `serve` arguments and the environment into a frozen configuration. */
+/**
+ * Parses `serve` arguments and the environment into a frozen configuration. An error about a
+ * value that came from the environment names the variable.
+ */
 export function loadServeConfig(args: readonly string[], env: Env): Readonly<ServerConfig> {
-  const values = readFlags(args, env);
+  const fromEnv = new Set<string>();
+  const values = readFlags(args, env, fromEnv);
+  try {
+    return parseConfig(values, env);
+  } catch (error) {
+    const flag = error instanceof ConfigError ? /^--([a-z-]+)/.exec(error.message)?.[1] : undefined;
+    if (flag === undefined || !fromEnv.has(flag)) throw error;
+    throw new ConfigError(`environment variable ${SERVE_FLAGS[flag]?.env}: ${(error as Error).message}`);
+  }
+}
+
+function parseConfig(values: Record<string, string | undefined>, env: Env): Readonly<ServerConfig> {
   const hubs = (values['task-hubs'] ?? 'default').split(',').map((s) => s.trim()).filter((s) => s !== '');
   if (hubs.length === 0) throw new ConfigError('--task-hubs must name at least one task hub');
   for (const hub of hubs) {
@@ -131,16 +153,20 @@ export function loadServeConfig(args: readonly string[], env: Env): Readonly<Ser
     control,
     http: { allowedHosts: allowedHosts(values['allowed-hosts'], [values.host ?? '127.0.0.1', control.publicHost]) },
     auth: parseAuthConfig(values, values.host ?? '127.0.0.1', values['data-dir'] ?? 'data', (message) => new ConfigError(message)),
+    log: { level: oneOf(values['log-level'], LOG_LEVELS, 'info', 'log-level'), format: values['log-format'] === undefined ? undefined : oneOf(values['log-format'], ['json', 'pretty'] as const, 'json', 'log-format') },
+    metricsPort: values['metrics-port'] === undefined ? undefined : port(values['metrics-port'], 0, 'metrics-port'),
   };
   const traces = parseTraceConfig(values['otlp-endpoint'], env, (message) => new ConfigError(message));
   if (traces !== undefined) config.traces = traces;
   return deepFreeze(config);
 }
 
-function readFlags(args: readonly string[], env: Env): Record<string, string | undefined> {
+function readFlags(args: readonly string[], env: Env, fromEnv: Set<string>): Record<string, string | undefined> {
   const values: Record<string, string | undefined> = {};
   for (const [name, spec] of Object.entries(SERVE_FLAGS)) {
-    if (spec.env !== undefined && env[spec.env] !== undefined && env[spec.env] !== '') values[name] = env[spec.env];
+    if (spec.env === undefined || env[spec.env] === undefined || env[spec.env] === '') continue;
+    values[name] = env[spec.env];
+    fromEnv.add(name);
   }
   for (let i = 0; i < args.length; i++) {
     const arg = args[i] as string;
@@ -151,6 +177,7 @@ function readFlags(args: readonly string[], env: Env): Record<string, string | u
       const guess = closestMatch(rawName, Object.keys(SERVE_FLAGS));
       throw new ConfigError(`unknown flag --${rawName}${guess === undefined ? ';' : `; did you mean --${guess}?`} see 'dts serve --help'`);
     }
+    fromEnv.delete(rawName);
     if (spec.boolean) {
       values[rawName] = inline ?? 'true';
       continue;
@@ -225,6 +252,12 @@ function integer(value: string | undefined, fallback: number, flag: string, min:
   const n = Number(value);
   if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`--${flag} must be an integer from ${min} to ${max}, not '${value}'`);
   return n;
+}
+
+function oneOf<T extends string>(value: string | undefined, allowed: readonly T[], fallback: T, flag: string): T {
+  if (value === undefined) return fallback;
+  if ((allowed as readonly string[]).includes(value)) return value as T;
+  throw new ConfigError(`--${flag} must be one of ${allowed.join(', ')}, not '${value}'`);
 }
 
 function truthy(value: string | undefined): boolean {

@@ -48,6 +48,6 @@ export function signingKeyStore(catalog: CatalogStore): SigningKeyStore {
 export function userSource(catalog: CatalogStore): (name: string) => Promise<SignInUser | undefined> {
   return async (name) => {
     const entry = PRINCIPAL_NAME.test(name) ? await catalog.get<UserData>('user', [name]) : undefined;
-    return entry === undefined ? undefined : { name: entry.path[0] as string, principalId: entry.data.principalId, passwordHash: entry.data.passwordHash };
+    return entry === undefined ? undefined : { name: entry.path[0] as string, principalId: entry.data.principalId, passwordHash: entry.data.passwordHash, passwordChangeRequired: entry.data.passwordChangeRequired === true };
   };
 }

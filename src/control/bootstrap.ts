@@ -22,7 +22,7 @@ export async function bootstrapControlPlane(ctx: ControlContext): Promise<void> 
     try {
       ctx.boundPorts.set(scope, await ctx.deps.endpoints.open(scope, scheduler.data.port));
     } catch (error) {
-      ctx.deps.log(`scheduler '${scheduler.path.join('/')}' cannot listen on its port ${scheduler.data.port}; its data plane is down`, error);
+      ctx.deps.log.error(`scheduler '${scheduler.path.join('/')}' cannot listen on its port ${scheduler.data.port}; its data plane is down`, { err: error });
     }
   }
 }
@@ -61,7 +61,7 @@ async function adoptDataPlaneHubs(ctx: ControlContext, byScope: Map<string, { pa
     const { scope, hub } = splitHubName(name);
     const scheduler = byScope.get(scope ?? '');
     if (scheduler === undefined) {
-      ctx.deps.log(`data-plane task hub '${name}' belongs to no scheduler; it is left alone and unreachable`);
+      ctx.deps.log.warn(`data-plane task hub '${name}' belongs to no scheduler; it is left alone and unreachable`);
       continue;
     }
     const path = [...scheduler.path, hub];

@@ -13,6 +13,7 @@ import type { CatalogEntry, CatalogStore } from '../store/catalog.ts';
 import { quote } from '../lib/quote.ts';
 import { stamped, type Provenance } from './principal-resources.ts';
 import type { Actor, GroupData, SchedulerData, SubscriptionData } from './resources.ts';
+import type { Logger } from '../lib/logger.ts';
 
 /** Serves a scheduler's task hubs on a data-plane port of its own (protocol/scheduler-listeners.ts). */
 export interface SchedulerEndpoints {
@@ -41,7 +42,7 @@ export interface ControlDeps {
   engine: Engine;
   clock: Clock;
   endpoints: SchedulerEndpoints;
-  log: (message: string, error?: unknown) => void;
+  log: Logger;
 }
 
 export const DEFAULT_SUBSCRIPTION = 'default';

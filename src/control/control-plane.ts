@@ -30,6 +30,7 @@ import { TaskHubOperations } from './taskhub-operations.ts';
 import { tokenRoutes } from './token-routes.ts';
 import { UserOperations } from './user-operations.ts';
 import { CONTROL_LIMITS } from './validate-resource.ts';
+import type { Logger } from '../lib/logger.ts';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const STATUS_OF = { Completed: 'COMPLETED', Failed: 'FAILED', Terminated: 'TERMINATED', Canceled: 'CANCELED' } as const;
@@ -64,9 +65,9 @@ export class ControlPlane {
     ];
   }
 
-  #signIn({ tokens, throttle, passwords }: IdentityDeps, log: (message: string) => void): SignIn {
+  #signIn({ tokens, throttle, passwords }: IdentityDeps, log: Logger): SignIn {
     const ctx = this.#ctx;
-    return new SignIn({ findUser: userSource(ctx.catalog), tokens, throttle, verifyPassword: (password, stored) => passwords.verify(password, stored), now: () => ctx.now(), log });
+    return new SignIn({ findUser: userSource(ctx.catalog), tokens, throttle, verifyPassword: (password, stored) => passwords.verify(password, stored), changePassword: (user, password) => this.users.changePassword(user, password), now: () => ctx.now(), log });
   }
 
   /** Creates the defaults, reconciles catalog and data plane, opens the schedulers' listeners. */

@@ -1,8 +1,9 @@
 /**
  * The server's own `admin` user: on the first start with auth (no user was made with auth yet)
  * it gets a new one-time password, written to `<data dir>/admin-password.txt` (0600) and never
- * to the log, and Owner at the root. An `admin` made while auth was off keeps its principal (and
- * the grants an operator confirmed) but not the password its maker chose.
+ * to the log, that its first sign-in must change (auth/sign-in.ts), and Owner at the root. An
+ * `admin` made while auth was off keeps its principal (and the grants an operator confirmed) but
+ * not the password its maker chose.
  */
 import { join } from 'node:path';
 import { newSecret } from '../auth/passwords.ts';
@@ -11,6 +12,7 @@ import type { CatalogStore } from '../store/catalog.ts';
 import { PRINCIPALS_LIST_MAX, type UserData } from './principal-resources.ts';
 import type { RoleAssignmentOperations } from './role-assignment-operations.ts';
 import type { UserOperations } from './user-operations.ts';
+import type { Logger } from '../lib/logger.ts';
 
 const ADMIN_USER = 'admin';
 
@@ -23,7 +25,7 @@ export interface AdminOperations {
   assignments: RoleAssignmentOperations;
 }
 
-export async function ensureAdmin({ users, assignments }: AdminOperations, catalog: CatalogStore, dataDir: string, log: (message: string) => void): Promise<void> {
+export async function ensureAdmin({ users, assignments }: AdminOperations, catalog: CatalogStore, dataDir: string, log: Logger): Promise<void> {
   const all = await catalog.list<UserData>('user', [], PRINCIPALS_LIST_MAX);
   if (all.some((user) => user.data.madeWithAuth === true)) return;
   const password = newSecret(18);
@@ -31,9 +33,9 @@ export async function ensureAdmin({ users, assignments }: AdminOperations, catal
   // The file first: a failed write must not leave an admin whose password nobody has.
   writePrivateFile(file, `${password}\n`);
   const existing = all.some((user) => (user.path[0] as string).toLowerCase() === ADMIN_USER);
-  if (existing) await users.resetPassword(ADMIN_USER, password);
-  else await users.create(ADMIN_USER, password);
+  if (!existing) await users.create(ADMIN_USER, password);
+  await users.setOneTimePassword(ADMIN_USER, password);
   await assignments.grant('/', ADMIN_USER, 'Owner');
   const what = existing ? `gave the user '${ADMIN_USER}', made while auth was off, a new password` : `created user '${ADMIN_USER}' (Owner at /)`;
-  log(`${what}; its one-time password is in ${file} (mode 0600)`);
+  log.info(`${what}; its one-time password is in ${file} (mode 0600)`, { passwordFile: file });
 }

@@ -11,6 +11,7 @@ import { findRole } from '../auth/roles.ts';
 import { ServerError } from '../domain/errors.ts';
 import type { CatalogEntry, CatalogKind, CatalogStore } from '../store/catalog.ts';
 import { PRINCIPALS_LIST_MAX, type AssignmentData, type Provenance } from './principal-resources.ts';
+import type { Logger } from '../lib/logger.ts';
 
 const KINDS: CatalogKind[] = ['user', 'identity', 'app', 'roleAssignment'];
 /** Entries named in the refusal; the rest are counted. */
@@ -23,7 +24,7 @@ function trusted(data: Provenance): boolean {
 }
 
 /** Refuses (FAILED_PRECONDITION) or, with `trust`, confirms the entries no one has vouched for. */
-export async function checkGrantsMadeWithoutAuth(catalog: CatalogStore, options: { trust: boolean; now: () => number; log: (message: string) => void }): Promise<void> {
+export async function checkGrantsMadeWithoutAuth(catalog: CatalogStore, options: { trust: boolean; now: () => number; log: Logger }): Promise<void> {
   const untrusted: CatalogEntry<Provenance>[] = [];
   for (const kind of KINDS) untrusted.push(...(await catalog.list<Provenance>(kind, [], PRINCIPALS_LIST_MAX)).filter((entry) => !trusted(entry.data)));
   if (untrusted.length === 0) return;
@@ -37,7 +38,7 @@ export async function checkGrantsMadeWithoutAuth(catalog: CatalogStore, options:
   const confirmedOn = new Date(options.now()).toISOString();
   for (const entry of untrusted) {
     await catalog.update(entry.kind, entry.path, { ...entry.data, confirmedOn });
-    options.log(`trusting ${describe(entry)}, made while auth was off (${TRUST_FLAG})`);
+    options.log.warn(`trusting ${describe(entry)}, made while auth was off (${TRUST_FLAG})`);
   }
 }
 

@@ -31,6 +31,8 @@ export interface UserData extends Provenance {
   principalId: string;
   passwordHash: string;
   createdAt: string;
+  /** A one-time password (the first-start admin's): the first sign-in must set a new one. */
+  passwordChangeRequired?: boolean;
 }
 
 export interface IdentityData extends Provenance {

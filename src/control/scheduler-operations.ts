@@ -87,6 +87,7 @@ export class SchedulerOperations {
       const scope = this.#ctx.scopeOf(existing.path) as string;
       await this.#ctx.deps.endpoints.close(scope);
       this.#ctx.boundPorts.delete(scope);
+      this.#ctx.deps.log.info(`scheduler '${existing.path[2]}' deleted`, { scheduler: existing.path.join('/') });
       return { status: 200 };
     });
   }
@@ -102,6 +103,7 @@ export class SchedulerOperations {
     const data: SchedulerData = { ...settings, port, systemData: systemDataFor(actor, this.#ctx.now()) };
     try {
       const entry = await this.#ctx.catalog.create('scheduler', path, data);
+      this.#ctx.deps.log.info(`scheduler '${entry.path[2]}' created`, { scheduler: entry.path.join('/'), port: this.#ctx.boundPorts.get(scope) ?? port });
       return ok(this.#json(entry), entry.etag, 201);
     } catch (error) {
       await this.#ctx.deps.endpoints.close(scope);
@@ -131,7 +133,7 @@ export class SchedulerOperations {
         this.#ctx.boundPorts.set(scope, await this.#ctx.deps.endpoints.open(scope, port));
         return port;
       } catch (error) {
-        this.#ctx.deps.log(`scheduler port ${port} could not be bound; trying the next one`, error);
+        this.#ctx.deps.log.warn(`scheduler port ${port} could not be bound; trying the next one`, { err: error });
       }
     }
     throw new ServerError('RESOURCE_EXHAUSTED', `No data-plane port is left in the scheduler port range ${ranges.first}-${ranges.last}; delete a scheduler or widen --scheduler-ports.`);

@@ -70,7 +70,7 @@ export class TaskHubOperations {
       delete: (name, scope) => this.#ctx.serial(async () => {
         const scheduler = await this.#schedulerOf(scope);
         await this.#ctx.deps.engine.taskHubs.delete(scopedHubName(scope, name));
-        await this.#ctx.catalog.delete('taskHub', [...scheduler.path, name]);
+        if (await this.#ctx.catalog.delete('taskHub', [...scheduler.path, name])) this.#logged('deleted', [...scheduler.path, name]);
       }),
     };
   }
@@ -81,7 +81,13 @@ export class TaskHubOperations {
       throw new ServerError('RESOURCE_EXHAUSTED', `The scheduler '${scheduler.path[2]}' has ${count} task hubs, the most one scheduler may have.`);
     }
     await this.#ctx.deps.engine.taskHubs.create(name, this.#ctx.scopeOf(scheduler.path));
-    return this.#ctx.catalog.create('taskHub', [...scheduler.path, name], data);
+    const entry = await this.#ctx.catalog.create('taskHub', [...scheduler.path, name], data);
+    this.#logged('created', entry.path);
+    return entry;
+  }
+
+  #logged(what: 'created' | 'deleted', path: readonly string[]): void {
+    this.#ctx.deps.log.info(`task hub '${path[3]}' of scheduler '${path[2]}' ${what}`, { taskHub: path.join('/') });
   }
 
   /** The scheduler of a data-plane scope (its lower-cased path; catalog names compare case-insensitively). */
@@ -102,6 +108,7 @@ export class TaskHubOperations {
       }
       await this.#ctx.deps.engine.taskHubs.delete(scopedHubName(this.#ctx.scopeOf(scheduler.path), existing.path[3] as string));
       await this.#ctx.catalog.delete('taskHub', existing.path);
+      this.#logged('deleted', existing.path);
       return { status: 200 };
     });
   }

@@ -44,8 +44,8 @@ function discovery(tokens: TokenService, base: string): object {
 
 /** A user name and password to an access token (auth/sign-in.ts: throttled, equal work for unknown users). */
 async function login(signIn: SignIn, { body, address }: ControlRequest): Promise<ControlResponse> {
-  const { username, password } = bodyObject(body);
-  const signedIn = await signIn.signIn(username, password, address);
+  const { username, password, newPassword } = bodyObject(body);
+  const signedIn = await signIn.signIn(username, password, address, newPassword);
   return ok({ accessToken: signedIn.accessToken, expiresOn: new Date(signedIn.expiresOnMs).toISOString(), tokenType: 'Bearer', user: signedIn.user });
 }
 

@@ -64,10 +64,21 @@ export class UserOperations {
     return userJson(entry);
   }
 
-  /** A new password for an existing user (the server's own admin, on the first start with auth). */
-  async resetPassword(user: string, password: string): Promise<void> {
+  /** A one-time password for a user (the server's own admin, on the first start with auth): its first sign-in must change it. */
+  async setOneTimePassword(user: string, password: string): Promise<void> {
+    await this.#setPassword(user, password, true);
+  }
+
+  /** The user's own new password, from a sign-in that proved the old one (auth/sign-in.ts). */
+  async changePassword(user: string, password: unknown): Promise<void> {
+    if (typeof password !== 'string' || password.length < 8 || password.length > 256) throw invalid('newPassword must be 8-256 characters');
+    await this.#setPassword(user, password, false);
+  }
+
+  async #setPassword(user: string, password: string, oneTime: boolean): Promise<void> {
     const entry = await this.#user(user);
-    await this.#ctx.catalog.update('user', entry.path, this.#ctx.stamped({ ...entry.data, passwordHash: await this.#passwords.hash(password) }));
+    const { passwordChangeRequired: _, ...data } = entry.data;
+    await this.#ctx.catalog.update('user', entry.path, this.#ctx.stamped({ ...data, passwordHash: await this.#passwords.hash(password), ...(oneTime ? { passwordChangeRequired: true } : {}) }));
     this.#directory.invalidate();
   }
 

@@ -25,6 +25,7 @@ export const ERROR_CODES = {
   CANNOT_DELETE_RESOURCE: { retryable: false, description: 'The resource still contains other resources (a scheduler with task hubs, a group with schedulers) or is built in.' },
   PRECONDITION_FAILED: { retryable: false, description: 'The If-Match etag does not match the current etag of the resource.' },
   METHOD_NOT_ALLOWED: { retryable: false, description: 'The HTTP method is not supported on this path.' },
+  PASSWORD_CHANGE_REQUIRED: { retryable: false, description: 'The password is a one-time password (the first-start admin): sign in again with `newPassword` to set your own.' },
   TOO_MANY_FAILED_SIGN_INS: { retryable: true, description: 'Too many failed sign-ins for this user name or from this address; retry after the time given (HTTP `Retry-After`).' },
   MALFORMED_FRAME: { retryable: false, description: 'The gRPC framing of the request is broken: a message cut short, a compressed message without `grpc-encoding`, or more messages than the call takes.' },
   UNSUPPORTED_MEDIA_TYPE: { retryable: false, description: 'The request has a body whose Content-Type is not JSON (application/json).' },
@@ -57,6 +58,7 @@ export const BASE_CODE: Record<ErrorCode, ErrorCode> = {
   PRECONDITION_FAILED: 'FAILED_PRECONDITION',
   METHOD_NOT_ALLOWED: 'INVALID_ARGUMENT',
   TOO_MANY_FAILED_SIGN_INS: 'RESOURCE_EXHAUSTED',
+  PASSWORD_CHANGE_REQUIRED: 'PERMISSION_DENIED',
   // The gRPC spec answers a broken frame with INTERNAL (doc/compression.md, PROTOCOL-HTTP2.md).
   MALFORMED_FRAME: 'INTERNAL',
   UNSUPPORTED_MEDIA_TYPE: 'INVALID_ARGUMENT',

@@ -18,6 +18,7 @@ import type { EntityProbes } from './entity-support.ts';
 import { startEpisodeTrace, traceCompletion, type Tracer } from './tracing.ts';
 import type { WorkerStream, WorkerStreams } from './worker-streams.ts';
 import type { WorkKind } from './work-item.ts';
+import type { Logger } from '../lib/logger.ts';
 
 export interface DispatchOptions {
   leaseMs: number;
@@ -33,7 +34,7 @@ export interface DispatcherDeps {
   streams: WorkerStreams;
   work: DispatchedWork;
   options: DispatchOptions;
-  log: (message: string, error?: unknown) => void;
+  log: Logger;
   probes: EntityProbes;
   /** Absent: tracing is off, and dispatch does no trace work at all. */
   tracer?: Tracer;
@@ -133,7 +134,7 @@ export class Dispatcher {
       } while (pump.again && !this.#stopped);
     } catch (error) {
       if (crashOnInvariantViolation(error)) return;
-      this.#deps.log(`dispatch of ${kind} work in task hub '${hub}' failed; retrying in 1 s`, error);
+      this.#deps.log.error(`dispatch of ${kind} work in task hub '${hub}' failed; retrying in 1 s`, { hub, err: error });
       this.#scheduleTimer(hub, kind, pump, this.#deps.clock.now() + 1000, this.#deps.clock.now());
     } finally {
       pump.running = false;

@@ -26,6 +26,7 @@ import { WorkerOperations } from './worker-operations.ts';
 import { WorkerStreams } from './worker-streams.ts';
 import type { Tracer } from './tracing.ts';
 import type { WorkerCaps, WorkKind } from './work-item.ts';
+import type { Logger } from '../lib/logger.ts';
 
 export interface EngineOptions extends DispatchOptions {
   taskHubs: TaskHubOptions;
@@ -53,7 +54,7 @@ export interface EngineDeps {
   store: Store;
   clock: Clock;
   ids: IdSource;
-  log: (message: string, error?: unknown) => void;
+  log: Logger;
   /** Absent: tracing is off (the default). */
   tracer?: Tracer;
 }
@@ -170,7 +171,7 @@ export class Engine {
         const lost = await this.#deps.store.renewLeases(hub, tokens, now + this.#options.leaseMs, now);
         for (const token of lost) this.#forget(token);
       } catch (error) {
-        this.#deps.log(`lease renewal in task hub '${hub}' failed`, error);
+        this.#deps.log.error(`lease renewal in task hub '${hub}' failed`, { hub, err: error });
       }
     }
   }

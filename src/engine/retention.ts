@@ -9,6 +9,7 @@ import type { OrchestrationStatus } from '../domain/history-event.ts';
 import type { TaskHubName } from '../domain/instance.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Store } from '../store/store.ts';
+import type { Logger } from '../lib/logger.ts';
 
 export type RetainedStatus = 'COMPLETED' | 'FAILED' | 'TERMINATED' | 'CANCELED';
 
@@ -30,7 +31,7 @@ export interface RetentionDeps {
   store: Store;
   clock: Clock;
   targets: () => Promise<RetentionTarget[]>;
-  log: (message: string, error?: unknown) => void;
+  log: Logger;
 }
 
 const RETAINED: readonly RetainedStatus[] = ['COMPLETED', 'FAILED', 'TERMINATED', 'CANCELED'];
@@ -47,7 +48,7 @@ export class RetentionJob {
   }
 
   start(): void {
-    this.#timer ??= setInterval(() => void this.sweep().catch((error: unknown) => this.#deps.log('retention sweep failed', error)), this.#options.intervalMs);
+    this.#timer ??= setInterval(() => void this.sweep().catch((error: unknown) => this.#deps.log.error('retention sweep failed', { err: error })), this.#options.intervalMs);
     this.#timer.unref();
   }
 
@@ -72,13 +73,16 @@ export class RetentionJob {
       for (const status of RETAINED) {
         const keepMs = target.keepMs[status];
         if (keepMs === undefined) continue;
+        let ofStatus = 0;
         while (batches < this.#options.batchesPerSweepMax) {
           batches++;
           const count = await this.#purgeBatch(target.hub, status, this.#deps.clock.now() - keepMs);
-          purged += count.purged;
+          ofStatus += count.purged;
           if (!count.more) break;
           await new Promise((resolve) => setImmediate(resolve));
         }
+        if (ofStatus > 0) this.#deps.log.info(`retention purged ${ofStatus} ${status} instances of task hub '${target.hub}'`, { hub: target.hub, status, purged: ofStatus });
+        purged += ofStatus;
       }
     }
     return purged;

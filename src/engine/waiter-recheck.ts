@@ -9,11 +9,12 @@
 import type { TaskHubName } from '../domain/instance.ts';
 import type { Store } from '../store/store.ts';
 import type { InstanceWaiters } from './instance-waiters.ts';
+import type { Logger } from '../lib/logger.ts';
 
 export interface WaiterRecheckDeps {
   store: Pick<Store, 'getInstance'>;
   waiters: InstanceWaiters;
-  log: (message: string, error?: unknown) => void;
+  log: Logger;
 }
 
 export class WaiterRecheck {
@@ -72,7 +73,7 @@ export class WaiterRecheck {
           if (record !== undefined) this.#d.waiters.notify(next.hub, next.instanceId, record.status);
         } catch (error) {
           // The store is away: the next pass tries again; the waiter's own deadline still holds.
-          this.#d.log(`waiters: re-reading instance '${next.instanceId}' failed`, error);
+          this.#d.log.warn(`waiters: re-reading instance '${next.instanceId}' failed`, { instanceId: next.instanceId, err: error });
           return;
         }
       }

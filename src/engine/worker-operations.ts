@@ -22,6 +22,7 @@ import type { WorkerStream, WorkerStreams } from './worker-streams.ts';
 import type { WorkerCaps, WorkItemMessage } from './work-item.ts';
 import { normalizeFilters, type WorkItemFilters } from './work-item-filters.ts';
 import { endSpanAfter, writeTracedEpisode, type Tracer } from './tracing.ts';
+import type { Logger } from '../lib/logger.ts';
 
 export interface WorkerDeps {
   store: Store;
@@ -35,7 +36,7 @@ export interface WorkerDeps {
   abandonBackoff: { baseMs: number; maxMs: number };
   /** How long a stream may stay blocked before its work items go back to the queue. */
   streamStallMs: number;
-  log: (message: string, error?: unknown) => void;
+  log: Logger;
   tracer?: Tracer;
 }
 
@@ -90,8 +91,8 @@ export class WorkerOperations {
   #returnStalled(stream: WorkerStream): void {
     const count = stream.inFlight.size;
     if (count === 0) return;
-    this.#d.log(`a work-item stream of task hub '${stream.hub}' has not drained for ${this.#d.streamStallMs} ms; its ${count} work items go back to the queue`);
-    this.#d.dispatcher.returnWork(stream).catch((error: unknown) => this.#d.log('returning the work of a stalled stream failed', error));
+    this.#d.log.warn(`a work-item stream of task hub '${stream.hub}' has not drained for ${this.#d.streamStallMs} ms; its ${count} work items go back to the queue`);
+    this.#d.dispatcher.returnWork(stream).catch((error: unknown) => this.#d.log.error('returning the work of a stalled stream failed', { err: error }));
   }
 
   async #disconnect(stream: WorkerStream): Promise<void> {

@@ -17,25 +17,45 @@ import { allowedMethods, jsonReply, mountRoutes } from './routes.ts';
 
 export interface EdgeOptions {
   log: Log;
+  /** The server's version, in /healthz. */
+  version: string;
+  /** Whether the server can serve (the store commits), for /readyz; absent: always ready. */
+  readiness?: () => Promise<{ ready: boolean; reason?: string }>;
   /** Without --auth: the Host names this server answers for; the Origin check applies too. */
   browserChecks?: { allowedHosts: AllowedHosts };
+  /** Told every answer: the method, the route's path pattern ('unmatched' for none) and the status. */
+  onAnswered?: (method: string, route: string, status: number) => void;
 }
 
-/** Liveness only: it answers on any Host, so probes that address the pod by IP work. */
+/** Liveness and readiness: they answer on any Host, so probes that address the pod by IP work. */
 const HEALTH_PATH = '/healthz';
+const READY_PATH = '/readyz';
 
 export function createEdgeApp(options: EdgeOptions): Hono<EdgeEnv> {
   const app = new Hono<EdgeEnv>({ getPath: (request) => routingPath(request.url) });
+  const onAnswered = options.onAnswered;
+  if (onAnswered !== undefined) {
+    app.use('*', async (c, next) => {
+      await next();
+      onAnswered(c.req.method, c.get('route') ?? 'unmatched', c.res.status);
+    });
+  }
   app.use('*', async (c, next) => {
     checkRequestTarget(c.req.url);
     await next();
   });
   if (options.browserChecks !== undefined) {
-    app.use('*', hostCheck(options.browserChecks.allowedHosts, [HEALTH_PATH]));
+    app.use('*', hostCheck(options.browserChecks.allowedHosts, [HEALTH_PATH, READY_PATH]));
     app.use('*', originCheck());
   }
   app.use('*', jsonContentType());
-  mountRoutes(app, [{ method: 'GET', path: HEALTH_PATH, handle: () => jsonReply(200, { status: 'ok' }) }], () => {});
+  mountRoutes(app, [
+    { method: 'GET', path: HEALTH_PATH, handle: () => jsonReply(200, { status: 'ok', version: options.version }) },
+    { method: 'GET', path: READY_PATH, handle: async () => {
+      const state = (await options.readiness?.()) ?? { ready: true };
+      return state.ready ? jsonReply(200, { status: 'ready' }) : jsonReply(503, { status: 'not ready', reason: state.reason });
+    } },
+  ], () => {});
   app.notFound((c) => errorResponse(familyOf(c.req.path), notRouted(app, c.req.method, c.req.path, requestPath(c.req.url)), options.log));
   app.onError((error, c) => errorResponse(familyOf(c.req.path), error, options.log));
   return app;

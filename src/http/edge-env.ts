@@ -9,12 +9,13 @@ import type { Principal } from '../auth/decide.ts';
 
 export interface EdgeEnv {
   Bindings: HttpBindings;
-  Variables: { principal: Principal | undefined };
+  /** `route`: the path pattern of the route that took the request (routes.ts), for metrics. */
+  Variables: { principal: Principal | undefined; route: string | undefined };
 }
 
 export type EdgeContext = Context<EdgeEnv>;
 
-export type Log = (message: string, error?: unknown) => void;
+export type { Logger as Log } from '../lib/logger.ts';
 
 /** The peer address of the request, as the IP allowlists see it. */
 export function remoteAddress(c: EdgeContext): string | undefined {

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { ERROR_CODES, ServerError, type ErrorCode } from '../domain/errors.ts';
 import { armCodeOf, errorReply, ERROR_MESSAGE_LENGTH_MAX, httpStatusOf } from './http-errors.ts';
+import { errorsLogger, silentLogger } from '../lib/logger.ts';
 
 it('maps every catalogued code to an HTTP status other than 500, except INTERNAL itself', () => {
   for (const code of Object.keys(ERROR_CODES) as ErrorCode[]) {
@@ -22,24 +23,24 @@ it('names codes the ARM way', () => {
 
 it('hides unexpected errors behind a request id, in the header and the body of both families', () => {
   const logged: unknown[] = [];
-  const arm = errorReply('arm', new Error('secret stack detail'), (_m, err) => logged.push(err));
+  const arm = errorReply('arm', new Error('secret stack detail'), errorsLogger(logged));
   assert.equal(arm.status, 500);
   assert.match((arm.body as any).error.message, /^internal server error \(request id req-/);
   assert.match((arm.body as any).error.message, new RegExp(arm.headers['x-ms-request-id'] as string));
   assert.doesNotMatch(JSON.stringify(arm.body), /secret/);
-  const problem = errorReply('problem', new TypeError('secret'), (_m, err) => logged.push(err));
+  const problem = errorReply('problem', new TypeError('secret'), errorsLogger(logged));
   assert.equal((problem.body as any).requestId, problem.headers['x-ms-request-id']);
   assert.match(problem.headers['content-type'] as string, /^application\/problem\+json/);
   assert.equal(logged.length, 2);
-  const known = errorReply('arm', new ServerError('CANNOT_DELETE_RESOURCE', 'has hubs'), () => {});
+  const known = errorReply('arm', new ServerError('CANNOT_DELETE_RESOURCE', 'has hubs'), silentLogger);
   assert.deepEqual(known.body, { error: { code: 'CannotDeleteResource', message: 'has hubs' } });
   assert.equal(known.status, 409);
 });
 
 it('adds Allow to a 405 and a Bearer challenge to a 401; a long message is cut', () => {
-  const notAllowed = errorReply('arm', new ServerError('METHOD_NOT_ALLOWED', 'no', { details: { allow: 'GET, HEAD' } }), () => {});
+  const notAllowed = errorReply('arm', new ServerError('METHOD_NOT_ALLOWED', 'no', { details: { allow: 'GET, HEAD' } }), silentLogger);
   assert.equal(notAllowed.headers['allow'], 'GET, HEAD');
-  assert.equal(errorReply('problem', new ServerError('UNAUTHENTICATED', 'who?'), () => {}).headers['www-authenticate'], 'Bearer');
-  const long = errorReply('arm', new ServerError('INVALID_ARGUMENT', 'x'.repeat(1_000_000)), () => {});
+  assert.equal(errorReply('problem', new ServerError('UNAUTHENTICATED', 'who?'), silentLogger).headers['www-authenticate'], 'Bearer');
+  const long = errorReply('arm', new ServerError('INVALID_ARGUMENT', 'x'.repeat(1_000_000)), silentLogger);
   assert.ok((long.body as any).error.message.length <= ERROR_MESSAGE_LENGTH_MAX + 1);
 });

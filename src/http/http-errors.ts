@@ -99,6 +99,6 @@ function describe(error: unknown, log: Log): Failure {
   }
   crashOnInvariantViolation(error);
   const requestId = newRequestId();
-  log(`internal error (request id ${requestId})`, error);
+  log.error(`internal error (request id ${requestId})`, { requestId, err: error });
   return { status: 500, code: 'INTERNAL', message: `internal server error (request id ${requestId})`, requestId };
 }

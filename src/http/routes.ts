@@ -35,7 +35,11 @@ export function mountRoutes(app: Hono<EdgeEnv>, routes: readonly Route[], check:
   for (const route of routes) {
     const positions = route.path.split('/').flatMap((segment, index) => (segment.startsWith(':') ? [{ name: segment.slice(1), index }] : []));
     const handler: MiddlewareHandler<EdgeEnv> = async (c) => route.handle(c, paramsOf(c, positions, check));
-    app.on(route.method, [route.path.toLowerCase()], ...(route.before ?? []), handler);
+    const named: MiddlewareHandler<EdgeEnv> = async (c, next) => {
+      c.set('route', route.path);
+      await next();
+    };
+    app.on(route.method, [route.path.toLowerCase()], named, ...(route.before ?? []), handler);
   }
 }
 

@@ -6,8 +6,9 @@
  * our own files are tightened to 0600, and the log says so.
  */
 import { chmodSync, closeSync, fchmodSync, mkdirSync, openSync, statSync, writeSync } from 'node:fs';
+import type { Logger } from './logger.ts';
 
-type Log = (message: string) => void;
+type Log = Logger;
 
 const OTHERS = 0o077;
 
@@ -16,7 +17,7 @@ export function ensurePrivateDirectory(dir: string, log: Log): void {
   const made = mkdirSync(dir, { recursive: true, mode: 0o700 });
   if (made !== undefined) return;
   const mode = statSync(dir).mode & 0o777;
-  if ((mode & OTHERS) !== 0) log(`warning: the data directory ${dir} is open to other users (mode ${octal(mode)}); it holds secrets: chmod 700 ${dir}`);
+  if ((mode & OTHERS) !== 0) log.warn(`the data directory ${dir} is open to other users (mode ${octal(mode)}); it holds secrets: chmod 700 ${dir}`);
 }
 
 /** Creates `path` empty with mode 0600 when missing, and tightens it to 0600 when it is looser. */
@@ -36,7 +37,7 @@ export function tighten(path: string, log: Log): void {
   }
   if ((mode & OTHERS) === 0) return;
   chmodSync(path, 0o600);
-  log(`${path} was open to other users (mode ${octal(mode)}); it holds secrets and is now 0600`);
+  log.warn(`${path} was open to other users (mode ${octal(mode)}); it holds secrets and is now 0600`);
 }
 
 /** Writes `text` to `path` with mode 0600, whatever mode an existing file had. */

@@ -6,13 +6,14 @@
 import type { Metadata, sendUnaryData, ServerUnaryCall } from '@grpc/grpc-js';
 import type { TaskHubName } from '../domain/instance.ts';
 import type { Engine } from '../engine/engine.ts';
+import type { Logger } from '../lib/logger.ts';
 import { toServiceError } from './grpc-status.ts';
 
-export type Log = (message: string, error?: unknown) => void;
+export type { Logger as Log } from '../lib/logger.ts';
 
 export interface HandlerContext {
   engine: Engine;
-  log: Log;
+  log: Logger;
   /** The scheduler this listener serves (engine/scheduler-scope.ts); absent for the default one. */
   scheduler?: string;
 }

@@ -12,6 +12,7 @@ import { rpcGroup } from '../auth/operations.ts';
 import { bearerOf } from '../auth/tokens.ts';
 import { ServerError } from '../domain/errors.ts';
 import { taskHubHeader, type Log } from './call-context.ts';
+import { HEALTH_METHOD_PREFIX } from './grpc-health.ts';
 import { toStatusObject } from './grpc-status.ts';
 
 export interface CallGuard {
@@ -40,7 +41,8 @@ export function guardInterceptor(guard: CallGuard, log: Log): ServerInterceptor 
 async function check(guard: CallGuard, method: string, metadata: Metadata, peer: string): Promise<void> {
   const path = guard.scope === undefined ? DEFAULT_SCHEDULER_PATH : guard.scope.split('/');
   await guard.gate.checkAddress(path, grpcPeerAddress(peer));
-  if (!guard.gate.options.auth) return;
+  // Health probes (Kubernetes, load balancers) carry no token; they learn nothing but readiness.
+  if (!guard.gate.options.auth || method.startsWith(HEALTH_METHOD_PREFIX)) return;
   const group = rpcGroup(method);
   if (group === undefined) throw new ServerError('PERMISSION_DENIED', `${method} is not open to any role`);
   const hub = taskHubHeader(metadata) ?? guard.defaultHub;

@@ -5,14 +5,16 @@
  * them only then. A refusal answers the call with its precise status: a unary call through its
  * callback, a stream at once by its 'error' event.
  */
-import type { ServiceDefinition, UntypedServiceImplementation } from '@grpc/grpc-js';
+import type { Metadata, ServiceDefinition, UntypedServiceImplementation } from '@grpc/grpc-js';
 import { ServerError } from '../domain/errors.ts';
 import type { Log } from './call-context.ts';
 import { failCall } from './grpc-status.ts';
+import { noteRequest } from './rpc-observer.ts';
 import type { RequestCheck } from './wire/rpc-requests.ts';
 
 interface LazyCall {
   request: unknown;
+  metadata: Metadata;
 }
 
 type Handler = (call: LazyCall, callback?: (error: unknown) => void) => void;
@@ -33,6 +35,7 @@ export function decodeLazily(definition: ServiceDefinition, implementation: Unty
     wrapped[name] = ((call: LazyCall, callback?: (error: unknown) => void) => {
       try {
         call.request = decodeChecked(check, method.path, call.request as Buffer, decode);
+        noteRequest(call.metadata, call.request);
       } catch (error) {
         failCall(call, callback, error, log);
         return;

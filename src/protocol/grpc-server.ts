@@ -18,6 +18,8 @@ import { decodeLazily } from './grpc-decoding.ts';
 import { FrameGate } from './grpc-frame-gate.ts';
 import { sidecarMethodNames, sidecarServiceDefinition } from './service-definition.ts';
 import { workerHandlers } from './worker-service.ts';
+import type { HealthImplementation } from 'grpc-health-check';
+import { observerInterceptor, type RpcObserver } from './rpc-observer.ts';
 import type { PastEventsCache } from './proto/past-events-cache.ts';
 import { RequestCheck } from './wire/rpc-requests.ts';
 
@@ -34,7 +36,14 @@ export interface GrpcServerOptions {
   tls?: { cert: Buffer; key: Buffer };
   /** Encoded histories of orchestration work items, shared by the process's listeners (worker-service.ts). */
   pastEvents: PastEventsCache;
+  /** `grpc.health.v1.Health`, shared by the process's listeners (grpc-health.ts). */
+  health: HealthImplementation;
+  /** Told the end of every call (rpc-observer.ts). */
+  observer: RpcObserver;
 }
+
+/** What every listener of the process shares. */
+export type SharedListenerParts = Pick<GrpcServerOptions, 'pastEvents' | 'health' | 'observer'>;
 
 export interface GrpcListener {
   port: number;
@@ -53,7 +62,9 @@ export async function startGrpcServer(engine: Engine, options: GrpcServerOptions
     'grpc.http2.min_ping_interval_without_data_ms': 5000,
     // Nothing reads channelz; its per-call counters and the socket tracking cost on every call.
     'grpc.enable_channelz': 0,
-    interceptors: [frames.interceptor(), ...(options.guard === undefined ? [] : [guardInterceptor(options.guard, log)])],
+    // The observer is innermost, so it sees every status, the gate's and the guard's refusals too;
+    // the frame gate still links each call, as all interceptors run in the stream's 'stream' event.
+    interceptors: [observerInterceptor(options.observer, () => performance.now()), frames.interceptor(), ...(options.guard === undefined ? [] : [guardInterceptor(options.guard, log)])],
   });
   const openStreams = new Set<ServerWritableStream<unknown, unknown>>();
   const ctx = { engine, log, ...(options.scheduler === undefined ? {} : { scheduler: options.scheduler }) };
@@ -67,6 +78,7 @@ export async function startGrpcServer(engine: Engine, options: GrpcServerOptions
   // KEDA's external scaler on the same port, for ScaledObjects of `type: external` (keda-scaler.ts).
   const keda = decodeLazily(kedaServiceDefinition(), kedaHandlers(engine, log, options.scheduler), check, log);
   server.addService(keda.definition, keda.implementation);
+  options.health.addToServer(server);
   const credentials = options.tls === undefined
     ? ServerCredentials.createInsecure()
     : ServerCredentials.createSsl(null, [{ cert_chain: options.tls.cert, private_key: options.tls.key }], false);

@@ -3,6 +3,7 @@ import { status } from '@grpc/grpc-js';
 import { it } from 'node:test';
 import { ERROR_CODES, ServerError, type ErrorCode } from '../domain/errors.ts';
 import { grpcStatusOf, toServiceError } from './grpc-status.ts';
+import { errorsLogger, silentLogger } from '../lib/logger.ts';
 
 it('maps every catalogued code to a gRPC status other than INTERNAL, except INTERNAL itself and broken framing', () => {
   for (const code of Object.keys(ERROR_CODES) as ErrorCode[]) {
@@ -17,7 +18,7 @@ it('maps every catalogued code to a gRPC status other than INTERNAL, except INTE
 
 it('hides unexpected errors behind a request id', () => {
   const logged: unknown[] = [];
-  const e = toServiceError(new Error('secret stack detail'), (_m, err) => logged.push(err));
+  const e = toServiceError(new Error('secret stack detail'), errorsLogger(logged));
   assert.equal(e.code, status.INTERNAL);
   assert.match(e.details ?? '', /^internal server error \(request id req-/);
   assert.doesNotMatch(e.details ?? '', /secret/);
@@ -25,7 +26,7 @@ it('hides unexpected errors behind a request id', () => {
 });
 
 it('passes a server error message through with its code', () => {
-  const e = toServiceError(new ServerError('INVALID_ARGUMENT', 'instanceId must not be empty'), () => {});
+  const e = toServiceError(new ServerError('INVALID_ARGUMENT', 'instanceId must not be empty'), silentLogger);
   assert.equal(e.code, status.INVALID_ARGUMENT);
   assert.equal(e.details, 'instanceId must not be empty');
   assert.deepEqual(e.metadata?.get('x-error-code'), ['INVALID_ARGUMENT']);

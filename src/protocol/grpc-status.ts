@@ -5,6 +5,7 @@
 import { status as GrpcStatus, Metadata, type ServiceError, type StatusObject } from '@grpc/grpc-js';
 import { BASE_CODE, isServerError, type ErrorCode } from '../domain/errors.ts';
 import { crashOnInvariantViolation } from '../lib/assert.ts';
+import type { Logger } from '../lib/logger.ts';
 import { newRequestId } from '../lib/request-id.ts';
 
 /** Keyed by base code: specific codes map through `BASE_CODE`. */
@@ -25,7 +26,7 @@ export function grpcStatusOf(code: ErrorCode): GrpcStatus {
   return GRPC_STATUS[BASE_CODE[code]] ?? GrpcStatus.INTERNAL;
 }
 
-export function toServiceError(error: unknown, log: (message: string, error?: unknown) => void): Partial<ServiceError> {
+export function toServiceError(error: unknown, log: Logger): Partial<ServiceError> {
   const metadata = new Metadata();
   if (isServerError(error)) {
     metadata.set('x-error-code', error.code);
@@ -33,13 +34,13 @@ export function toServiceError(error: unknown, log: (message: string, error?: un
   }
   crashOnInvariantViolation(error);
   const requestId = newRequestId();
-  log(`internal error (request id ${requestId})`, error);
+  log.error(`internal error (request id ${requestId})`, { requestId, err: error });
   metadata.set('x-request-id', requestId);
   return { code: GrpcStatus.INTERNAL, details: `internal server error (request id ${requestId})`, metadata };
 }
 
 /** The same, as the status object grpc-js's server interceptors send. */
-export function toStatusObject(error: unknown, log: (message: string, error?: unknown) => void): StatusObject {
+export function toStatusObject(error: unknown, log: Logger): StatusObject {
   const status = toServiceError(error, log);
   return { code: status.code as GrpcStatus, details: status.details ?? '', metadata: status.metadata as Metadata };
 }
@@ -49,7 +50,7 @@ export function toStatusObject(error: unknown, log: (message: string, error?: un
  * 'error' event, which grpc-js turns into the status at once (destroying a stream would end it
  * with no status at all, and the client would wait for its deadline).
  */
-export function failCall(call: unknown, callback: ((error: unknown) => void) | undefined, error: unknown, log: (message: string, error?: unknown) => void): void {
+export function failCall(call: unknown, callback: ((error: unknown) => void) | undefined, error: unknown, log: Logger): void {
   const status = toServiceError(error, log);
   if (callback !== undefined) callback(status);
   else (call as { emit(event: 'error', error: unknown): boolean }).emit('error', status);

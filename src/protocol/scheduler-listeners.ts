@@ -7,8 +7,7 @@ import type { Limits } from '../domain/limits.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { Log } from './call-context.ts';
 import type { CallGuard } from './call-guard.ts';
-import { startGrpcServer, type GrpcListener } from './grpc-server.ts';
-import type { PastEventsCache } from './proto/past-events-cache.ts';
+import { startGrpcServer, type GrpcListener, type SharedListenerParts } from './grpc-server.ts';
 
 export interface SchedulerListenerOptions {
   host: string;
@@ -16,7 +15,7 @@ export interface SchedulerListenerOptions {
   /** The access checks of a scheduler's listener (protocol/call-guard.ts). */
   guardFor?: (scope: string) => CallGuard;
   tls?: { cert: Buffer; key: Buffer };
-  pastEvents: PastEventsCache;
+  shared: SharedListenerParts;
 }
 
 export class SchedulerListeners {
@@ -40,7 +39,7 @@ export class SchedulerListeners {
         port,
         limits: this.#options.limits,
         scheduler: scope,
-        pastEvents: this.#options.pastEvents,
+        ...this.#options.shared,
         ...(this.#options.guardFor === undefined ? {} : { guard: this.#options.guardFor(scope) }),
         ...(this.#options.tls === undefined ? {} : { tls: this.#options.tls }),
       },

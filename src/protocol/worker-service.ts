@@ -82,6 +82,9 @@ export function workerHandlers(ctx: HandlerContext, openStreams: Set<WorkItemCal
   };
 }
 
+/** Numbers the streams of this process, so the log pairs each stream's opening and closing. */
+let streamsOpened = 0;
+
 async function openWorkItemStream(ctx: HandlerContext, call: WorkItemCall, openStreams: Set<WorkItemCall>, pastEvents: PastEventsCache): Promise<void> {
   let hub;
   let options;
@@ -99,12 +102,15 @@ async function openWorkItemStream(ctx: HandlerContext, call: WorkItemCall, openS
   const send = (item: WorkItemMessage) => writeWorkItem(call, () => encodeWorkItem(item, hub, pastEvents), pending, ctx.log);
   connection = ctx.engine.workers.connect(hub, caps, send, entitySupport, filters, historyStreaming);
   openStreams.add(call);
+  const worker = { hub, workerId: `stream-${++streamsOpened}`, peer: call.getPeer(), userAgent: String(call.metadata.get('user-agent')[0] ?? '') };
+  ctx.log.info('worker stream opened', { ...worker, caps, filters, historyStreaming });
   let closed = false;
   const close = () => {
     if (closed) return;
     closed = true;
     openStreams.delete(call);
-    connection.close().catch((error: unknown) => ctx.log('returning the work of a closed stream failed', error));
+    ctx.log.info('worker stream closed', worker);
+    connection.close().catch((error: unknown) => ctx.log.error('returning the work of a closed stream failed', { err: error }));
   };
   call.on('cancelled', close);
   call.on('close', close);

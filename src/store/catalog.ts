@@ -18,7 +18,9 @@ export type CatalogKind =
   | 'subscription' | 'resourceGroup' | 'scheduler' | 'taskHub' | 'retentionPolicy'
   // Identity and access (src/control/principal-resources.ts; signing keys for src/auth): signingKey [kid], user [name], roleAssignment [name],
   // identity and app [sub, rg, name].
-  | 'signingKey' | 'user' | 'roleAssignment' | 'identity' | 'app';
+  | 'signingKey' | 'user' | 'roleAssignment' | 'identity' | 'app'
+  // The readiness probe's one row [name] (src/health/readiness.ts): a real durable write.
+  | 'readinessProbe';
 
 /** Names from the subscription down; its length is fixed by the kind (`CATALOG_PATH_LENGTH`). */
 export type CatalogPath = readonly string[];
@@ -34,6 +36,7 @@ export const CATALOG_PATH_LENGTH: Readonly<Record<CatalogKind, number>> = {
   roleAssignment: 1,
   identity: 3,
   app: 3,
+  readinessProbe: 1,
 };
 
 export interface CatalogEntry<T = unknown> {

@@ -4,7 +4,8 @@
  */
 import type { Store } from './store.ts';
 
-export type StoreCallObserver = (method: string, seconds: number, ok: boolean) => void;
+/** `error` is what a failed call threw or rejected with. */
+export type StoreCallObserver = (method: string, seconds: number, ok: boolean, error?: unknown) => void;
 
 export function timedStore(store: Store, observe: StoreCallObserver): Store {
   const wrapped = new Map<PropertyKey, unknown>();
@@ -19,14 +20,14 @@ export function timedStore(store: Store, observe: StoreCallObserver): Store {
         const method = String(prop);
         fn = (...args: unknown[]) => {
           const started = process.hrtime.bigint();
-          const done = (ok: boolean) => observe(method, Number(process.hrtime.bigint() - started) / 1e9, ok);
+          const done = (ok: boolean, error?: unknown) => observe(method, Number(process.hrtime.bigint() - started) / 1e9, ok, error);
           try {
             const result = (value as (...a: unknown[]) => unknown).apply(target, args);
-            if (result instanceof Promise) return result.then((r) => (done(true), r), (e: unknown) => (done(false), Promise.reject(e)));
+            if (result instanceof Promise) return result.then((r) => (done(true), r), (e: unknown) => (done(false, e), Promise.reject(e)));
             done(true);
             return result;
           } catch (error) {
-            done(false);
+            done(false, error);
             throw error;
           }
         };

@@ -4,6 +4,7 @@
  */
 import { loadServeConfig } from '../../src/config/config.ts';
 import { createServer, defaultDeps, type RunningServer } from '../../src/main.ts';
+import { silentLogger } from '../../src/lib/logger.ts';
 
 export interface Reply {
   status: number;
@@ -22,7 +23,7 @@ export class RestServer {
 
   static async start(extraArgs: string[] = []): Promise<RestServer> {
     const args = ['--store', 'sqlite::memory:', '--grpc-port', '0', '--http-port', '0', '--scheduler-ports', '0', ...extraArgs];
-    const deps = { ...defaultDeps(), log: () => {} };
+    const deps = defaultDeps(silentLogger);
     return new RestServer(await createServer(loadServeConfig(args, {}), deps));
   }
 

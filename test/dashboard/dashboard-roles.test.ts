@@ -198,3 +198,28 @@ it('first run: the admin sees no hub and the exact command; run, it shows the hu
     await tab.close();
   }
 });
+
+it('the first sign-in with the one-time admin password asks for a new one, which then signs in', async (p) => {
+  const fresh = await DtsServer.start({ extraArgs: ['--auth'], keepOneTimePassword: true });
+  try {
+    const oneTime = readFileSync(join(fresh.dataDir, 'admin-password.txt'), 'utf8').trim();
+    await p.goto(`https://${fresh.httpAddress}/`);
+    await p.locator('form[aria-label="Sign in"]').waitFor();
+    await p.fill('input[name="username"]', 'admin');
+    await p.fill('input[name="password"]', oneTime);
+    await p.getByRole('button', { name: 'Sign in' }).click();
+    await p.locator('.error-box', { hasText: 'one-time password' }).waitFor();
+    await p.fill('input[name="newPassword"]', 'my own admin password');
+    await p.fill('input[name="newPasswordAgain"]', 'my own admin password, mistyped');
+    await p.getByRole('button', { name: 'Set password and sign in' }).click();
+    await p.locator('.error-box', { hasText: 'The new passwords differ' }).waitFor();
+    await p.fill('input[name="newPasswordAgain"]', 'my own admin password');
+    await p.getByRole('button', { name: 'Set password and sign in' }).click();
+    await p.locator('[data-testid="signed-in"]', { hasText: 'admin' }).waitFor();
+    const target2 = { http: fresh.httpAddress, ca: readFileSync(join(fresh.dataDir, 'tls', 'ca.pem')) };
+    assert.equal((await secureCall(target2, 'POST', '/auth/login', { body: { username: 'admin', password: oneTime }, hub: null })).status, 401, 'the one-time password is gone');
+    assert.ok((await login(target2, 'admin', 'my own admin password')).length > 0);
+  } finally {
+    await fresh.dispose();
+  }
+});

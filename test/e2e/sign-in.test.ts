@@ -58,7 +58,8 @@ test("past 10 failures a user name gets 429 with Retry-After, and the refusal is
   assert.equal(refused.body.error.code, "TooManyFailedSignIns");
   const retryAfter = Number(refused.headers.get("retry-after"));
   assert.ok(Number.isInteger(retryAfter) && retryAfter > 800 && retryAfter <= 900, `Retry-After ${refused.headers.get("retry-after")}`);
-  const logged = /sign-in refused for user "mallory-target" from (::ffff:)?127\.0\.0\.1: 10 failed sign-ins for this user name within 15 minutes; retry after \d+ s/;
+  // A JSON log line: the quotes around the name are escaped.
+  const logged = /"msg":"sign-in refused for user \\"mallory-target\\" from (::ffff:)?127\.0\.0\.1: 10 failed sign-ins for this user name within 15 minutes; retry after \d+ s"/;
   await eventually("the refusal's log line", async () => (logged.test(server.describeOutput(200)) ? true : undefined), 5000);
   assert.ok(!/guess-/.test(server.describeOutput(400)), "no password in the log");
   assert.equal((await login("admin", password)).status, 200, "other names still sign in from the same address");

@@ -11,17 +11,19 @@ import { rawRequest, type Target } from '../support/raw-http.ts';
 import { createEdgeApp } from '../../src/http/edge-app.ts';
 import { openHttpListener, type HttpListener } from '../../src/http/http-listener.ts';
 import { jsonReply, mountRoutes } from '../../src/http/routes.ts';
+import { recordingLogger } from '../../src/lib/logger.ts';
 
-const logged: { message: string; error: unknown }[] = [];
+const recorded = recordingLogger();
+const logged = recorded.lines;
 let listener: HttpListener;
 let target: Target;
 
 before(async () => {
-  const log = (message: string, error?: unknown) => logged.push({ message, error });
+  const log = recorded;
   listener = await openHttpListener({ host: '127.0.0.1', port: 0, log });
   target = { host: '127.0.0.1', port: listener.port };
   assert.equal((await rawRequest(target, 'GET', '/healthz')).status, 503, 'answers while starting');
-  const app = createEdgeApp({ log });
+  const app = createEdgeApp({ log, version: '0.0.0-test' });
   app.use('/v1/mw', () => {
     throw new RangeError('secret middleware detail');
   });
@@ -49,7 +51,7 @@ test('an unexpected exception is a 500 with a request id (header and body), logg
     else assert.equal(body.requestId, id);
     assert.equal(logged.length, before + 1);
     assert.match(logged[logged.length - 1]!.message, new RegExp(id as string));
-    assert.match(String(logged[logged.length - 1]!.error), /secret/, 'the log has the cause');
+    assert.match(String(logged[logged.length - 1]!.fields['err']), /secret/, 'the log has the cause');
   }
   assert.equal((await rawRequest(target, 'GET', '/healthz')).status, 200);
 });

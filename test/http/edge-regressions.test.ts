@@ -9,7 +9,9 @@
  */
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
-import { DtsServer, withServerOutput } from "../support/server-process.ts";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { DtsServer, repoRoot, withServerOutput } from "../support/server-process.ts";
 import { rawRequest, sendRaw, targetOf, type Target } from "../support/raw-http.ts";
 import { assertAlive, assertArmError, assertProblem, bodyOf, json } from "./edge-support.ts";
 
@@ -74,8 +76,8 @@ it("a name with an encoded '/' or a control character is a 400 on every route th
   assertArmError(await rawRequest(target, "POST", `${RG}/providers/Microsoft.Web/sites/a%2Fb/env`), 400, "InvalidArgument");
 });
 
-it("/healthz and /metrics take GET and HEAD; every other method is a 405 with Allow", async () => {
-  for (const path of ["/healthz", "/metrics"]) {
+it("/healthz, /readyz and /metrics take GET and HEAD; every other method is a 405 with Allow", async () => {
+  for (const path of ["/healthz", "/readyz", "/metrics"]) {
     assert.equal((await rawRequest(target, "GET", path)).status, 200, path);
     const head = await rawRequest(target, "HEAD", path);
     assert.equal(head.status, 200, path);
@@ -86,7 +88,8 @@ it("/healthz and /metrics take GET and HEAD; every other method is a 405 with Al
       assert.equal(answer.headers["allow"], "GET, HEAD", `${method} ${path}`);
     }
   }
-  assert.deepEqual(bodyOf(await rawRequest(target, "GET", "/healthz?x")), { status: "ok" }, "/healthz?x is health, not the dashboard");
+  assert.deepEqual(bodyOf(await rawRequest(target, "GET", "/healthz?x")), { status: "ok", version: JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")).version }, "/healthz?x is health, not the dashboard");
+  assert.deepEqual(bodyOf(await rawRequest(target, "GET", "/readyz?x")), { status: "ready" }, "/readyz?x is readiness, not the dashboard");
   assert.equal(bodyOf(await rawRequest(target, "POST", SCHED)).error.code, "MethodNotAllowed");
 });
 

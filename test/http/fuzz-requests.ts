@@ -24,7 +24,7 @@ const HUB = "/v1/taskhubs";
 
 /** Every route of the HTTP port (and a few paths next to them), `:name` for a name. */
 export const TEMPLATES: readonly string[] = [
-  "/healthz", "/metrics", "/", "/index.html", "/hubs", "/hubs/:hub/orchestrations/:id", "/assets/:file",
+  "/healthz", "/readyz", "/metrics", "/", "/index.html", "/hubs", "/hubs/:hub/orchestrations/:id", "/assets/:file",
   "/subscriptions", "/subscriptions/:sub", "/subscriptions/:sub/resourceGroups", GROUP,
   "/subscriptions/:sub/providers/Microsoft.DurableTask/schedulers", `${GROUP}/providers/Microsoft.DurableTask/schedulers`,
   SCHEDULER, `${SCHEDULER}/taskHubs`, `${SCHEDULER}/taskHubs/:hub`, `${SCHEDULER}/retentionPolicies`, `${SCHEDULER}/retentionPolicies/:policy`,

@@ -13,6 +13,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { settleAdminPassword } from "./admin-password.ts";
 import { ChildHandle, type ExitInfo } from "./child-process.ts";
 
 export const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
@@ -37,6 +38,8 @@ export interface ServerOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Copy the server's output to stderr as it arrives; also on with E2E_SERVER_LOGS=1. */
   readonly echo?: boolean;
+  /** With --auth: leave the admin's one-time password unchanged (admin-password.ts changes it otherwise). */
+  readonly keepOneTimePassword?: boolean;
 }
 
 export interface RestartResult {
@@ -216,6 +219,7 @@ async function launch(
     const grpc = match[1];
     const http = match[2];
     if (grpc === undefined || http === undefined) throw new Error(`unparseable ready line: ${match[0]}`);
+    if (args.includes("--auth") && options.keepOneTimePassword !== true) await settleAdminPassword(dataDir, http);
     return { child, grpc, http };
   } catch (err) {
     await child.kill9();

@@ -1,22 +1,70 @@
 /**
- * Prometheus metrics on GET /metrics (prom-client): process metrics, store call latency
- * histograms, and the scale signals of every task hub as gauges (read at scrape time through
- * the engine's cached scale signals, never by scanning tables).
+ * Prometheus metrics on GET /metrics (prom-client): process metrics, the build, store call
+ * latency histograms, the scale signals of every task hub as gauges (read at scrape time
+ * through the engine's cached scale signals, never by scanning tables), orchestrations started
+ * and finished (counted from the store's events of this process), instances by status (counted
+ * through the status index at most every INSTANCE_COUNTS_TTL_MS), and gRPC and HTTP requests.
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { TaskHubName } from '../../domain/instance.ts';
 import type { Engine } from '../../engine/engine.ts';
 import { WORK_KINDS } from '../../engine/scale-signals.ts';
 import { splitHubName } from '../../engine/scheduler-scope.ts';
+import type { RpcCallEnd, RpcObserver } from '../../protocol/rpc-observer.ts';
+import type { StoreEvent } from '../../store/store.ts';
 import type { StoreCallObserver } from '../../store/timed-store.ts';
 
-export class ServerMetrics {
+export interface BuildInfo {
+  version: string;
+  nodeVersion: string;
+  store: 'sqlite' | 'postgres';
+}
+
+/** Instance counts are re-read at most this often: a scrape must not count a large hub each time. */
+const INSTANCE_COUNTS_TTL_MS = 15_000;
+const FINISHED = new Map([['COMPLETED', 'completed'], ['FAILED', 'failed'], ['TERMINATED', 'terminated']]);
+const HUB_LABELS = ['scheduler', 'taskhub'] as const;
+
+export class ServerMetrics implements RpcObserver {
   readonly registry = new Registry();
   readonly #storeLatency: Histogram<'method' | 'outcome'>;
+  readonly #started: Counter<(typeof HUB_LABELS)[number]>;
+  readonly #finished: Counter<(typeof HUB_LABELS)[number] | 'status'>;
+  readonly #grpcRequests: Counter<'method' | 'code'>;
+  readonly #grpcLatency: Histogram<'method'>;
+  readonly #httpRequests: Counter<'method' | 'route' | 'status'>;
+  #instanceCounts: { at: number; counts: Promise<{ hub: string; status: string; count: number }[]> } | undefined;
   #engine: Engine | undefined;
 
-  constructor() {
+  readonly #now: () => number;
+
+  constructor(build: BuildInfo, now: () => number) {
+    this.#now = now;
     collectDefaultMetrics({ register: this.registry, prefix: 'dts_' });
+    new Gauge({ name: 'dts_build_info', help: 'The running build: always 1, with the version, Node.js version and store kind as labels', labelNames: ['version', 'node_version', 'store'], registers: [this.registry] })
+      .set({ version: build.version, node_version: build.nodeVersion, store: build.store }, 1);
+    this.#started = new Counter({ name: 'dts_orchestrations_started_total', help: 'Orchestration instances created through this process (sub-orchestrations too)', labelNames: HUB_LABELS, registers: [this.registry] });
+    this.#finished = new Counter({ name: 'dts_orchestrations_finished_total', help: 'Orchestrations that completed, failed or were terminated, committed by this process', labelNames: [...HUB_LABELS, 'status'], registers: [this.registry] });
+    this.#grpcRequests = new Counter({ name: 'dts_grpc_requests_total', help: 'gRPC calls ended, by method and status code', labelNames: ['method', 'code'], registers: [this.registry] });
+    this.#grpcLatency = new Histogram({
+      name: 'dts_grpc_request_duration_seconds',
+      help: 'gRPC call duration by method (a work-item stream lasts as long as its worker stays connected)',
+      labelNames: ['method'],
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10, 60],
+      registers: [this.registry],
+    });
+    this.#httpRequests = new Counter({ name: 'dts_http_requests_total', help: 'HTTP requests answered, by method, route and status', labelNames: ['method', 'route', 'status'], registers: [this.registry] });
+    const metrics = this;
+    new Gauge({
+      name: 'dts_instances',
+      help: `Orchestration instances by status (counted at most every ${INSTANCE_COUNTS_TTL_MS / 1000} s)`,
+      labelNames: [...HUB_LABELS, 'status'],
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        for (const { hub, status, count } of await metrics.#countInstances()) this.set({ ...hubLabels(hub), status }, count);
+      },
+    });
     this.#storeLatency = new Histogram({
       name: 'dts_store_call_duration_seconds',
       help: 'Latency of store calls, by method and outcome',
@@ -49,7 +97,6 @@ export class ServerMetrics {
     gauge('dts_work_items_oldest_pending_age_seconds', 'Age of the oldest pending work item', (s) => s.oldestPendingAgeMs / 1000);
     gauge('dts_work_items_dispatch_rate', 'Work items dispatched per second over the last minute', (s) => s.dispatchPerSecond);
     gauge('dts_connected_workers', 'Connected worker streams', (s) => s.workers);
-    const metrics = this;
     new Counter({
       name: 'dts_work_items_dispatched_total',
       help: 'Work items dispatched to workers since the server started',
@@ -71,7 +118,44 @@ export class ServerMetrics {
     this.#engine = engine;
   }
 
+  /** Counts orchestrations from the store's events of this process (another node's commits are its own). */
+  readonly observeStoreEvent = (event: StoreEvent): void => {
+    if (event.type !== 'instance') return;
+    if (event.status === 'PENDING') this.#started.inc(hubLabels(event.hub));
+    const finished = FINISHED.get(event.status);
+    if (finished !== undefined) this.#finished.inc({ ...hubLabels(event.hub), status: finished });
+  };
+
+  onCallEnd(end: RpcCallEnd): void {
+    this.#grpcRequests.inc({ method: end.method, code: end.code });
+    this.#grpcLatency.observe({ method: end.method }, end.durationMs / 1000);
+  }
+
+  observeHttp(method: string, route: string, status: number): void {
+    this.#httpRequests.inc({ method, route, status: String(status) });
+  }
+
+  #countInstances(): Promise<{ hub: string; status: string; count: number }[]> {
+    const engine = this.#engine;
+    if (engine === undefined) return Promise.resolve([]);
+    const now = this.#now();
+    if (this.#instanceCounts === undefined || now - this.#instanceCounts.at >= INSTANCE_COUNTS_TTL_MS) {
+      const counts = Promise.all(engine.taskHubs.list().map(async (hub) => {
+        const byStatus = await engine.dashboard.counts(hub as TaskHubName, {});
+        return Object.entries(byStatus).map(([status, count]) => ({ hub, status: status.toLowerCase(), count: count ?? 0 }));
+      })).then((lists) => lists.flat());
+      counts.catch(() => (this.#instanceCounts = undefined));
+      this.#instanceCounts = { at: now, counts };
+    }
+    return this.#instanceCounts.counts;
+  }
+
   readonly observeStoreCall: StoreCallObserver = (method, seconds, ok) => {
     this.#storeLatency.observe({ method, outcome: ok ? 'ok' : 'error' }, seconds);
   };
+}
+
+function hubLabels(hub: string): { scheduler: string; taskhub: string } {
+  const { scope, hub: name } = splitHubName(hub);
+  return { scheduler: scope ?? 'default', taskhub: name };
 }
