@@ -13,7 +13,8 @@ import { join } from 'node:path';
 import type { HistoryEvent } from '../src/domain/history-event.ts';
 import type { InstanceRecord, TaskHubName } from '../src/domain/instance.ts';
 import { openSqliteStore } from '../src/store/sqlite/sqlite-store.ts';
-import type { OrchestrationWorkItem, Store } from '../src/store/store.ts';
+import type { Store } from '../src/store/store.ts';
+import type { OrchestrationWorkItem } from '../src/store/work-store.ts';
 import { flagNumber, flagString, parseFlags } from './workloads/common.ts';
 
 const flags = parseFlags(process.argv.slice(2));

@@ -11,7 +11,8 @@ import type { Limits } from '../domain/limits.ts';
 import { validateInstanceId, validateName, validatePayload, validateReplaceableStatuses, validateTags } from '../domain/validate.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { IdSource } from '../lib/ids.ts';
-import type { InboxMessage, StatusChange, Store } from '../store/store.ts';
+import type { ReadModel } from '../store/read-model.ts';
+import type { InboxMessage, StatusChange, WorkStore } from '../store/work-store.ts';
 import { REPLACEABLE_BY_DEFAULT } from './episode-rules.ts';
 import type { InstanceWaiters } from './instance-waiters.ts';
 import { withOptional } from './orchestration-episode.ts';
@@ -31,7 +32,7 @@ export interface StartInstanceRequest {
 }
 
 export interface ClientDeps {
-  store: Store;
+  store: WorkStore & Pick<ReadModel, 'getInstance'>;
   clock: Clock;
   ids: IdSource;
   limits: Limits;

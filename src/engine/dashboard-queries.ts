@@ -9,7 +9,7 @@ import { ServerError } from '../domain/errors.ts';
 import type { HistoryEvent, OrchestrationStatus } from '../domain/history-event.ts';
 import type { InstanceRecord, TaskHubName } from '../domain/instance.ts';
 import { eventTimeInRange, instanceTimesInRange } from '../domain/time-range.ts';
-import type { InstanceCountFilter, Store } from '../store/store.ts';
+import type { InstanceCountFilter, ReadModel } from '../store/read-model.ts';
 
 export const DASHBOARD_PAGE_MAX = 500;
 /** Deeper offsets must page by continuation token. */
@@ -56,9 +56,9 @@ interface Token {
 }
 
 export class DashboardQueries {
-  readonly #store: Store;
+  readonly #store: ReadModel;
 
-  constructor(store: Store) {
+  constructor(store: ReadModel) {
     this.#store = store;
   }
 

@@ -7,12 +7,13 @@
 import type { TaskHubName } from '../domain/instance.ts';
 import type { Clock } from '../lib/clock.ts';
 import { crashOnInvariantViolation } from '../lib/assert.ts';
-import type { ActivityWorkItem, LeaseToken, OrchestrationCompletion, OrchestrationWorkItem, Store } from '../store/store.ts';
+import type { Store } from '../store/store.ts';
+import type { ActivityWorkItem, LeaseToken, OrchestrationCompletion, OrchestrationWorkItem } from '../store/work-store.ts';
 import { DispatchedWork, type Dispatched, type DispatchedOrchestration } from './dispatched-work.ts';
 import { planEpisode } from './episode-plan.ts';
 import { ParkedWork, type ParkedItem } from './parked-work.ts';
 import { orchestrationIdentity, type WorkIdentity } from './work-item-filters.ts';
-import { EntityDispatch } from './entity-dispatch.ts';
+import { EntityDispatch, type EntityDispatchDeps } from './entity-dispatch.ts';
 import { renewIfLate } from './late-claims.ts';
 import type { EntityProbes } from './entity-support.ts';
 import { startEpisodeTrace, traceCompletion, type Tracer } from './tracing.ts';
@@ -29,7 +30,7 @@ export interface DispatchOptions {
 }
 
 export interface DispatcherDeps {
-  store: Store;
+  store: EntityDispatchDeps['store'];
   clock: Clock;
   streams: WorkerStreams;
   work: DispatchedWork;

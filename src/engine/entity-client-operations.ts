@@ -11,8 +11,8 @@ import type { Limits } from '../domain/limits.ts';
 import { validateName, validatePayload } from '../domain/validate.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { IdSource } from '../lib/ids.ts';
-import type { EntityMetadataRecord, EntityPage } from '../store/entity-store.ts';
-import type { Store } from '../store/store.ts';
+import type { EntityMetadataRecord, EntityPage, ReadModel } from '../store/read-model.ts';
+import type { WorkStore } from '../store/work-store.ts';
 
 export interface SignalEntityRequest {
   instanceId: string;
@@ -41,7 +41,7 @@ export const ENTITY_PAGE_SIZE_DEFAULT = 100;
 export const ENTITY_PAGE_SIZE_MAX = 1000;
 
 export interface EntityClientDeps {
-  store: Store;
+  store: Pick<WorkStore, 'appendEntityMessage'> & ReadModel;
   clock: Clock;
   ids: IdSource;
   limits: Limits;

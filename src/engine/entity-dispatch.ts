@@ -8,8 +8,8 @@ import { parseEntityId } from '../domain/entity.ts';
 import { isTerminal } from '../domain/history-event.ts';
 import type { TaskHubName } from '../domain/instance.ts';
 import type { Clock } from '../lib/clock.ts';
-import type { EntityWorkItem } from '../store/entity-store.ts';
-import type { Store } from '../store/store.ts';
+import type { ReadModel } from '../store/read-model.ts';
+import type { EntityWorkItem, WorkStore } from '../store/work-store.ts';
 import type { DispatchedWork } from './dispatched-work.ts';
 import { orchestrationsToCheck, planEntityBatch } from './entity-batch.ts';
 import { settleEntityBatch } from './entity-completion.ts';
@@ -24,7 +24,7 @@ const NO_TAKER_RETRY_MS = 1000;
 export const ENTITY_OPERATIONS_PER_BATCH_MAX = 100;
 
 export interface EntityDispatchDeps {
-  store: Store;
+  store: WorkStore & Pick<ReadModel, 'getInstance' | 'workBacklog'>;
   clock: Clock;
   streams: WorkerStreams;
   work: DispatchedWork;

@@ -11,14 +11,14 @@ import type { Limits } from '../domain/limits.ts';
 import { backoffMs } from '../lib/backoff.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { IdSource } from '../lib/ids.ts';
-import type { Store } from '../store/store.ts';
+import type { WorkStore } from '../store/work-store.ts';
 import type { DispatchedEntity, DispatchedWork } from './dispatched-work.ts';
 import type { Dispatcher } from './dispatcher.ts';
 import { completeEntityBatch } from './entity-completion.ts';
 import type { EntityProbes } from './entity-support.ts';
 
 export interface EntityWorkerDeps {
-  store: Store;
+  store: WorkStore;
   clock: Clock;
   ids: IdSource;
   limits: Limits;

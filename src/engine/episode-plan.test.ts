@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { makeEvent, type HistoryEvent } from '../domain/history-event.ts';
 import type { InstanceRecord, TaskHubName } from '../domain/instance.ts';
-import type { LeaseToken, OrchestrationWorkItem, StoredInboxMessage } from '../store/store.ts';
+import type { LeaseToken, OrchestrationWorkItem, StoredInboxMessage } from '../store/work-store.ts';
 import { planEpisode } from './episode-plan.ts';
 
 const NOW = Date.UTC(2026, 0, 1);

@@ -6,7 +6,7 @@
  * suspended instances, and for instances no worker can run.
  */
 import { isTerminal, makeEvent, type HistoryEvent } from '../domain/history-event.ts';
-import type { OrchestrationCompletion, OrchestrationWorkItem, StoredInboxMessage } from '../store/store.ts';
+import type { OrchestrationCompletion, OrchestrationWorkItem, StoredInboxMessage } from '../store/work-store.ts';
 import { parentNotification } from './episode-rules.ts';
 import { releaseHeldLocks } from './orchestration-entity-messages.ts';
 import { setTerminal } from './orchestration-episode.ts';

@@ -10,7 +10,7 @@
  */
 import type { HistoryEvent } from '../domain/history-event.ts';
 import type { TaskHubName } from '../domain/instance.ts';
-import type { InboxMessage } from '../store/store.ts';
+import type { InboxMessage } from '../store/work-store.ts';
 
 export interface FanInOptions {
   /** Outstanding tasks from which results are coalesced. */

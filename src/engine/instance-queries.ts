@@ -8,7 +8,7 @@ import { ServerError } from '../domain/errors.ts';
 import type { HistoryEvent, OrchestrationStatus } from '../domain/history-event.ts';
 import type { InstanceRecord, TaskHubName } from '../domain/instance.ts';
 import type { Limits } from '../domain/limits.ts';
-import type { Store } from '../store/store.ts';
+import type { ReadModel } from '../store/read-model.ts';
 
 /** Page size when a request gives none (the SDKs send 100 themselves). */
 export const PAGE_SIZE_DEFAULT = 100;
@@ -36,7 +36,7 @@ export interface ListInstanceIdsRequest {
 }
 
 export async function queryInstances(
-  store: Store,
+  store: ReadModel,
   limits: Limits,
   hub: TaskHubName,
   req: QueryInstancesRequest,
@@ -60,7 +60,7 @@ export async function queryInstances(
 }
 
 export async function listInstanceIds(
-  store: Store,
+  store: ReadModel,
   hub: TaskHubName,
   req: ListInstanceIdsRequest,
 ): Promise<{ instanceIds: string[]; lastInstanceKey?: string }> {
@@ -80,7 +80,7 @@ export async function listInstanceIds(
  * The history in chunks of about `chunkBytes` (estimated from the stored JSON form; the wire
  * form is smaller). An unknown instance has an empty history: no chunks.
  */
-export async function historyChunks(store: Store, hub: TaskHubName, instanceId: string, chunkBytes = HISTORY_CHUNK_BYTES): Promise<HistoryEvent[][]> {
+export async function historyChunks(store: ReadModel, hub: TaskHubName, instanceId: string, chunkBytes = HISTORY_CHUNK_BYTES): Promise<HistoryEvent[][]> {
   const events = await store.readHistory(hub, instanceId);
   const chunks: HistoryEvent[][] = [];
   let current: HistoryEvent[] = [];

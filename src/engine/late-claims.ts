@@ -6,11 +6,11 @@
  */
 import type { TaskHubName } from '../domain/instance.ts';
 import type { Clock } from '../lib/clock.ts';
-import type { Lease, Store } from '../store/store.ts';
+import type { Lease, WorkStore } from '../store/work-store.ts';
 
 /** The items whose leases are still held, renewed first when the claim took over a third of the lease. */
 export async function renewIfLate<T extends { lease: Lease }>(
-  deps: { store: Store; clock: Clock; leaseMs: number },
+  deps: { store: Pick<WorkStore, 'renewLeases'>; clock: Clock; leaseMs: number },
   hub: TaskHubName,
   askedAt: number,
   items: T[],

@@ -10,14 +10,16 @@ import type { InstanceRecord, TaskHubName } from '../domain/instance.ts';
 import type { Limits } from '../domain/limits.ts';
 import { validatePayload } from '../domain/validate.ts';
 import type { Clock } from '../lib/clock.ts';
+import type { ReadModel } from '../store/read-model.ts';
 import type { Store } from '../store/store.ts';
+import type { WorkStore } from '../store/work-store.ts';
 import type { ClientOperations, StartInstanceRequest } from './client-operations.ts';
 import * as queries from './instance-queries.ts';
 import { INSTANCE_BATCH_MAX, PurgeOperations, type PurgeFilter, type PurgeResult } from './purge-operations.ts';
 import { withOptional } from './orchestration-episode.ts';
 
 export interface ManagementDeps {
-  store: Store;
+  store: WorkStore & ReadModel & Pick<Store, 'purgeInstances'>;
   clock: Clock;
   limits: Limits;
   clients: ClientOperations;

@@ -10,7 +10,7 @@ import type { InstanceRecord } from '../domain/instance.ts';
 import type { Limits } from '../domain/limits.ts';
 import type { SendEntityMessageAction } from '../domain/orchestrator-action.ts';
 import { validateName, validatePayload } from '../domain/validate.ts';
-import type { EntityMessage } from '../store/entity-store.ts';
+import type { EntityMessage } from '../store/work-store.ts';
 
 /** Lock sets are bounded so a request cannot fan out without limit. */
 export const LOCK_SET_SIZE_MAX = 100;

@@ -4,7 +4,7 @@ import { makeEvent, type HistoryEvent } from '../domain/history-event.ts';
 import type { InstanceRecord } from '../domain/instance.ts';
 import { DEFAULT_LIMITS } from '../domain/limits.ts';
 import type { OrchestratorAction } from '../domain/orchestrator-action.ts';
-import type { LeaseToken } from '../store/store.ts';
+import type { LeaseToken } from '../store/work-store.ts';
 import { runEpisode, type EpisodeInput } from './orchestration-episode.ts';
 
 const NOW = Date.UTC(2026, 0, 1);

@@ -10,7 +10,7 @@
  * that; see the report of issue 4).
  */
 import type { TaskHubName } from '../domain/instance.ts';
-import type { ActivityWorkItem, OrchestrationWorkItem } from '../store/store.ts';
+import type { ActivityWorkItem, OrchestrationWorkItem } from '../store/work-store.ts';
 import type { HistoryEvent } from '../domain/history-event.ts';
 import type { WorkIdentity } from './work-item-filters.ts';
 import type { WorkKind } from './work-item.ts';

@@ -8,6 +8,7 @@ import { ServerError } from '../domain/errors.ts';
 import { TERMINAL_STATUSES, type OrchestrationStatus } from '../domain/history-event.ts';
 import type { TaskHubName } from '../domain/instance.ts';
 import type { Clock } from '../lib/clock.ts';
+import type { ReadModel } from '../store/read-model.ts';
 import type { Store } from '../store/store.ts';
 
 /** Ids in one purge batch (PurgeInstances and SkipGracefulOrchestrationTerminations). */
@@ -33,10 +34,10 @@ export interface PurgeResult {
 }
 
 export class PurgeOperations {
-  readonly #store: Store;
+  readonly #store: ReadModel & Pick<Store, 'purgeInstances'>;
   readonly #clock: Clock;
 
-  constructor(store: Store, clock: Clock) {
+  constructor(store: ReadModel & Pick<Store, 'purgeInstances'>, clock: Clock) {
     this.#store = store;
     this.#clock = clock;
   }

@@ -2,11 +2,12 @@
  * Completions of work dispatched by another node. With several nodes over one database, a
  * worker's CompleteOrchestratorTask / CompleteActivityTask / Abandon… call may reach a node
  * other than the one whose stream delivered the item, so its completion token (the lease token)
- * is unknown to this node's in-memory registry. If the store can re-load the claimed item by
- * its lease (`getClaimed…Work`, offered by stores whose leases live in the database), this node
- * finishes it exactly as the dispatching node would have; the dispatching node then finds the
+ * is unknown to this node's in-memory registry. When the store's leases are shared between
+ * nodes (`capabilities.sharedLeases`), this node re-loads the claimed item by its lease
+ * (`getClaimed…Work`) and finishes it exactly as the dispatching node would have; the dispatching node then finds the
  * lease gone at its next renewal and forgets the item. The local path is tried first and is
- * unchanged; this is only the fallback. Tokenless completions (fallback keys) stay local.
+ * unchanged; this is only the fallback. Tokenless completions (fallback keys) stay local, and so
+ * does everything on a store no other process shares: there an unknown token is a stale one.
  *
  * Known difference: the episode is re-planned here, so its OrchestratorStarted event carries
  * this node's time rather than the time the worker saw.
@@ -20,14 +21,15 @@ import { validatePayload } from '../domain/validate.ts';
 import { backoffMs } from '../lib/backoff.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { IdSource } from '../lib/ids.ts';
-import type { LeaseToken, Store } from '../store/store.ts';
+import type { Store } from '../store/store.ts';
+import type { LeaseToken, WorkStore } from '../store/work-store.ts';
 import { planEpisode } from './episode-plan.ts';
 import { failure } from './episode-rules.ts';
 import { runEpisode } from './orchestration-episode.ts';
 import { traceExecutionEnd, tracedExecution, withTraceParents, type Tracer } from './tracing.ts';
 
 export interface RemoteCompletionDeps {
-  store: Store;
+  store: WorkStore & Pick<Store, 'capabilities'>;
   clock: Clock;
   ids: IdSource;
   limits: Limits;
@@ -58,7 +60,7 @@ export class RemoteCompletions {
   /** True when the item was claimed (by any node) under this token and is now completed. */
   async completeOrchestration(hub: TaskHubName, response: OrchestratorResponse): Promise<boolean> {
     const { store, clock } = this.#d;
-    if (response.completionToken === '' || response.isPartial || store.getClaimedOrchestrationWork === undefined) return false;
+    if (response.completionToken === '' || response.isPartial || !store.capabilities.sharedLeases) return false;
     const lease = response.completionToken as LeaseToken;
     const now = clock.now();
     const item = await store.getClaimedOrchestrationWork(hub, lease, now);
@@ -92,7 +94,7 @@ export class RemoteCompletions {
 
   async completeActivity(hub: TaskHubName, response: ActivityResponse): Promise<boolean> {
     const { store, clock } = this.#d;
-    if (response.completionToken === '' || store.getClaimedActivityWork === undefined) return false;
+    if (response.completionToken === '' || !store.capabilities.sharedLeases) return false;
     const lease = response.completionToken as LeaseToken;
     const now = clock.now();
     const item = await store.getClaimedActivityWork(hub, lease, now);
@@ -109,13 +111,14 @@ export class RemoteCompletions {
     const lease = completionToken as LeaseToken;
     const now = clock.now();
     const { baseMs, maxMs } = this.#d.abandonBackoff;
-    if (kind === 'orchestration' && store.getClaimedOrchestrationWork !== undefined) {
+    if (!store.capabilities.sharedLeases) return false;
+    if (kind === 'orchestration') {
       const item = await store.getClaimedOrchestrationWork(hub, lease, now);
       if (item === undefined) return false;
       await store.abandonOrchestrationWork(hub, lease, now + backoffMs(item.lease.attempt, baseMs, maxMs), now);
       return true;
     }
-    if (kind === 'activity' && store.getClaimedActivityWork !== undefined) {
+    if (kind === 'activity') {
       const item = await store.getClaimedActivityWork(hub, lease, now);
       if (item === undefined) return false;
       await store.abandonActivityWork(hub, lease, now + backoffMs(item.lease.attempt, baseMs, maxMs), now);

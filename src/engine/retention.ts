@@ -8,6 +8,7 @@
 import type { OrchestrationStatus } from '../domain/history-event.ts';
 import type { TaskHubName } from '../domain/instance.ts';
 import type { Clock } from '../lib/clock.ts';
+import type { ReadModel } from '../store/read-model.ts';
 import type { Store } from '../store/store.ts';
 import type { Logger } from '../lib/logger.ts';
 
@@ -28,7 +29,7 @@ export interface RetentionOptions {
 }
 
 export interface RetentionDeps {
-  store: Store;
+  store: ReadModel & Pick<Store, 'purgeInstances'>;
   clock: Clock;
   targets: () => Promise<RetentionTarget[]>;
   log: Logger;

@@ -6,7 +6,7 @@
  */
 import type { TaskHubName } from '../domain/instance.ts';
 import type { Clock } from '../lib/clock.ts';
-import type { Store, WorkBacklog } from '../store/store.ts';
+import type { ReadModel, WorkBacklog } from '../store/read-model.ts';
 import type { DispatchRate } from './dispatch-rate.ts';
 import type { ConnectedWorker } from './engine.ts';
 import { splitHubName } from './scheduler-scope.ts';
@@ -46,13 +46,13 @@ export interface ScaleSignalSource {
 }
 
 export class ScaleSignals {
-  readonly #store: Store;
+  readonly #store: Pick<ReadModel, 'workBacklog'>;
   readonly #clock: Clock;
   readonly #engine: ScaleSignalSource;
   readonly #cacheMs: number;
   readonly #cache = new Map<string, { at: number; backlog: Promise<WorkBacklog> }>();
 
-  constructor(deps: { store: Store; clock: Clock; engine: ScaleSignalSource }, options: { cacheMs?: number } = {}) {
+  constructor(deps: { store: Pick<ReadModel, 'workBacklog'>; clock: Clock; engine: ScaleSignalSource }, options: { cacheMs?: number } = {}) {
     this.#store = deps.store;
     this.#clock = deps.clock;
     this.#engine = deps.engine;

@@ -15,6 +15,9 @@ import type { Clock } from '../lib/clock.ts';
 import type { Store } from '../store/store.ts';
 import { scopedHubName, splitHubName, type SchedulerScope } from './scheduler-scope.ts';
 
+/** Task hubs are the store's administration, not its work or read contract. */
+type TaskHubStore = Pick<Store, 'listTaskHubs' | 'createTaskHub' | 'deleteTaskHub'>;
+
 export interface TaskHubOptions {
   /** Hubs that exist at start (created if missing). */
   initial: readonly string[];
@@ -33,13 +36,13 @@ export interface TaskHubCatalog {
 
 export class TaskHubs {
   readonly #known = new Set<string>();
-  readonly #store: Store;
+  readonly #store: TaskHubStore;
   readonly #clock: Clock;
   readonly #options: TaskHubOptions;
   /** Resolves once the control plane is up; undefined: there is none (no catalog). */
   #catalog: Promise<TaskHubCatalog | undefined> = Promise.resolve(undefined);
 
-  constructor(store: Store, clock: Clock, options: TaskHubOptions) {
+  constructor(store: TaskHubStore, clock: Clock, options: TaskHubOptions) {
     this.#store = store;
     this.#clock = clock;
     this.#options = options;

@@ -4,7 +4,7 @@ import { makeEvent, type TraceContext } from '../domain/history-event.ts';
 import type { InstanceRecord, TaskHubName } from '../domain/instance.ts';
 import { DEFAULT_LIMITS } from '../domain/limits.ts';
 import type { OrchestratorAction } from '../domain/orchestrator-action.ts';
-import type { LeaseToken, OrchestrationCompletion, OrchestrationWorkItem } from '../store/store.ts';
+import type { LeaseToken, OrchestrationCompletion, OrchestrationWorkItem } from '../store/work-store.ts';
 import { runEpisode } from './orchestration-episode.ts';
 import { traceExecutionEnd, tracedExecution, withTraceParents, type SpanOutcome, type TracedExecution, type Tracer } from './tracing.ts';
 

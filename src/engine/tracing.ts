@@ -7,7 +7,7 @@
 import { isTerminal, type ExecutionStarted, type HistoryEvent, type TraceContext } from '../domain/history-event.ts';
 import type { InstanceRecord, TaskHubName } from '../domain/instance.ts';
 import type { Clock } from '../lib/clock.ts';
-import type { ActivityTask, OrchestrationCompletion, OrchestrationWorkItem } from '../store/store.ts';
+import type { ActivityTask, OrchestrationCompletion, OrchestrationWorkItem } from '../store/work-store.ts';
 
 /** One execution of an orchestration instance, as its ExecutionStarted event describes it. */
 export interface TracedExecution {

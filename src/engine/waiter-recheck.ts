@@ -7,12 +7,12 @@
  * time, at most `readsInFlightMax` reads in flight, so a crowd of waiters cannot swamp the store.
  */
 import type { TaskHubName } from '../domain/instance.ts';
-import type { Store } from '../store/store.ts';
+import type { ReadModel } from '../store/read-model.ts';
 import type { InstanceWaiters } from './instance-waiters.ts';
 import type { Logger } from '../lib/logger.ts';
 
 export interface WaiterRecheckDeps {
-  store: Pick<Store, 'getInstance'>;
+  store: Pick<ReadModel, 'getInstance'>;
   waiters: InstanceWaiters;
   log: Logger;
 }

@@ -7,7 +7,7 @@
  * (the .NET SDK sets that version itself; the JavaScript and Python SDKs leave it empty).
  */
 import type { ExecutionStarted, HistoryEvent } from '../domain/history-event.ts';
-import type { OrchestrationWorkItem } from '../store/store.ts';
+import type { OrchestrationWorkItem } from '../store/work-store.ts';
 import type { WorkKind } from './work-item.ts';
 
 export interface NameFilter {

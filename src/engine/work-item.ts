@@ -1,6 +1,6 @@
 /** What the engine pushes over a worker's stream, before the protocol layer encodes it. */
 import type { HistoryEvent } from '../domain/history-event.ts';
-import type { ActivityTask } from '../store/store.ts';
+import type { ActivityTask } from '../store/work-store.ts';
 
 export type WorkItemMessage =
   | {

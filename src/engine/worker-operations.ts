@@ -10,13 +10,12 @@ import type { ActivityResponse, OrchestratorResponse } from '../domain/orchestra
 import { backoffMs } from '../lib/backoff.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { IdSource } from '../lib/ids.ts';
-import type { Store } from '../store/store.ts';
 import type { Dispatcher } from './dispatcher.ts';
 import type { Dispatched, DispatchedWork } from './dispatched-work.ts';
 import { learnFromCompletion, type EntitySupport } from './entity-support.ts';
 import type { FanInCoalescing } from './fan-in-coalescing.ts';
 import { runEpisode } from './orchestration-episode.ts';
-import { activityResultEvent, RemoteCompletions } from './remote-completion.ts';
+import { activityResultEvent, RemoteCompletions, type RemoteCompletionDeps } from './remote-completion.ts';
 import { StreamStalls } from './stream-stalls.ts';
 import type { WorkerStream, WorkerStreams } from './worker-streams.ts';
 import type { WorkerCaps, WorkItemMessage } from './work-item.ts';
@@ -25,7 +24,7 @@ import { endSpanAfter, writeTracedEpisode, type Tracer } from './tracing.ts';
 import type { Logger } from '../lib/logger.ts';
 
 export interface WorkerDeps {
-  store: Store;
+  store: RemoteCompletionDeps['store'];
   clock: Clock;
   ids: IdSource;
   limits: Limits;

@@ -30,7 +30,7 @@ import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic
 import type { TraceContext } from '../domain/history-event.ts';
 import type { TaskHubName } from '../domain/instance.ts';
 import type { SpanOutcome, TraceSpan, TracedExecution, Tracer } from '../engine/tracing.ts';
-import type { ActivityTask } from '../store/store.ts';
+import type { ActivityTask } from '../store/work-store.ts';
 import { executionSpanContext, executionSpanIds, spanContextOf, traceContextOf } from './trace-ids.ts';
 
 export interface OtelTracerOptions {

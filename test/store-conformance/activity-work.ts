@@ -4,7 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { makeEvent } from '../../src/domain/history-event.ts';
-import type { OrchestrationWorkItem, Store } from '../../src/store/store.ts';
+import type { Store } from '../../src/store/store.ts';
+import type { OrchestrationWorkItem } from '../../src/store/work-store.ts';
 import type { ConformanceTests } from './suite.ts';
 import {
   HUB, LEASE_MS, T0, assertRejectsWithCode, claimActivities, claimOne, completionOf, create, labels, message, newInstance, task,

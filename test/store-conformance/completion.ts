@@ -8,7 +8,7 @@ import { isServerError } from '../../src/domain/errors.ts';
 import { makeEvent } from '../../src/domain/history-event.ts';
 import { InvariantError } from '../../src/lib/assert.ts';
 import type { OrchestrationStatus } from '../../src/domain/history-event.ts';
-import type { ChildInstance, OrchestrationWorkItem } from '../../src/store/store.ts';
+import type { ChildInstance, OrchestrationWorkItem } from '../../src/store/work-store.ts';
 import type { ConformanceTests } from './suite.ts';
 import {
   HUB, T0, appendAt, assertRejectsWithCode, claimActivities, claimOne, claimOrchestrations, completionOf, create, labels, message,

@@ -7,7 +7,8 @@
 import assert from 'node:assert/strict';
 import type { InstanceRecord } from '../../src/domain/instance.ts';
 import { makeEvent } from '../../src/domain/history-event.ts';
-import type { InstanceQuery, InstanceQueryCursor, LastUpdateCursor, LastUpdateQuery, Store } from '../../src/store/store.ts';
+import type { InstanceQuery, InstanceQueryCursor, LastUpdateCursor, LastUpdateQuery } from '../../src/store/read-model.ts';
+import type { Store } from '../../src/store/store.ts';
 import type { ConformanceTests } from './suite.ts';
 import { HUB, OTHER_HUB, T0, claimActivities, claimOne, completionOf, create, newInstance, raised, task } from './fixtures.ts';
 

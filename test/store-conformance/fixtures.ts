@@ -6,16 +6,8 @@ import assert from 'node:assert/strict';
 import { isServerError, type ErrorCode } from '../../src/domain/errors.ts';
 import { makeEvent, type HistoryEvent, type OrchestrationStatus } from '../../src/domain/history-event.ts';
 import type { InstanceRecord, TaskHubName } from '../../src/domain/instance.ts';
-import type {
-  ActivityTask,
-  ActivityWorkItem,
-  ClaimResult,
-  InboxMessage,
-  NewInstance,
-  OrchestrationCompletion,
-  OrchestrationWorkItem,
-  Store,
-} from '../../src/store/store.ts';
+import type { Store } from '../../src/store/store.ts';
+import type { ActivityTask, ActivityWorkItem, ClaimResult, InboxMessage, NewInstance, OrchestrationCompletion, OrchestrationWorkItem } from '../../src/store/work-store.ts';
 
 /** A fixed start of time; tests advance from it by hand and never sleep. */
 export const T0 = Date.UTC(2026, 0, 1);

@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import type { OrchestrationStatus } from '../../src/domain/history-event.ts';
 import type { InstanceRecord } from '../../src/domain/instance.ts';
-import type { InstanceQuery, Store } from '../../src/store/store.ts';
+import type { InstanceQuery } from '../../src/store/read-model.ts';
+import type { Store } from '../../src/store/store.ts';
 import type { ConformanceTests } from './suite.ts';
 import {
   HUB, NON_ASCII, OTHER_HUB, T0, assertRejectsWithCode, claimActivities, claimOne, claimOrchestrations, completionOf, create,

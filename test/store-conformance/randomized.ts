@@ -6,7 +6,8 @@
  * A failure message names its seed, which replays it exactly.
  */
 import assert from 'node:assert/strict';
-import type { OrchestrationWorkItem, Store } from '../../src/store/store.ts';
+import type { Store } from '../../src/store/store.ts';
+import type { OrchestrationWorkItem } from '../../src/store/work-store.ts';
 import type { ConformanceTests, StoreFixture } from './suite.ts';
 import { HUB, T0, appendAt, claimOrchestrations, completionOf, create, message, newInstance, raised } from './fixtures.ts';
 import { isServerError } from '../../src/domain/errors.ts';

@@ -7,7 +7,7 @@ import { ServerError } from '../../domain/errors.ts';
 import type { TaskHubName } from '../../domain/instance.ts';
 import type { Engine } from '../../engine/engine.ts';
 import { WORK_KINDS } from '../../engine/scale-signals.ts';
-import type { EntityMetadataRecord } from '../../store/entity-store.ts';
+import type { EntityMetadataRecord } from '../../store/read-model.ts';
 import { iso, type Reply } from './orchestration-routes.ts';
 import * as v from './validate.ts';
 

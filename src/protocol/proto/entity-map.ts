@@ -5,7 +5,7 @@
  */
 import type { EntityBatchResult, EntityOperationAction, OperationResult } from '../../domain/entity.ts';
 import type { HistoryEvent } from '../../domain/history-event.ts';
-import type { EntityMetadataRecord } from '../../store/entity-store.ts';
+import type { EntityMetadataRecord } from '../../store/read-model.ts';
 import { compact, fromFailureDetails, fromStringValue as str, fromTimestamp, toStringValue, toTimestamp } from './common-map.ts';
 import { historyEventToProto } from './history-event-map.ts';
 import { proto, type pb } from './load.ts';

@@ -4,7 +4,7 @@
  * instance counts through the (hub, status, created_at, instance_id) index.
  */
 import type { OrchestrationStatus } from '../../domain/history-event.ts';
-import type { InstanceCountFilter, WorkBacklog, WorkBacklogEntry } from '../store.ts';
+import type { InstanceCountFilter, WorkBacklog, WorkBacklogEntry } from '../read-model.ts';
 import type { Sql } from './connection.ts';
 
 interface CountRow {

@@ -6,7 +6,8 @@
 import type { HistoryEvent } from '../../domain/history-event.ts';
 import type { InstanceRecord, TaskHubName } from '../../domain/instance.ts';
 import { InvariantError } from '../../lib/assert.ts';
-import type { CreateInstanceResult, InboxMessage, NewInstance, StoreEvent } from '../store.ts';
+import type { StoreEvent } from '../store.ts';
+import type { CreateInstanceResult, InboxMessage, NewInstance } from '../work-store.ts';
 import { instanceParams, parseEvent, toInstanceRecord, type InstanceRow } from '../sqlite/rows.ts';
 import type { Sql } from './connection.ts';
 

@@ -13,12 +13,13 @@ import { ServerError } from '../../domain/errors.ts';
 import type { HistoryEvent, OrchestrationStatus } from '../../domain/history-event.ts';
 import type { InstanceRecord, TaskHubName } from '../../domain/instance.ts';
 import { cryptoIdSource, type IdSource } from '../../lib/ids.ts';
+import type * as R from '../read-model.ts';
 import type * as S from '../store.ts';
+import type * as W from '../work-store.ts';
 import type { CatalogStore } from '../catalog.ts';
 import { countInstancesByStatus, workBacklog } from './backlog-sql.ts';
 import { PostgresCatalog } from './catalog-sql.ts';
 import { claimActivities, claimOrchestrations, renewLeases } from './claim-sql.ts';
-import type { EntityCompletion, EntityMessage, EntityMetadataRecord, EntityPage, EntityQuery, EntityWorkItem } from '../entity-store.ts';
 import { abandonEntity, claimEntities, completeEntity, getEntity, queryEntities, queueEntityMessage } from './entity-sql.ts';
 import { checkout, createPool, query, singleStatement, toStoreError, transaction, urgentStatement, type Sql } from './connection.ts';
 import { createInstance, getInstance, insertInstance, queueMessage, readHistory, type Tx } from './instance-sql.ts';
@@ -54,7 +55,7 @@ export function openPostgresBackend(options: PostgresStoreOptions): { store: S.S
 const WORK_KINDS = ['orchestration', 'activity', 'entity'] as const;
 
 class PostgresStore implements S.Store {
-  readonly capabilities: S.StoreCapabilities = { crossProcessNotifications: true };
+  readonly capabilities: S.StoreCapabilities = { crossProcessNotifications: true, sharedLeases: true };
   readonly #options: PostgresStoreOptions;
   readonly #ids: IdSource;
   readonly #pool: pg.Pool;
@@ -131,13 +132,13 @@ class PostgresStore implements S.Store {
     });
   }
 
-  async createInstance(hub: TaskHubName, create: S.NewInstance, _now: number): Promise<S.CreateInstanceResult> {
+  async createInstance(hub: TaskHubName, create: W.NewInstance, _now: number): Promise<W.CreateInstanceResult> {
     // The id is new nearly always: one statement. Otherwise the reuse rule needs a transaction.
     if (await this.#writeStatement((tx) => insertInstance(tx, hub, create))) return { created: true };
     return this.#write((tx) => createInstance(tx, hub, create));
   }
 
-  appendInboxMessage(hub: TaskHubName, message: S.InboxMessage, now: number, change?: S.StatusChange): Promise<InstanceRecord | undefined> {
+  appendInboxMessage(hub: TaskHubName, message: W.InboxMessage, now: number, change?: W.StatusChange): Promise<InstanceRecord | undefined> {
     return this.#write(async (tx) => {
       const record = await getInstance(tx.sql, hub, message.instanceId, true);
       if (record === undefined) return undefined;
@@ -157,23 +158,23 @@ class PostgresStore implements S.Store {
     return this.#read(() => this.#withClient((sql) => readHistory(sql, hub, instanceId)));
   }
 
-  queryInstances(hub: TaskHubName, query: S.InstanceQuery): Promise<S.InstancePage> {
+  queryInstances(hub: TaskHubName, query: R.InstanceQuery): Promise<R.InstancePage> {
     return this.#read(() => this.#withClient((sql) => queryInstances(sql, hub, query)));
   }
 
-  queryInstancesByLastUpdate(hub: TaskHubName, query: S.LastUpdateQuery): Promise<S.LastUpdatePage> {
+  queryInstancesByLastUpdate(hub: TaskHubName, query: R.LastUpdateQuery): Promise<R.LastUpdatePage> {
     return this.#read(() => this.#withClient((sql) => queryInstancesByLastUpdate(sql, hub, query)));
   }
 
-  countInstancesByStatus(hub: TaskHubName, filter: S.InstanceCountFilter): Promise<Partial<Record<OrchestrationStatus, number>>> {
+  countInstancesByStatus(hub: TaskHubName, filter: R.InstanceCountFilter): Promise<Partial<Record<OrchestrationStatus, number>>> {
     return this.#read(() => this.#withClient((sql) => countInstancesByStatus(sql, hub, filter)));
   }
 
-  workBacklog(hub: TaskHubName, now: number): Promise<S.WorkBacklog> {
+  workBacklog(hub: TaskHubName, now: number): Promise<R.WorkBacklog> {
     return this.#read(() => this.#withClient((sql) => workBacklog(sql, hub, now)));
   }
 
-  listInstanceIds(hub: TaskHubName, query: S.CompletedInstanceQuery): Promise<S.InstanceIdPage> {
+  listInstanceIds(hub: TaskHubName, query: R.CompletedInstanceQuery): Promise<R.InstanceIdPage> {
     return this.#read(() => this.#withClient((sql) => listInstanceIds(sql, hub, query)));
   }
 
@@ -181,71 +182,71 @@ class PostgresStore implements S.Store {
     return this.#write((tx) => purgeInstances(tx, hub, request));
   }
 
-  async claimOrchestrationWork(hub: TaskHubName, options: S.ClaimOptions & { messagesMax: number }): Promise<S.ClaimResult<S.OrchestrationWorkItem>> {
+  async claimOrchestrationWork(hub: TaskHubName, options: W.ClaimOptions & { messagesMax: number }): Promise<W.ClaimResult<W.OrchestrationWorkItem>> {
     const result = await this.#write((tx) => claimOrchestrations(tx.sql, this.#ids, hub, options));
     for (const item of result.items) this.#granted.add(item.lease.token);
     return result;
   }
 
-  completeOrchestrationWork(hub: TaskHubName, completion: S.OrchestrationCompletion, now: number): Promise<void> {
+  completeOrchestrationWork(hub: TaskHubName, completion: W.OrchestrationCompletion, now: number): Promise<void> {
     return this.#write((tx) => completeOrchestration(tx, hub, completion, now), completion.lease);
   }
 
-  abandonOrchestrationWork(hub: TaskHubName, lease: S.LeaseToken, retryAt: number, now: number): Promise<void> {
+  abandonOrchestrationWork(hub: TaskHubName, lease: W.LeaseToken, retryAt: number, now: number): Promise<void> {
     return this.#write((tx) => abandonOrchestration(tx, hub, lease, retryAt, now), lease);
   }
 
-  async claimActivityWork(hub: TaskHubName, options: S.ClaimOptions): Promise<S.ClaimResult<S.ActivityWorkItem>> {
+  async claimActivityWork(hub: TaskHubName, options: W.ClaimOptions): Promise<W.ClaimResult<W.ActivityWorkItem>> {
     const result = await this.#writeStatement((tx) => claimActivities(tx.sql, this.#ids, hub, options));
     for (const item of result.items) this.#granted.add(item.lease.token);
     return result;
   }
 
-  completeActivityWork(hub: TaskHubName, lease: S.LeaseToken, result: S.InboxMessage, now: number): Promise<void> {
+  completeActivityWork(hub: TaskHubName, lease: W.LeaseToken, result: W.InboxMessage, now: number): Promise<void> {
     return this.#writeStatement((tx) => completeActivity(tx, hub, lease, result, now), lease);
   }
 
-  abandonActivityWork(hub: TaskHubName, lease: S.LeaseToken, retryAt: number, now: number): Promise<void> {
+  abandonActivityWork(hub: TaskHubName, lease: W.LeaseToken, retryAt: number, now: number): Promise<void> {
     return this.#write((tx) => abandonActivity(tx, hub, lease, retryAt, now), lease);
   }
 
-  async renewLeases(hub: TaskHubName, tokens: readonly S.LeaseToken[], expiresAt: number, now: number): Promise<S.LeaseToken[]> {
+  async renewLeases(hub: TaskHubName, tokens: readonly W.LeaseToken[], expiresAt: number, now: number): Promise<W.LeaseToken[]> {
     const lost = await this.#track(() => urgentStatement(this.#pool, (sql) => renewLeases(sql, hub, tokens, expiresAt, now)));
     for (const token of lost) this.#granted.delete(token);
     return lost;
   }
 
-  appendEntityMessage(hub: TaskHubName, message: EntityMessage, _now: number): Promise<void> {
+  appendEntityMessage(hub: TaskHubName, message: W.EntityMessage, _now: number): Promise<void> {
     return this.#write((tx) => queueEntityMessage(tx, hub, message));
   }
 
-  async claimEntityWork(hub: TaskHubName, options: S.ClaimOptions & { messagesMax: number }): Promise<S.ClaimResult<EntityWorkItem>> {
+  async claimEntityWork(hub: TaskHubName, options: W.ClaimOptions & { messagesMax: number }): Promise<W.ClaimResult<W.EntityWorkItem>> {
     const result = await this.#write((tx) => claimEntities(tx.sql, this.#ids, hub, options));
     for (const item of result.items) this.#granted.add(item.lease.token);
     return result;
   }
 
-  completeEntityWork(hub: TaskHubName, completion: EntityCompletion, now: number): Promise<void> {
+  completeEntityWork(hub: TaskHubName, completion: W.EntityCompletion, now: number): Promise<void> {
     return this.#write((tx) => completeEntity(tx, hub, completion, now), completion.lease);
   }
 
-  abandonEntityWork(hub: TaskHubName, lease: S.LeaseToken, retryAt: number, now: number): Promise<void> {
+  abandonEntityWork(hub: TaskHubName, lease: W.LeaseToken, retryAt: number, now: number): Promise<void> {
     return this.#write((tx) => abandonEntity(tx, hub, lease, retryAt, now), lease);
   }
 
-  getEntity(hub: TaskHubName, instanceId: string): Promise<EntityMetadataRecord | undefined> {
+  getEntity(hub: TaskHubName, instanceId: string): Promise<R.EntityMetadataRecord | undefined> {
     return this.#read(() => this.#withClient((sql) => getEntity(sql, hub, instanceId)));
   }
 
-  queryEntities(hub: TaskHubName, query: EntityQuery): Promise<EntityPage> {
+  queryEntities(hub: TaskHubName, query: R.EntityQuery): Promise<R.EntityPage> {
     return this.#read(() => this.#withClient((sql) => queryEntities(sql, hub, query)));
   }
 
-  getClaimedOrchestrationWork(hub: TaskHubName, lease: S.LeaseToken, now: number): Promise<S.OrchestrationWorkItem | undefined> {
+  getClaimedOrchestrationWork(hub: TaskHubName, lease: W.LeaseToken, now: number): Promise<W.OrchestrationWorkItem | undefined> {
     return this.#read(() => this.#withClient((sql) => claimedOrchestration(sql, hub, lease, now)));
   }
 
-  getClaimedActivityWork(hub: TaskHubName, lease: S.LeaseToken, now: number): Promise<S.ActivityWorkItem | undefined> {
+  getClaimedActivityWork(hub: TaskHubName, lease: W.LeaseToken, now: number): Promise<W.ActivityWorkItem | undefined> {
     return this.#read(() => this.#withClient((sql) => claimedActivity(sql, hub, lease, now)));
   }
 

@@ -8,7 +8,7 @@ import { ServerError } from '../../domain/errors.ts';
 import { statusAfterEpisode, type OrchestrationStatus } from '../../domain/history-event.ts';
 import type { InstanceRecord, TaskHubName } from '../../domain/instance.ts';
 import { invariant, InvariantError } from '../../lib/assert.ts';
-import type { ActivityWorkItem, InboxMessage, LeaseToken, OrchestrationCompletion, OrchestrationWorkItem } from '../store.ts';
+import type { ActivityWorkItem, InboxMessage, LeaseToken, OrchestrationCompletion, OrchestrationWorkItem } from '../work-store.ts';
 import {
   activityPayload, instanceParams, toActivityTask, toInboxMessage, type ActivityTaskRow, type InboxRow, type InstanceRow,
 } from '../sqlite/rows.ts';

@@ -3,7 +3,7 @@
  * running. The row is deleted when the activity's result is queued for its orchestration.
  */
 import type Database from 'better-sqlite3';
-import type { ActivityTask } from '../store.ts';
+import type { ActivityTask } from '../work-store.ts';
 import { activityPayload, toActivityTask, type ActivityTaskRow } from './rows.ts';
 
 export class ActivitySql {

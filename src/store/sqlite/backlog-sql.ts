@@ -4,7 +4,7 @@
  * backlog of one hub, never with the number of instances stored.
  */
 import type Database from 'better-sqlite3';
-import type { WorkBacklog, WorkBacklogEntry } from '../store.ts';
+import type { WorkBacklog, WorkBacklogEntry } from '../read-model.ts';
 import type { StoreState } from './store-state.ts';
 import type { WorkQueue } from './work-queue.ts';
 

@@ -5,7 +5,7 @@
  */
 import type { TaskHubName } from '../../domain/instance.ts';
 import { invariant } from '../../lib/assert.ts';
-import type { ActivityWorkItem, ClaimOptions, ClaimResult, Lease, LeaseToken, OrchestrationWorkItem } from '../store.ts';
+import type { ActivityWorkItem, ClaimOptions, ClaimResult, Lease, LeaseToken, OrchestrationWorkItem } from '../work-store.ts';
 import type { HubQueues, StoreState } from './store-state.ts';
 import type { LeaseEntry } from './work-queue.ts';
 
@@ -80,6 +80,26 @@ export function claimActivityWork(state: StoreState, hub: TaskHubName, options: 
     items.push({ hub, task: row.task, lease: leaseOf(lease) });
   }
   return withNextVisibleAt(items, queue.nextVisibleAt());
+}
+
+/** The orchestration work item held under `token` at `now`, read again from the tables; undefined when not held. */
+export function claimedOrchestrationWork(state: StoreState, hub: TaskHubName, token: LeaseToken, now: number): OrchestrationWorkItem | undefined {
+  const entry = state.liveLease(hub, token, now);
+  if (entry === undefined || entry.kind !== 'orchestration') return undefined;
+  const instanceId = entry.key as string;
+  const instance = state.instances.get(hub, instanceId);
+  invariant(instance !== undefined, `${hub}/${instanceId} is leased but the instance does not exist`);
+  const history = state.instances.readHistory(hub, instanceId);
+  return { hub, instance, history, messages: state.inbox.readSeqs(hub, instanceId, entry.seqs), lease: leaseOf(entry) };
+}
+
+/** The activity work item held under `token` at `now`; undefined when not held. */
+export function claimedActivityWork(state: StoreState, hub: TaskHubName, token: LeaseToken, now: number): ActivityWorkItem | undefined {
+  const entry = state.liveLease(hub, token, now);
+  if (entry === undefined || entry.kind !== 'activity') return undefined;
+  const row = state.activities.get(hub, entry.key as number);
+  invariant(row !== undefined, `activity task ${hub}/${entry.key} is leased but does not exist`);
+  return { hub, task: row.task, lease: leaseOf(entry) };
 }
 
 function withNextVisibleAt<T>(items: T[], nextVisibleAt: number | undefined): ClaimResult<T> {

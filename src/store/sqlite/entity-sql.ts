@@ -4,7 +4,8 @@
  * place but is skipped by claims until the engine releases the entity's deferred rows.
  */
 import type Database from 'better-sqlite3';
-import type { EntityMessage, EntityMetadataRecord, EntityQuery, EntityRecord, StoredEntityMessage } from '../entity-store.ts';
+import type { EntityMetadataRecord, EntityQuery } from '../read-model.ts';
+import type { EntityMessage, EntityRecord, StoredEntityMessage } from '../work-store.ts';
 import { LimitedQuery } from './limited-query.ts';
 import { parseEvent } from './rows.ts';
 

@@ -4,7 +4,7 @@
  * instances; the ready index (work-queue.ts) decides which instances to look at.
  */
 import type Database from 'better-sqlite3';
-import type { InboxMessage, StoredInboxMessage } from '../store.ts';
+import type { InboxMessage, StoredInboxMessage } from '../work-store.ts';
 import { LimitedQuery } from './limited-query.ts';
 import { toInboxMessage, type InboxRow } from './rows.ts';
 
@@ -14,6 +14,7 @@ export class InboxSql {
   readonly #insert: Database.Statement<InsertParams>;
   readonly #insertIfInstanceExists: Database.Statement<[...InsertParams, string, string]>;
   readonly #readVisible: LimitedQuery<[string, string, number], InboxRow>;
+  readonly #readSeq: Database.Statement<[number, string, string], InboxRow>;
   readonly #minVisibleAt: Database.Statement<[string, string], number | null>;
   readonly #deleteSeq: Database.Statement<[number, string, string]>;
   readonly #delaySeq: Database.Statement<[number, number, string, string]>;
@@ -27,6 +28,7 @@ export class InboxSql {
     this.#readVisible = new LimitedQuery(db, `
       SELECT seq, instance_id, execution_id, visible_at, event FROM inbox
       WHERE hub = ? AND instance_id = ? AND visible_at <= ? ORDER BY seq`);
+    this.#readSeq = db.prepare('SELECT seq, instance_id, execution_id, visible_at, event FROM inbox WHERE seq = ? AND hub = ? AND instance_id = ?');
     this.#minVisibleAt = db
       .prepare<[string, string], number | null>('SELECT min(visible_at) FROM inbox WHERE hub = ? AND instance_id = ?')
       .pluck();
@@ -49,6 +51,12 @@ export class InboxSql {
 
   readVisible(hub: string, instanceId: string, now: number, max: number): StoredInboxMessage[] {
     const rows = this.#readVisible.all(max, hub, instanceId, now);
+    return rows.map((row) => toInboxMessage(row, `${hub}/${instanceId}`));
+  }
+
+  /** The given messages of the instance that still exist, in the order given. */
+  readSeqs(hub: string, instanceId: string, seqs: readonly number[]): StoredInboxMessage[] {
+    const rows = seqs.map((seq) => this.#readSeq.get(seq, hub, instanceId)).filter((row) => row !== undefined);
     return rows.map((row) => toInboxMessage(row, `${hub}/${instanceId}`));
   }
 

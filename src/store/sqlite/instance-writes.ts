@@ -4,7 +4,7 @@
  * in-memory effects are registered on the scope and happen only after COMMIT.
  */
 import type { InstanceRecord } from '../../domain/instance.ts';
-import type { CreateInstanceResult, InboxMessage, NewInstance, StatusChange } from '../store.ts';
+import type { CreateInstanceResult, InboxMessage, NewInstance, StatusChange } from '../work-store.ts';
 import type { WriteScope } from './group-commit.ts';
 import type { StoreState } from './store-state.ts';
 import type { TaskHubName } from '../../domain/instance.ts';

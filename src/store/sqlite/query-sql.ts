@@ -6,7 +6,7 @@
  */
 import type Database from 'better-sqlite3';
 import { ORCHESTRATION_STATUSES, type OrchestrationStatus } from '../../domain/history-event.ts';
-import type { CompletedInstanceQuery, InstanceCountFilter, InstanceIdPage, InstancePage, InstanceQuery, LastUpdatePage, LastUpdateQuery } from '../store.ts';
+import type { CompletedInstanceQuery, InstanceCountFilter, InstanceIdPage, InstancePage, InstanceQuery, LastUpdatePage, LastUpdateQuery } from '../read-model.ts';
 import { toInstanceRecord, type InstanceRow } from './rows.ts';
 
 const PAYLOAD_COLUMNS = 'input, output, custom_status, failure_details';

@@ -6,7 +6,7 @@
 import { ORCHESTRATION_STATUSES, type FailureDetails, type HistoryEvent, type OrchestrationStatus, type Tags } from '../../domain/history-event.ts';
 import type { InstanceRecord } from '../../domain/instance.ts';
 import { InvariantError, invariant } from '../../lib/assert.ts';
-import type { ActivityTask, StoredInboxMessage } from '../store.ts';
+import type { ActivityTask, StoredInboxMessage } from '../work-store.ts';
 
 const STATUSES: ReadonlySet<string> = new Set(ORCHESTRATION_STATUSES);
 

@@ -11,11 +11,12 @@ import type { InstanceRecord, TaskHubName } from '../../domain/instance.ts';
 import { invariant } from '../../lib/assert.ts';
 import { cryptoIdSource, type IdSource } from '../../lib/ids.ts';
 import type { CatalogStore } from '../catalog.ts';
-import type { EntityCompletion, EntityMessage, EntityMetadataRecord, EntityPage, EntityQuery, EntityWorkItem } from '../entity-store.ts';
+import type * as R from '../read-model.ts';
 import type * as S from '../store.ts';
+import type * as W from '../work-store.ts';
 import { BacklogSql } from './backlog-sql.ts';
 import { SqliteCatalog } from './catalog-sql.ts';
-import { claimActivityWork, claimOrchestrationWork, renewLeases } from './claims.ts';
+import { claimActivityWork, claimedActivityWork, claimedOrchestrationWork, claimOrchestrationWork, renewLeases } from './claims.ts';
 import { Durability } from './durability.ts';
 import { GroupCommit, type WriteScope } from './group-commit.ts';
 import { appendInboxMessageWrite, createInstanceWrite, createTaskHubWrite, deleteTaskHubWrite } from './instance-writes.ts';
@@ -52,7 +53,7 @@ export function openSqliteBackend(options: SqliteStoreOptions): { store: S.Store
 }
 
 class SqliteStore implements S.Store {
-  readonly capabilities: S.StoreCapabilities = { crossProcessNotifications: false };
+  readonly capabilities: S.StoreCapabilities = { crossProcessNotifications: false, sharedLeases: false };
   readonly #db: Database.Database;
   readonly #options: SqliteStoreOptions;
   readonly #listeners = new Set<(event: S.StoreEvent) => void>();
@@ -123,11 +124,11 @@ class SqliteStore implements S.Store {
     return this.#write((state, scope) => deleteTaskHubWrite(state, scope, hub));
   }
 
-  createInstance(hub: TaskHubName, create: S.NewInstance, now: number): Promise<S.CreateInstanceResult> {
+  createInstance(hub: TaskHubName, create: W.NewInstance, now: number): Promise<W.CreateInstanceResult> {
     return this.#write((state, scope) => createInstanceWrite(state, scope, hub, create, now));
   }
 
-  appendInboxMessage(hub: TaskHubName, message: S.InboxMessage, now: number, statusChange?: S.StatusChange): Promise<InstanceRecord | undefined> {
+  appendInboxMessage(hub: TaskHubName, message: W.InboxMessage, now: number, statusChange?: W.StatusChange): Promise<InstanceRecord | undefined> {
     return this.#write((state, scope) => appendInboxMessageWrite(state, scope, hub, message, now, statusChange));
   }
 
@@ -139,25 +140,25 @@ class SqliteStore implements S.Store {
     return this.#ready().instances.readHistory(hub, instanceId);
   }
 
-  async queryInstances(hub: TaskHubName, query: S.InstanceQuery): Promise<S.InstancePage> {
+  async queryInstances(hub: TaskHubName, query: R.InstanceQuery): Promise<R.InstancePage> {
     return this.#ready().queries.queryInstances(hub, query);
   }
 
-  async queryInstancesByLastUpdate(hub: TaskHubName, query: S.LastUpdateQuery): Promise<S.LastUpdatePage> {
+  async queryInstancesByLastUpdate(hub: TaskHubName, query: R.LastUpdateQuery): Promise<R.LastUpdatePage> {
     return this.#ready().queries.queryInstancesByLastUpdate(hub, query);
   }
 
-  async countInstancesByStatus(hub: TaskHubName, filter: S.InstanceCountFilter): Promise<Partial<Record<OrchestrationStatus, number>>> {
+  async countInstancesByStatus(hub: TaskHubName, filter: R.InstanceCountFilter): Promise<Partial<Record<OrchestrationStatus, number>>> {
     return this.#ready().queries.countByStatus(hub, filter);
   }
 
-  async workBacklog(hub: TaskHubName, now: number): Promise<S.WorkBacklog> {
+  async workBacklog(hub: TaskHubName, now: number): Promise<R.WorkBacklog> {
     const state = this.#ready();
     this.#backlog ??= new BacklogSql(this.#db);
     return this.#backlog.backlog(state, hub, now);
   }
 
-  async listInstanceIds(hub: TaskHubName, query: S.CompletedInstanceQuery): Promise<S.InstanceIdPage> {
+  async listInstanceIds(hub: TaskHubName, query: R.CompletedInstanceQuery): Promise<R.InstanceIdPage> {
     return this.#ready().queries.listInstanceIds(hub, query);
   }
 
@@ -165,56 +166,64 @@ class SqliteStore implements S.Store {
     return this.#write((state, scope) => purgeInstancesWrite(state, scope, hub, request));
   }
 
-  async claimOrchestrationWork(hub: TaskHubName, options: S.ClaimOptions & { messagesMax: number }): Promise<S.ClaimResult<S.OrchestrationWorkItem>> {
+  async claimOrchestrationWork(hub: TaskHubName, options: W.ClaimOptions & { messagesMax: number }): Promise<W.ClaimResult<W.OrchestrationWorkItem>> {
     return claimOrchestrationWork(this.#ready(), hub, options);
   }
 
-  completeOrchestrationWork(hub: TaskHubName, completion: S.OrchestrationCompletion, now: number): Promise<void> {
+  completeOrchestrationWork(hub: TaskHubName, completion: W.OrchestrationCompletion, now: number): Promise<void> {
     return this.#write((state, scope) => completeOrchestrationWrite(state, scope, hub, completion, now));
   }
 
-  abandonOrchestrationWork(hub: TaskHubName, lease: S.LeaseToken, retryAt: number, now: number): Promise<void> {
+  abandonOrchestrationWork(hub: TaskHubName, lease: W.LeaseToken, retryAt: number, now: number): Promise<void> {
     return this.#write((state, scope) => abandonOrchestrationWrite(state, scope, hub, lease, retryAt, now));
   }
 
-  async claimActivityWork(hub: TaskHubName, options: S.ClaimOptions): Promise<S.ClaimResult<S.ActivityWorkItem>> {
+  async claimActivityWork(hub: TaskHubName, options: W.ClaimOptions): Promise<W.ClaimResult<W.ActivityWorkItem>> {
     return claimActivityWork(this.#ready(), hub, options);
   }
 
-  completeActivityWork(hub: TaskHubName, lease: S.LeaseToken, result: S.InboxMessage, now: number): Promise<void> {
+  completeActivityWork(hub: TaskHubName, lease: W.LeaseToken, result: W.InboxMessage, now: number): Promise<void> {
     return this.#write((state, scope) => completeActivityWrite(state, scope, hub, lease, result, now));
   }
 
-  abandonActivityWork(hub: TaskHubName, lease: S.LeaseToken, retryAt: number, now: number): Promise<void> {
+  abandonActivityWork(hub: TaskHubName, lease: W.LeaseToken, retryAt: number, now: number): Promise<void> {
     return this.#write((state, scope) => abandonActivityWrite(state, scope, hub, lease, retryAt, now));
   }
 
-  appendEntityMessage(hub: TaskHubName, message: EntityMessage, now: number): Promise<void> {
+  appendEntityMessage(hub: TaskHubName, message: W.EntityMessage, now: number): Promise<void> {
     return this.#write((state, scope) => queueEntityMessage(state, scope, hub, message, now));
   }
 
-  async claimEntityWork(hub: TaskHubName, options: S.ClaimOptions & { messagesMax: number }): Promise<S.ClaimResult<EntityWorkItem>> {
+  async claimEntityWork(hub: TaskHubName, options: W.ClaimOptions & { messagesMax: number }): Promise<W.ClaimResult<W.EntityWorkItem>> {
     return claimEntityWork(this.#ready(), hub, options);
   }
 
-  completeEntityWork(hub: TaskHubName, completion: EntityCompletion, now: number): Promise<void> {
+  completeEntityWork(hub: TaskHubName, completion: W.EntityCompletion, now: number): Promise<void> {
     return this.#write((state, scope) => completeEntityWrite(state, scope, hub, completion, now));
   }
 
-  abandonEntityWork(hub: TaskHubName, lease: S.LeaseToken, retryAt: number, now: number): Promise<void> {
+  abandonEntityWork(hub: TaskHubName, lease: W.LeaseToken, retryAt: number, now: number): Promise<void> {
     return this.#write((state, scope) => abandonEntityWrite(state, scope, hub, lease, retryAt, now));
   }
 
-  async getEntity(hub: TaskHubName, instanceId: string): Promise<EntityMetadataRecord | undefined> {
+  async getEntity(hub: TaskHubName, instanceId: string): Promise<R.EntityMetadataRecord | undefined> {
     return getEntity(this.#ready(), hub, instanceId);
   }
 
-  async queryEntities(hub: TaskHubName, query: EntityQuery): Promise<EntityPage> {
+  async queryEntities(hub: TaskHubName, query: R.EntityQuery): Promise<R.EntityPage> {
     return queryEntities(this.#ready(), hub, query);
   }
 
-  async renewLeases(hub: TaskHubName, tokens: readonly S.LeaseToken[], expiresAt: number, now: number): Promise<S.LeaseToken[]> {
+  async renewLeases(hub: TaskHubName, tokens: readonly W.LeaseToken[], expiresAt: number, now: number): Promise<W.LeaseToken[]> {
     return renewLeases(this.#ready(), hub, tokens, expiresAt, now);
+  }
+
+  async getClaimedOrchestrationWork(hub: TaskHubName, lease: W.LeaseToken, now: number): Promise<W.OrchestrationWorkItem | undefined> {
+    return claimedOrchestrationWork(this.#ready(), hub, lease, now);
+  }
+
+  async getClaimedActivityWork(hub: TaskHubName, lease: W.LeaseToken, now: number): Promise<W.ActivityWorkItem | undefined> {
+    return claimedActivityWork(this.#ready(), hub, lease, now);
   }
 
   #checkOpen(): void {

@@ -12,7 +12,7 @@
 import type Database from 'better-sqlite3';
 import { ServerError } from '../../domain/errors.ts';
 import type { IdSource } from '../../lib/ids.ts';
-import type { LeaseToken } from '../store.ts';
+import type { LeaseToken } from '../work-store.ts';
 import { ActivitySql } from './activity-sql.ts';
 import type { WriteScope } from './group-commit.ts';
 import { HubSql } from './hub-sql.ts';

@@ -7,7 +7,7 @@
  * verifies every candidate against the database. What it must never do is forget work: a key
  * that is leased is not queued, and releasing its lease re-offers it (see store-state.ts).
  */
-import type { LeaseToken } from '../store.ts';
+import type { LeaseToken } from '../work-store.ts';
 import { FifoSet } from './fifo-set.ts';
 import { MinHeap } from './min-heap.ts';
 

@@ -6,7 +6,7 @@
 import type { TaskHubName } from '../../domain/instance.ts';
 import { statusAfterEpisode } from '../../domain/history-event.ts';
 import { invariant } from '../../lib/assert.ts';
-import type { InboxMessage, LeaseToken, OrchestrationCompletion } from '../store.ts';
+import type { InboxMessage, LeaseToken, OrchestrationCompletion } from '../work-store.ts';
 import type { WriteScope } from './group-commit.ts';
 import { queueEntityMessage } from './entity-writes.ts';
 import { createInstanceWrite } from './instance-writes.ts';
