@@ -10,7 +10,7 @@ import type { HistoryEvent } from '../../domain/history-event.ts';
 import { invariant } from '../../lib/assert.ts';
 import type { IdSource } from '../../lib/ids.ts';
 import type { ActivityWorkItem, ClaimOptions, ClaimResult, LeaseToken, OrchestrationWorkItem } from '../work-store.ts';
-import { parseEvent, toActivityTask, toInboxMessage, type ActivityTaskRow, type InstanceRow } from '../sqlite/rows.ts';
+import { parseEvent, toActivityTask, toInboxMessage, type ActivityTaskRow, type InstanceRow } from '../rows.ts';
 import type { Sql } from './connection.ts';
 import { INSTANCE_COLUMNS, instanceOf } from './instance-sql.ts';
 

@@ -11,7 +11,7 @@ import type { IdSource } from '../../lib/ids.ts';
 import type { EntityMetadataRecord, EntityPage, EntityQuery } from '../read-model.ts';
 import type { EntityCompletion, EntityMessage, EntityRecord, EntityWorkItem, StoredEntityMessage } from '../work-store.ts';
 import type { ClaimOptions, ClaimResult, LeaseToken } from '../work-store.ts';
-import { parseEvent } from '../sqlite/rows.ts';
+import { parseEvent } from '../rows.ts';
 import type { Sql } from './connection.ts';
 import { createInstance, queueMessage, type Tx } from './instance-sql.ts';
 

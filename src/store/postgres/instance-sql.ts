@@ -8,7 +8,7 @@ import type { InstanceRecord, TaskHubName } from '../../domain/instance.ts';
 import { InvariantError } from '../../lib/assert.ts';
 import type { StoreEvent } from '../store.ts';
 import type { CreateInstanceResult, InboxMessage, NewInstance } from '../work-store.ts';
-import { instanceParams, parseEvent, toInstanceRecord, type InstanceRow } from '../sqlite/rows.ts';
+import { instanceParams, parseEvent, toInstanceRecord, type InstanceRow } from '../rows.ts';
 import type { Sql } from './connection.ts';
 
 /** A transaction in progress and the events to publish once it commits. */

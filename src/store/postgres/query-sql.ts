@@ -10,7 +10,7 @@ import type { InstanceRecord, TaskHubName } from '../../domain/instance.ts';
 import { ORCHESTRATION_STATUSES } from '../../domain/history-event.ts';
 import type { CompletedInstanceQuery, InstanceIdPage, InstancePage, InstanceQuery, LastUpdatePage, LastUpdateQuery } from '../read-model.ts';
 import type { PurgeRequest } from '../store.ts';
-import type { InstanceRow } from '../sqlite/rows.ts';
+import type { InstanceRow } from '../rows.ts';
 import { filterClauses } from './backlog-sql.ts';
 import type { Sql } from './connection.ts';
 import { instanceOf, type Tx } from './instance-sql.ts';

@@ -11,7 +11,7 @@ import { invariant, InvariantError } from '../../lib/assert.ts';
 import type { ActivityWorkItem, InboxMessage, LeaseToken, OrchestrationCompletion, OrchestrationWorkItem } from '../work-store.ts';
 import {
   activityPayload, instanceParams, toActivityTask, toInboxMessage, type ActivityTaskRow, type InboxRow, type InstanceRow,
-} from '../sqlite/rows.ts';
+} from '../rows.ts';
 import { readHistories } from './claim-sql.ts';
 import { queueEntityMessage } from './entity-sql.ts';
 import type { Sql } from './connection.ts';

@@ -4,7 +4,7 @@
  */
 import type Database from 'better-sqlite3';
 import type { ActivityTask } from '../work-store.ts';
-import { activityPayload, toActivityTask, type ActivityTaskRow } from './rows.ts';
+import { activityPayload, toActivityTask, type ActivityTaskRow } from '../rows.ts';
 
 export class ActivitySql {
   readonly #insert: Database.Statement<[string, string, string, number, string, number]>;

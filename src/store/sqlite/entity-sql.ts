@@ -7,7 +7,7 @@ import type Database from 'better-sqlite3';
 import type { EntityMetadataRecord, EntityQuery } from '../read-model.ts';
 import type { EntityMessage, EntityRecord, StoredEntityMessage } from '../work-store.ts';
 import { LimitedQuery } from './limited-query.ts';
-import { parseEvent } from './rows.ts';
+import { parseEvent } from '../rows.ts';
 
 interface EntityRow {
   instance_id: string;

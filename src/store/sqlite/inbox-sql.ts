@@ -6,7 +6,7 @@
 import type Database from 'better-sqlite3';
 import type { InboxMessage, StoredInboxMessage } from '../work-store.ts';
 import { LimitedQuery } from './limited-query.ts';
-import { toInboxMessage, type InboxRow } from './rows.ts';
+import { toInboxMessage, type InboxRow } from '../rows.ts';
 
 type InsertParams = [string, string, string | null, number, string];
 

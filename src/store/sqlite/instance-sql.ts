@@ -7,7 +7,7 @@ import type Database from 'better-sqlite3';
 import type { HistoryEvent, OrchestrationStatus } from '../../domain/history-event.ts';
 import type { InstanceRecord } from '../../domain/instance.ts';
 import { InvariantError } from '../../lib/assert.ts';
-import { instanceParams, parseEvent, toInstanceRecord, type InstanceRow } from './rows.ts';
+import { instanceParams, parseEvent, toInstanceRecord, type InstanceRow } from '../rows.ts';
 
 const INSTANCE_COLUMNS = `instance_id, execution_id, name, version, status, created_at, last_updated_at, completed_at,
   scheduled_start_at, input, output, custom_status, failure_details, parent_instance_id, tags`;

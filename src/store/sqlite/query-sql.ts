@@ -7,7 +7,7 @@
 import type Database from 'better-sqlite3';
 import { ORCHESTRATION_STATUSES, type OrchestrationStatus } from '../../domain/history-event.ts';
 import type { CompletedInstanceQuery, InstanceCountFilter, InstanceIdPage, InstancePage, InstanceQuery, LastUpdatePage, LastUpdateQuery } from '../read-model.ts';
-import { toInstanceRecord, type InstanceRow } from './rows.ts';
+import { toInstanceRecord, type InstanceRow } from '../rows.ts';
 
 const PAYLOAD_COLUMNS = 'input, output, custom_status, failure_details';
 const NO_PAYLOAD_COLUMNS = 'NULL AS input, NULL AS output, NULL AS custom_status, NULL AS failure_details';

@@ -1,12 +1,13 @@
 /**
- * Conversions between table rows and the contract's records. Events and nested records are
+ * Conversions between table rows and the contract's records, shared by the SQLite and
+ * PostgreSQL backends (their tables have the same columns). Events and nested records are
  * stored as JSON text. Anything read back that does not parse, or does not look like what was
  * written, is corrupt state: it throws an `InvariantError` and is never skipped.
  */
-import { ORCHESTRATION_STATUSES, type FailureDetails, type HistoryEvent, type OrchestrationStatus, type Tags } from '../../domain/history-event.ts';
-import type { InstanceRecord } from '../../domain/instance.ts';
-import { InvariantError, invariant } from '../../lib/assert.ts';
-import type { ActivityTask, StoredInboxMessage } from '../work-store.ts';
+import { ORCHESTRATION_STATUSES, type FailureDetails, type HistoryEvent, type OrchestrationStatus, type Tags } from '../domain/history-event.ts';
+import type { InstanceRecord } from '../domain/instance.ts';
+import { InvariantError, invariant } from '../lib/assert.ts';
+import type { ActivityTask, StoredInboxMessage } from './work-store.ts';
 
 const STATUSES: ReadonlySet<string> = new Set(ORCHESTRATION_STATUSES);
 
