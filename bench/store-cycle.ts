@@ -10,8 +10,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { STORE_TUNING } from '../src/config/config.ts';
 import type { HistoryEvent } from '../src/domain/history-event.ts';
 import type { InstanceRecord, TaskHubName } from '../src/domain/instance.ts';
+import { cryptoIdSource } from '../src/lib/ids.ts';
 import { openSqliteStore } from '../src/store/sqlite/sqlite-store.ts';
 import type { Store } from '../src/store/store.ts';
 import type { OrchestrationWorkItem } from '../src/store/work-store.ts';
@@ -62,7 +64,7 @@ async function completeOrchestration(store: Store, item: OrchestrationWorkItem):
 }
 
 async function main(): Promise<void> {
-  const store = openSqliteStore({ path: join(dir, 'store.db') });
+  const store = openSqliteStore({ path: join(dir, 'store.db'), ids: cryptoIdSource(), groupCommitCallsMax: STORE_TUNING.groupCommitCallsMax });
   await store.migrate();
   await store.createTaskHub(hub, Date.now());
   let started = 0;

@@ -148,8 +148,12 @@ async function probeWrite(catalog: CatalogStore, clock: Clock): Promise<void> {
 }
 
 function openStore(config: Readonly<ServerConfig>, deps: ServerDeps): { store: Store; catalog: CatalogStore } {
-  if (config.store.kind === 'postgres') return openPostgresBackend({ url: config.store.url, connectionsMax: config.store.connectionsMax, ids: deps.ids, log: (message, error) => deps.log.warn(message, { err: error }) });
-  return openSqliteBackend({ path: config.store.path, ids: deps.ids });
+  const { groupCommitCallsMax, callsQueuedMax, safetyPollMs } = config.storeTuning;
+  if (config.store.kind === 'postgres') {
+    const { url, connectionsMax } = config.store;
+    return openPostgresBackend({ url, connectionsMax, callsQueuedMax, safetyPollMs, ids: deps.ids, log: (message, error) => deps.log.warn(message, { err: error }) });
+  }
+  return openSqliteBackend({ path: config.store.path, ids: deps.ids, groupCommitCallsMax });
 }
 
 /** The OpenTelemetry packages are loaded only when tracing is on. */

@@ -3,6 +3,7 @@ import { after, before } from 'node:test';
 import { openPostgresBackend } from '../src/store/postgres/postgres-store.ts';
 import { describeCatalogConformance, type OpenCatalog } from './catalog-conformance/suite.ts';
 import { PostgresServer } from './support/postgres-server.ts';
+import { postgresOptions } from './support/store-options.ts';
 
 let server: PostgresServer | undefined;
 before(async () => {
@@ -13,14 +14,14 @@ after(async () => {
 });
 
 async function openAt(url: string): Promise<OpenCatalog> {
-  let backend = openPostgresBackend({ url, safetyPollMs: 0, connectionsMax: 3 });
+  let backend = openPostgresBackend(postgresOptions(url, { safetyPollMs: 0, connectionsMax: 3 }));
   await backend.store.migrate();
   const opened: OpenCatalog = {
     catalog: backend.catalog,
     close: () => backend.store.close(),
     reopen: async () => {
       await backend.store.close();
-      backend = openPostgresBackend({ url, safetyPollMs: 0, connectionsMax: 3 });
+      backend = openPostgresBackend(postgresOptions(url, { safetyPollMs: 0, connectionsMax: 3 }));
       await backend.store.migrate();
       opened.catalog = backend.catalog;
       return backend.catalog;

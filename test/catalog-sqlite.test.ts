@@ -5,13 +5,14 @@ import { join } from 'node:path';
 import { after } from 'node:test';
 import { openSqliteBackend } from '../src/store/sqlite/sqlite-store.ts';
 import { describeCatalogConformance, type OpenCatalog } from './catalog-conformance/suite.ts';
+import { sqliteOptions } from './support/store-options.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'dts-catalog-sqlite-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 let files = 0;
 
 async function openAt(path: string): Promise<OpenCatalog> {
-  let backend = openSqliteBackend({ path });
+  let backend = openSqliteBackend(sqliteOptions(path));
   await backend.store.migrate();
   const opened: OpenCatalog = {
     catalog: backend.catalog,
@@ -20,7 +21,7 @@ async function openAt(path: string): Promise<OpenCatalog> {
   if (path !== ':memory:') {
     opened.reopen = async () => {
       await backend.store.close();
-      backend = openSqliteBackend({ path });
+      backend = openSqliteBackend(sqliteOptions(path));
       await backend.store.migrate();
       opened.catalog = backend.catalog;
       return backend.catalog;

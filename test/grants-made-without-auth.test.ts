@@ -28,6 +28,7 @@ import { openSqliteBackend } from '../src/store/sqlite/sqlite-store.ts';
 import type { Store } from '../src/store/store.ts';
 import { PostgresServer, postgresUnavailableReason } from './support/postgres-server.ts';
 import { failingLogger, linesLogger, silentLogger } from '../src/lib/logger.ts';
+import { postgresOptions, sqliteOptions } from './support/store-options.ts';
 
 const OWNER = '8e3af657-a8ff-443c-a75c-2fe8c4bcb635';
 const A_1 = '00000000-0000-4000-8000-0000000000a1';
@@ -44,11 +45,11 @@ after(async () => {
 });
 
 const backends: { name: string; skip?: string; open: () => Promise<{ store: Store; catalog: CatalogStore }> }[] = [
-  { name: 'sqlite', open: async () => openSqliteBackend({ path: ':memory:' }) },
+  { name: 'sqlite', open: async () => openSqliteBackend(sqliteOptions(':memory:')) },
   {
     name: 'postgres',
     ...(skipPostgres === undefined ? {} : { skip: skipPostgres }),
-    open: async () => openPostgresBackend({ url: await postgres!.createDatabase('grants'), safetyPollMs: 0, connectionsMax: 3 }),
+    open: async () => openPostgresBackend(postgresOptions(await postgres!.createDatabase('grants'), { safetyPollMs: 0, connectionsMax: 3 })),
   },
 ];
 

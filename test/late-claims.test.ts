@@ -7,11 +7,12 @@ import { test } from 'node:test';
 import { renewIfLate } from '../src/engine/late-claims.ts';
 import { openSqliteStore } from '../src/store/sqlite/sqlite-store.ts';
 import { claimOrchestrations, create, HUB, newInstance, T0 } from './store-conformance/fixtures.ts';
+import { sqliteOptions } from './support/store-options.ts';
 
 const LEASE_MS = 3000;
 
 async function claimedAt(askedAt: number) {
-  const store = openSqliteStore({ path: ':memory:' });
+  const store = openSqliteStore(sqliteOptions(':memory:'));
   await store.migrate();
   await create(store, newInstance('late'));
   const { items } = await claimOrchestrations(store, askedAt, { leaseMs: LEASE_MS });

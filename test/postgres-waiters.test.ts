@@ -20,6 +20,7 @@ import { HUB, T0, claimOne, completionOf, create, newInstance } from './store-co
 import { PostgresServer } from './support/postgres-server.ts';
 import { eventually, sleep } from './support/wait.ts';
 import { silentLogger } from '../src/lib/logger.ts';
+import { postgresOptions } from './support/store-options.ts';
 
 let server: PostgresServer | undefined;
 const stores: Store[] = [];
@@ -49,7 +50,7 @@ async function admin(sql: string, params: unknown[] = []): Promise<pg.QueryResul
 async function setUp(waitRecheckMs: number): Promise<{ database: string; a: Store; b: Store; engine: Engine }> {
   if (server === undefined) throw new Error('PostgreSQL did not start');
   const url = await server.createDatabase('waiters');
-  const [a, b] = [0, 1].map(() => openPostgresStore({ url, safetyPollMs: 0, connectionsMax: 3, log: () => undefined })) as [Store, Store];
+  const [a, b] = [0, 1].map(() => openPostgresStore(postgresOptions(url, { safetyPollMs: 0, connectionsMax: 3, log: () => undefined }))) as [Store, Store];
   stores.push(a, b);
   await a.migrate();
   await b.migrate();

@@ -13,13 +13,14 @@ import { openSqliteStore } from '../src/store/sqlite/sqlite-store.ts';
 import type { Store } from '../src/store/store.ts';
 import { newInstance, T0 } from './store-conformance/fixtures.ts';
 import { silentLogger } from '../src/lib/logger.ts';
+import { sqliteOptions } from './support/store-options.ts';
 
 const DAY = 24 * 60 * 60 * 1000;
 const HUB = 'sub/rg/sched/hub' as TaskHubName;
 const OTHER = 'other' as TaskHubName;
 
 async function openStore(): Promise<Store> {
-  const store = openSqliteStore({ path: ':memory:' });
+  const store = openSqliteStore(sqliteOptions(':memory:'));
   await store.migrate();
   await store.createTaskHub(HUB, T0);
   await store.createTaskHub(OTHER, T0);

@@ -13,6 +13,7 @@ import type { Store, StoreEvent } from '../src/store/store.ts';
 import { HUB, T0, claimActivities, claimOne, claimOrchestrations, completionOf, create, newInstance, task } from './store-conformance/fixtures.ts';
 import { PostgresServer } from './support/postgres-server.ts';
 import { eventually } from './support/wait.ts';
+import { postgresOptions } from './support/store-options.ts';
 
 let server: PostgresServer | undefined;
 const open: Store[] = [];
@@ -28,7 +29,7 @@ after(async () => {
 async function nodes(count: number, options: Partial<PostgresStoreOptions> = {}): Promise<Store[]> {
   if (server === undefined) throw new Error('PostgreSQL did not start');
   const url = await server.createDatabase('nodes');
-  const stores = Array.from({ length: count }, () => openPostgresStore({ url, safetyPollMs: 0, connectionsMax: 3, log: () => undefined, ...options }));
+  const stores = Array.from({ length: count }, () => openPostgresStore(postgresOptions(url, { safetyPollMs: 0, connectionsMax: 3, log: () => undefined, ...options })));
   open.push(...stores);
   await Promise.all(stores.map((s) => s.migrate()));
   await stores[0]?.createTaskHub(HUB, T0);
@@ -65,14 +66,14 @@ test('a lease taken on one node holds on the others; another node can re-load an
   await create(a, newInstance('r'));
   const item = await claimOne(a, T0, 'r');
   assert.equal((await claimOrchestrations(b, T0 + 1)).items.length, 0, 'leased for node b too');
-  const reloaded = await b.getClaimedOrchestrationWork?.(HUB, item.lease.token, T0 + 1);
+  const reloaded = await b.getClaimedOrchestrationWork(HUB, item.lease.token, T0 + 1);
   assert.deepStrictEqual(reloaded, item);
   await b.completeOrchestrationWork(HUB, completionOf(item, T0 + 1, { activities: [task('r', 1)] }), T0 + 1);
   assert.deepEqual(await a.renewLeases(HUB, [item.lease.token], T0 + 99_999, T0 + 2), [item.lease.token], 'node a sees the lease gone');
   const [activity] = (await claimActivities(a, T0 + 2)).items;
   assert.ok(activity);
-  assert.deepStrictEqual(await b.getClaimedActivityWork?.(HUB, activity.lease.token, T0 + 2), activity);
-  assert.equal(await b.getClaimedActivityWork?.(HUB, activity.lease.token, activity.lease.expiresAt), undefined, 'not after expiry');
+  assert.deepStrictEqual(await b.getClaimedActivityWork(HUB, activity.lease.token, T0 + 2), activity);
+  assert.equal(await b.getClaimedActivityWork(HUB, activity.lease.token, activity.lease.expiresAt), undefined, 'not after expiry');
 });
 
 test('a store that closes releases its leases: another node claims the work at once', async () => {

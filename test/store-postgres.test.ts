@@ -1,5 +1,5 @@
 /**
- * Runs the store conformance suite against PostgreSQL: a real server started by this test
+ * Runs the store conformance suites against PostgreSQL: a real server started by this test
  * process from the installed binaries, one fresh database per store. The safety poll is off
  * here (its wake-ups would be extra events in the subscription tests); store-postgres-nodes
  * covers it.
@@ -7,8 +7,12 @@
 import { after, before } from 'node:test';
 import { openPostgresStore } from '../src/store/postgres/postgres-store.ts';
 import type { Store } from '../src/store/store.ts';
-import { describeStoreConformance } from './store-conformance/suite.ts';
+import { describeReadModel } from './store-conformance/read-model.ts';
+import { describeStoreLifecycle } from './store-conformance/store-lifecycle.ts';
+import type { StoreConformanceOptions } from './store-conformance/suite.ts';
+import { describeWorkContract } from './store-conformance/work-contract.ts';
 import { PostgresServer } from './support/postgres-server.ts';
+import { postgresOptions } from './support/store-options.ts';
 
 let server: PostgresServer | undefined;
 const urls = new WeakMap<Store, string>();
@@ -21,12 +25,12 @@ after(async () => {
 });
 
 function openAt(url: string): Store {
-  const store = openPostgresStore({ url, safetyPollMs: 0, connectionsMax: 4 }) as Store;
+  const store = openPostgresStore(postgresOptions(url, { safetyPollMs: 0, connectionsMax: 4 }));
   urls.set(store, url);
   return store;
 }
 
-describeStoreConformance({
+const postgres: StoreConformanceOptions = {
   name: 'postgres',
   createStore: async () => {
     if (server === undefined) throw new Error('PostgreSQL did not start');
@@ -36,4 +40,8 @@ describeStoreConformance({
     await store.close();
     return openAt(urls.get(store) as string);
   },
-});
+};
+
+describeWorkContract(postgres);
+describeReadModel(postgres);
+describeStoreLifecycle(postgres);

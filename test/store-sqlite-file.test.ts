@@ -1,5 +1,5 @@
 /**
- * Runs the store conformance suite against SQLite on a file, plus what only a file backend has:
+ * Runs the store conformance suites against SQLite on a file, plus what only a file backend has:
  * one process owns the file, and corrupt stored state is reported loudly.
  */
 import assert from 'node:assert/strict';
@@ -13,8 +13,12 @@ import type { TaskHubName } from '../src/domain/instance.ts';
 import { InvariantError } from '../src/lib/assert.ts';
 import { openSqliteStore } from '../src/store/sqlite/sqlite-store.ts';
 import type { Store } from '../src/store/store.ts';
-import { describeStoreConformance } from './store-conformance/suite.ts';
+import { describeReadModel } from './store-conformance/read-model.ts';
+import { describeStoreLifecycle } from './store-conformance/store-lifecycle.ts';
+import type { StoreConformanceOptions } from './store-conformance/suite.ts';
+import { describeWorkContract } from './store-conformance/work-contract.ts';
 import { claimOne, completionOf, create, newInstance, T0 } from './store-conformance/fixtures.ts';
+import { sqliteOptions } from './support/store-options.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'dts-store-sqlite-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -22,19 +26,23 @@ let files = 0;
 const paths = new WeakMap<Store, string>();
 
 function openAt(path: string): Store {
-  const store = openSqliteStore({ path });
+  const store = openSqliteStore(sqliteOptions(path));
   paths.set(store, path);
   return store;
 }
 
-describeStoreConformance({
+const file: StoreConformanceOptions = {
   name: 'sqlite (file)',
   createStore: () => openAt(join(dir, `store-${++files}.db`)),
   reopenStore: async (store) => {
     await store.close();
     return openAt(paths.get(store) as string);
   },
-});
+};
+
+describeWorkContract(file);
+describeReadModel(file);
+describeStoreLifecycle(file);
 
 describe('sqlite (file): ownership and corruption', () => {
   const HUB = 'hub-a' as TaskHubName;

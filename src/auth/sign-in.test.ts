@@ -17,8 +17,9 @@ import { SignInThrottle } from './sign-in-throttle.ts';
 import { SigningKeys } from './signing-keys.ts';
 import { TokenService } from './tokens.ts';
 import { linesLogger, silentLogger } from '../lib/logger.ts';
+import { sqliteOptions } from '../../test/support/store-options.ts';
 
-const backend = openSqliteBackend({ path: ':memory:' });
+const backend = openSqliteBackend(sqliteOptions(':memory:'));
 const nowMs = Date.parse('2025-06-01T00:00:00Z');
 const now = () => nowMs;
 const passwords = new Passwords();

@@ -11,8 +11,9 @@ import { openSqliteBackend } from '../store/sqlite/sqlite-store.ts';
 import { Directory } from './directory.ts';
 import { SigningKeys, SIGNING_KEYS_CACHE_MS } from './signing-keys.ts';
 import { TokenService } from './tokens.ts';
+import { sqliteOptions } from '../../test/support/store-options.ts';
 
-const backend = openSqliteBackend({ path: ':memory:' });
+const backend = openSqliteBackend(sqliteOptions(':memory:'));
 after(() => backend.store.close());
 
 test('rotation: old tokens keep working until they expire, new tokens use the new kid', async () => {

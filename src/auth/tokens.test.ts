@@ -14,10 +14,11 @@ import { directorySource, signingKeyStore } from '../control/auth-sources.ts';
 import { Directory } from './directory.ts';
 import { SigningKeys } from './signing-keys.ts';
 import { TokenService } from './tokens.ts';
+import { sqliteOptions } from '../../test/support/store-options.ts';
 
 const AUD = 'https://durabletask.io';
 const OWN = 'https://dts.test';
-const backend = openSqliteBackend({ path: ':memory:' });
+const backend = openSqliteBackend(sqliteOptions(':memory:'));
 const p384 = generateKeyPairSync('ec', { namedCurve: 'P-384' }).privateKey;
 const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
 let nowMs = Date.now();

@@ -15,11 +15,24 @@ import { LOG_LEVELS, type LogLevel } from '../lib/logger.ts';
 
 export type StoreConfig = { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string; connectionsMax: number };
 
+/** Store settings without flags of their own; the backends require them (main.ts passes them in). */
+export interface StoreTuning {
+  /** SQLite: write calls committed together in one transaction (one fsync) at most. */
+  groupCommitCallsMax: number;
+  /** PostgreSQL: calls waiting for a pooled connection at most; more fail with UNAVAILABLE. */
+  callsQueuedMax: number;
+  /** PostgreSQL: milliseconds between safety polls that wake every hub, in case a notification was lost; 0 turns it off. */
+  safetyPollMs: number;
+}
+
+export const STORE_TUNING: Readonly<StoreTuning> = { groupCommitCallsMax: 1000, callsQueuedMax: 10_000, safetyPollMs: 2000 };
+
 export interface ServerConfig {
   host: string;
   grpcPort: number;
   httpPort: number;
   store: StoreConfig;
+  storeTuning: StoreTuning;
   taskHubs: string[];
   defaultTaskHub: string;
   dynamicTaskHubs: boolean;
@@ -131,6 +144,7 @@ function parseConfig(values: Record<string, string | undefined>, env: Env): Read
     grpcPort: port(values['grpc-port'], 8080, 'grpc-port'),
     httpPort: port(values['http-port'], 8082, 'http-port'),
     store: storeConfig(values.store, values['data-dir'], values['store-connections']),
+    storeTuning: { ...STORE_TUNING },
     taskHubs: hubs,
     defaultTaskHub: hubs.includes('default') ? 'default' : (hubs[0] as string),
     dynamicTaskHubs: truthy(values['dynamic-task-hubs']),

@@ -2,8 +2,8 @@
  * Conformance tests for entities: the entity inbox (FIFO, scheduled visibility, one lease per
  * entity, expiry), completion (state row, consumed and parked messages, release of parked ones,
  * results to orchestrations, messages to entities, orchestration starts, lost leases), abandon
- * with a retry time, reads (getEntity with backlog, queryEntities with filters and paging) and
- * the entity messages of an orchestration completion.
+ * with a retry time and the entity messages of an orchestration completion. The helpers are
+ * shared with the read-model tests (entity-queries.ts).
  */
 import assert from 'node:assert/strict';
 import { makeEvent, type HistoryEvent } from '../../src/domain/history-event.ts';
@@ -17,7 +17,7 @@ import { HUB, LEASE_MS, NON_ASCII, OTHER_HUB, T0, assertRejectsWithCode, claimOn
 const op = (operation: string, input?: string, timestamp = T0): HistoryEvent =>
   makeEvent({ kind: 'entityOperationSignaled', requestId: `r-${operation}`, operation, ...(input === undefined ? {} : { input }) }, timestamp);
 
-function signal(store: Store, instanceId: string, operation: string, options: { visibleAt?: number; input?: string; hub?: TaskHubName } = {}): Promise<void> {
+export function signal(store: Store, instanceId: string, operation: string, options: { visibleAt?: number; input?: string; hub?: TaskHubName } = {}): Promise<void> {
   const event = op(operation, options.input);
   return store.appendEntityMessage(options.hub ?? HUB, { instanceId, event, visibleAt: options.visibleAt ?? T0 }, T0);
 }
@@ -28,7 +28,7 @@ function claimEntities(store: Store, now: number, options: { limit?: number; mes
 
 const ops = (item: EntityWorkItem) => item.messages.map((m) => (m.event.kind === 'entityOperationSignaled' ? m.event.operation : m.event.kind));
 
-function done(item: EntityWorkItem, now: number, overrides: Partial<EntityCompletion> = {}): EntityCompletion {
+export function done(item: EntityWorkItem, now: number, overrides: Partial<EntityCompletion> = {}): EntityCompletion {
   return {
     lease: item.lease.token,
     consumedSeqs: item.messages.map((m) => m.seq),
@@ -42,7 +42,7 @@ function done(item: EntityWorkItem, now: number, overrides: Partial<EntityComple
   };
 }
 
-async function claimOneEntity(store: Store, now: number, instanceId: string): Promise<EntityWorkItem> {
+export async function claimOneEntity(store: Store, now: number, instanceId: string): Promise<EntityWorkItem> {
   const { items } = await claimEntities(store, now, { limit: 1 });
   assert.equal(items.length, 1, `expected one entity work item, got ${items.length}`);
   const item = items[0] as EntityWorkItem;
@@ -137,29 +137,6 @@ export const entityTests: ConformanceTests = {
     assert.equal(again.lease.attempt, 2);
     await assertRejectsWithCode(store.abandonEntityWork(HUB, item.lease.token, T0, T0), 'LEASE_LOST');
     await assertRejectsWithCode(store.completeEntityWork(OTHER_HUB, done(again, T0 + 500), T0 + 500), 'LEASE_LOST');
-  },
-
-  'queryEntities: filters by prefix, time and transience, and pages in id order': async ({ store }) => {
-    const ids = ['@a@1', '@a@2', '@a@3', '@b@1', '@a@lockonly'];
-    for (const [i, id] of ids.entries()) {
-      await signal(store, id, 'set');
-      const item = await claimOneEntity(store, T0, id);
-      const entity = id.endsWith('lockonly')
-        ? { instanceId: id, lockedBy: 'o', criticalSectionId: 'cs', lastModifiedAt: T0 + i }
-        : { instanceId: id, state: `"${id}"`, lastModifiedAt: T0 + i };
-      await store.completeEntityWork(HUB, done(item, T0 + i, { entity }), T0 + i);
-    }
-    const page1 = await store.queryEntities(HUB, { instanceIdStartsWith: '@a@', includeTransient: false, limit: 2 });
-    assert.deepEqual(page1.entities.map((e) => e.instanceId), ['@a@1', '@a@2']);
-    assert.equal(page1.next, '@a@2');
-    const page2 = await store.queryEntities(HUB, { instanceIdStartsWith: '@a@', includeTransient: false, limit: 2, after: page1.next! });
-    assert.deepEqual(page2.entities.map((e) => e.instanceId), ['@a@3']);
-    assert.equal(page2.next, undefined);
-    const transient = await store.queryEntities(HUB, { instanceIdStartsWith: '@a@', includeTransient: true, limit: 10 });
-    assert.deepEqual(transient.entities.map((e) => e.instanceId), ['@a@1', '@a@2', '@a@3', '@a@lockonly']);
-    const window = await store.queryEntities(HUB, { lastModifiedFrom: T0 + 1, lastModifiedTo: T0 + 3, includeTransient: false, limit: 10 });
-    assert.deepEqual(window.entities.map((e) => e.instanceId), ['@a@2', '@a@3', '@b@1']);
-    assert.deepEqual((await store.queryEntities(OTHER_HUB, { includeTransient: true, limit: 10 })).entities, []);
   },
 
   'completeOrchestrationWork: entity messages are queued for their entities': async ({ store }) => {

@@ -1,60 +1,15 @@
 /**
- * Conformance tests for task hubs and instances: create with the id-reuse rule, reads, inbox
- * appends with status changes, payload round trips, hub isolation and hub deletion.
+ * Work-contract conformance tests for instances: create with the id-reuse rule, inbox appends
+ * with status changes, payload round trips.
  */
 import assert from 'node:assert/strict';
-import type { InstanceRecord } from '../../src/domain/instance.ts';
 import type { ConformanceTests } from './suite.ts';
 import {
-  HUB, NON_ASCII, OTHER_HUB, T0, assertRejectsWithCode, claimActivities, claimOne, claimOrchestrations, completionOf, create,
+  HUB, NON_ASCII, T0, assertRejectsWithCode, claimActivities, claimOne, claimOrchestrations, completionOf, create,
   labels, message, newInstance, raised, record, task,
 } from './fixtures.ts';
 
 export const instanceTests: ConformanceTests = {
-  'task hubs: createTaskHub is idempotent and listTaskHubs lists each hub once': async ({ store }) => {
-    await store.createTaskHub(HUB, T0 + 1);
-    assert.deepEqual((await store.listTaskHubs()).sort(), [HUB, OTHER_HUB].sort());
-  },
-
-  'migrate: running it again changes nothing': async ({ store }) => {
-    await create(store, newInstance('i1'));
-    await store.migrate();
-    assert.equal((await store.getInstance(HUB, 'i1'))?.instanceId, 'i1');
-  },
-
-  'createInstance: getInstance returns every InstanceRecord field as written, non-ASCII included': async ({ store }) => {
-    const full: InstanceRecord = {
-      instanceId: 'full',
-      executionId: 'exec-1',
-      name: `Orchestration ${NON_ASCII}`,
-      version: 'v1.0-β',
-      status: 'RUNNING',
-      createdAt: T0,
-      lastUpdatedAt: T0 + 5,
-      completedAt: T0 + 9,
-      scheduledStartAt: T0 + 1,
-      input: JSON.stringify({ greeting: NON_ASCII }),
-      output: NON_ASCII,
-      customStatus: `"${NON_ASCII}"`,
-      failureDetails: {
-        errorType: 'Error', errorMessage: NON_ASCII, stackTrace: 'at x', isNonRetriable: true,
-        innerFailure: { errorType: 'Inner', errorMessage: '内部', isNonRetriable: false }, properties: { n: 1, s: '世界', nested: [null, true] },
-      },
-      parentInstanceId: 'parent-1',
-      tags: { team: '世界', emoji: '🎉', empty: '' },
-    };
-    await create(store, { instance: full, startEvent: raised('x'), startVisibleAt: T0, replaceableStatuses: [] });
-    assert.deepStrictEqual(await store.getInstance(HUB, 'full'), full);
-    const minimal = record('minimal');
-    await create(store, newInstance('minimal'));
-    assert.deepStrictEqual(await store.getInstance(HUB, 'minimal'), minimal);
-  },
-
-  'getInstance and readHistory: an unknown instance is undefined with no history': async ({ store }) => {
-    assert.equal(await store.getInstance(HUB, 'nope'), undefined);
-    assert.deepEqual(await store.readHistory(HUB, 'nope'), []);
-  },
-
   'createInstance: queues the start event, claimable from startVisibleAt': async ({ store }) => {
     const scheduled = newInstance('later', { visibleAt: T0 + 60_000 });
     await create(store, scheduled);
@@ -143,42 +98,5 @@ export const instanceTests: ConformanceTests = {
     assert.ok(history[1]?.kind === 'eventRaised' && history[1].input === big, 'history input differs');
     const claimed = await claimActivities(store, T0);
     assert.ok(claimed.items[0]?.task.input === big, 'activity input differs');
-  },
-
-  'task hubs: hubs are isolated, the same instance id lives in both independently': async ({ store }) => {
-    await create(store, newInstance('same', { record: { input: 'a' } }), T0, HUB);
-    await create(store, newInstance('same', { record: { input: 'b' } }), T0, OTHER_HUB);
-    assert.equal((await store.getInstance(HUB, 'same'))?.input, 'a');
-    assert.equal((await store.getInstance(OTHER_HUB, 'same'))?.input, 'b');
-    const inA = await claimOne(store, T0, 'same', HUB);
-    await assertRejectsWithCode(store.completeOrchestrationWork(OTHER_HUB, completionOf(inA, T0), T0), 'LEASE_LOST');
-    const inB = await claimOne(store, T0, 'same', OTHER_HUB);
-    await store.completeOrchestrationWork(HUB, completionOf(inA, T0, { activities: [task('same', 1)] }), T0);
-    assert.equal((await store.readHistory(OTHER_HUB, 'same')).length, 0);
-    assert.equal((await claimActivities(store, T0, { hub: OTHER_HUB })).items.length, 0);
-    assert.equal((await store.renewLeases(HUB, [inB.lease.token], T0 + 60_000, T0)).length, 1, 'a lease of another hub is not held here');
-    await store.deleteTaskHub(OTHER_HUB);
-    assert.equal((await store.getInstance(HUB, 'same'))?.input, 'a');
-    assert.equal((await claimActivities(store, T0)).items.length, 1);
-  },
-
-  'task hubs: deleteTaskHub deletes the hub and every row it owns, and is idempotent': async ({ store }) => {
-    await create(store, newInstance('d1'));
-    await create(store, newInstance('d2', { visibleAt: T0 + 1000 }));
-    const item = await claimOne(store, T0, 'd1');
-    await store.completeOrchestrationWork(HUB, completionOf(item, T0, { activities: [task('d1', 1)] }), T0);
-    await store.appendInboxMessage(HUB, message('d1', raised('x')), T0);
-    const leased = await claimOne(store, T0, 'd1');
-    await store.deleteTaskHub(HUB);
-    await store.deleteTaskHub(HUB);
-    assert.deepEqual(await store.listTaskHubs(), [OTHER_HUB]);
-    assert.equal(await store.getInstance(HUB, 'd1'), undefined);
-    assert.deepEqual(await store.readHistory(HUB, 'd1'), []);
-    await assertRejectsWithCode(store.completeOrchestrationWork(HUB, completionOf(leased, T0), T0), 'LEASE_LOST');
-    assert.equal((await claimOrchestrations(store, T0 + 5000)).items.length, 0);
-    assert.equal((await claimActivities(store, T0 + 5000)).items.length, 0);
-    await store.createTaskHub(HUB, T0 + 1);
-    await create(store, newInstance('d1'), T0 + 1);
-    assert.equal((await claimOne(store, T0 + 1, 'd1')).messages.length, 1);
   },
 };

@@ -1,23 +1,17 @@
 /**
- * The store conformance suite: one list of tests that every `Store` backend must pass, in the
- * shape of Hono's `runTest({ newRouter, skip })`. It uses the `Store` contract only, never a
- * backend's internals, so SQLite and PostgreSQL run the very same tests. A skipped test names
- * itself and gives its reason; a skip that names no test fails the run, so skips cannot rot.
+ * The store conformance suites: one list of tests per contract that every backend must pass,
+ * in the shape of Hono's `runTest({ newRouter, skip })`. work-contract.ts checks the work
+ * contract, read-model.ts the read model, store-lifecycle.ts what the `Store` adds (lifecycle,
+ * task hubs, purge, durability). They use the contracts only, never a backend's internals, so
+ * SQLite and PostgreSQL run the very same tests. A skipped test names itself and gives its
+ * reason; a skip that names no test of that suite fails the run, so skips cannot rot.
  *
- * Tests control time: every call gets an explicit `now` that the test advances by hand.
+ * Tests control time: every call gets an explicit `now` that the test advances by hand. Every
+ * test gets a whole store: reads need writes to read back, and writes are checked by reads.
  */
 import { describe, test } from 'node:test';
 import type { Store } from '../../src/store/store.ts';
-import { activityWorkTests } from './activity-work.ts';
-import { completionTests } from './completion.ts';
-import { dashboardSignalTests } from './dashboard-signals.ts';
 import { HUB, OTHER_HUB, T0 } from './fixtures.ts';
-import { instanceTests } from './instances.ts';
-import { entityDurabilityTests, entityTests } from './entities.ts';
-import { durabilityTests, lifecycleTests } from './lifecycle.ts';
-import { managementTests } from './management.ts';
-import { orchestrationWorkTests } from './orchestration-work.ts';
-import { randomizedTests } from './randomized.ts';
 
 export interface StoreConformanceOptions {
   name: string;
@@ -25,7 +19,7 @@ export interface StoreConformanceOptions {
   createStore: () => Store | Promise<Store>;
   /** Closes `store` and opens the same database again, not yet migrated. Needed by the durability tests. */
   reopenStore?: (store: Store) => Store | Promise<Store>;
-  /** Tests to skip: exact test name -> the reason. */
+  /** Tests of this suite to skip: exact test name -> the reason. */
   skip?: Readonly<Record<string, string>>;
 }
 
@@ -39,34 +33,24 @@ export interface StoreFixture {
 /** Tests by name; the name is what a `skip` entry refers to. */
 export type ConformanceTests = Readonly<Record<string, (fixture: StoreFixture) => Promise<void>>>;
 
-export function describeStoreConformance(options: StoreConformanceOptions): void {
+/** A suite's test groups; a group that needs `reopen` runs only where the backend can reopen. */
+export type ConformanceGroups = readonly (readonly [ConformanceTests, { reopen: boolean }])[];
+
+export function describeConformance(suite: string, groups: ConformanceGroups, options: StoreConformanceOptions): void {
   const skip = options.skip ?? {};
-  const groups: [ConformanceTests, { reopen: boolean }][] = [
-    [instanceTests, { reopen: false }],
-    [orchestrationWorkTests, { reopen: false }],
-    [completionTests, { reopen: false }],
-    [activityWorkTests, { reopen: false }],
-    [lifecycleTests, { reopen: false }],
-    [managementTests, { reopen: false }],
-    [dashboardSignalTests, { reopen: false }],
-    [durabilityTests, { reopen: true }],
-    [randomizedTests, { reopen: false }],
-    [entityTests, { reopen: false }],
-    [entityDurabilityTests, { reopen: true }],
-  ];
   const names = groups.flatMap(([tests]) => Object.keys(tests));
   const defined = new Set(names);
-  if (defined.size !== names.length) throw new Error('store conformance: two tests have the same name');
+  if (defined.size !== names.length) throw new Error(`${suite} conformance: two tests have the same name`);
   const unknown = Object.keys(skip).filter((name) => !defined.has(name));
-  if (unknown.length > 0) throw new Error(`store conformance (${options.name}): skip names unknown tests: ${unknown.join(', ')}`);
-  describe(`store conformance: ${options.name}`, () => {
+  if (unknown.length > 0) throw new Error(`${suite} conformance (${options.name}): skip names unknown tests: ${unknown.join(', ')}`);
+  describe(`${suite} conformance: ${options.name}`, () => {
     for (const [tests, needs] of groups) {
       for (const [name, body] of Object.entries(tests)) {
         const reason = skip[name];
         if (reason !== undefined) {
           test(name, { skip: reason }, () => {});
         } else if (needs.reopen && options.reopenStore === undefined) {
-          throw new Error(`store conformance (${options.name}): ${JSON.stringify(name)} needs reopenStore; give it or skip the test with a reason`);
+          throw new Error(`${suite} conformance (${options.name}): ${JSON.stringify(name)} needs reopenStore; give it or skip the test with a reason`);
         } else {
           test(name, () => runWithFixture(options, body));
         }

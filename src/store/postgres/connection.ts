@@ -21,8 +21,8 @@ const types = {
 export interface PoolOptions {
   url: string;
   connectionsMax: number;
-  /** Calls waiting for a connection at most; more fail with UNAVAILABLE. Default: 10,000. */
-  callsQueuedMax?: number;
+  /** Calls waiting for a connection at most; more fail with UNAVAILABLE. */
+  callsQueuedMax: number;
   onError: (error: unknown) => void;
 }
 
@@ -52,7 +52,7 @@ export function createPool(options: PoolOptions): pg.Pool {
   // timeout meant for opening one, so a burst larger than the pool can serve in that time failed
   // as if the database were down. Callers wait here instead; holding a permit, the pool always has
   // a free or openable connection, and its timeout again means only "the database does not answer".
-  const queuedMax = options.callsQueuedMax ?? 10_000;
+  const queuedMax = options.callsQueuedMax;
   gates.set(pool, new PermitQueue(options.connectionsMax, queuedMax, () => new ServerError('UNAVAILABLE', `store: more than ${queuedMax} calls wait for a database connection; retry`)));
   return pool;
 }

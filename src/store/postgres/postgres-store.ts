@@ -12,7 +12,7 @@ import type pg from 'pg';
 import { ServerError } from '../../domain/errors.ts';
 import type { HistoryEvent, OrchestrationStatus } from '../../domain/history-event.ts';
 import type { InstanceRecord, TaskHubName } from '../../domain/instance.ts';
-import { cryptoIdSource, type IdSource } from '../../lib/ids.ts';
+import type { IdSource } from '../../lib/ids.ts';
 import type * as R from '../read-model.ts';
 import type * as S from '../store.ts';
 import type * as W from '../work-store.ts';
@@ -33,12 +33,14 @@ import {
 export interface PostgresStoreOptions {
   /** `postgres://user:password@host:port/database`. */
   url: string;
-  /** Source of lease tokens; unique and unguessable across nodes. Default: `cryptoIdSource()`. */
-  ids?: IdSource;
+  /** Source of lease tokens; unique and unguessable across nodes. */
+  ids: IdSource;
   /** Pooled connections at most (config: --store-connections). */
   connectionsMax: number;
-  /** Milliseconds between safety polls that wake every hub; 0 turns it off. Default: 2000. */
-  safetyPollMs?: number;
+  /** Calls waiting for a pooled connection at most; more fail with UNAVAILABLE (config: storeTuning). */
+  callsQueuedMax: number;
+  /** Milliseconds between safety polls that wake every hub; 0 turns it off (config: storeTuning). */
+  safetyPollMs: number;
   log?: (message: string, error?: unknown) => void;
 }
 
@@ -72,11 +74,12 @@ class PostgresStore implements S.Store {
 
   constructor(options: PostgresStoreOptions) {
     this.#options = options;
-    this.#ids = options.ids ?? cryptoIdSource();
+    this.#ids = options.ids;
     this.#log = options.log ?? ((message, error) => console.error(`dts: ${message}`, ...(error === undefined ? [] : [error])));
     this.#pool = createPool({
       url: options.url,
       connectionsMax: options.connectionsMax,
+      callsQueuedMax: options.callsQueuedMax,
       onError: (error) => this.#log('store: an idle PostgreSQL connection failed; the pool replaces it', error),
     });
     this.catalog = new PostgresCatalog(this.#pool, this.#ids, () => this.#checkOpen());
@@ -89,7 +92,7 @@ class PostgresStore implements S.Store {
     const listener = new Listener({
       url: this.#options.url,
       nodeId: this.#nodeId,
-      pollMs: this.#options.safetyPollMs ?? 2000,
+      pollMs: this.#options.safetyPollMs,
       hubs: () => this.listTaskHubs(),
       kinds: WORK_KINDS,
       deliver: (events) => this.#publish(events),

@@ -9,7 +9,7 @@ import { ServerError } from '../../domain/errors.ts';
 import type { HistoryEvent, OrchestrationStatus } from '../../domain/history-event.ts';
 import type { InstanceRecord, TaskHubName } from '../../domain/instance.ts';
 import { invariant } from '../../lib/assert.ts';
-import { cryptoIdSource, type IdSource } from '../../lib/ids.ts';
+import type { IdSource } from '../../lib/ids.ts';
 import type { CatalogStore } from '../catalog.ts';
 import type * as R from '../read-model.ts';
 import type * as S from '../store.ts';
@@ -30,10 +30,10 @@ import { abandonActivityWrite, abandonOrchestrationWrite, completeActivityWrite,
 export interface SqliteStoreOptions {
   /** Database file path, or ':memory:' for a database that lives and dies with the store. */
   path: string;
-  /** Source of lease tokens; they must be unique and unguessable. Default: `cryptoIdSource()`. */
-  ids?: IdSource;
-  /** Write calls committed together in one transaction at most. Default: 1000. */
-  groupCommitCallsMax?: number;
+  /** Source of lease tokens; they must be unique and unguessable. */
+  ids: IdSource;
+  /** Write calls committed together in one transaction at most (config: storeTuning). */
+  groupCommitCallsMax: number;
   /** Called when a subscriber throws; the store carries on. Default: logs to stderr. */
   onListenerError?: (error: unknown, event: S.StoreEvent) => void;
 }
@@ -65,8 +65,7 @@ class SqliteStore implements S.Store {
   readonly catalog: CatalogStore;
 
   constructor(options: SqliteStoreOptions) {
-    const callsMax = options.groupCommitCallsMax ?? 1000;
-    invariant(Number.isInteger(callsMax) && callsMax > 0, 'groupCommitCallsMax must be a positive integer');
+    invariant(Number.isInteger(options.groupCommitCallsMax) && options.groupCommitCallsMax > 0, 'groupCommitCallsMax must be a positive integer');
     this.#options = options;
     // No busy wait: the file is ours alone, so contention means a second owner, reported at once.
     this.#db = new Database(options.path, { timeout: 0 });
@@ -76,7 +75,7 @@ class SqliteStore implements S.Store {
       this.#db.close();
       throw error;
     }
-    this.catalog = new SqliteCatalog(this.#db, options.ids ?? cryptoIdSource(), () => void this.#ready(), () => this.#durability?.syncNow());
+    this.catalog = new SqliteCatalog(this.#db, options.ids, () => void this.#ready(), () => this.#durability?.syncNow());
   }
 
   async migrate(): Promise<void> {
@@ -86,10 +85,10 @@ class SqliteStore implements S.Store {
     const durability = new Durability(this.#db, isInMemory(this.#options.path) ? undefined : this.#options.path);
     durability.syncedCheckpoint();
     this.#durability = durability;
-    const state = new StoreState(this.#db, this.#options.ids ?? cryptoIdSource());
+    const state = new StoreState(this.#db, this.#options.ids);
     state.loadIndexes();
     this.#commit = new GroupCommit(this.#db, {
-      callsMax: this.#options.groupCommitCallsMax ?? 1000,
+      callsMax: this.#options.groupCommitCallsMax,
       publish: (events) => this.#publish(events),
       durability,
     });
