@@ -57,6 +57,26 @@ export type EntityOperationAction =
   | { kind: 'sendSignal'; instanceId: string; name: string; input?: string; scheduledTime?: number }
   | { kind: 'startNewOrchestration'; instanceId: string; name: string; version?: string; input?: string; scheduledTime?: number };
 
+/** An entity as clients see it (GetEntity, QueryEntities, the dashboard). */
+export interface EntityMetadata {
+  /** `@name@key`, name lower-cased. */
+  instanceId: string;
+  /** The serialized state; absent for an entity that holds a lock but has no state. */
+  state?: string;
+  /** The orchestration instance holding the entity's lock, if any. */
+  lockedBy?: string;
+  criticalSectionId?: string;
+  lastModifiedAt: number;
+  /** Messages waiting for the entity, deferred ones included. */
+  backlogQueueSize: number;
+}
+
+/** Entities in instance id order; `next` is the last id of a full page, absent on the last page. */
+export interface EntityMetadataPage {
+  entities: EntityMetadata[];
+  next?: string;
+}
+
 /** What a worker sends back for one entity work item (`EntityBatchResult`). */
 export interface EntityBatchResult {
   completionToken: string;

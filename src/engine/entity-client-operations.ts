@@ -3,7 +3,7 @@
  * (`QueryEntities`) and clean up (`CleanEntityStorage`). Inputs are validated against the limits;
  * each operation is a few store calls.
  */
-import { normalizeEntityId } from '../domain/entity.ts';
+import { normalizeEntityId, type EntityMetadata, type EntityMetadataPage } from '../domain/entity.ts';
 import { ServerError } from '../domain/errors.ts';
 import { isTerminal, makeEvent } from '../domain/history-event.ts';
 import type { TaskHubName } from '../domain/instance.ts';
@@ -11,7 +11,7 @@ import type { Limits } from '../domain/limits.ts';
 import { validateName, validatePayload } from '../domain/validate.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { IdSource } from '../lib/ids.ts';
-import type { EntityMetadataRecord, EntityPage, ReadModel } from '../store/read-model.ts';
+import type { EntityMetadataRecord, ReadModel } from '../store/read-model.ts';
 import type { WorkStore } from '../store/work-store.ts';
 
 export interface SignalEntityRequest {
@@ -82,11 +82,12 @@ export class EntityClientOperations {
    * The entity, or undefined when it has neither state nor lock (it never existed, or was
    * deleted). A locked entity without state is returned, so its `lockedBy` can be seen.
    */
-  async getEntity(hub: TaskHubName, instanceId: string): Promise<EntityMetadataRecord | undefined> {
-    return this.#d.store.getEntity(hub, normalizeEntityId(instanceId, this.#d.limits));
+  async getEntity(hub: TaskHubName, instanceId: string): Promise<EntityMetadata | undefined> {
+    const record = await this.#d.store.getEntity(hub, normalizeEntityId(instanceId, this.#d.limits));
+    return record === undefined ? undefined : entityMetadataOf(record);
   }
 
-  async queryEntities(hub: TaskHubName, req: EntityQueryRequest): Promise<EntityPage> {
+  async queryEntities(hub: TaskHubName, req: EntityQueryRequest): Promise<EntityMetadataPage> {
     const pageSize = req.pageSize ?? ENTITY_PAGE_SIZE_DEFAULT;
     if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > ENTITY_PAGE_SIZE_MAX) {
       throw new ServerError('INVALID_ARGUMENT', `pageSize must be between 1 and ${ENTITY_PAGE_SIZE_MAX}`);
@@ -96,7 +97,7 @@ export class EntityClientOperations {
         throw new ServerError('INVALID_ARGUMENT', `${field} is longer than ${this.#d.limits.instanceIdLengthMax + 1} characters`);
       }
     }
-    return this.#d.store.queryEntities(hub, {
+    const page = await this.#d.store.queryEntities(hub, {
       ...(req.instanceIdStartsWith === undefined || req.instanceIdStartsWith === '' ? {} : { instanceIdStartsWith: req.instanceIdStartsWith }),
       ...(req.lastModifiedFrom === undefined ? {} : { lastModifiedFrom: req.lastModifiedFrom }),
       ...(req.lastModifiedTo === undefined ? {} : { lastModifiedTo: req.lastModifiedTo }),
@@ -104,6 +105,7 @@ export class EntityClientOperations {
       includeTransient: req.includeTransient,
       limit: pageSize,
     });
+    return { entities: page.entities.map(entityMetadataOf), ...(page.next === undefined ? {} : { next: page.next }) };
   }
 
   /**
@@ -123,7 +125,7 @@ export class EntityClientOperations {
     return { ...(page.next === undefined ? {} : { continuationToken: page.next }), emptyEntitiesRemoved: 0, orphanedLocksReleased: released };
   }
 
-  async #releaseIfOrphaned(hub: TaskHubName, entity: EntityMetadataRecord): Promise<boolean> {
+  async #releaseIfOrphaned(hub: TaskHubName, entity: EntityMetadata): Promise<boolean> {
     const { lockedBy, criticalSectionId } = entity;
     if (lockedBy === undefined || criticalSectionId === undefined) return false;
     const owner = await this.#d.store.getInstance(hub, lockedBy);
@@ -133,4 +135,17 @@ export class EntityClientOperations {
     await this.#d.store.appendEntityMessage(hub, { instanceId: entity.instanceId, event, visibleAt: now }, now);
     return true;
   }
+}
+
+/** The store's entity row as the domain's entity, field by field: the store's record stays behind the seam. */
+function entityMetadataOf(record: EntityMetadataRecord): EntityMetadata {
+  const { instanceId, state, lockedBy, criticalSectionId, lastModifiedAt, backlogQueueSize } = record;
+  return {
+    instanceId,
+    ...(state === undefined ? {} : { state }),
+    ...(lockedBy === undefined ? {} : { lockedBy }),
+    ...(criticalSectionId === undefined ? {} : { criticalSectionId }),
+    lastModifiedAt,
+    backlogQueueSize,
+  };
 }

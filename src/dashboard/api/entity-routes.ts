@@ -3,15 +3,15 @@
  * delete (a `delete` operation signal, as the SDKs' entities implement it), connected workers,
  * and the hub's scale signals with the throughput series for the metrics chart.
  */
+import type { EntityMetadata } from '../../domain/entity.ts';
 import { ServerError } from '../../domain/errors.ts';
 import type { TaskHubName } from '../../domain/instance.ts';
 import type { Engine } from '../../engine/engine.ts';
 import { WORK_KINDS } from '../../engine/scale-signals.ts';
-import type { EntityMetadataRecord } from '../../store/read-model.ts';
 import { iso, type Reply } from './orchestration-routes.ts';
 import * as v from './validate.ts';
 
-function entityJson(e: EntityMetadataRecord, withState: boolean): Record<string, unknown> {
+function entityJson(e: EntityMetadata, withState: boolean): Record<string, unknown> {
   const match = /^@([^@]*)@(.*)$/.exec(e.instanceId);
   return {
     instanceId: e.instanceId,

@@ -3,9 +3,8 @@
  * as history events), the capability probe, `EntityBatchResult` from workers, and the
  * `EntityMetadata` of GetEntity and QueryEntities. It only translates; meaning is the engine's.
  */
-import type { EntityBatchResult, EntityOperationAction, OperationResult } from '../../domain/entity.ts';
+import type { EntityBatchResult, EntityMetadata, EntityOperationAction, OperationResult } from '../../domain/entity.ts';
 import type { HistoryEvent } from '../../domain/history-event.ts';
-import type { EntityMetadataRecord } from '../../store/read-model.ts';
 import { compact, fromFailureDetails, fromStringValue as str, fromTimestamp, toStringValue, toTimestamp } from './common-map.ts';
 import { historyEventToProto } from './history-event-map.ts';
 import { proto, type pb } from './load.ts';
@@ -70,7 +69,7 @@ function operationActionFromProto(a: pb.OperationAction): EntityOperationAction[
   return [];
 }
 
-export function entityMetadataToProto(e: EntityMetadataRecord, includeState: boolean): pb.EntityMetadata {
+export function entityMetadataToProto(e: EntityMetadata, includeState: boolean): pb.EntityMetadata {
   const m = new proto.EntityMetadata()
     .setInstanceid(e.instanceId)
     .setLastmodifiedtime(toTimestamp(e.lastModifiedAt))
