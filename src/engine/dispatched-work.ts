@@ -6,8 +6,7 @@
 import type { TaskHubName } from '../domain/instance.ts';
 import type { OrchestratorAction } from '../domain/orchestrator-action.ts';
 import type { HistoryEvent } from '../domain/history-event.ts';
-import type { EntityWorkItem } from '../store/work-store.ts';
-import type { ActivityWorkItem, OrchestrationWorkItem } from '../store/work-store.ts';
+import type { ActivityWorkItem, EntityWorkItem, OrchestrationWorkItem } from '../store/work-store.ts';
 import type { EntityBatchPlan } from './entity-batch.ts';
 import type { TraceSpan, TracedExecution } from './tracing.ts';
 import type { WorkerCaps } from './work-item.ts';

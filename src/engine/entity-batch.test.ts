@@ -2,8 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { makeEvent, type HistoryEvent } from '../domain/history-event.ts';
-import type { EntityWorkItem, StoredEntityMessage } from '../store/work-store.ts';
-import type { LeaseToken } from '../store/work-store.ts';
+import type { EntityWorkItem, LeaseToken, StoredEntityMessage } from '../store/work-store.ts';
 import { planEntityBatch } from './entity-batch.ts';
 
 const T = 1000;

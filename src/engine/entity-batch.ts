@@ -9,8 +9,7 @@
  * are delivered before anything newer.
  */
 import { makeEvent, type HistoryEvent } from '../domain/history-event.ts';
-import type { EntityMessage, EntityRecord, EntityWorkItem, StoredEntityMessage } from '../store/work-store.ts';
-import type { InboxMessage } from '../store/work-store.ts';
+import type { EntityMessage, EntityRecord, EntityWorkItem, InboxMessage, StoredEntityMessage } from '../store/work-store.ts';
 
 export interface EntityLock {
   lockedBy?: string;

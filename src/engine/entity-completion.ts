@@ -9,8 +9,7 @@ import { makeEvent, type FailureDetails, type HistoryEvent } from '../domain/his
 import type { InstanceRecord } from '../domain/instance.ts';
 import type { Limits } from '../domain/limits.ts';
 import { validateInstanceId, validateName, validatePayload } from '../domain/validate.ts';
-import type { EntityCompletion, EntityMessage, EntityWorkItem } from '../store/work-store.ts';
-import type { InboxMessage, NewInstance } from '../store/work-store.ts';
+import type { EntityCompletion, EntityMessage, EntityWorkItem, InboxMessage, NewInstance } from '../store/work-store.ts';
 import { entityRow, type EntityBatchPlan } from './entity-batch.ts';
 import { failure, REPLACEABLE_BY_DEFAULT } from './episode-rules.ts';
 

@@ -8,9 +8,8 @@
 import assert from 'node:assert/strict';
 import { makeEvent, type HistoryEvent } from '../../src/domain/history-event.ts';
 import type { TaskHubName } from '../../src/domain/instance.ts';
-import type { EntityCompletion, EntityWorkItem } from '../../src/store/work-store.ts';
+import type { ClaimResult, EntityCompletion, EntityWorkItem } from '../../src/store/work-store.ts';
 import type { Store } from '../../src/store/store.ts';
-import type { ClaimResult } from '../../src/store/work-store.ts';
 import type { ConformanceTests } from './suite.ts';
 import { HUB, LEASE_MS, NON_ASCII, OTHER_HUB, T0, assertRejectsWithCode, claimOne, completionOf, create, newInstance } from './fixtures.ts';
 

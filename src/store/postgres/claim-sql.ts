@@ -61,12 +61,41 @@ interface LeasedRow {
 }
 
 /**
- * Leases the picked instances that have visible messages (at most messagesMax each, FIFO) and
- * reads them with their histories; the others had nothing visible after all (their work moved
- * later), so their claimable time is corrected. Also reads when work is next claimable: the parts
- * of one statement do not see each other's writes, so the new leases' expiry and the corrected
- * times are added to what the snapshot shows.
+ * One statement: leases the picked instances that have visible messages (at most messagesMax
+ * each, FIFO) and reads them with their histories; the others had nothing visible after all
+ * (their work moved later), so their claimable time is corrected. Also reads when work is next
+ * claimable: the parts of one statement do not see each other's writes, so the new leases'
+ * expiry and the corrected times are added to what the snapshot shows.
+ * $1 hub, $2 picked instance ids, $3 their new tokens, $4 now, $5 lease expiry, $6 messagesMax.
  */
+const LEASE_INSTANCES_SQL = `WITH visible AS (
+    SELECT seq, instance_id, execution_id, visible_at, event FROM (
+      SELECT seq, instance_id, execution_id, visible_at, event, row_number() OVER (PARTITION BY instance_id ORDER BY seq) AS n
+      FROM inbox WHERE hub = $1 AND instance_id = ANY($2::text[]) AND visible_at <= $4
+    ) m WHERE n <= $6
+  ), leased AS (
+    UPDATE instances i SET lease_token = u.token, lease_expires_at = $5, claimable_at = $5,
+      lease_seqs = ARRAY(SELECT v.seq FROM visible v WHERE v.instance_id = i.instance_id ORDER BY v.seq),
+      lease_attempt = i.lease_attempt + 1
+    FROM unnest($2::text[], $3::text[]) AS u(instance_id, token)
+    WHERE i.hub = $1 AND i.instance_id = u.instance_id AND u.instance_id IN (SELECT instance_id FROM visible)
+    RETURNING i.instance_id, i.lease_token, i.lease_attempt
+  ), stale AS (
+    UPDATE instances i SET (claimable_at, ready_seq) =
+      (SELECT visible_at, seq FROM inbox m WHERE m.hub = i.hub AND m.instance_id = i.instance_id ORDER BY visible_at, seq LIMIT 1)
+    WHERE i.hub = $1 AND i.instance_id = ANY($2::text[]) AND i.instance_id NOT IN (SELECT instance_id FROM visible)
+    RETURNING i.claimable_at
+  ), claimed AS (
+    SELECT l.instance_id, l.lease_token, l.lease_attempt,
+      array_agg(v.seq ORDER BY v.seq) AS seqs, array_agg(v.execution_id ORDER BY v.seq) AS execution_ids,
+      array_agg(v.visible_at ORDER BY v.seq) AS visible_ats, array_agg(v.event ORDER BY v.seq) AS events,
+      ARRAY(SELECT h.event FROM history h WHERE h.hub = $1 AND h.instance_id = l.instance_id ORDER BY h.seq) AS history
+    FROM leased l JOIN visible v ON v.instance_id = l.instance_id
+    GROUP BY l.instance_id, l.lease_token, l.lease_attempt
+  )
+  SELECT c.*, least(${nextOrchestrationAtSql('$4')}, (SELECT min(claimable_at) FROM stale WHERE claimable_at > $4)) AS next_at
+  FROM (SELECT 1) one LEFT JOIN claimed c ON true`;
+
 async function leaseInstances(
   sql: Sql,
   ids: IdSource,
@@ -77,56 +106,34 @@ async function leaseInstances(
   const { now, leaseMs, messagesMax } = options;
   const expiresAt = now + leaseMs;
   const { rows } = await sql.query<LeasedRow>(
-    `WITH visible AS (
-       SELECT seq, instance_id, execution_id, visible_at, event FROM (
-         SELECT seq, instance_id, execution_id, visible_at, event, row_number() OVER (PARTITION BY instance_id ORDER BY seq) AS n
-         FROM inbox WHERE hub = $1 AND instance_id = ANY($2::text[]) AND visible_at <= $4
-       ) m WHERE n <= $6
-     ), leased AS (
-       UPDATE instances i SET lease_token = u.token, lease_expires_at = $5, claimable_at = $5,
-         lease_seqs = ARRAY(SELECT v.seq FROM visible v WHERE v.instance_id = i.instance_id ORDER BY v.seq),
-         lease_attempt = i.lease_attempt + 1
-       FROM unnest($2::text[], $3::text[]) AS u(instance_id, token)
-       WHERE i.hub = $1 AND i.instance_id = u.instance_id AND u.instance_id IN (SELECT instance_id FROM visible)
-       RETURNING i.instance_id, i.lease_token, i.lease_attempt
-     ), stale AS (
-       UPDATE instances i SET (claimable_at, ready_seq) =
-         (SELECT visible_at, seq FROM inbox m WHERE m.hub = i.hub AND m.instance_id = i.instance_id ORDER BY visible_at, seq LIMIT 1)
-       WHERE i.hub = $1 AND i.instance_id = ANY($2::text[]) AND i.instance_id NOT IN (SELECT instance_id FROM visible)
-       RETURNING i.claimable_at
-     ), claimed AS (
-       SELECT l.instance_id, l.lease_token, l.lease_attempt,
-         array_agg(v.seq ORDER BY v.seq) AS seqs, array_agg(v.execution_id ORDER BY v.seq) AS execution_ids,
-         array_agg(v.visible_at ORDER BY v.seq) AS visible_ats, array_agg(v.event ORDER BY v.seq) AS events,
-         ARRAY(SELECT h.event FROM history h WHERE h.hub = $1 AND h.instance_id = l.instance_id ORDER BY h.seq) AS history
-       FROM leased l JOIN visible v ON v.instance_id = l.instance_id
-       GROUP BY l.instance_id, l.lease_token, l.lease_attempt
-     )
-     SELECT c.*, least(${nextOrchestrationAtSql('$4')}, (SELECT min(claimable_at) FROM stale WHERE claimable_at > $4)) AS next_at
-     FROM (SELECT 1) one LEFT JOIN claimed c ON true`,
+    LEASE_INSTANCES_SQL,
     [hub, picked.map((row) => row.instance_id), picked.map(() => ids.token()), now, expiresAt, messagesMax],
   );
   const claimed = new Map(rows.filter((row) => row.instance_id !== null).map((row) => [row.instance_id, row]));
   const items: OrchestrationWorkItem[] = [];
   for (const row of picked) {
     const leased = claimed.get(row.instance_id);
-    if (leased === undefined) continue;
-    const where = `${hub}/${row.instance_id}`;
-    items.push({
-      hub,
-      instance: instanceOf(row, hub),
-      history: leased.history.map((event, i) => parseEvent(event, `history of ${where} at seq ${i}`)),
-      messages: leased.seqs.map((seq, i) =>
-        toInboxMessage(
-          { seq: Number(seq), instance_id: row.instance_id, execution_id: leased.execution_ids[i] ?? null, visible_at: Number(leased.visible_ats[i]), event: leased.events[i] as string },
-          where,
-        ),
-      ),
-      lease: { token: leased.lease_token as LeaseToken, expiresAt, attempt: leased.lease_attempt },
-    });
+    if (leased !== undefined) items.push(workItemOf(hub, row, leased, expiresAt));
   }
   const nextAt = rows[0]?.next_at ?? undefined;
   return withNextVisibleAt(items, items.length > 0 ? Math.min(nextAt ?? expiresAt, expiresAt) : nextAt);
+}
+
+/** The work item of one leased instance: its picked row, and the messages and history the lease statement read. */
+function workItemOf(hub: TaskHubName, row: PickedRow, leased: LeasedRow, expiresAt: number): OrchestrationWorkItem {
+  const where = `${hub}/${row.instance_id}`;
+  return {
+    hub,
+    instance: instanceOf(row, hub),
+    history: leased.history.map((event, i) => parseEvent(event, `history of ${where} at seq ${i}`)),
+    messages: leased.seqs.map((seq, i) =>
+      toInboxMessage(
+        { seq: Number(seq), instance_id: row.instance_id, execution_id: leased.execution_ids[i] ?? null, visible_at: Number(leased.visible_ats[i]), event: leased.events[i] as string },
+        where,
+      ),
+    ),
+    lease: { token: leased.lease_token as LeaseToken, expiresAt, attempt: leased.lease_attempt },
+  };
 }
 
 export async function readHistories(sql: Sql, hub: string, instanceIds: readonly string[]): Promise<Map<string, HistoryEvent[]>> {
@@ -148,8 +155,10 @@ function groupBy<R, V>(rows: readonly R[], key: (row: R) => string, value: (row:
 }
 
 /** The earliest future time orchestration work (a message or a lease expiry) becomes claimable, after `now`; $1 is the hub. */
-const nextOrchestrationAtSql = (now: string): string => `(SELECT min(visible_at) FROM inbox WHERE hub = $1 AND visible_at > ${now}),
+function nextOrchestrationAtSql(now: string): string {
+  return `(SELECT min(visible_at) FROM inbox WHERE hub = $1 AND visible_at > ${now}),
   (SELECT min(claimable_at) FROM instances WHERE hub = $1 AND claimable_at > ${now})`;
+}
 
 async function nextOrchestrationAt(sql: Sql, hub: string, now: number): Promise<number | undefined> {
   const { rows } = await sql.query<{ at: number | null }>(`SELECT least(${nextOrchestrationAtSql('$2')}) AS at`, [hub, now]);

@@ -9,8 +9,9 @@ import type { TaskHubName } from '../../domain/instance.ts';
 import { invariant } from '../../lib/assert.ts';
 import type { IdSource } from '../../lib/ids.ts';
 import type { EntityMetadataRecord, EntityPage, EntityQuery } from '../read-model.ts';
-import type { EntityCompletion, EntityMessage, EntityRecord, EntityWorkItem, StoredEntityMessage } from '../work-store.ts';
-import type { ClaimOptions, ClaimResult, LeaseToken } from '../work-store.ts';
+import type {
+  ClaimOptions, ClaimResult, EntityCompletion, EntityMessage, EntityRecord, EntityWorkItem, LeaseToken, StoredEntityMessage,
+} from '../work-store.ts';
 import { parseEvent } from '../rows.ts';
 import type { Sql } from './connection.ts';
 import { createInstance, queueMessage, type Tx } from './instance-sql.ts';
@@ -49,41 +50,24 @@ export async function queueEntityMessage(tx: Tx, hub: TaskHubName, message: Enti
   tx.events.push({ type: 'work', hub, kind: 'entity', visibleAt: message.visibleAt });
 }
 
+/**
+ * Picks ready entities with SKIP LOCKED, reads their visible, not deferred messages (at most
+ * messagesMax each, FIFO) and state rows, and leases those that still have messages; a picked
+ * entity with none visible after all gets its claimable time corrected instead.
+ */
 export async function claimEntities(sql: Sql, ids: IdSource, hub: TaskHubName, options: ClaimOptions & { messagesMax: number }): Promise<ClaimResult<EntityWorkItem>> {
   const { now, limit, leaseMs, messagesMax } = options;
   invariant(Number.isFinite(now) && Number.isInteger(limit) && limit >= 0, 'claimEntityWork needs a finite now and a non-negative limit');
   invariant(Number.isInteger(messagesMax) && messagesMax > 0 && leaseMs > 0, 'claim messagesMax and leaseMs must be positive');
   const items: EntityWorkItem[] = [];
   if (limit > 0) {
-    const picked = await sql.query<{ instance_id: string; lease_attempt: number }>(
-      `SELECT instance_id, lease_attempt FROM entity_queues
-       WHERE hub = $1 AND claimable_at <= $2 AND (lease_token IS NULL OR lease_expires_at <= $2)
-       ORDER BY claimable_at, ready_seq LIMIT $3 FOR UPDATE SKIP LOCKED`,
-      [hub, now, limit],
-    );
-    const entityIds = picked.rows.map((r) => r.instance_id);
-    const messages = await sql.query<{ seq: number; instance_id: string; visible_at: number; event: string }>(
-      `SELECT seq, instance_id, visible_at, event FROM (
-         SELECT seq, instance_id, visible_at, event, row_number() OVER (PARTITION BY instance_id ORDER BY seq) AS n
-         FROM entity_inbox WHERE hub = $1 AND instance_id = ANY($2::text[]) AND NOT deferred AND visible_at <= $3
-       ) m WHERE n <= $4 ORDER BY instance_id, seq`,
-      [hub, entityIds, now, messagesMax],
-    );
-    const byEntity = new Map<string, StoredEntityMessage[]>();
-    for (const row of messages.rows) {
-      const event = parseEvent(row.event, `${hub}/${row.instance_id} entity inbox seq ${row.seq}`);
-      const list = byEntity.get(row.instance_id) ?? [];
-      list.push({ seq: row.seq, instanceId: row.instance_id, visibleAt: row.visible_at, event });
-      byEntity.set(row.instance_id, list);
-    }
-    const states = await sql.query<EntityRow>(
-      'SELECT instance_id, state, locked_by, critical_section_id, last_modified_at FROM entities WHERE hub = $1 AND instance_id = ANY($2::text[])',
-      [hub, entityIds],
-    );
-    const stateOf = new Map(states.rows.map((row) => [row.instance_id, toEntityRecord(row)]));
+    const picked = await pickEntities(sql, hub, now, limit);
+    const entityIds = picked.map((r) => r.instance_id);
+    const byEntity = await visibleEntityMessages(sql, hub, entityIds, now, messagesMax);
+    const stateOf = await entityRows(sql, hub, entityIds);
     const expiresAt = now + leaseMs;
-    const leased: { id: string; token: LeaseToken; seqs: string }[] = [];
-    for (const row of picked.rows) {
+    const leased: EntityLease[] = [];
+    for (const row of picked) {
       const visible = byEntity.get(row.instance_id);
       if (visible === undefined) {
         await sql.query(`UPDATE entity_queues q SET ${NEXT_CLAIMABLE} WHERE hub = $1 AND instance_id = $2`, [hub, row.instance_id]);
@@ -96,23 +80,75 @@ export async function claimEntities(sql: Sql, ids: IdSource, hub: TaskHubName, o
       if (entity !== undefined) item.entity = entity;
       items.push(item);
     }
-    if (leased.length > 0) {
-      await sql.query(
-        `UPDATE entity_queues q SET lease_token = u.token, lease_expires_at = $3, claimable_at = $3, lease_seqs = u.seqs::bigint[],
-           lease_attempt = q.lease_attempt + 1
-         FROM unnest($2::text[], $4::text[], $5::text[]) AS u(instance_id, token, seqs) WHERE q.hub = $1 AND q.instance_id = u.instance_id`,
-        [hub, leased.map((l) => l.id), expiresAt, leased.map((l) => l.token), leased.map((l) => l.seqs)],
-      );
-    }
+    await leaseEntities(sql, hub, leased, expiresAt);
   }
   if (items.length === limit) return { items };
-  const next = await sql.query<{ at: number | null }>(
+  const at = await nextEntityAt(sql, hub, now);
+  return at === undefined ? { items } : { items, nextVisibleAt: at };
+}
+
+async function pickEntities(sql: Sql, hub: TaskHubName, now: number, limit: number): Promise<{ instance_id: string; lease_attempt: number }[]> {
+  const { rows } = await sql.query<{ instance_id: string; lease_attempt: number }>(
+    `SELECT instance_id, lease_attempt FROM entity_queues
+     WHERE hub = $1 AND claimable_at <= $2 AND (lease_token IS NULL OR lease_expires_at <= $2)
+     ORDER BY claimable_at, ready_seq LIMIT $3 FOR UPDATE SKIP LOCKED`,
+    [hub, now, limit],
+  );
+  return rows;
+}
+
+/** The visible, not deferred messages of each entity, FIFO, at most `messagesMax` each; entities with none are absent. */
+async function visibleEntityMessages(sql: Sql, hub: TaskHubName, entityIds: string[], now: number, messagesMax: number): Promise<Map<string, StoredEntityMessage[]>> {
+  const { rows } = await sql.query<{ seq: number; instance_id: string; visible_at: number; event: string }>(
+    `SELECT seq, instance_id, visible_at, event FROM (
+       SELECT seq, instance_id, visible_at, event, row_number() OVER (PARTITION BY instance_id ORDER BY seq) AS n
+       FROM entity_inbox WHERE hub = $1 AND instance_id = ANY($2::text[]) AND NOT deferred AND visible_at <= $3
+     ) m WHERE n <= $4 ORDER BY instance_id, seq`,
+    [hub, entityIds, now, messagesMax],
+  );
+  const byEntity = new Map<string, StoredEntityMessage[]>();
+  for (const row of rows) {
+    const event = parseEvent(row.event, `${hub}/${row.instance_id} entity inbox seq ${row.seq}`);
+    const list = byEntity.get(row.instance_id) ?? [];
+    list.push({ seq: row.seq, instanceId: row.instance_id, visibleAt: row.visible_at, event });
+    byEntity.set(row.instance_id, list);
+  }
+  return byEntity;
+}
+
+async function entityRows(sql: Sql, hub: TaskHubName, entityIds: string[]): Promise<Map<string, EntityRecord>> {
+  const { rows } = await sql.query<EntityRow>(
+    'SELECT instance_id, state, locked_by, critical_section_id, last_modified_at FROM entities WHERE hub = $1 AND instance_id = ANY($2::text[])',
+    [hub, entityIds],
+  );
+  return new Map(rows.map((row) => [row.instance_id, toEntityRecord(row)]));
+}
+
+/** A lease to record: `seqs` is the delivered messages as a PostgreSQL array literal. */
+interface EntityLease {
+  id: string;
+  token: LeaseToken;
+  seqs: string;
+}
+
+async function leaseEntities(sql: Sql, hub: TaskHubName, leased: readonly EntityLease[], expiresAt: number): Promise<void> {
+  if (leased.length === 0) return;
+  await sql.query(
+    `UPDATE entity_queues q SET lease_token = u.token, lease_expires_at = $3, claimable_at = $3, lease_seqs = u.seqs::bigint[],
+       lease_attempt = q.lease_attempt + 1
+     FROM unnest($2::text[], $4::text[], $5::text[]) AS u(instance_id, token, seqs) WHERE q.hub = $1 AND q.instance_id = u.instance_id`,
+    [hub, leased.map((l) => l.id), expiresAt, leased.map((l) => l.token), leased.map((l) => l.seqs)],
+  );
+}
+
+/** The earliest future time entity work (a message or a lease expiry) becomes claimable, after `now`. */
+async function nextEntityAt(sql: Sql, hub: TaskHubName, now: number): Promise<number | undefined> {
+  const { rows } = await sql.query<{ at: number | null }>(
     `SELECT least((SELECT min(visible_at) FROM entity_inbox WHERE hub = $1 AND visible_at > $2 AND NOT deferred),
                   (SELECT min(claimable_at) FROM entity_queues WHERE hub = $1 AND claimable_at > $2)) AS at`,
     [hub, now],
   );
-  const at = next.rows[0]?.at ?? undefined;
-  return at === undefined ? { items } : { items, nextVisibleAt: at };
+  return rows[0]?.at ?? undefined;
 }
 
 async function heldEntity(sql: Sql, hub: string, token: LeaseToken, now: number): Promise<{ instanceId: string; seqs: number[] }> {

@@ -6,8 +6,7 @@
 import type { TaskHubName } from '../../domain/instance.ts';
 import { invariant } from '../../lib/assert.ts';
 import type { EntityMetadataRecord, EntityPage, EntityQuery } from '../read-model.ts';
-import type { EntityWorkItem } from '../work-store.ts';
-import type { ClaimOptions, ClaimResult } from '../work-store.ts';
+import type { ClaimOptions, ClaimResult, EntityWorkItem } from '../work-store.ts';
 import type { StoreState } from './store-state.ts';
 
 export function claimEntityWork(

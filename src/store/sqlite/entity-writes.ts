@@ -5,8 +5,7 @@
  * orchestrations, messages for entities and the orchestrations the batch starts.
  */
 import type { TaskHubName } from '../../domain/instance.ts';
-import type { EntityCompletion, EntityMessage } from '../work-store.ts';
-import type { LeaseToken } from '../work-store.ts';
+import type { EntityCompletion, EntityMessage, LeaseToken } from '../work-store.ts';
 import type { WriteScope } from './group-commit.ts';
 import { createInstanceWrite } from './instance-writes.ts';
 import type { StoreState } from './store-state.ts';
