@@ -14,14 +14,14 @@ import { listInstanceIds, queryInstances, queryInstancesByLastUpdate } from '../
 import { migrateSchema as migratePostgres } from '../src/store/postgres/schema.ts';
 import { QuerySql } from '../src/store/sqlite/query-sql.ts';
 import { migrateSchema as migrateSqlite } from '../src/store/sqlite/schema.ts';
-import type { Store } from '../src/store/store.ts';
+import type { ReadModel } from '../src/store/read-model.ts';
 import { PostgresServer, postgresUnavailableReason } from './support/postgres-server.ts';
 
 const HUB = 'hub' as TaskHubName;
 const T = Date.UTC(2026, 0, 1);
 
 /** Every shape of the three reads: filters, both directions, with and without a cursor. */
-async function runShapes(store: Pick<Store, 'queryInstances' | 'queryInstancesByLastUpdate' | 'listInstanceIds'>): Promise<void> {
+async function runShapes(store: Pick<ReadModel, 'queryInstances' | 'queryInstancesByLastUpdate' | 'listInstanceIds'>): Promise<void> {
   const filters = [{}, { statuses: ['RUNNING'] as const }, { statuses: ['RUNNING', 'FAILED'] as const }, { createdFrom: T, createdTo: T + 1 },
     { instanceIdPrefix: 'order-', nameContains: 'x', tagContains: 'y' }];
   for (const filter of filters) {
