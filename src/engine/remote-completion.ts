@@ -4,8 +4,8 @@
  * other than the one whose stream delivered the item, so its completion token (the lease token)
  * is unknown to this node's in-memory registry. When the store's leases are shared between
  * nodes (`capabilities.sharedLeases`), this node re-loads the claimed item by its lease
- * (`getClaimed…Work`) and finishes it exactly as the dispatching node would have; the dispatching node then finds the
- * lease gone at its next renewal and forgets the item. The local path is tried first and is
+ * (`getClaimed…Work`) and finishes it exactly as the dispatching node would have; the
+ * dispatching node then finds the lease gone at its next renewal and forgets the item. The local path is tried first and is
  * unchanged; this is only the fallback. Tokenless completions (fallback keys) stay local, and so
  * does everything on a store no other process shares: there an unknown token is a stale one.
  *
