@@ -5,7 +5,7 @@
  *
  * The store keeps order and leases and nothing more: which messages run, which wait behind a
  * lock and what a result means is decided by the engine (entity-batch.ts). A message the engine
- * "defers" is parked in place: it keeps its position in the inbox but is not delivered until
+ * defers keeps its position in the inbox but is not delivered until
  * the engine releases the deferred messages of that entity (when its lock is released).
  */
 import type { HistoryEvent } from '../domain/history-event.ts';
@@ -54,9 +54,9 @@ export interface EntityCompletion {
   lease: LeaseToken;
   /** Inbox rows that were handled; deleted. */
   consumedSeqs: readonly number[];
-  /** Inbox rows parked until `releaseDeferred`. */
+  /** Inbox rows deferred until `releaseDeferred`: they keep their place but are not delivered. */
   deferredSeqs: readonly number[];
-  /** Makes every parked message of the entity deliverable again, in its original order. */
+  /** Makes every deferred message of the entity deliverable again, in its original order. */
   releaseDeferred: boolean;
   /** The entity row after the batch; undefined deletes the row. */
   entity: EntityRecord | undefined;

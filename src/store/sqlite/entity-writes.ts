@@ -1,7 +1,7 @@
 /**
  * Write calls for entities: queue a message, complete a batch, abandon a batch. Each runs in
  * the group commit's transaction; index and lease changes happen only after COMMIT. Completing
- * writes, in one transaction: consumed and parked inbox rows, the entity row, results for
+ * writes, in one transaction: consumed and deferred inbox rows, the entity row, results for
  * orchestrations, messages for entities and the orchestrations the batch starts.
  */
 import type { TaskHubName } from '../../domain/instance.ts';
