@@ -30,7 +30,7 @@ export interface AuthWiring {
   keys: SigningKeys;
   passwords: Passwords;
   throttle: SignInThrottle;
-  guardFor(scope: string | undefined): CallGuard;
+  guardFor(schedulerKey: string | undefined): CallGuard;
   /** Once the HTTP port is known: this server's base URL is the issuer of its tokens. */
   setIssuer(baseUrl: string): void;
 }
@@ -58,7 +58,7 @@ export async function startAuth(config: Readonly<ServerConfig>, catalog: Catalog
     keys,
     passwords: new Passwords(),
     throttle: new SignInThrottle(),
-    guardFor: (scope) => ({ gate, scope, defaultHub: scope === undefined ? config.defaultTaskHub : 'default' }),
+    guardFor: (schedulerKey) => ({ gate, schedulerKey, defaultHub: schedulerKey === undefined ? config.defaultTaskHub : 'default' }),
     setIssuer: (baseUrl) => {
       tokens.options.issuer = baseUrl;
     },

@@ -48,7 +48,7 @@ export async function startControlPlane(input: ControlWiringInput): Promise<Cont
     host: config.host,
     limits: config.limits,
     shared: input.grpcShared,
-    guardFor: (scope: string) => auth.guardFor(scope),
+    guardFor: (schedulerKey: string) => auth.guardFor(schedulerKey),
     ...(auth.tls === undefined ? {} : { tls: auth.tls }),
   }, log);
   const control = new ControlPlane(

@@ -54,13 +54,13 @@ export async function credentialFor(settings: ConnectionSettings): Promise<Token
 /** Caches a credential's token and refreshes it before it expires. */
 export class TokenCache {
   readonly #credential: TokenCredential;
-  readonly #scope: string;
+  readonly #tokenScope: string;
   #token: AccessToken | undefined;
   #pending: Promise<AccessToken> | undefined;
 
   constructor(credential: TokenCredential, resourceId: string) {
     this.#credential = credential;
-    this.#scope = `${resourceId.replace(/\/+$/, '')}/.default`;
+    this.#tokenScope = `${resourceId.replace(/\/+$/, '')}/.default`;
   }
 
   async token(): Promise<string> {
@@ -68,8 +68,8 @@ export class TokenCache {
     const t = this.#token;
     const margin = t === undefined ? 0 : Math.min(5 * 60_000, (t.expiresOnTimestamp - now) / 2);
     if (t !== undefined && t.expiresOnTimestamp - margin > now) return t.token;
-    this.#pending ??= this.#credential.getToken(this.#scope).then((fresh) => {
-      if (fresh === null) throw new Error(`the credential returned no token for ${this.#scope}`);
+    this.#pending ??= this.#credential.getToken(this.#tokenScope).then((fresh) => {
+      if (fresh === null) throw new Error(`the credential returned no token for ${this.#tokenScope}`);
       this.#token = fresh;
       return fresh;
     }).finally(() => (this.#pending = undefined));

@@ -12,7 +12,7 @@ import type { SigningKeys } from '../auth/signing-keys.ts';
 import type { TokenService } from '../auth/tokens.ts';
 import type { TaskHubName } from '../domain/instance.ts';
 import type { RetentionTarget } from '../engine/retention.ts';
-import { scopedHubName } from '../engine/scheduler-scope.ts';
+import { qualifiedHubName } from '../engine/scheduler-key.ts';
 import type { TaskHubCatalog } from '../engine/task-hubs.ts';
 import { AppOperations } from './app-operations.ts';
 import { userSource } from './auth-sources.ts';
@@ -82,7 +82,7 @@ export class ControlPlane {
     const targets: RetentionTarget[] = [];
     for (const policy of policies) {
       const schedulerPath = policy.path.slice(0, 3);
-      const scope = this.#ctx.scopeOf(schedulerPath);
+      const schedulerKey = this.#ctx.schedulerKeyOf(schedulerPath);
       const keepMs: RetentionTarget['keepMs'] = {};
       const fallback = policy.data.rules.find((rule) => rule.orchestrationState === undefined);
       for (const [state, status] of Object.entries(STATUS_OF)) {
@@ -90,7 +90,7 @@ export class ControlPlane {
         if (rule !== undefined) keepMs[status] = rule.retentionPeriodInDays * DAY_MS;
       }
       for (const hub of await catalog.list('taskHub', schedulerPath, CONTROL_LIMITS.taskHubsPerSchedulerMax)) {
-        targets.push({ hub: scopedHubName(scope, hub.path[3] as string) as TaskHubName, keepMs });
+        targets.push({ hub: qualifiedHubName(schedulerKey, hub.path[3] as string) as TaskHubName, keepMs });
       }
     }
     return targets;

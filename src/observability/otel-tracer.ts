@@ -40,7 +40,7 @@ export interface OtelTracerOptions {
   serviceVersion: string;
 }
 
-const SCOPE = 'durable-task-scheduler';
+const TRACER_NAME = 'durable-task-scheduler';
 
 /**
  * Random ids, except for the one span started right after `preset` is called: an execution's
@@ -74,7 +74,7 @@ export function openOtelTracer(options: OtelTracerOptions): Tracer {
     idGenerator: ids,
     spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: options.tracesUrl }))],
   });
-  return new OtelTracerAdapter(provider, provider.getTracer(SCOPE, options.serviceVersion), ids);
+  return new OtelTracerAdapter(provider, provider.getTracer(TRACER_NAME, options.serviceVersion), ids);
 }
 
 class OtelTracerAdapter implements Tracer {

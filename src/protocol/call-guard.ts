@@ -18,7 +18,7 @@ import { toStatusObject } from './grpc-status.ts';
 export interface CallGuard {
   gate: AccessGate;
   /** The lower-cased `sub/rg/scheduler` of the listener; undefined for the default scheduler. */
-  scope: string | undefined;
+  schedulerKey: string | undefined;
   defaultHub: string;
 }
 
@@ -39,7 +39,7 @@ export function guardInterceptor(guard: CallGuard, log: Log): ServerInterceptor 
 }
 
 async function check(guard: CallGuard, method: string, metadata: Metadata, peer: string): Promise<void> {
-  const path = guard.scope === undefined ? DEFAULT_SCHEDULER_PATH : guard.scope.split('/');
+  const path = guard.schedulerKey === undefined ? DEFAULT_SCHEDULER_PATH : guard.schedulerKey.split('/');
   await guard.gate.checkAddress(path, grpcPeerAddress(peer));
   // Health probes (Kubernetes, load balancers) carry no token; they learn nothing but readiness.
   if (!guard.gate.options.auth || method.startsWith(HEALTH_METHOD_PREFIX)) return;

@@ -28,7 +28,7 @@ export interface GrpcServerOptions {
   port: number;
   /** What one request may cost (wire/rpc-requests.ts) and the whole-message maximum. */
   limits: Limits;
-  /** The scheduler whose task hubs this listener serves (engine/scheduler-scope.ts); absent: the default one. */
+  /** The scheduler whose task hubs this listener serves (engine/scheduler-key.ts); absent: the default one. */
   scheduler?: string;
   /** Access checks (IP allowlist, tokens, roles) for every call; absent: none. */
   guard?: CallGuard;

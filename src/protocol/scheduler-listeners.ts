@@ -13,7 +13,7 @@ export interface SchedulerListenerOptions {
   host: string;
   limits: Limits;
   /** The access checks of a scheduler's listener (protocol/call-guard.ts). */
-  guardFor?: (scope: string) => CallGuard;
+  guardFor?: (schedulerKey: string) => CallGuard;
   tls?: { cert: Buffer; key: Buffer };
   shared: SharedListenerParts;
 }
@@ -30,33 +30,33 @@ export class SchedulerListeners {
     this.#log = log;
   }
 
-  async open(scope: string, port: number): Promise<number> {
-    await this.close(scope);
+  async open(schedulerKey: string, port: number): Promise<number> {
+    await this.close(schedulerKey);
     const listener = await startGrpcServer(
       this.#engine,
       {
         host: this.#options.host,
         port,
         limits: this.#options.limits,
-        scheduler: scope,
+        scheduler: schedulerKey,
         ...this.#options.shared,
-        ...(this.#options.guardFor === undefined ? {} : { guard: this.#options.guardFor(scope) }),
+        ...(this.#options.guardFor === undefined ? {} : { guard: this.#options.guardFor(schedulerKey) }),
         ...(this.#options.tls === undefined ? {} : { tls: this.#options.tls }),
       },
       this.#log,
     );
-    this.#listeners.set(scope, listener);
+    this.#listeners.set(schedulerKey, listener);
     return listener.port;
   }
 
-  async close(scope: string, graceMs = 1000): Promise<void> {
-    const listener = this.#listeners.get(scope);
+  async close(schedulerKey: string, graceMs = 1000): Promise<void> {
+    const listener = this.#listeners.get(schedulerKey);
     if (listener === undefined) return;
-    this.#listeners.delete(scope);
+    this.#listeners.delete(schedulerKey);
     await listener.stop(graceMs);
   }
 
   async closeAll(graceMs: number): Promise<void> {
-    await Promise.all([...this.#listeners.keys()].map((scope) => this.close(scope, graceMs)));
+    await Promise.all([...this.#listeners.keys()].map((schedulerKey) => this.close(schedulerKey, graceMs)));
   }
 }

@@ -12,7 +12,7 @@ import { DEFAULT_SCHEDULER_PATH, schedulerResourceId, type AccessGate } from '..
 import { findRole } from '../../auth/roles.ts';
 import { isServerError, ServerError } from '../../domain/errors.ts';
 import type { TaskHubName } from '../../domain/instance.ts';
-import { splitHubName } from '../../engine/scheduler-scope.ts';
+import { splitHubName } from '../../engine/scheduler-key.ts';
 
 /** Reading or changing a hub's orchestrations and entities. */
 export type DashboardOperation = 'read' | 'write';
@@ -43,8 +43,8 @@ export function dashboardAccess(gate: AccessGate): DashboardAccess {
 
 /** The scheduler of a data-plane hub name: the default scheduler for a plain name. */
 function schedulerPathOf(hubName: string): readonly string[] {
-  const { scope } = splitHubName(hubName);
-  return scope === undefined ? DEFAULT_SCHEDULER_PATH : scope.split('/');
+  const { schedulerKey } = splitHubName(hubName);
+  return schedulerKey === undefined ? DEFAULT_SCHEDULER_PATH : schedulerKey.split('/');
 }
 
 function needs(operation: DashboardOperation): string {

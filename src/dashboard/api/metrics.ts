@@ -9,7 +9,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { TaskHubName } from '../../domain/instance.ts';
 import type { Engine } from '../../engine/engine.ts';
 import { WORK_KINDS } from '../../engine/scale-signals.ts';
-import { splitHubName } from '../../engine/scheduler-scope.ts';
+import { splitHubName } from '../../engine/scheduler-key.ts';
 import type { RpcCallEnd, RpcObserver } from '../../protocol/rpc-observer.ts';
 import type { StoreEvent } from '../../store/store.ts';
 import type { StoreCallObserver } from '../../store/timed-store.ts';
@@ -107,8 +107,8 @@ export class ServerMetrics implements RpcObserver {
         const engine = metrics.#engine;
         if (engine === undefined) return;
         for (const hub of engine.taskHubs.list()) {
-          const { scope, hub: name } = splitHubName(hub);
-          for (const kind of WORK_KINDS) this.inc({ scheduler: scope ?? 'default', taskhub: name, work_item_type: kind }, engine.dispatchRate.total(hub, kind));
+          const { schedulerKey, hub: name } = splitHubName(hub);
+          for (const kind of WORK_KINDS) this.inc({ scheduler: schedulerKey ?? 'default', taskhub: name, work_item_type: kind }, engine.dispatchRate.total(hub, kind));
         }
       },
     });
@@ -156,6 +156,6 @@ export class ServerMetrics implements RpcObserver {
 }
 
 function hubLabels(hub: string): { scheduler: string; taskhub: string } {
-  const { scope, hub: name } = splitHubName(hub);
-  return { scheduler: scope ?? 'default', taskhub: name };
+  const { schedulerKey, hub: name } = splitHubName(hub);
+  return { scheduler: schedulerKey ?? 'default', taskhub: name };
 }
