@@ -1,10 +1,10 @@
 /**
- * What every control-plane operation shares: the catalog, the engine, time, the scheduler
+ * What every control-plane handler shares: the catalog, the engine, time, the scheduler
  * endpoints, and one serial queue. Writes run one at a time through `serial`, so checks such
  * as "the scheduler has no task hubs" or "this port is free" hold until the write is done.
  * (Several server nodes on one database will need the catalog's etags for this instead.)
  */
-import type { OperationGroup } from '../auth/roles.ts';
+import type { Permission } from '../auth/roles.ts';
 import { ServerError } from '../domain/errors.ts';
 import type { Engine } from '../engine/engine.ts';
 import { schedulerKeyFor, qualifiedHubName, type SchedulerKey } from '../engine/scheduler-key.ts';
@@ -135,7 +135,7 @@ export function isDefaultScheduler(path: readonly string[]): boolean {
   return DEFAULT_SCHEDULER_PATH.every((name, i) => path[i]?.toLowerCase() === name);
 }
 
-/** What an operation answers; the HTTP layer writes it as JSON, with `etag` as the ETag header. */
+/** What a handler answers; the HTTP layer writes it as JSON, with `etag` as the ETag header. */
 export interface ControlResponse {
   status: number;
   body?: unknown;
@@ -146,7 +146,7 @@ export function ok(body: unknown, etag?: string, status = 200): ControlResponse 
   return etag === undefined ? { status, body } : { status, body, etag };
 }
 
-/** Request parts an operation may use: checked path parameters, the JSON body, the If-Match etag, the caller. */
+/** Request parts a handler may use: checked path parameters, the JSON body, the If-Match etag, the caller. */
 export interface ControlRequest {
   params: Readonly<Record<string, string>>;
   body: unknown;
@@ -158,11 +158,11 @@ export interface ControlRequest {
   /** Who makes the change, for systemData and createdBy: the caller's principal with --auth. */
   actor: Actor;
   /**
-   * PERMISSION_DENIED unless the caller may do `operation` on the resource with id `resourceId`
+   * PERMISSION_DENIED unless the caller has `permission` on the resource with id `resourceId`
    * (where that resource lives); nothing without --auth. The route's own access is checked
-   * before the operation runs; operations call this for the other resources they touch.
+   * before the handler runs; handlers call this for the other resources they touch.
    */
-  authorize(operation: OperationGroup, resourceId: string): Promise<void>;
+  authorize(permission: Permission, resourceId: string): Promise<void>;
 }
 
 export function bodyObject(body: unknown): Record<string, unknown> {

@@ -8,7 +8,7 @@
 import type { Hono } from 'hono';
 import type { Principal } from '../auth/decide.ts';
 import type { AccessGate } from '../auth/gate.ts';
-import type { OperationGroup } from '../auth/roles.ts';
+import type { Permission } from '../auth/roles.ts';
 import { ServerError } from '../domain/errors.ts';
 import { quote } from '../lib/quote.ts';
 import { authenticate } from '../http/authenticate.ts';
@@ -28,7 +28,7 @@ export interface ControlRoute {
   /** Canonical case; `:name` segments are names (routes.ts). */
   path: string;
   /** Checked on `resource` before the route runs; 'public' routes take no token. Default: control.read for GET, control.write otherwise. */
-  access?: OperationGroup | 'public';
+  access?: Permission | 'public';
   /** The id of the resource the access is checked on; default: the path with its parameters. */
   resource?: (params: Params) => string;
   run(request: ControlRequest): Promise<ControlResponse>;
@@ -44,7 +44,7 @@ export function mountControlRoutes(app: Hono<EdgeEnv>, routes: readonly ControlR
       before: access === 'public' ? [] : authenticated,
       handle: async (c: EdgeContext, params: Params) => {
         const principal = c.get('principal');
-        const authorize = (operation: OperationGroup, resourceId: string) => gate.permit(principal, operation, resourceId);
+        const authorize = (permission: Permission, resourceId: string) => gate.permit(principal, permission, resourceId);
         if (access !== 'public') await authorize(access, (route.resource ?? ((p) => resourceIdOf(route.path, p)))(params));
         const body = route.method === 'GET' || route.method === 'DELETE' ? undefined : await readJsonBody(c.req.raw, CONTROL_BODY_BYTES_MAX);
         const ifMatch = unquote(c.req.header('if-match'));

@@ -2,7 +2,7 @@
  * The management RPCs of `TaskHubSidecarService`: QueryInstances, ListInstanceIds,
  * PurgeInstances, StreamInstanceHistory, RestartInstance, RewindInstance,
  * SkipGracefulOrchestrationTerminations, CreateTaskHub and DeleteTaskHub, mapped onto the
- * engine's management operations. Only proto <-> domain mapping lives here.
+ * engine's management API (engine/management-api.ts). Only proto <-> domain mapping lives here.
  */
 import type { sendUnaryData, ServerUnaryCall, ServerWritableStream } from '@grpc/grpc-js';
 import type { OrchestrationStatus } from '../domain/history-event.ts';

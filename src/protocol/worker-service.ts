@@ -18,7 +18,7 @@ import {
 } from './proto/work-item-map.ts';
 import { PastEventsCache } from './proto/past-events-cache.ts';
 import { PendingWrites } from './pending-writes.ts';
-import type { WorkerConnection } from '../engine/worker-operations.ts';
+import type { WorkerConnection } from '../engine/worker-api.ts';
 import { entitySupportOf } from '../engine/entity-support.ts';
 import { entityWorkItemToProto } from './proto/entity-map.ts';
 import { workItemFiltersFromProto } from './proto/work-item-filters-map.ts';

@@ -66,14 +66,14 @@ function hubAddress(access: DashboardAccess): MiddlewareHandler<EdgeEnv> {
 }
 
 /** A route of one hub: the allowlist, the token, the role for the hub, the hub's existence, then the handler. */
-function hubRoute({ engine, access, hubChecks }: HubAccess, { method, path, operation, run }: HubRoute): Route {
+function hubRoute({ engine, access, hubChecks }: HubAccess, { method, path, permission, run }: HubRoute): Route {
   return {
     method,
     path: `/v1/taskhubs${path}`,
     before: hubChecks,
     handle: async (c: EdgeContext, params: Params) => {
       const hub = taskHubOf(c);
-      await access.permit(c.get('principal'), operation, hub);
+      await access.permit(c.get('principal'), permission, hub);
       const { schedulerKey, hub: name } = splitHubName(hub);
       if (!engine.taskHubs.has(name, schedulerKey)) throw new ServerError('NOT_FOUND', `task hub '${hub}' does not exist`);
       const reply = await run({

@@ -9,7 +9,7 @@ import { bodyObject, type ControlContext, type ControlRequest, type ControlRespo
 import { groupJson, subscriptionJson, systemDataFor, type GroupData, type SubscriptionData } from './resources.ts';
 import { CONTROL_LIMITS, invalid, validateGroupName, validateLocation, validateSubscriptionName, validateTags } from './validate-resource.ts';
 
-export class GroupOperations {
+export class GroupHandlers {
   readonly #ctx: ControlContext;
 
   constructor(ctx: ControlContext) {

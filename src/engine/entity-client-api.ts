@@ -1,7 +1,7 @@
 /**
  * What clients do to entities: signal one (`SignalEntity`), read one (`GetEntity`), list them
  * (`QueryEntities`) and clean up (`CleanEntityStorage`). Inputs are validated against the limits;
- * each operation is a few store calls.
+ * each call is a few store calls.
  */
 import { normalizeEntityId } from '../domain/entity.ts';
 import { ServerError } from '../domain/errors.ts';
@@ -47,7 +47,7 @@ export interface EntityClientDeps {
   limits: Limits;
 }
 
-export class EntityClientOperations {
+export class EntityClientApi {
   readonly #d: EntityClientDeps;
 
   constructor(deps: EntityClientDeps) {

@@ -32,7 +32,7 @@ export interface PurgeResult {
   isComplete: boolean;
 }
 
-export class PurgeOperations {
+export class InstancePurge {
   readonly #store: Store;
   readonly #clock: Clock;
 

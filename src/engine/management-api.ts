@@ -1,6 +1,6 @@
 /**
  * The management half of the client API: bulk reads (instance-queries.ts), purge
- * (purge-operations.ts), restart, rewind and forced termination. Rewind is worker-assisted:
+ * (instance-purge.ts), restart, rewind and forced termination. Rewind is worker-assisted:
  * this file only re-opens the failed instance and queues an ExecutionRewound event; the worker
  * answers with a rewindOrchestration action that rewind.ts applies.
  */
@@ -11,27 +11,27 @@ import type { Limits } from '../domain/limits.ts';
 import { validatePayload } from '../domain/validate.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Store } from '../store/store.ts';
-import type { ClientOperations, StartInstanceRequest } from './client-operations.ts';
+import type { ClientApi, StartInstanceRequest } from './client-api.ts';
 import * as queries from './instance-queries.ts';
-import { INSTANCE_BATCH_MAX, PurgeOperations, type PurgeFilter, type PurgeResult } from './purge-operations.ts';
+import { INSTANCE_BATCH_MAX, InstancePurge, type PurgeFilter, type PurgeResult } from './instance-purge.ts';
 import { withOptional } from './orchestration-episode.ts';
 
 export interface ManagementDeps {
   store: Store;
   clock: Clock;
   limits: Limits;
-  clients: ClientOperations;
+  clients: ClientApi;
 }
 
 const NOT_TERMINAL: readonly OrchestrationStatus[] = ['RUNNING', 'PENDING', 'SUSPENDED', 'CONTINUED_AS_NEW'];
 
-export class ManagementOperations {
+export class ManagementApi {
   readonly #d: ManagementDeps;
-  readonly #purge: PurgeOperations;
+  readonly #purge: InstancePurge;
 
   constructor(deps: ManagementDeps) {
     this.#d = deps;
-    this.#purge = new PurgeOperations(deps.store, deps.clock);
+    this.#purge = new InstancePurge(deps.store, deps.clock);
   }
 
   queryInstances(hub: TaskHubName, req: queries.QueryInstancesRequest) {

@@ -1,6 +1,6 @@
 /**
  * What clients do to orchestration instances: start, read, wait, raise events, terminate,
- * suspend and resume. Each operation validates its input against the limits, then is one
+ * suspend and resume. Each call validates its input against the limits, then is one
  * store call.
  */
 import { ServerError } from '../domain/errors.ts';
@@ -41,7 +41,7 @@ export interface ClientDeps {
 
 export type WaitCondition = 'start' | 'completion';
 
-export class ClientOperations {
+export class ClientApi {
   readonly #d: ClientDeps;
 
   constructor(deps: ClientDeps) {

@@ -11,11 +11,11 @@ import { qualifiedHubName, type SchedulerKey } from '../engine/scheduler-key.ts'
 import type { TaskHubCatalog } from '../engine/task-hubs.ts';
 import type { CatalogEntry } from '../store/catalog.ts';
 import { ANONYMOUS, bodyObject, DEFAULT_SCHEDULER_PATH, ok, propertiesOf, type ControlContext, type ControlRequest, type ControlResponse } from './context.ts';
-import { writeOptions } from './group-operations.ts';
+import { writeOptions } from './group-handlers.ts';
 import { retentionJson, systemDataFor, taskHubJson, type RetentionData, type TaskHubData } from './resources.ts';
 import { CONTROL_LIMITS, invalid, validateResourceName, validateRetentionRules, type RetentionRule } from './validate-resource.ts';
 
-export class TaskHubOperations {
+export class TaskHubHandlers {
   readonly #ctx: ControlContext;
 
   constructor(ctx: ControlContext) {

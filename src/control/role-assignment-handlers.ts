@@ -6,7 +6,7 @@
  *
  * Names are unique across scopes, so an assignment can be addressed through the URL of another
  * scope than its own (clients delete by name through the root URL). Whatever URL it comes by,
- * an operation on an existing assignment is authorised on the scope where the assignment lives,
+ * a request about an existing assignment is authorised on the scope where the assignment lives,
  * besides the URL's scope the route checks first: an Owner of one resource group can neither
  * read, replace nor delete an assignment made above it by addressing it through her group.
  */
@@ -14,7 +14,7 @@ import { randomUUID } from 'node:crypto';
 import type { Principal } from '../auth/decide.ts';
 import { scopeCovers } from '../auth/decide.ts';
 import type { Directory } from '../auth/directory.ts';
-import { findRole, type OperationGroup } from '../auth/roles.ts';
+import { findRole, type Permission } from '../auth/roles.ts';
 import { ServerError } from '../domain/errors.ts';
 import { quote } from '../lib/quote.ts';
 import type { CatalogEntry, CatalogKind } from '../store/catalog.ts';
@@ -23,12 +23,12 @@ import {
   appResourceId, assignmentJson, identityResourceId, PRINCIPALS_LIST_MAX, type AppData, type AssignmentData, type IdentityData, type UserData,
 } from './principal-resources.ts';
 import { schedulerId } from './resources.ts';
-import { notFound } from './user-operations.ts';
+import { notFound } from './user-handlers.ts';
 import { invalid } from './validate-resource.ts';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export class RoleAssignmentOperations {
+export class RoleAssignmentHandlers {
   readonly #ctx: ControlContext;
   readonly #directory: Directory;
 
@@ -137,12 +137,12 @@ export class RoleAssignmentOperations {
     throw invalid(`Cannot find user or service principal in graph database for ${quote(assignee)}.`);
   }
 
-  /** The addressed assignment, once `operation` is authorised on the scope where it lives; RESOURCE_NOT_FOUND when there is none. */
-  async #existing(request: ControlRequest, operation: OperationGroup): Promise<CatalogEntry<AssignmentData>> {
+  /** The addressed assignment, once `permission` is checked on the scope where it lives; RESOURCE_NOT_FOUND when there is none. */
+  async #existing(request: ControlRequest, permission: Permission): Promise<CatalogEntry<AssignmentData>> {
     const name = request.params['assignment'] as string;
     const entry = await this.#ctx.catalog.get<AssignmentData>('roleAssignment', [name]);
     if (entry === undefined) throw notFound(`The role assignment ${quote(name)}`);
-    await request.authorize(operation, entry.data.scope);
+    await request.authorize(permission, entry.data.scope);
     return entry;
   }
 

@@ -9,13 +9,13 @@ import type { CatalogEntry } from '../store/catalog.ts';
 import {
   bodyObject, isDefaultScheduler, ok, propertiesOf, type ControlContext, type ControlRequest, type ControlResponse,
 } from './context.ts';
-import { writeOptions } from './group-operations.ts';
+import { writeOptions } from './group-handlers.ts';
 import { schedulerJson, systemDataFor, type Actor, type SchedulerData } from './resources.ts';
 import {
   CONTROL_LIMITS, invalid, validateIpAllowlist, validateLocation, validateResourceName, validateSku, validateTags,
 } from './validate-resource.ts';
 
-export class SchedulerOperations {
+export class SchedulerHandlers {
   readonly #ctx: ControlContext;
 
   constructor(ctx: ControlContext) {
