@@ -6,11 +6,11 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { decodeProtectedHeader } from 'jose';
-import { directorySource, signingKeyStore } from '../control/auth-sources.ts';
-import { openSqliteBackend } from '../store/sqlite/sqlite-store.ts';
-import { Directory } from './directory.ts';
-import { SigningKeys, SIGNING_KEYS_CACHE_MS } from './signing-keys.ts';
-import { TokenService } from './tokens.ts';
+import { directorySource, signingKeyStore } from '../../src/control/auth-sources.ts';
+import { openSqliteBackend } from '../../src/store/sqlite/sqlite-store.ts';
+import { Directory } from '../../src/auth/directory.ts';
+import { SigningKeys, SIGNING_KEYS_CACHE_MS } from '../../src/auth/signing-keys.ts';
+import { TokenService } from '../../src/auth/tokens.ts';
 
 const backend = openSqliteBackend({ path: ':memory:' });
 after(() => backend.store.close());
