@@ -18,6 +18,7 @@ import type { Clock } from './lib/clock.ts';
 import type { CallGuard } from './protocol/call-guard.ts';
 import type { CatalogStore } from './store/catalog.ts';
 import { throttledLogger, type Logger } from './lib/logger.ts';
+import { compact } from './lib/compact.ts';
 
 /** Refused requests logged a second at most: a hostile client must not flood the log. */
 const REFUSALS_LOGGED_PER_S = 20;
@@ -39,19 +40,19 @@ export async function startAuth(config: Readonly<ServerConfig>, catalog: Catalog
   const { auth } = config;
   const now = () => clock.now();
   const hostNames = [config.host, config.control.publicHost];
-  const tls = auth.tls !== undefined || auth.enabled ? await loadOrCreateTls({ ...(auth.tls === undefined ? {} : { tls: auth.tls }), dataDir: auth.dataDir, hostNames, log }) : undefined;
+  const tls = auth.tls !== undefined || auth.enabled ? await loadOrCreateTls(compact({ tls: auth.tls, dataDir: auth.dataDir, hostNames, log })) : undefined;
   if (tls?.caFile !== undefined) log.info(`TLS certificate made by this server; clients trust its CA file ${tls.caFile} (NODE_EXTRA_CA_CERTS / GRPC_DEFAULT_SSL_ROOTS_FILE_PATH)`);
   if (auth.enabled) await checkGrantsMadeWithoutAuth(catalog, { trust: auth.trustGrantsMadeWithoutAuth, now, log });
   const directory = new Directory(directorySource(catalog), now);
   // A replaced key verifies for the token lifetime, plus clock skew and the other nodes' key cache.
   const keys = new SigningKeys(signingKeyStore(catalog), now, auth.tokenLifetimeMs + CLOCK_SKEW_S * 1000 + SIGNING_KEYS_CACHE_MS);
   const tokens = new TokenService(
-    { issuer: '', audience: auth.audience, lifetimeMs: auth.tokenLifetimeMs, external: auth.oidcIssuers.map((issuer) => ({ issuer, ...(auth.oidcPrincipalClaim === undefined ? {} : { principalClaim: auth.oidcPrincipalClaim }) })) },
+    { issuer: '', audience: auth.audience, lifetimeMs: auth.tokenLifetimeMs, external: auth.oidcIssuers.map((issuer) => (compact({ issuer, principalClaim: auth.oidcPrincipalClaim }))) },
     keys, directory, now,
   );
   const gate = new AccessGate({ auth: auth.enabled, log: throttledLogger(log, REFUSALS_LOGGED_PER_S, now) }, allowlistSource(catalog), now, directory, tokens);
-  return {
-    ...(tls === undefined ? {} : { tls }),
+  return compact({
+    tls,
     gate,
     directory,
     tokens,
@@ -62,5 +63,5 @@ export async function startAuth(config: Readonly<ServerConfig>, catalog: Catalog
     setIssuer: (baseUrl) => {
       tokens.options.issuer = baseUrl;
     },
-  };
+  });
 }

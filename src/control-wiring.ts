@@ -18,6 +18,7 @@ import type { SharedListenerParts } from './protocol/grpc-server.ts';
 import type { CatalogStore } from './store/catalog.ts';
 import type { Store } from './store/store.ts';
 import type { Logger } from './lib/logger.ts';
+import { compact } from './lib/compact.ts';
 
 export interface ControlWiring {
   /** Every route of the control plane, for the HTTP edge. */
@@ -44,13 +45,13 @@ export interface ControlWiringInput {
 
 export async function startControlPlane(input: ControlWiringInput): Promise<ControlWiring> {
   const { config, engine, store, catalog, clock, log, auth } = input;
-  const listeners = new SchedulerListeners(engine, {
+  const listeners = new SchedulerListeners(engine, compact({
     host: config.host,
     limits: config.limits,
     shared: input.grpcShared,
     guardFor: (schedulerKey: string) => auth.guardFor(schedulerKey),
-    ...(auth.tls === undefined ? {} : { tls: auth.tls }),
-  }, log);
+    tls: auth.tls,
+  }), log);
   const control = new ControlPlane(
     { catalog, engine, clock, endpoints: listeners, log },
     { publicHost: config.control.publicHost, grpcPort: input.grpcPort, httpPort: input.httpPort, schedulerPorts: config.control.schedulerPorts, tls: auth.tls !== undefined, auth: config.auth.enabled },

@@ -15,6 +15,7 @@ import { ConsoleLogger, TaskHubGrpcClient, TaskHubGrpcWorker, type Logger } from
 import type { AccessToken, TokenCredential } from '@azure/identity';
 import { packageVersion } from '../lib/package-version.ts';
 import { ConnectionStringError, parseConnectionString, type ConnectionSettings } from './connection-string.ts';
+import { compact } from '../lib/compact.ts';
 
 export { ConnectionStringError, parseConnectionString, type ConnectionSettings };
 export {
@@ -37,16 +38,16 @@ export interface DtsOptions {
 export async function credentialFor(settings: ConnectionSettings): Promise<TokenCredential | undefined> {
   if (settings.authentication === 'None') return undefined;
   const id = await import('@azure/identity');
-  const tenants = settings.additionallyAllowedTenants === undefined ? {} : { additionallyAllowedTenants: settings.additionallyAllowedTenants };
+  const tenants = compact({ additionallyAllowedTenants: settings.additionallyAllowedTenants });
   switch (settings.authentication) {
-    case 'DefaultAzure': return new id.DefaultAzureCredential(settings.clientId === undefined ? {} : { managedIdentityClientId: settings.clientId });
+    case 'DefaultAzure': return new id.DefaultAzureCredential(compact({ managedIdentityClientId: settings.clientId }));
     case 'ManagedIdentity': return settings.clientId === undefined ? new id.ManagedIdentityCredential() : new id.ManagedIdentityCredential({ clientId: settings.clientId });
-    case 'WorkloadIdentity': return new id.WorkloadIdentityCredential({ ...(settings.clientId === undefined ? {} : { clientId: settings.clientId }), ...(settings.tenantId === undefined ? {} : { tenantId: settings.tenantId }), ...(settings.tokenFilePath === undefined ? {} : { tokenFilePath: settings.tokenFilePath }), ...tenants });
+    case 'WorkloadIdentity': return new id.WorkloadIdentityCredential(compact({ clientId: settings.clientId, tenantId: settings.tenantId, tokenFilePath: settings.tokenFilePath, ...tenants }));
     case 'Environment': return new id.EnvironmentCredential();
     case 'AzureCli': return new id.AzureCliCredential(tenants);
     case 'AzurePowerShell': return new id.AzurePowerShellCredential(tenants);
     case 'VisualStudioCode': return new id.VisualStudioCodeCredential(tenants);
-    case 'InteractiveBrowser': return new id.InteractiveBrowserCredential({ ...(settings.clientId === undefined ? {} : { clientId: settings.clientId }), ...(settings.tenantId === undefined ? {} : { tenantId: settings.tenantId }) });
+    case 'InteractiveBrowser': return new id.InteractiveBrowserCredential(compact({ clientId: settings.clientId, tenantId: settings.tenantId }));
     case 'VisualStudio': throw new ConnectionStringError('connection string: Authentication=VisualStudio exists in .NET only; use AzureCli or DefaultAzure');
   }
 }

@@ -17,6 +17,7 @@ import { readJsonBody } from '../http/json-body.ts';
 import { jsonReply, mountRoutes, type HttpMethod, type Params } from '../http/routes.ts';
 import { ANONYMOUS, type ControlRequest, type ControlResponse } from './context.ts';
 import type { Actor } from './resources.ts';
+import { compact } from '../lib/compact.ts';
 
 /** Control-plane bodies are small documents; anything larger is refused unread. */
 const CONTROL_BODY_BYTES_MAX = 1024 * 1024;
@@ -48,10 +49,10 @@ export function mountControlRoutes(app: Hono<EdgeEnv>, routes: readonly ControlR
         if (access !== 'public') await authorize(access, (route.resource ?? ((p) => resourceIdOf(route.path, p)))(params));
         const body = route.method === 'GET' || route.method === 'DELETE' ? undefined : await readJsonBody(c.req.raw, CONTROL_BODY_BYTES_MAX);
         const ifMatch = unquote(c.req.header('if-match'));
-        const request: ControlRequest = {
+        const request: ControlRequest = compact({
           params, body, query: new URL(c.req.url).searchParams, header: (name) => c.req.header(name), address: remoteAddress(c), actor: actorOf(principal), authorize,
-          ...(ifMatch === undefined ? {} : { ifMatch }),
-        };
+          ifMatch,
+        });
         const response = await route.run(request);
         return jsonReply(response.status, response.body, response.etag === undefined ? {} : { etag: `"${response.etag}"` });
       },

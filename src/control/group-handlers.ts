@@ -8,6 +8,7 @@ import type { CatalogWriteOptions } from '../store/catalog.ts';
 import { bodyObject, type ControlContext, type ControlRequest, type ControlResponse, DEFAULT_GROUP, DEFAULT_SUBSCRIPTION, ok } from './context.ts';
 import { groupJson, subscriptionJson, systemDataFor, type GroupData, type SubscriptionData } from './resources.ts';
 import { CONTROL_LIMITS, invalid, validateGroupName, validateLocation, validateSubscriptionName, validateTags } from './validate-resource.ts';
+import { compact } from '../lib/compact.ts';
 
 export class GroupHandlers {
   readonly #ctx: ControlContext;
@@ -111,5 +112,5 @@ export class GroupHandlers {
 }
 
 export function writeOptions(ifMatch: string | undefined): CatalogWriteOptions {
-  return ifMatch === undefined || ifMatch === '*' ? {} : { ifMatch };
+  return compact({ ifMatch: ifMatch === '*' ? undefined : ifMatch });
 }

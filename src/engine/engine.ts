@@ -27,6 +27,7 @@ import { WorkerStreams } from './worker-streams.ts';
 import type { Tracer } from './tracing.ts';
 import type { WorkerCaps, WorkKind } from './work-item.ts';
 import type { Logger } from '../lib/logger.ts';
+import { compact } from '../lib/compact.ts';
 
 export interface EngineOptions extends DispatchOptions {
   taskHubs: TaskHubOptions;
@@ -84,7 +85,7 @@ export class Engine {
     this.#deps = deps;
     this.#options = options;
     const { store, clock, ids, log } = deps;
-    const tracing = deps.tracer === undefined ? {} : { tracer: deps.tracer };
+    const tracing = compact({ tracer: deps.tracer });
     this.dispatchRate = new DispatchRate(() => clock.now());
     this.#streams = new WorkerStreams(options.streamInFlightMaxDefault, (hub, kind) => this.dispatchRate.record(hub, kind));
     this.taskHubs = new TaskHubs(store, clock, options.taskHubs);

@@ -13,6 +13,7 @@ import type { Clock } from '../lib/clock.ts';
 import type { IdSource } from '../lib/ids.ts';
 import type { EntityMetadataRecord, EntityPage } from '../store/entity-store.ts';
 import type { Store } from '../store/store.ts';
+import { compact } from '../lib/compact.ts';
 
 export interface SignalEntityRequest {
   instanceId: string;
@@ -65,14 +66,14 @@ export class EntityClientApi {
     const now = clock.now();
     const scheduledTime = req.scheduledTime !== undefined && req.scheduledTime > now ? req.scheduledTime : undefined;
     const event = makeEvent(
-      {
+      compact({
         kind: 'entityOperationSignaled',
         requestId: req.requestId === undefined || req.requestId === '' ? ids.uuid() : req.requestId,
         operation: req.operation,
         targetInstanceId: instanceId,
-        ...(req.input === undefined ? {} : { input: req.input }),
-        ...(scheduledTime === undefined ? {} : { scheduledTime }),
-      },
+        input: req.input,
+        scheduledTime,
+      }),
       now,
     );
     await store.appendEntityMessage(hub, { instanceId, event, visibleAt: scheduledTime ?? now }, now);
@@ -96,14 +97,14 @@ export class EntityClientApi {
         throw new ServerError('INVALID_ARGUMENT', `${field} is longer than ${this.#d.limits.instanceIdLengthMax + 1} characters`);
       }
     }
-    return this.#d.store.queryEntities(hub, {
-      ...(req.instanceIdStartsWith === undefined || req.instanceIdStartsWith === '' ? {} : { instanceIdStartsWith: req.instanceIdStartsWith }),
-      ...(req.lastModifiedFrom === undefined ? {} : { lastModifiedFrom: req.lastModifiedFrom }),
-      ...(req.lastModifiedTo === undefined ? {} : { lastModifiedTo: req.lastModifiedTo }),
-      ...(req.continuationToken === undefined || req.continuationToken === '' ? {} : { after: req.continuationToken }),
+    return this.#d.store.queryEntities(hub, compact({
+      instanceIdStartsWith: req.instanceIdStartsWith === '' ? undefined : req.instanceIdStartsWith,
+      lastModifiedFrom: req.lastModifiedFrom,
+      lastModifiedTo: req.lastModifiedTo,
+      after: req.continuationToken === '' ? undefined : req.continuationToken,
       includeTransient: req.includeTransient,
       limit: pageSize,
-    });
+    }));
   }
 
   /**
@@ -113,14 +114,14 @@ export class EntityClientApi {
    * row in this server's store, so there are never empty entities to remove.
    */
   async cleanEntityStorage(hub: TaskHubName, releaseOrphanedLocks: boolean, continuationToken: string | undefined): Promise<CleanEntityStorageResult> {
-    const page = await this.queryEntities(hub, { includeTransient: true, pageSize: ENTITY_PAGE_SIZE_DEFAULT, ...(continuationToken === undefined ? {} : { continuationToken }) });
+    const page = await this.queryEntities(hub, compact({ includeTransient: true, pageSize: ENTITY_PAGE_SIZE_DEFAULT, continuationToken }));
     let released = 0;
     if (releaseOrphanedLocks) {
       for (const entity of page.entities) {
         if (await this.#releaseIfOrphaned(hub, entity)) released++;
       }
     }
-    return { ...(page.next === undefined ? {} : { continuationToken: page.next }), emptyEntitiesRemoved: 0, orphanedLocksReleased: released };
+    return compact({ continuationToken: page.next, emptyEntitiesRemoved: 0, orphanedLocksReleased: released });
   }
 
   async #releaseIfOrphaned(hub: TaskHubName, entity: EntityMetadataRecord): Promise<boolean> {

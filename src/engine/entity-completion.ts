@@ -13,6 +13,7 @@ import type { EntityCompletion, EntityMessage, EntityWorkItem } from '../store/e
 import type { InboxMessage, NewInstance } from '../store/store.ts';
 import { entityRow, type EntityBatchPlan } from './entity-batch.ts';
 import { failure, REPLACEABLE_BY_DEFAULT } from './episode-rules.ts';
+import { compact } from '../lib/compact.ts';
 
 export interface CompletionContext {
   now: number;
@@ -73,7 +74,7 @@ function reply(op: HistoryEvent, result: EntityBatchResult['results'][number] | 
   let event: HistoryEvent;
   if (result.kind === 'success') {
     validatePayload(result.result, ctx.limits, 'operation result');
-    event = makeEvent({ kind: 'entityOperationCompleted', requestId, ...(result.result === undefined ? {} : { output: result.result }) }, ctx.now);
+    event = makeEvent(compact({ kind: 'entityOperationCompleted', requestId, output: result.result }), ctx.now);
   } else {
     const failureDetails: FailureDetails = result.failureDetails;
     event = makeEvent({ kind: 'entityOperationFailed', requestId, failureDetails }, ctx.now);
@@ -91,14 +92,14 @@ function applyAction(action: EntityOperationAction, ctx: CompletionContext, sign
   if (action.kind === 'sendSignal') {
     const instanceId = normalizeEntityId(action.instanceId, limits, 'sendSignal.instanceId');
     const event = makeEvent(
-      {
+      compact({
         kind: 'entityOperationSignaled',
         requestId: ctx.uuid(),
         operation: action.name,
         targetInstanceId: instanceId,
-        ...(action.input === undefined ? {} : { input: action.input }),
-        ...(action.scheduledTime === undefined ? {} : { scheduledTime: action.scheduledTime }),
-      },
+        input: action.input,
+        scheduledTime: action.scheduledTime,
+      }),
       now,
     );
     signals.push({ instanceId, event, visibleAt });

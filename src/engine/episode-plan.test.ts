@@ -4,6 +4,7 @@ import { makeEvent, type HistoryEvent } from '../domain/history-event.ts';
 import type { InstanceRecord, TaskHubName } from '../domain/instance.ts';
 import type { LeaseToken, OrchestrationWorkItem, StoredInboxMessage } from '../store/store.ts';
 import { planEpisode } from './episode-plan.ts';
+import { compact } from '../lib/compact.ts';
 
 const NOW = Date.UTC(2026, 0, 1);
 
@@ -18,7 +19,7 @@ function item(status: InstanceRecord['status'], history: HistoryEvent[], message
 }
 
 function message(seq: number, event: HistoryEvent, executionId?: string): StoredInboxMessage {
-  return { seq, instanceId: 'i', event, visibleAt: NOW, ...(executionId === undefined ? {} : { executionId }) };
+  return compact({ seq, instanceId: 'i', event, visibleAt: NOW, executionId });
 }
 
 const started = makeEvent({ kind: 'executionStarted', name: 'O', orchestrationInstance: { instanceId: 'i', executionId: 'e1' } }, NOW);

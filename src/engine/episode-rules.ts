@@ -8,6 +8,7 @@ import {
 } from '../domain/history-event.ts';
 import type { OrchestratorAction } from '../domain/orchestrator-action.ts';
 import type { InboxMessage } from '../store/store.ts';
+import { compact } from '../lib/compact.ts';
 
 /** Without a reuse policy, a finished instance may be replaced by a new one with its id. */
 export const REPLACEABLE_BY_DEFAULT: readonly OrchestrationStatus[] = [...TERMINAL_STATUSES];
@@ -46,7 +47,7 @@ export function parentNotification(
   const taskScheduledId = parent.taskScheduledId;
   const event =
     status === 'COMPLETED'
-      ? makeEvent({ kind: 'subOrchestrationInstanceCompleted', taskScheduledId, ...(result === undefined ? {} : { result }) }, now)
+      ? makeEvent(compact({ kind: 'subOrchestrationInstanceCompleted', taskScheduledId, result }), now)
       : makeEvent(
           {
             kind: 'subOrchestrationInstanceFailed',
@@ -57,10 +58,10 @@ export function parentNotification(
           now,
         );
   const target = parent.orchestrationInstance;
-  return {
+  return compact({
     instanceId: target.instanceId,
-    ...(target.executionId === undefined ? {} : { executionId: target.executionId }),
+    executionId: target.executionId,
     event,
     visibleAt: now,
-  };
+  });
 }

@@ -9,6 +9,7 @@ import { TERMINAL_STATUSES, type OrchestrationStatus } from '../domain/history-e
 import type { TaskHubName } from '../domain/instance.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Store } from '../store/store.ts';
+import { compact } from '../lib/compact.ts';
 
 /** Ids in one purge batch (PurgeInstances and SkipGracefulOrchestrationTerminations). */
 export const INSTANCE_BATCH_MAX = 500;
@@ -58,14 +59,14 @@ export class InstancePurge {
     let after: { createdAt: number; instanceId: string } | undefined;
     for (;;) {
       if (this.#clock.now() >= deadline) return { deletedInstanceCount: count, isComplete: false };
-      const page = await this.#store.queryInstances(hub, {
+      const page = await this.#store.queryInstances(hub, compact({
         statuses,
-        ...(filter.createdFrom === undefined ? {} : { createdFrom: filter.createdFrom }),
-        ...(filter.createdTo === undefined ? {} : { createdTo: filter.createdTo }),
+        createdFrom: filter.createdFrom,
+        createdTo: filter.createdTo,
         includePayloads: false,
         limit: FILTER_PAGE_SIZE,
-        ...(after === undefined ? {} : { after }),
-      });
+        after,
+      }));
       count += await this.#purgeIds(hub, page.instances.map((i) => i.instanceId), recursive, 0);
       if (page.next === undefined) return { deletedInstanceCount: count, isComplete: true };
       after = page.next;

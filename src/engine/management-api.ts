@@ -14,7 +14,7 @@ import type { Store } from '../store/store.ts';
 import type { ClientApi, StartInstanceRequest } from './client-api.ts';
 import * as queries from './instance-queries.ts';
 import { INSTANCE_BATCH_MAX, InstancePurge, type PurgeFilter, type PurgeResult } from './instance-purge.ts';
-import { withOptional } from './orchestration-episode.ts';
+import { compact } from '../lib/compact.ts';
 
 export interface ManagementDeps {
   store: Store;
@@ -67,10 +67,7 @@ export class ManagementApi {
     if (!withNewInstanceId && !isTerminal(existing.status)) {
       throw new ServerError('FAILED_PRECONDITION', `the orchestration instance '${instanceId}' is ${existing.status}; only a finished instance can be restarted under its own id`);
     }
-    const start: StartInstanceRequest = { name: existing.name };
-    withOptional(start, 'version', existing.version);
-    withOptional(start, 'input', existing.input);
-    withOptional(start, 'tags', existing.tags);
+    const start: StartInstanceRequest = compact({ name: existing.name, version: existing.version, input: existing.input, tags: existing.tags });
     if (withNewInstanceId) return this.#d.clients.startInstance(hub, start);
     try {
       return await this.#d.clients.startInstance(hub, { ...start, instanceId });
@@ -87,7 +84,7 @@ export class ManagementApi {
     const existing = await this.#get(hub, instanceId);
     if (existing.status !== 'FAILED') throw notFailed(instanceId, existing.status);
     const now = this.#d.clock.now();
-    const event = makeEvent(withOptional({ kind: 'executionRewound' as const }, 'reason', reason), now);
+    const event = makeEvent(compact({ kind: 'executionRewound' as const, reason }), now);
     const updated = await this.#d.store.appendInboxMessage(hub, { instanceId, event, visibleAt: now }, now, { from: ['FAILED'], to: 'RUNNING' });
     if (updated === undefined) throw notFound(instanceId);
     if (updated.status !== 'RUNNING') throw notFailed(instanceId, updated.status);
@@ -106,7 +103,7 @@ export class ManagementApi {
     const unterminated: string[] = [];
     for (const instanceId of new Set(instanceIds)) {
       const now = this.#d.clock.now();
-      const event = makeEvent(withOptional({ kind: 'executionTerminated' as const, recurse: false }, 'input', reason), now);
+      const event = makeEvent(compact({ kind: 'executionTerminated' as const, recurse: false, input: reason }), now);
       const existing = await this.#d.store.getInstance(hub, instanceId);
       if (existing === undefined || isTerminal(existing.status)) {
         unterminated.push(instanceId);

@@ -25,6 +25,7 @@ import { planEpisode } from './episode-plan.ts';
 import { failure } from './episode-rules.ts';
 import { runEpisode } from './orchestration-episode.ts';
 import { traceExecutionEnd, tracedExecution, withTraceParents, type Tracer } from './tracing.ts';
+import { compact } from '../lib/compact.ts';
 
 export interface RemoteCompletionDeps {
   store: Store;
@@ -41,7 +42,7 @@ export function activityResultEvent(taskId: number, response: ActivityResponse, 
     validatePayload(response.result, limits, 'result');
     return response.failureDetails !== undefined
       ? makeEvent({ kind: 'taskFailed', taskScheduledId: taskId, failureDetails: response.failureDetails }, now)
-      : makeEvent({ kind: 'taskCompleted', taskScheduledId: taskId, ...(response.result === undefined ? {} : { result: response.result }) }, now);
+      : makeEvent(compact({ kind: 'taskCompleted', taskScheduledId: taskId, result: response.result }), now);
   } catch (error) {
     if (!(error instanceof ServerError)) throw error;
     return makeEvent({ kind: 'taskFailed', taskScheduledId: taskId, failureDetails: failure(error.code, error.message, true) }, now);

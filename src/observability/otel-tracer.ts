@@ -32,6 +32,7 @@ import type { TaskHubName } from '../domain/instance.ts';
 import type { SpanOutcome, TraceSpan, TracedExecution, Tracer } from '../engine/tracing.ts';
 import type { ActivityTask } from '../store/store.ts';
 import { executionSpanContext, executionSpanIds, spanContextOf, traceContextOf } from './trace-ids.ts';
+import { compact } from '../lib/compact.ts';
 
 export interface OtelTracerOptions {
   /** Where spans are POSTed: the collector's traces URL (…/v1/traces). */
@@ -106,15 +107,15 @@ class OtelTracerAdapter implements Tracer {
   startActivity(hub: TaskHubName, task: ActivityTask, at: number): TraceSpan {
     // A task scheduled before tracing was on names no parent: it goes under its execution's span.
     const parent = spanContextOf(task.parentTraceContext) ?? executionSpanContext({ hub, instanceId: task.instanceId, executionId: task.executionId, name: '', startedAt: 0 });
-    const attributes: Attributes = {
+    const attributes: Attributes = compact({
       'durabletask.type': 'activity',
       'durabletask.task.name': task.name,
       'durabletask.task.instance_id': task.instanceId,
       'durabletask.task.execution_id': task.executionId,
       'durabletask.task.task_id': task.taskId,
       'durabletask.task_hub': hub,
-      ...(task.version === undefined ? {} : { 'durabletask.task.version': task.version }),
-    };
+      'durabletask.task.version': task.version,
+    });
     return this.#start(spanName('activity', task.name, task.version), SpanKind.CLIENT, attributes, withParent(parent), at);
   }
 
@@ -157,14 +158,14 @@ function finish(span: Span, outcome: SpanOutcome, at: number): void {
 }
 
 function executionAttributes(execution: TracedExecution): Attributes {
-  return {
+  return compact({
     'durabletask.type': 'orchestration',
     'durabletask.task.name': execution.name,
     'durabletask.task.instance_id': execution.instanceId,
     'durabletask.task.execution_id': execution.executionId,
     'durabletask.task_hub': execution.hub,
-    ...(execution.version === undefined ? {} : { 'durabletask.task.version': execution.version }),
-  };
+    'durabletask.task.version': execution.version,
+  });
 }
 
 function spanName(type: string, name: string, version: string | undefined): string {

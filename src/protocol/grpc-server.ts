@@ -22,6 +22,7 @@ import type { HealthImplementation } from 'grpc-health-check';
 import { observerInterceptor, type RpcObserver } from './rpc-observer.ts';
 import type { PastEventsCache } from './proto/past-events-cache.ts';
 import { RequestCheck } from './wire/rpc-requests.ts';
+import { compact } from '../lib/compact.ts';
 
 export interface GrpcServerOptions {
   host: string;
@@ -67,7 +68,7 @@ export async function startGrpcServer(engine: Engine, options: GrpcServerOptions
     interceptors: [observerInterceptor(options.observer, () => performance.now()), frames.interceptor(), ...(options.guard === undefined ? [] : [guardInterceptor(options.guard, log)])],
   });
   const openStreams = new Set<ServerWritableStream<unknown, unknown>>();
-  const ctx = { engine, log, ...(options.scheduler === undefined ? {} : { scheduler: options.scheduler }) };
+  const ctx = compact({ engine, log, scheduler: options.scheduler });
   const implemented: Record<string, unknown> = { ...clientHandlers(ctx), ...managementHandlers(ctx), ...workerHandlers(ctx, openStreams as never, options.pastEvents), ...entityHandlers(ctx) };
   const implementation: UntypedServiceImplementation = {};
   for (const name of sidecarMethodNames()) {

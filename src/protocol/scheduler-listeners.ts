@@ -8,6 +8,7 @@ import type { Engine } from '../engine/engine.ts';
 import type { Log } from './call-context.ts';
 import type { CallGuard } from './call-guard.ts';
 import { startGrpcServer, type GrpcListener, type SharedListenerParts } from './grpc-server.ts';
+import { compact } from '../lib/compact.ts';
 
 export interface SchedulerListenerOptions {
   host: string;
@@ -34,15 +35,15 @@ export class SchedulerListeners {
     await this.close(schedulerKey);
     const listener = await startGrpcServer(
       this.#engine,
-      {
+      compact({
         host: this.#options.host,
         port,
         limits: this.#options.limits,
         scheduler: schedulerKey,
         ...this.#options.shared,
-        ...(this.#options.guardFor === undefined ? {} : { guard: this.#options.guardFor(schedulerKey) }),
-        ...(this.#options.tls === undefined ? {} : { tls: this.#options.tls }),
-      },
+        guard: this.#options.guardFor?.(schedulerKey),
+        tls: this.#options.tls,
+      }),
       this.#log,
     );
     this.#listeners.set(schedulerKey, listener);

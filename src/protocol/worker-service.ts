@@ -22,6 +22,7 @@ import type { WorkerConnection } from '../engine/worker-api.ts';
 import { entitySupportOf } from '../engine/entity-support.ts';
 import { entityWorkItemToProto } from './proto/entity-map.ts';
 import { workItemFiltersFromProto } from './proto/work-item-filters-map.ts';
+import { compact } from '../lib/compact.ts';
 
 /** A serialized WorkItem is passed through by the stream's serializer (service-definition.ts). */
 type WorkItemCall = ServerWritableStream<pb.GetWorkItemsRequest, pb.WorkItem | Uint8Array>;
@@ -126,13 +127,13 @@ function streamOptions(call: WorkItemCall) {
     activity: Math.max(0, req.getMaxconcurrentactivityworkitems()),
     entity: Math.max(0, req.getMaxconcurrententityworkitems()),
   };
-  const entitySupport = entitySupportOf({
+  const entitySupport = entitySupportOf(compact({
     entityCap: caps.entity,
     // Any field set at all: old SDKs (JS-Dapr) cannot set one, so an empty request is ambiguous.
     declaredAnything: req.serializeBinary().length > 0,
-    ...optionalHeader('userAgent', call.metadata.get('x-user-agent')[0]),
-    ...optionalHeader('grpcUserAgent', call.metadata.get('user-agent')[0]),
-  });
+    userAgent: headerText(call.metadata.get('x-user-agent')[0]),
+    grpcUserAgent: headerText(call.metadata.get('user-agent')[0]),
+  }));
   const filters = workItemFiltersFromProto(req);
   const historyStreaming = req.getCapabilitiesList().includes(proto.WorkerCapability.WORKER_CAPABILITY_HISTORY_STREAMING);
   return { caps, entitySupport, filters, historyStreaming };
@@ -173,6 +174,6 @@ function encodeWorkItem(item: WorkItemMessage, hub: TaskHubName, pastEvents: Pas
   }
 }
 
-function optionalHeader<K extends string>(key: K, value: string | Buffer | undefined): Partial<Record<K, string>> {
-  return value === undefined ? {} : ({ [key]: String(value) } as Partial<Record<K, string>>);
+function headerText(value: string | Buffer | undefined): string | undefined {
+  return value === undefined ? undefined : String(value);
 }

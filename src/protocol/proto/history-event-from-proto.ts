@@ -30,7 +30,6 @@ import type {
   TimerFired,
 } from '../../domain/history-event.ts';
 import {
-  compact,
   fromFailureDetails as fromFailure,
   fromOrchestrationInstance,
   fromOrchestrationStatus,
@@ -41,6 +40,7 @@ import {
   fromTraceContext,
 } from './common-map.ts';
 import { proto, type pb } from './load.ts';
+import { compact } from '../../lib/compact.ts';
 
 /** Reads one event; an event whose `eventType` oneof is unset is `INVALID_ARGUMENT`. */
 export function historyEventFromProto(m: pb.HistoryEvent): HistoryEvent {

@@ -17,7 +17,6 @@ import type {
   TerminateOrchestrationAction,
 } from '../../domain/orchestrator-action.ts';
 import {
-  compact,
   fromFailureDetails,
   fromOrchestrationStatus,
   fromStringValue as str,
@@ -33,6 +32,7 @@ import {
   historyEventFromProto,
 } from './history-event-map.ts';
 import { proto, type pb } from './load.ts';
+import { compact } from '../../lib/compact.ts';
 
 export function orchestratorResponseFromProto(m: pb.OrchestratorResponse): OrchestratorResponse {
   return compact({

@@ -16,6 +16,7 @@ import { INSTANCE_BATCH_MAX } from '../../engine/instance-purge.ts';
 import { invariant } from '../../lib/assert.ts';
 import { FILTERS_MAX, VERSIONS_MAX } from '../proto/work-item-filters-map.ts';
 import { REQUEST_SCHEMA, type CountClass, type FieldRule } from './request-schema.ts';
+import { compact } from '../../lib/compact.ts';
 
 /** The protocol's OrchestrationStatus has eight values; a longer list repeats one. */
 const STATUSES_MAX = 8;
@@ -310,7 +311,7 @@ function compile(into: Map<string, Message>, counts: Readonly<Record<CountClass,
     }
     invariant(slots <= SLOTS_MAX, `request-schema.ts: ${name} has more than ${SLOTS_MAX} repeated fields`);
     const time = name === 'Timestamp' || name === 'Duration' ? name : undefined;
-    into.set(name, { name, fields, slots, failure: name === 'TaskFailureDetails', ...(time === undefined ? {} : { time }) });
+    into.set(name, compact({ name, fields, slots, failure: name === 'TaskFailureDetails', time }));
   }
   for (const field of pending) {
     field.child = into.get(field.rule.message as string);
