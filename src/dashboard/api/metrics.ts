@@ -72,6 +72,12 @@ export class ServerMetrics implements RpcObserver {
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [this.registry],
     });
+    this.#registerWorkItemMetrics();
+  }
+
+  /** The scale signals per hub and work-item type, read from the engine when scraped. */
+  #registerWorkItemMetrics(): void {
+    const metrics = this;
     const labelNames = ['scheduler', 'taskhub', 'work_item_type'] as const;
     const each = async (set: (labels: Record<(typeof labelNames)[number], string>, s: { pending: number; active: number; oldestPendingAgeMs: number; dispatchPerSecond: number; workers: number }) => void) => {
       const engine = this.#engine;
