@@ -47,7 +47,7 @@ export async function startAuth(config: Readonly<ServerConfig>, catalog: Catalog
   // A replaced key verifies for the token lifetime, plus clock skew and the other nodes' key cache.
   const keys = new SigningKeys(signingKeyStore(catalog), now, auth.tokenLifetimeMs + CLOCK_SKEW_S * 1000 + SIGNING_KEYS_CACHE_MS);
   const tokens = new TokenService(
-    { issuer: '', audience: auth.audience, lifetimeMs: auth.tokenLifetimeMs, external: auth.oidcIssuers.map((issuer) => (compact({ issuer, principalClaim: auth.oidcPrincipalClaim }))) },
+    { issuer: '', audience: auth.audience, lifetimeMs: auth.tokenLifetimeMs, external: auth.oidcIssuers.map((issuer) => compact({ issuer, principalClaim: auth.oidcPrincipalClaim })) },
     keys, directory, now,
   );
   const gate = new AccessGate({ auth: auth.enabled, log: throttledLogger(log, REFUSALS_LOGGED_PER_S, now) }, allowlistSource(catalog), now, directory, tokens);
