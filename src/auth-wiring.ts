@@ -15,10 +15,10 @@ import { CLOCK_SKEW_S, TokenService } from './auth/tokens.ts';
 import { allowlistSource, directorySource, signingKeyStore } from './control/auth-sources.ts';
 import { checkGrantsMadeWithoutAuth } from './control/grants-made-without-auth.ts';
 import type { Clock } from './lib/clock.ts';
+import { compact } from './lib/compact.ts';
 import type { CallGuard } from './protocol/call-guard.ts';
 import type { CatalogStore } from './store/catalog.ts';
 import { throttledLogger, type Logger } from './lib/logger.ts';
-import { compact } from './lib/compact.ts';
 
 /** Refused requests logged a second at most: a hostile client must not flood the log. */
 const REFUSALS_LOGGED_PER_S = 20;

@@ -13,12 +13,12 @@ import type { Engine } from './engine/engine.ts';
 import { RetentionJob } from './engine/retention.ts';
 import type { TaskHubCatalog } from './engine/task-hubs.ts';
 import type { Clock } from './lib/clock.ts';
+import { compact } from './lib/compact.ts';
 import { SchedulerListeners } from './protocol/scheduler-listeners.ts';
 import type { SharedListenerParts } from './protocol/grpc-server.ts';
 import type { CatalogStore } from './store/catalog.ts';
 import type { Store } from './store/store.ts';
 import type { Logger } from './lib/logger.ts';
-import { compact } from './lib/compact.ts';
 
 export interface ControlWiring {
   /** Every route of the control plane, for the HTTP edge. */

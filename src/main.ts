@@ -7,6 +7,7 @@ import { prepareDataDirectories } from './data-directories.ts';
 import type { ServerConfig } from './config/config.ts';
 import { Engine } from './engine/engine.ts';
 import type { Tracer } from './engine/tracing.ts';
+import { compact } from './lib/compact.ts';
 import { packageVersion } from './lib/package-version.ts';
 import type { TaskHubCatalog } from './engine/task-hubs.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
@@ -32,7 +33,6 @@ import { observers, rpcLogObserver } from './protocol/rpc-observer.ts';
 import { checkStartup, listenError } from './startup-checks.ts';
 import type { Store } from './store/store.ts';
 import type { Logger } from './lib/logger.ts';
-import { compact } from './lib/compact.ts';
 
 export interface ServerDeps {
   clock: Clock;

@@ -7,8 +7,8 @@ import { readFileSync } from 'node:fs';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { rootCertificates } from 'node:tls';
-import type { Connection } from './cli-session.ts';
 import { compact } from '../lib/compact.ts';
+import type { Connection } from './cli-session.ts';
 
 export type HttpMethod = 'GET' | 'PUT' | 'PATCH' | 'POST' | 'DELETE';
 

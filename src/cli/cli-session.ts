@@ -7,8 +7,8 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { single, UsageError, type FlagValues } from './cli-args.ts';
 import { compact } from '../lib/compact.ts';
+import { single, UsageError, type FlagValues } from './cli-args.ts';
 
 export type Env = Record<string, string | undefined>;
 

@@ -3,9 +3,9 @@
  * (long and short names as az has them) and the REST call each makes. `dts durabletask
  * scheduler ...` and `dts scheduler ...` are the same command.
  */
+import { compact } from '../lib/compact.ts';
 import { integerFlag, listFlag, single, tagsFlag, UsageError, type FlagSpec, type FlagValues } from './cli-args.ts';
 import type { ControlClient } from './cli-http.ts';
-import { compact } from '../lib/compact.ts';
 
 export type { ControlClient };
 

@@ -3,9 +3,9 @@
  * pages (at most 500 a page) up to it, and payloads shown decoded from the JSON text they are
  * stored as.
  */
+import { compact } from '../lib/compact.ts';
 import { single, UsageError, type FlagSpec, type FlagValues } from './cli-args.ts';
 import { f } from './control-commands.ts';
-import { compact } from '../lib/compact.ts';
 
 /** The dashboard API's largest page (and largest purge batch). */
 export const PAGE_MAX = 500;

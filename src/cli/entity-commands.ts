@@ -3,11 +3,11 @@
  * entity is named `@name@key` (`--id`), or by `--name` and `--key`. Deleting sends the entity the
  * `delete` operation, as the SDKs' entities implement it: a worker applies it.
  */
+import { compact } from '../lib/compact.ts';
 import { single, UsageError, type FlagValues } from './cli-args.ts';
 import { enc, f, YES, type CommandSpec } from './control-commands.ts';
 import { collectPages, decodePayload, TOP_DEFAULT, topFlag, topOf } from './data-plane-kit.ts';
 import { TARGET_FLAGS, taskHubClient } from './taskhub-target.ts';
-import { compact } from '../lib/compact.ts';
 
 const ENTITY = [
   f('id', ['--id', '--instance-id'], 'the entity instance id, @name@key'),

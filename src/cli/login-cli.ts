@@ -4,13 +4,13 @@
  * token in the session file (cli-session.ts) for later commands, and forget it again.
  */
 import { readFileSync } from 'node:fs';
+import { compact } from '../lib/compact.ts';
 import { parseFlags, single, UsageError, type FlagSpec } from './cli-args.ts';
 import { httpClient, ServerReplyError } from './cli-http.ts';
 import { formatResult, OUTPUT_FORMATS, type OutputFormat } from './cli-output.ts';
 import { normalizeServer, removeSessions, resolveConnection, saveSession, type Env } from './cli-session.ts';
 import type { AskSecret } from './confirm.ts';
 import { GLOBAL_FLAGS, type CliIo } from './control-cli.ts';
-import { compact } from '../lib/compact.ts';
 
 export const SESSION_COMMANDS = ['login', 'logout'] as const;
 

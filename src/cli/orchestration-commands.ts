@@ -6,11 +6,11 @@
  * and purges them page by page, as the server's own purge by filter does.
  */
 import type { OrchestrationStatus } from '../domain/history-event.ts';
+import { compact } from '../lib/compact.ts';
 import { single, tagsFlag, UsageError, type FlagValues } from './cli-args.ts';
 import { enc, f, need, TAGS, YES, type CommandSpec } from './control-commands.ts';
 import { ALL, collectPages, decodePayload, PAGE_MAX, TOP_DEFAULT, topFlag, topOf } from './data-plane-kit.ts';
 import { TARGET_FLAGS, taskHubClient, type TaskHubClient } from './taskhub-target.ts';
-import { compact } from '../lib/compact.ts';
 
 const STATUSES: readonly OrchestrationStatus[] = ['RUNNING', 'COMPLETED', 'CONTINUED_AS_NEW', 'FAILED', 'CANCELED', 'TERMINATED', 'PENDING', 'SUSPENDED'];
 const FINISHED: readonly OrchestrationStatus[] = ['COMPLETED', 'FAILED', 'TERMINATED', 'CANCELED'];

@@ -5,10 +5,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { findRole, ROLES, type RoleDefinition } from '../auth/roles.ts';
+import { compact } from '../lib/compact.ts';
 import { single, UsageError, type FlagValues } from './cli-args.ts';
 import type { ControlClient } from './cli-http.ts';
 import { enc, f, YES_ACCEPTED, type CommandSpec } from './control-commands.ts';
-import { compact } from '../lib/compact.ts';
 
 interface Assignment {
   id: string;

@@ -13,9 +13,9 @@ import { hostname } from 'node:os';
 import * as grpc from '@grpc/grpc-js';
 import { ConsoleLogger, TaskHubGrpcClient, TaskHubGrpcWorker, type Logger } from '@microsoft/durabletask-js';
 import type { AccessToken, TokenCredential } from '@azure/identity';
+import { compact } from '../lib/compact.ts';
 import { packageVersion } from '../lib/package-version.ts';
 import { ConnectionStringError, parseConnectionString, type ConnectionSettings } from './connection-string.ts';
-import { compact } from '../lib/compact.ts';
 
 export { ConnectionStringError, parseConnectionString, type ConnectionSettings };
 export {

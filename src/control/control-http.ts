@@ -10,6 +10,7 @@ import type { Principal } from '../auth/decide.ts';
 import type { AccessGate } from '../auth/gate.ts';
 import type { Permission } from '../auth/roles.ts';
 import { ServerError } from '../domain/errors.ts';
+import { compact } from '../lib/compact.ts';
 import { quote } from '../lib/quote.ts';
 import { authenticate } from '../http/authenticate.ts';
 import { remoteAddress, type EdgeContext, type EdgeEnv } from '../http/edge-env.ts';
@@ -17,7 +18,6 @@ import { readJsonBody } from '../http/json-body.ts';
 import { jsonReply, mountRoutes, type HttpMethod, type Params } from '../http/routes.ts';
 import { ANONYMOUS, type ControlRequest, type ControlResponse } from './context.ts';
 import type { Actor } from './resources.ts';
-import { compact } from '../lib/compact.ts';
 
 /** Control-plane bodies are small documents; anything larger is refused unread. */
 const CONTROL_BODY_BYTES_MAX = 1024 * 1024;

@@ -10,12 +10,12 @@ import { instanceTimesInRange } from '../domain/time-range.ts';
 import type { Limits } from '../domain/limits.ts';
 import { validateInstanceId, validateName, validatePayload, validateReplaceableStatuses, validateTags } from '../domain/validate.ts';
 import type { Clock } from '../lib/clock.ts';
+import { compact } from '../lib/compact.ts';
 import type { IdSource } from '../lib/ids.ts';
 import type { InboxMessage, StatusChange, Store } from '../store/store.ts';
 import { REPLACEABLE_BY_DEFAULT } from './episode-rules.ts';
 import type { InstanceWaiters } from './instance-waiters.ts';
 import { endSpanAfter, type Tracer, type TraceSpan } from './tracing.ts';
-import { compact } from '../lib/compact.ts';
 
 export interface StartInstanceRequest {
   instanceId?: string;

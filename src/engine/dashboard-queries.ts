@@ -9,8 +9,8 @@ import { ServerError } from '../domain/errors.ts';
 import type { HistoryEvent, OrchestrationStatus } from '../domain/history-event.ts';
 import type { InstanceRecord, TaskHubName } from '../domain/instance.ts';
 import { eventTimeInRange, instanceTimesInRange } from '../domain/time-range.ts';
-import type { InstanceCountFilter, Store } from '../store/store.ts';
 import { compact } from '../lib/compact.ts';
+import type { InstanceCountFilter, Store } from '../store/store.ts';
 
 export const DASHBOARD_PAGE_MAX = 500;
 /** Deeper offsets must page by continuation token. */

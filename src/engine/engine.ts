@@ -6,6 +6,7 @@
 import type { TaskHubName } from '../domain/instance.ts';
 import type { Limits } from '../domain/limits.ts';
 import type { Clock } from '../lib/clock.ts';
+import { compact } from '../lib/compact.ts';
 import type { IdSource } from '../lib/ids.ts';
 import type { LeaseToken, Store, StoreEvent } from '../store/store.ts';
 import { ClientApi } from './client-api.ts';
@@ -27,7 +28,6 @@ import { WorkerStreams } from './worker-streams.ts';
 import type { Tracer } from './tracing.ts';
 import type { WorkerCaps, WorkKind } from './work-item.ts';
 import type { Logger } from '../lib/logger.ts';
-import { compact } from '../lib/compact.ts';
 
 export interface EngineOptions extends DispatchOptions {
   taskHubs: TaskHubOptions;

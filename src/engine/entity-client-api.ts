@@ -10,10 +10,10 @@ import type { TaskHubName } from '../domain/instance.ts';
 import type { Limits } from '../domain/limits.ts';
 import { validateName, validatePayload } from '../domain/validate.ts';
 import type { Clock } from '../lib/clock.ts';
+import { compact } from '../lib/compact.ts';
 import type { IdSource } from '../lib/ids.ts';
 import type { EntityMetadataRecord, EntityPage } from '../store/entity-store.ts';
 import type { Store } from '../store/store.ts';
-import { compact } from '../lib/compact.ts';
 
 export interface SignalEntityRequest {
   instanceId: string;

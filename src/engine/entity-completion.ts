@@ -9,11 +9,11 @@ import { makeEvent, type FailureDetails, type HistoryEvent } from '../domain/his
 import type { InstanceRecord } from '../domain/instance.ts';
 import type { Limits } from '../domain/limits.ts';
 import { validateInstanceId, validateName, validatePayload } from '../domain/validate.ts';
+import { compact } from '../lib/compact.ts';
 import type { EntityCompletion, EntityMessage, EntityWorkItem } from '../store/entity-store.ts';
 import type { InboxMessage, NewInstance } from '../store/store.ts';
 import { entityRow, type EntityBatchPlan } from './entity-batch.ts';
 import { failure, REPLACEABLE_BY_DEFAULT } from './episode-rules.ts';
-import { compact } from '../lib/compact.ts';
 
 export interface CompletionContext {
   now: number;

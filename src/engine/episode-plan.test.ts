@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { makeEvent, type HistoryEvent } from '../domain/history-event.ts';
 import type { InstanceRecord, TaskHubName } from '../domain/instance.ts';
+import { compact } from '../lib/compact.ts';
 import type { LeaseToken, OrchestrationWorkItem, StoredInboxMessage } from '../store/store.ts';
 import { planEpisode } from './episode-plan.ts';
-import { compact } from '../lib/compact.ts';
 
 const NOW = Date.UTC(2026, 0, 1);
 

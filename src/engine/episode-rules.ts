@@ -7,8 +7,8 @@ import {
   type OrchestrationStatus,
 } from '../domain/history-event.ts';
 import type { OrchestratorAction } from '../domain/orchestrator-action.ts';
-import type { InboxMessage } from '../store/store.ts';
 import { compact } from '../lib/compact.ts';
+import type { InboxMessage } from '../store/store.ts';
 
 /** Without a reuse policy, a finished instance may be replaced by a new one with its id. */
 export const REPLACEABLE_BY_DEFAULT: readonly OrchestrationStatus[] = [...TERMINAL_STATUSES];

@@ -8,8 +8,8 @@ import { ServerError } from '../domain/errors.ts';
 import { TERMINAL_STATUSES, type OrchestrationStatus } from '../domain/history-event.ts';
 import type { TaskHubName } from '../domain/instance.ts';
 import type { Clock } from '../lib/clock.ts';
-import type { Store } from '../store/store.ts';
 import { compact } from '../lib/compact.ts';
+import type { Store } from '../store/store.ts';
 
 /** Ids in one purge batch (PurgeInstances and SkipGracefulOrchestrationTerminations). */
 export const INSTANCE_BATCH_MAX = 500;

@@ -8,8 +8,8 @@ import { ServerError } from '../domain/errors.ts';
 import type { HistoryEvent, OrchestrationStatus } from '../domain/history-event.ts';
 import type { InstanceRecord, TaskHubName } from '../domain/instance.ts';
 import type { Limits } from '../domain/limits.ts';
-import type { Store } from '../store/store.ts';
 import { compact } from '../lib/compact.ts';
+import type { Store } from '../store/store.ts';
 
 /** Page size when a request gives none (the SDKs send 100 themselves). */
 export const PAGE_SIZE_DEFAULT = 100;

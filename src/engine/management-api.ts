@@ -10,11 +10,11 @@ import type { InstanceRecord, TaskHubName } from '../domain/instance.ts';
 import type { Limits } from '../domain/limits.ts';
 import { validatePayload } from '../domain/validate.ts';
 import type { Clock } from '../lib/clock.ts';
+import { compact } from '../lib/compact.ts';
 import type { Store } from '../store/store.ts';
 import type { ClientApi, StartInstanceRequest } from './client-api.ts';
 import * as queries from './instance-queries.ts';
 import { INSTANCE_BATCH_MAX, InstancePurge, type PurgeFilter, type PurgeResult } from './instance-purge.ts';
-import { compact } from '../lib/compact.ts';
 
 export interface ManagementDeps {
   store: Store;

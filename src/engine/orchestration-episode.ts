@@ -16,13 +16,13 @@ import type { InstanceRecord } from '../domain/instance.ts';
 import type { Limits } from '../domain/limits.ts';
 import type { OrchestratorAction, OrchestratorResponse } from '../domain/orchestrator-action.ts';
 import { validateInstanceId, validatePayload } from '../domain/validate.ts';
+import { compact } from '../lib/compact.ts';
 import type { ActivityTask, ChildInstance, InboxMessage, LeaseToken, OrchestrationCompletion } from '../store/store.ts';
 import { actionPayloads, failure, parentNotification, REPLACEABLE_BY_DEFAULT } from './episode-rules.ts';
 import type { EntityMessage } from '../store/entity-store.ts';
 import { entityMessageFromAction, releaseHeldLocks } from './orchestration-entity-messages.ts';
 import { rewindCompletion } from './rewind.ts';
 import { versionForFilters } from './work-item-filters.ts';
-import { compact } from '../lib/compact.ts';
 
 export interface EpisodeInput {
   instance: InstanceRecord;

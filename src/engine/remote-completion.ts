@@ -19,13 +19,13 @@ import type { ActivityResponse, OrchestratorResponse } from '../domain/orchestra
 import { validatePayload } from '../domain/validate.ts';
 import { backoffMs } from '../lib/backoff.ts';
 import type { Clock } from '../lib/clock.ts';
+import { compact } from '../lib/compact.ts';
 import type { IdSource } from '../lib/ids.ts';
 import type { LeaseToken, Store } from '../store/store.ts';
 import { planEpisode } from './episode-plan.ts';
 import { failure } from './episode-rules.ts';
 import { runEpisode } from './orchestration-episode.ts';
 import { traceExecutionEnd, tracedExecution, withTraceParents, type Tracer } from './tracing.ts';
-import { compact } from '../lib/compact.ts';
 
 export interface RemoteCompletionDeps {
   store: Store;

@@ -9,8 +9,8 @@ import { ServerError } from '../domain/errors.ts';
 import { makeEvent, type ExecutionStarted, type HistoryEvent, type SubOrchestrationInstanceCreated } from '../domain/history-event.ts';
 import type { InstanceRecord } from '../domain/instance.ts';
 import type { RewindOrchestrationAction } from '../domain/orchestrator-action.ts';
-import type { ChildInstance, LeaseToken, OrchestrationCompletion } from '../store/store.ts';
 import { compact } from '../lib/compact.ts';
+import type { ChildInstance, LeaseToken, OrchestrationCompletion } from '../store/store.ts';
 
 export interface RewindInput {
   instance: InstanceRecord;

@@ -8,10 +8,10 @@
  * stored state, or a bug) still stops the process after its 500 is sent.
  */
 import { crashOnInvariantViolation } from '../lib/assert.ts';
+import { compact } from '../lib/compact.ts';
 import { newRequestId } from '../lib/request-id.ts';
 import { BASE_CODE, isServerError, type ErrorCode } from '../domain/errors.ts';
 import type { Log } from './edge-env.ts';
-import { compact } from '../lib/compact.ts';
 
 export type ErrorFamily = 'arm' | 'problem';
 

@@ -30,9 +30,9 @@ import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic
 import type { TraceContext } from '../domain/history-event.ts';
 import type { TaskHubName } from '../domain/instance.ts';
 import type { SpanOutcome, TraceSpan, TracedExecution, Tracer } from '../engine/tracing.ts';
+import { compact } from '../lib/compact.ts';
 import type { ActivityTask } from '../store/store.ts';
 import { executionSpanContext, executionSpanIds, spanContextOf, traceContextOf } from './trace-ids.ts';
-import { compact } from '../lib/compact.ts';
 
 export interface OtelTracerOptions {
   /** Where spans are POSTed: the collector's traces URL (…/v1/traces). */

@@ -3,11 +3,11 @@
  * CleanEntityStorage for clients; CompleteEntityTask and AbandonTaskEntityWorkItem for workers.
  * Thin: decode, call the engine, encode.
  */
+import { compact } from '../lib/compact.ts';
 import { type HandlerContext, unary } from './call-context.ts';
 import { fromStringValue, fromTimestamp } from './proto/common-map.ts';
 import { entityBatchResultFromProto, entityMetadataToProto } from './proto/entity-map.ts';
 import { proto, StringValue, type pb } from './proto/load.ts';
-import { compact } from '../lib/compact.ts';
 
 export function entityHandlers(ctx: HandlerContext) {
   const { entities, entityWorkers } = ctx.engine;

@@ -8,6 +8,7 @@
 import { Server, ServerCredentials, status as GrpcStatus, type ServerWritableStream, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { Limits } from '../domain/limits.ts';
 import type { Engine } from '../engine/engine.ts';
+import { compact } from '../lib/compact.ts';
 import type { Log } from './call-context.ts';
 import { clientHandlers } from './client-service.ts';
 import { entityHandlers } from './entity-service.ts';
@@ -22,7 +23,6 @@ import type { HealthImplementation } from 'grpc-health-check';
 import { observerInterceptor, type RpcObserver } from './rpc-observer.ts';
 import type { PastEventsCache } from './proto/past-events-cache.ts';
 import { RequestCheck } from './wire/rpc-requests.ts';
-import { compact } from '../lib/compact.ts';
 
 export interface GrpcServerOptions {
   host: string;

@@ -5,10 +5,10 @@
  */
 import type { Limits } from '../domain/limits.ts';
 import type { Engine } from '../engine/engine.ts';
+import { compact } from '../lib/compact.ts';
 import type { Log } from './call-context.ts';
 import type { CallGuard } from './call-guard.ts';
 import { startGrpcServer, type GrpcListener, type SharedListenerParts } from './grpc-server.ts';
-import { compact } from '../lib/compact.ts';
 
 export interface SchedulerListenerOptions {
   host: string;

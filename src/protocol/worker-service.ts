@@ -5,6 +5,7 @@ import type { ServerWritableStream } from '@grpc/grpc-js';
 import type { WorkerCaps, WorkItemMessage } from '../engine/work-item.ts';
 import type { TaskHubName } from '../domain/instance.ts';
 import type { OrchestratorResponse } from '../domain/orchestrator-action.ts';
+import { compact } from '../lib/compact.ts';
 import { type HandlerContext, resolveHub, unary } from './call-context.ts';
 import { failCall } from './grpc-status.ts';
 import { proto, type pb } from './proto/load.ts';
@@ -22,7 +23,6 @@ import type { WorkerConnection } from '../engine/worker-api.ts';
 import { entitySupportOf } from '../engine/entity-support.ts';
 import { entityWorkItemToProto } from './proto/entity-map.ts';
 import { workItemFiltersFromProto } from './proto/work-item-filters-map.ts';
-import { compact } from '../lib/compact.ts';
 
 /** A serialized WorkItem is passed through by the stream's serializer (service-definition.ts). */
 type WorkItemCall = ServerWritableStream<pb.GetWorkItemsRequest, pb.WorkItem | Uint8Array>;

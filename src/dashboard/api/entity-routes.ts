@@ -7,10 +7,10 @@ import { ServerError } from '../../domain/errors.ts';
 import type { TaskHubName } from '../../domain/instance.ts';
 import type { Engine } from '../../engine/engine.ts';
 import { WORK_KINDS } from '../../engine/scale-signals.ts';
+import { compact } from '../../lib/compact.ts';
 import type { EntityMetadataRecord } from '../../store/entity-store.ts';
 import { iso, type Reply } from './orchestration-routes.ts';
 import * as v from './validate.ts';
-import { compact } from '../../lib/compact.ts';
 
 function entityJson(e: EntityMetadataRecord, withState: boolean): Record<string, unknown> {
   const match = /^@([^@]*)@(.*)$/.exec(e.instanceId);

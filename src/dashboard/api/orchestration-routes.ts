@@ -9,8 +9,8 @@ import type { HistoryEvent } from '../../domain/history-event.ts';
 import type { InstanceRecord, TaskHubName } from '../../domain/instance.ts';
 import type { Engine } from '../../engine/engine.ts';
 import { DASHBOARD_PAGE_MAX, START_INDEX_MAX, type DashboardSort } from '../../engine/dashboard-queries.ts';
-import * as v from './validate.ts';
 import { compact } from '../../lib/compact.ts';
+import * as v from './validate.ts';
 
 export const BATCH_MAX = 500;
 const PAYLOAD_MAX = 1024 * 1024;

@@ -15,8 +15,8 @@ import type {
   Tags,
   TraceContext,
 } from '../../domain/history-event.ts';
-import { proto, StringValue, Timestamp, Value, type pb, type PbMap } from './load.ts';
 import { compact } from '../../lib/compact.ts';
+import { proto, StringValue, Timestamp, Value, type pb, type PbMap } from './load.ts';
 
 /** Times stored by older versions may lie outside the Timestamp range: they are clamped into it. */
 export function toTimestamp(stored: number): Timestamp {

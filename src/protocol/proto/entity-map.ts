@@ -5,11 +5,11 @@
  */
 import type { EntityBatchResult, EntityOperationAction, OperationResult } from '../../domain/entity.ts';
 import type { HistoryEvent } from '../../domain/history-event.ts';
+import { compact } from '../../lib/compact.ts';
 import type { EntityMetadataRecord } from '../../store/entity-store.ts';
 import { fromFailureDetails, fromStringValue as str, fromTimestamp, toStringValue, toTimestamp } from './common-map.ts';
 import { historyEventToProto } from './history-event-map.ts';
 import { proto, type pb } from './load.ts';
-import { compact } from '../../lib/compact.ts';
 
 export interface EntityWorkItemArgs {
   completionToken: string;

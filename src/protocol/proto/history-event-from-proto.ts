@@ -29,6 +29,7 @@ import type {
   TaskScheduled,
   TimerFired,
 } from '../../domain/history-event.ts';
+import { compact } from '../../lib/compact.ts';
 import {
   fromFailureDetails as fromFailure,
   fromOrchestrationInstance,
@@ -40,7 +41,6 @@ import {
   fromTraceContext,
 } from './common-map.ts';
 import { proto, type pb } from './load.ts';
-import { compact } from '../../lib/compact.ts';
 
 /** Reads one event; an event whose `eventType` oneof is unset is `INVALID_ARGUMENT`. */
 export function historyEventFromProto(m: pb.HistoryEvent): HistoryEvent {

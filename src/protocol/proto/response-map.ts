@@ -16,6 +16,7 @@ import type {
   SendEventAction,
   TerminateOrchestrationAction,
 } from '../../domain/orchestrator-action.ts';
+import { compact } from '../../lib/compact.ts';
 import {
   fromFailureDetails,
   fromOrchestrationStatus,
@@ -32,7 +33,6 @@ import {
   historyEventFromProto,
 } from './history-event-map.ts';
 import { proto, type pb } from './load.ts';
-import { compact } from '../../lib/compact.ts';
 
 export function orchestratorResponseFromProto(m: pb.OrchestratorResponse): OrchestratorResponse {
   return compact({

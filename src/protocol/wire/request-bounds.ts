@@ -14,9 +14,9 @@ import type { Limits } from '../../domain/limits.ts';
 import { DURATION_SECONDS_MAX, NANOS_MAX, TIMESTAMP_SECONDS_MAX, TIMESTAMP_SECONDS_MIN } from '../../domain/time-range.ts';
 import { INSTANCE_BATCH_MAX } from '../../engine/instance-purge.ts';
 import { invariant } from '../../lib/assert.ts';
+import { compact } from '../../lib/compact.ts';
 import { FILTERS_MAX, VERSIONS_MAX } from '../proto/work-item-filters-map.ts';
 import { REQUEST_SCHEMA, type CountClass, type FieldRule } from './request-schema.ts';
-import { compact } from '../../lib/compact.ts';
 
 /** The protocol's OrchestrationStatus has eight values; a longer list repeats one. */
 const STATUSES_MAX = 8;
