@@ -15,6 +15,7 @@ import { CLOCK_SKEW_S, TokenService } from './auth/tokens.ts';
 import { allowlistSource, directorySource, signingKeyStore } from './control/auth-sources.ts';
 import { checkGrantsMadeWithoutAuth } from './control/grants-made-without-auth.ts';
 import type { Clock } from './lib/clock.ts';
+import { compact } from './lib/compact.ts';
 import type { CallGuard } from './protocol/call-guard.ts';
 import type { CatalogStore } from './store/catalog.ts';
 import { throttledLogger, type Logger } from './lib/logger.ts';
@@ -30,7 +31,7 @@ export interface AuthWiring {
   keys: SigningKeys;
   passwords: Passwords;
   throttle: SignInThrottle;
-  guardFor(scope: string | undefined): CallGuard;
+  guardFor(schedulerKey: string | undefined): CallGuard;
   /** Once the HTTP port is known: this server's base URL is the issuer of its tokens. */
   setIssuer(baseUrl: string): void;
 }
@@ -39,28 +40,28 @@ export async function startAuth(config: Readonly<ServerConfig>, catalog: Catalog
   const { auth } = config;
   const now = () => clock.now();
   const hostNames = [config.host, config.control.publicHost];
-  const tls = auth.tls !== undefined || auth.enabled ? await loadOrCreateTls({ ...(auth.tls === undefined ? {} : { tls: auth.tls }), dataDir: auth.dataDir, hostNames, log }) : undefined;
+  const tls = auth.tls !== undefined || auth.enabled ? await loadOrCreateTls(compact({ tls: auth.tls, dataDir: auth.dataDir, hostNames, log })) : undefined;
   if (tls?.caFile !== undefined) log.info(`TLS certificate made by this server; clients trust its CA file ${tls.caFile} (NODE_EXTRA_CA_CERTS / GRPC_DEFAULT_SSL_ROOTS_FILE_PATH)`);
   if (auth.enabled) await checkGrantsMadeWithoutAuth(catalog, { trust: auth.trustGrantsMadeWithoutAuth, now, log });
   const directory = new Directory(directorySource(catalog), now);
   // A replaced key verifies for the token lifetime, plus clock skew and the other nodes' key cache.
   const keys = new SigningKeys(signingKeyStore(catalog), now, auth.tokenLifetimeMs + CLOCK_SKEW_S * 1000 + SIGNING_KEYS_CACHE_MS);
   const tokens = new TokenService(
-    { issuer: '', audience: auth.audience, lifetimeMs: auth.tokenLifetimeMs, external: auth.oidcIssuers.map((issuer) => ({ issuer, ...(auth.oidcPrincipalClaim === undefined ? {} : { principalClaim: auth.oidcPrincipalClaim }) })) },
+    { issuer: '', audience: auth.audience, lifetimeMs: auth.tokenLifetimeMs, external: auth.oidcIssuers.map((issuer) => compact({ issuer, principalClaim: auth.oidcPrincipalClaim })) },
     keys, directory, now,
   );
   const gate = new AccessGate({ auth: auth.enabled, log: throttledLogger(log, REFUSALS_LOGGED_PER_S, now) }, allowlistSource(catalog), now, directory, tokens);
-  return {
-    ...(tls === undefined ? {} : { tls }),
+  return compact({
+    tls,
     gate,
     directory,
     tokens,
     keys,
     passwords: new Passwords(),
     throttle: new SignInThrottle(),
-    guardFor: (scope) => ({ gate, scope, defaultHub: scope === undefined ? config.defaultTaskHub : 'default' }),
+    guardFor: (schedulerKey) => ({ gate, schedulerKey, defaultHub: schedulerKey === undefined ? config.defaultTaskHub : 'default' }),
     setIssuer: (baseUrl) => {
       tokens.options.issuer = baseUrl;
     },
-  };
+  });
 }

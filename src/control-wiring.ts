@@ -13,6 +13,7 @@ import type { Engine } from './engine/engine.ts';
 import { RetentionJob } from './engine/retention.ts';
 import type { TaskHubCatalog } from './engine/task-hubs.ts';
 import type { Clock } from './lib/clock.ts';
+import { compact } from './lib/compact.ts';
 import { SchedulerListeners } from './protocol/scheduler-listeners.ts';
 import type { SharedListenerParts } from './protocol/grpc-server.ts';
 import type { CatalogStore } from './store/catalog.ts';
@@ -44,13 +45,13 @@ export interface ControlWiringInput {
 
 export async function startControlPlane(input: ControlWiringInput): Promise<ControlWiring> {
   const { config, engine, store, catalog, clock, log, auth } = input;
-  const listeners = new SchedulerListeners(engine, {
+  const listeners = new SchedulerListeners(engine, compact({
     host: config.host,
     limits: config.limits,
     shared: input.grpcShared,
-    guardFor: (scope: string) => auth.guardFor(scope),
-    ...(auth.tls === undefined ? {} : { tls: auth.tls }),
-  }, log);
+    guardFor: (schedulerKey: string) => auth.guardFor(schedulerKey),
+    tls: auth.tls,
+  }), log);
   const control = new ControlPlane(
     { catalog, engine, clock, endpoints: listeners, log },
     { publicHost: config.control.publicHost, grpcPort: input.grpcPort, httpPort: input.httpPort, schedulerPorts: config.control.schedulerPorts, tls: auth.tls !== undefined, auth: config.auth.enabled },

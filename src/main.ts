@@ -7,6 +7,7 @@ import { prepareDataDirectories } from './data-directories.ts';
 import type { ServerConfig } from './config/config.ts';
 import { Engine } from './engine/engine.ts';
 import type { Tracer } from './engine/tracing.ts';
+import { compact } from './lib/compact.ts';
 import { packageVersion } from './lib/package-version.ts';
 import type { TaskHubCatalog } from './engine/task-hubs.ts';
 import { systemClock, type Clock } from './lib/clock.ts';
@@ -75,20 +76,20 @@ export async function createServer(config: Readonly<ServerConfig>, deps: ServerD
   const catalog = opened.catalog;
   await store.migrate();
   const tracer = await openTracer(config);
-  const engine = new Engine({ store, clock: deps.clock, ids: deps.ids, log, ...(tracer === undefined ? {} : { tracer }) }, engineOptions(config));
+  const engine = new Engine(compact({ store, clock: deps.clock, ids: deps.ids, log, tracer }), engineOptions(config));
   await engine.start();
   // Requests that make or remove task hubs wait for the control plane, which starts after the listeners.
   let catalogReady: (catalog: TaskHubCatalog | undefined) => void = () => undefined;
   engine.taskHubs.useCatalog(new Promise((resolve) => (catalogReady = resolve)));
   const auth = await startAuth(config, catalog, deps.clock, log);
   const grpcShared = { pastEvents: newPastEventsCache(), health: grpcHealth(readiness), observer: observers(metrics, rpcLogObserver(log)) };
-  const grpc = await startGrpcServer(engine, {
+  const grpc = await startGrpcServer(engine, compact({
     host: config.host, port: config.grpcPort, limits: config.limits, ...grpcShared,
-    guard: auth.guardFor(undefined), ...(auth.tls === undefined ? {} : { tls: auth.tls }),
-  }, log).catch((error: unknown) => Promise.reject(listenError('--grpc-port', config.host, config.grpcPort, error)));
+    guard: auth.guardFor(undefined), tls: auth.tls,
+  }), log).catch((error: unknown) => Promise.reject(listenError('--grpc-port', config.host, config.grpcPort, error)));
   metrics.attach(engine);
   // The HTTP port is bound first (503 until the app is served): endpoints and the token issuer need it.
-  const http = await openHttpListener({ host: config.host, port: config.httpPort, log, ...(auth.tls === undefined ? {} : { tls: auth.tls }) })
+  const http = await openHttpListener(compact({ host: config.host, port: config.httpPort, log, tls: auth.tls }))
     .catch((error: unknown) => Promise.reject(listenError('--http-port', config.host, config.httpPort, error)));
   const scheme = auth.tls === undefined ? 'http' : 'https';
   auth.setIssuer(`${scheme}://${config.control.publicHost}:${http.port}`);
@@ -97,11 +98,11 @@ export async function createServer(config: Readonly<ServerConfig>, deps: ServerD
   const metricsListener = config.metricsPort === undefined ? undefined : await openMetricsListener(config.metricsPort, async () => ({ contentType: metrics.registry.contentType, body: await metrics.registry.metrics() }));
   catalogReady(control.taskHubCatalog);
   const dashboardUrl = `${scheme}://${config.control.publicHost}:${http.port}/`;
-  log.info(`dts ${packageVersion()} started`, {
+  log.info(`dts ${packageVersion()} started`, compact({
     version: packageVersion(), grpc: `${config.host}:${grpc.port}`, http: `${config.host}:${http.port}`,
-    ...(metricsListener === undefined ? {} : { metrics: `127.0.0.1:${metricsListener.port}` }),
+    metrics: metricsListener === undefined ? undefined : `127.0.0.1:${metricsListener.port}`,
     store: config.store.kind, storeLocation: storeLocation(config.store), auth: config.auth.enabled ? 'on' : 'off', tls: auth.tls !== undefined, dashboardUrl,
-  });
+  }));
   let stopping: Promise<void> | undefined;
   return {
     grpcPort: grpc.port,

@@ -17,10 +17,10 @@ import { directorySource } from '../src/control/auth-sources.ts';
 import { ANONYMOUS, ControlContext, type ControlRequest } from '../src/control/context.ts';
 import { adminPasswordFile, ensureAdmin } from '../src/control/first-admin.ts';
 import { checkGrantsMadeWithoutAuth } from '../src/control/grants-made-without-auth.ts';
-import { IdentityOperations } from '../src/control/identity-operations.ts';
+import { IdentityHandlers } from '../src/control/identity-handlers.ts';
 import type { UserData } from '../src/control/principal-resources.ts';
-import { RoleAssignmentOperations } from '../src/control/role-assignment-operations.ts';
-import { UserOperations } from '../src/control/user-operations.ts';
+import { RoleAssignmentHandlers } from '../src/control/role-assignment-handlers.ts';
+import { UserHandlers } from '../src/control/user-handlers.ts';
 import { isServerError } from '../src/domain/errors.ts';
 import type { CatalogStore } from '../src/store/catalog.ts';
 import { openPostgresBackend } from '../src/store/postgres/postgres-store.ts';
@@ -53,12 +53,12 @@ const backends: { name: string; skip?: string; open: () => Promise<{ store: Stor
   },
 ];
 
-/** The identity operations of a control plane running with auth on or off. */
-function operations(catalog: CatalogStore, directory: Directory, auth: boolean) {
+/** The identity handlers of a control plane running with auth on or off. */
+function handlers(catalog: CatalogStore, directory: Directory, auth: boolean) {
   const engine = undefined as never; // users, identities and assignments never touch the engine
   const endpoints = { open: async () => 0, close: async () => undefined };
   const ctx = new ControlContext({ catalog, engine, clock: { now }, endpoints, log: silentLogger }, { publicHost: 'localhost', grpcPort: 1, httpPort: 2, schedulerPorts: 'ephemeral', auth });
-  return { users: new UserOperations(ctx, directory, passwords), identities: new IdentityOperations(ctx, directory), assignments: new RoleAssignmentOperations(ctx, directory) };
+  return { users: new UserHandlers(ctx, directory, passwords), identities: new IdentityHandlers(ctx, directory), assignments: new RoleAssignmentHandlers(ctx, directory) };
 }
 
 function request(params: Record<string, string>, body?: unknown): ControlRequest {
@@ -70,8 +70,8 @@ const identity = (name: string) => ({ sub: 'default', rg: 'default', identity: n
 for (const backend of backends) {
   describe(`${backend.name}: grants made without auth`, { ...(backend.skip === undefined ? {} : { skip: backend.skip }) }, () => {
     let opened: { store: Store; catalog: CatalogStore };
-    let open: ReturnType<typeof operations>;
-    let closed: ReturnType<typeof operations>;
+    let open: ReturnType<typeof handlers>;
+    let closed: ReturnType<typeof handlers>;
     const lines: string[] = [];
     const check = (trust: boolean) => checkGrantsMadeWithoutAuth(opened.catalog, { trust, now, log: linesLogger(lines) });
 
@@ -79,8 +79,8 @@ for (const backend of backends) {
       opened = await backend.open();
       await opened.store.migrate();
       const directory = new Directory(directorySource(opened.catalog), now);
-      open = operations(opened.catalog, directory, false);
-      closed = operations(opened.catalog, directory, true);
+      open = handlers(opened.catalog, directory, false);
+      closed = handlers(opened.catalog, directory, true);
       await opened.catalog.create('subscription', ['default'], {});
       await opened.catalog.create('resourceGroup', ['default', 'default'], { location: 'local' });
     });

@@ -1,5 +1,5 @@
 // The lifecycle actions, each a confirmation spec, for one instance or for a selection. Each action is offered only
-// for the statuses the server accepts it in (client-operations.ts, management-operations.ts), and on a selection it
+// for the statuses the server accepts it in (client-api.ts, management-api.ts), and on a selection it
 // runs on the selected instances whose status allows it.
 import { api } from './api.ts';
 import { toast, type ConfirmSpec } from './ui.tsx';

@@ -60,45 +60,72 @@ export function OrchestrationList({ hub, query, canWrite }: { hub: string; query
   const set = (changes: Record<string, string>) => go({ page: '', at: '', ...changes });
   const toPage = (page: number, token: string | null | undefined) => go(page <= 1 || !token ? { page: '', at: '' } : { page: String(page), at: token });
   const { data, error, reload, loading } = usePoll(() => api(hub, 'POST', '/taskhubs/orchestrations/query', queryBody(l)), [hub, query.toString()], l.auto * 1000);
-  const targets = [...selected].map(([instanceId, status]) => ({ instanceId, status }));
   return (
     <div>
-      <div class="row between wrap">
-        <h1>Orchestrations</h1>
-        <div class="row wrap">
-          <select aria-label="Auto refresh" value={String(l.auto)} onChange={(e) => go({ auto: (e.target as HTMLSelectElement).value === '0' ? '' : (e.target as HTMLSelectElement).value })}>
-            <option value="0">Auto refresh: off</option>
-            <option value="5">Every 5 s</option>
-            <option value="15">Every 15 s</option>
-            <option value="60">Every minute</option>
-          </select>
-          <button class="btn" onClick={reload} data-testid="refresh">{loading ? 'Refreshing…' : '↻ Refresh'}</button>
-          <button class="btn" onClick={() => navigator.clipboard?.writeText(location.href).then(() => toast('Link copied'))}>Copy link</button>
-          {canWrite && <Link href={`${hubPath(hub)}/new`} class="btn primary">+ New</Link>}
-        </div>
-      </div>
+      <ListHeader hub={hub} l={l} go={go} reload={reload} loading={loading} canWrite={canWrite} />
       <StatusCards l={l} counts={data?.statusCounts ?? {}} set={set} />
       <Filters l={l} set={set} />
       {error && <div class="error-box">{error}</div>}
       {canWrite && selected.size > 0 && (
-        <div class="selbar">
-          <b>{selected.size} selected</b>
-          {bulkActions(hub, targets, () => { setSelected(new Map()); reload(); }).map((a) => (
-            <button key={a.title} class={`btn ${a.danger ? 'danger' : ''}`} onClick={() => setConfirm(a)} data-action={a.title}>{a.confirm}</button>
-          ))}
-          <button class="btn ghost" onClick={() => setSelected(new Map())}>Clear selection</button>
-        </div>
+        <SelectionBar hub={hub} selected={selected} clear={() => setSelected(new Map())} reload={reload} confirm={setConfirm} />
       )}
       <Rows hub={hub} l={l} rows={data?.orchestrations} selection={canWrite ? { selected, setSelected } : undefined} set={set} />
-      <div class="row between wrap pager">
-        <span class="muted">{data ? `${data.totalCount.toLocaleString()} matching` : ''}</span>
-        <div class="row">
-          <button class="btn" disabled={l.page === 1} onClick={() => toPage(l.page - 1, data?.previousToken)}>← Previous</button>
-          <span class="muted" data-testid="page">Page {l.page}</span>
-          <button class="btn" disabled={!data?.continuationToken} onClick={() => toPage(l.page + 1, data.continuationToken)}>Next →</button>
-        </div>
-      </div>
+      <Pager l={l} totalCount={data?.totalCount} previousToken={data?.previousToken} continuationToken={data?.continuationToken} toPage={toPage} />
       {confirm && <ConfirmDialog spec={confirm} onClose={() => setConfirm(null)} />}
+    </div>
+  );
+}
+
+/** The title and the list's tools: auto refresh, refresh, copy link, new. */
+function ListHeader({ hub, l, go, reload, loading, canWrite }: {
+  hub: string; l: ListState; go: (changes: Record<string, string>) => void; reload: () => void; loading: boolean; canWrite: boolean;
+}) {
+  return (
+    <div class="row between wrap">
+      <h1>Orchestrations</h1>
+      <div class="row wrap">
+        <select aria-label="Auto refresh" value={String(l.auto)} onChange={(e) => go({ auto: (e.target as HTMLSelectElement).value === '0' ? '' : (e.target as HTMLSelectElement).value })}>
+          <option value="0">Auto refresh: off</option>
+          <option value="5">Every 5 s</option>
+          <option value="15">Every 15 s</option>
+          <option value="60">Every minute</option>
+        </select>
+        <button class="btn" onClick={reload} data-testid="refresh">{loading ? 'Refreshing…' : '↻ Refresh'}</button>
+        <button class="btn" onClick={() => navigator.clipboard?.writeText(location.href).then(() => toast('Link copied'))}>Copy link</button>
+        {canWrite && <Link href={`${hubPath(hub)}/new`} class="btn primary">+ New</Link>}
+      </div>
+    </div>
+  );
+}
+
+/** The actions on the selected instances; each asks for confirmation first. */
+function SelectionBar({ hub, selected, clear, reload, confirm }: {
+  hub: string; selected: Map<string, string>; clear: () => void; reload: () => void; confirm: (spec: ConfirmSpec) => void;
+}) {
+  const targets = [...selected].map(([instanceId, status]) => ({ instanceId, status }));
+  return (
+    <div class="selbar">
+      <b>{selected.size} selected</b>
+      {bulkActions(hub, targets, () => { clear(); reload(); }).map((a) => (
+        <button key={a.title} class={`btn ${a.danger ? 'danger' : ''}`} onClick={() => confirm(a)} data-action={a.title}>{a.confirm}</button>
+      ))}
+      <button class="btn ghost" onClick={clear}>Clear selection</button>
+    </div>
+  );
+}
+
+function Pager({ l, totalCount, previousToken, continuationToken, toPage }: {
+  l: ListState; totalCount: number | undefined; previousToken: string | null | undefined; continuationToken: string | null | undefined;
+  toPage: (page: number, token: string | null | undefined) => void;
+}) {
+  return (
+    <div class="row between wrap pager">
+      <span class="muted">{totalCount === undefined ? '' : `${totalCount.toLocaleString()} matching`}</span>
+      <div class="row">
+        <button class="btn" disabled={l.page === 1} onClick={() => toPage(l.page - 1, previousToken)}>← Previous</button>
+        <span class="muted" data-testid="page">Page {l.page}</span>
+        <button class="btn" disabled={!continuationToken} onClick={() => toPage(l.page + 1, continuationToken)}>Next →</button>
+      </div>
     </div>
   );
 }

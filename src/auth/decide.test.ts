@@ -1,16 +1,16 @@
 /**
- * The authorization matrix: every role x scope x operation group, asserted from a literal table;
+ * The authorization matrix: every role x scope x permission, asserted from a literal table;
  * the two decisions the REST routes must ask on the right resource (an existing resource is
  * decided where it lives, an identity is assigned only with a role where the identity lives);
- * and the operation group of every RPC the service defines. The same cases through the REST
+ * and the permission of every RPC the service defines. The same cases through the REST
  * routes of a real server are in test/control/rest-authorization.test.ts.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { sidecarMethodNames } from '../protocol/service-definition.ts';
 import { decide, scopeCovers, type Principal } from './decide.ts';
-import { rpcGroup } from './operations.ts';
-import { findRole, OPERATION_GROUPS, ROLES } from './roles.ts';
+import { rpcPermission } from './rpc-permissions.ts';
+import { findRole, PERMISSIONS, ROLES } from './roles.ts';
 
 const SCHED = '/subscriptions/s1/resourceGroups/rg1/providers/Microsoft.DurableTask/schedulers/sch1';
 const HUB = `${SCHED}/taskHubs/hub1`;
@@ -35,16 +35,16 @@ const COVERS_HUB: Record<keyof typeof SCOPES, boolean> = { root: true, group: tr
 
 const alice: Principal = { id: 'P-1', kind: 'userAssignedIdentity', name: 'alice' };
 
-test('authorization matrix: role x scope x operation group', () => {
+test('authorization matrix: role x scope x permission', () => {
   assert.equal(Object.keys(ALLOWED).length, ROLES.length);
   for (const [roleName, row] of Object.entries(ALLOWED)) {
     const role = findRole(roleName);
     assert.ok(role, roleName);
     for (const [scopeName, scope] of Object.entries(SCOPES)) {
-      for (const [i, operation] of OPERATION_GROUPS.entries()) {
+      for (const [i, permission] of PERMISSIONS.entries()) {
         const expected = row[i] === 'Y' && COVERS_HUB[scopeName as keyof typeof SCOPES];
-        const decision = decide(alice, operation, HUB, [{ principalId: 'p-1', roleDefinitionId: `/subscriptions/s1/providers/Microsoft.Authorization/roleDefinitions/${role.id}`, scope }]);
-        assert.equal(decision.allow, expected, `${roleName} at ${scopeName} for ${operation}`);
+        const decision = decide(alice, permission, HUB, [{ principalId: 'p-1', roleDefinitionId: `/subscriptions/s1/providers/Microsoft.Authorization/roleDefinitions/${role.id}`, scope }]);
+        assert.equal(decision.allow, expected, `${roleName} at ${scopeName} for ${permission}`);
       }
     }
   }
@@ -95,12 +95,12 @@ test('assign an identity from a scope you do not hold: only with a role where th
   assert.equal(decide(alice, 'control.identityAssign', identity(GROUP_B), readerOfB).allow, false, 'reading an identity is not using it');
 });
 
-test('every RPC of the service has an operation group', () => {
-  for (const name of sidecarMethodNames()) assert.ok(rpcGroup(name) !== undefined, `${name} has no operation group`);
-  assert.equal(rpcGroup('/TaskHubSidecarService/StartInstance'), 'data.clientWrite');
+test('every RPC of the service needs a permission', () => {
+  for (const name of sidecarMethodNames()) assert.ok(rpcPermission(name) !== undefined, `${name} needs no permission`);
+  assert.equal(rpcPermission('/TaskHubSidecarService/StartInstance'), 'data.clientWrite');
   // Task hubs are control-plane resources: no data role makes or removes one, over gRPC either.
-  assert.equal(rpcGroup('/TaskHubSidecarService/CreateTaskHub'), 'control.write');
-  assert.equal(rpcGroup('deleteTaskHub'), 'control.write');
+  assert.equal(rpcPermission('/TaskHubSidecarService/CreateTaskHub'), 'control.write');
+  assert.equal(rpcPermission('deleteTaskHub'), 'control.write');
 });
 
 test('roles are found by name, id and role-definition resource id', () => {

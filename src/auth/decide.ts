@@ -1,11 +1,11 @@
 /**
- * The authorization decision: one pure function of (principal, operation, resource,
+ * The authorization decision: one pure function of (principal, permission, resource,
  * assignments). A role assignment covers a resource when its scope is the resource's id or an
  * ancestor of it (root `/` > subscription > resource group > scheduler > task hub), compared
  * segment-wise and case-insensitively as ARM does. Deny unless some assignment of the principal
- * has a role that permits the operation at a covering scope.
+ * has a role that grants the permission at a covering scope.
  */
-import { ROLES, type OperationGroup } from './roles.ts';
+import { ROLES, type Permission } from './roles.ts';
 
 export type PrincipalKind = 'user' | 'userAssignedIdentity' | 'systemAssignedIdentity' | 'external';
 
@@ -26,14 +26,14 @@ export interface RoleAssignment {
 
 export type Decision = { allow: true; by: RoleAssignment } | { allow: false; reason: string };
 
-export function decide(principal: Principal, operation: OperationGroup, resource: string, assignments: readonly RoleAssignment[]): Decision {
+export function decide(principal: Principal, permission: Permission, resource: string, assignments: readonly RoleAssignment[]): Decision {
   for (const assignment of assignments) {
     if (assignment.principalId.toLowerCase() !== principal.id.toLowerCase()) continue;
     if (!scopeCovers(assignment.scope, resource)) continue;
     const role = ROLES.find((r) => r.id === roleIdOf(assignment.roleDefinitionId));
-    if (role?.permits.has(operation)) return { allow: true, by: assignment };
+    if (role?.permits.has(permission)) return { allow: true, by: assignment };
   }
-  return { allow: false, reason: `the principal '${principal.name}' (${principal.id}) has no role assignment permitting ${operation} on '${resource}'` };
+  return { allow: false, reason: `the principal '${principal.name}' (${principal.id}) has no role assignment permitting ${permission} on '${resource}'` };
 }
 
 /** True when `scope` is `resource` or one of its ancestors. */

@@ -10,7 +10,7 @@ import type { LogFields, Logger } from '../lib/logger.ts';
 import { admits, compileAllowlist } from './allowlist.ts';
 import { decide, type Principal } from './decide.ts';
 import { SNAPSHOT_TTL_MS, type Directory } from './directory.ts';
-import type { OperationGroup } from './roles.ts';
+import type { Permission } from './roles.ts';
 import type { TokenService } from './tokens.ts';
 
 export const DEFAULT_SCHEDULER_PATH = ['default', 'default', 'default'] as const;
@@ -55,10 +55,10 @@ export class AccessGate {
     }
   }
 
-  /** The principal of the token when auth is on and a role permits `operation` on `resource`. */
-  async authorize(authorization: string | undefined, operation: OperationGroup, resource: string): Promise<Principal | undefined> {
-    const principal = await this.#authenticate(authorization, { operation, resource });
-    await this.permit(principal, operation, resource);
+  /** The principal of the token when auth is on and a role grants `permission` on `resource`. */
+  async authorize(authorization: string | undefined, permission: Permission, resource: string): Promise<Principal | undefined> {
+    const principal = await this.#authenticate(authorization, { operation: permission, resource });
+    await this.permit(principal, permission, resource);
     return principal;
   }
 
@@ -78,15 +78,15 @@ export class AccessGate {
   }
 
   /**
-   * With auth on: PERMISSION_DENIED unless a role of `principal` permits `operation` on
+   * With auth on: PERMISSION_DENIED unless a role of `principal` grants `permission` on
    * `resource` (the id of the resource where it lives); UNAUTHENTICATED without a principal.
    */
-  async permit(principal: Principal | undefined, operation: OperationGroup, resource: string): Promise<void> {
+  async permit(principal: Principal | undefined, permission: Permission, resource: string): Promise<void> {
     if (!this.options.auth) return;
     if (principal === undefined) throw new ServerError('UNAUTHENTICATED', 'no bearer token: send "authorization: Bearer <token>"');
-    const decision = decide(principal, operation, resource, (await this.#directory.snapshot()).assignments);
+    const decision = decide(principal, permission, resource, (await this.#directory.snapshot()).assignments);
     if (!decision.allow) {
-      this.options.log.warn('refused: no role permits the operation', { principal: principal.name, principalId: principal.id, operation, resource, reason: decision.reason });
+      this.options.log.warn('refused: no role permits the operation', { principal: principal.name, principalId: principal.id, operation: permission, resource, reason: decision.reason });
       throw new ServerError('PERMISSION_DENIED', decision.reason);
     }
   }

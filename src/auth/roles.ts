@@ -1,12 +1,12 @@
 /**
- * The built-in roles with their Azure role-definition ids, and the operation groups each one
+ * The built-in roles with their Azure role-definition ids, and the permissions each one
  * permits. Data-plane roles (Durable Task *) carry data actions only; control-plane roles
  * (Owner, Contributor, Reader) carry control actions only, as in Azure, where Owner of a
  * scheduler cannot read its orchestrations without a data role.
  */
 
 /** What a request does, coarse enough that a role is a set of these. */
-export type OperationGroup =
+export type Permission =
   | 'data.connect' // Hello: any data role
   | 'data.clientWrite' // start, raise, terminate, purge, signal entities, ...
   | 'data.clientRead' // get, wait, query, list, entities
@@ -17,17 +17,17 @@ export type OperationGroup =
   | 'control.authorization' // role assignments and users
   | 'control.identityAssign'; // use a user-assigned identity (assign it to an app): Azure's userAssignedIdentities/*/assign/action
 
-export const OPERATION_GROUPS: readonly OperationGroup[] = [
+export const PERMISSIONS: readonly Permission[] = [
   'data.connect', 'data.clientWrite', 'data.clientRead', 'data.history', 'data.worker', 'control.read', 'control.write', 'control.authorization', 'control.identityAssign',
 ];
 
 export interface RoleDefinition {
   id: string;
   name: string;
-  permits: ReadonlySet<OperationGroup>;
+  permits: ReadonlySet<Permission>;
 }
 
-function role(id: string, name: string, permits: OperationGroup[]): RoleDefinition {
+function role(id: string, name: string, permits: Permission[]): RoleDefinition {
   return { id, name, permits: new Set(permits) };
 }
 

@@ -16,7 +16,7 @@ const USER_NAME_CHARS_MAX = 256;
 const PASSWORD_CHARS_MAX = 256;
 const LOG_LINES_PER_S = 20;
 
-/** A user as a sign-in needs it; the control plane keeps users (control/user-operations.ts). */
+/** A user as a sign-in needs it; the control plane keeps users (control/user-handlers.ts). */
 export interface SignInUser {
   /** The name as created. */
   name: string;

@@ -6,6 +6,7 @@
  * neither trusted nor published, and the next rotation deletes it.
  */
 import { createPrivateKey, generateKeyPairSync, randomUUID, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { compact } from '../lib/compact.ts';
 
 export interface SigningKeyData {
   createdAtMs: number;
@@ -96,12 +97,16 @@ export class SigningKeys {
   }
 
   async list(): Promise<SigningKeyInfo[]> {
-    return (await this.#all()).map((key) => ({
-      kid: key.kid,
-      active: key.retiredAtMs === undefined,
-      createdOn: new Date(key.data.createdAtMs).toISOString(),
-      ...(key.retiredAtMs === undefined ? {} : { retiredOn: new Date(key.retiredAtMs).toISOString(), trustedUntil: new Date(key.retiredAtMs + this.#retainMs).toISOString() }),
-    }));
+    return (await this.#all()).map((key) => {
+      const retiredAtMs = key.retiredAtMs;
+      return compact({
+        kid: key.kid,
+        active: retiredAtMs === undefined,
+        createdOn: new Date(key.data.createdAtMs).toISOString(),
+        retiredOn: retiredAtMs === undefined ? undefined : new Date(retiredAtMs).toISOString(),
+        trustedUntil: retiredAtMs === undefined ? undefined : new Date(retiredAtMs + this.#retainMs).toISOString(),
+      });
+    });
   }
 
   async publicKey(kid: string): Promise<JsonWebKey | undefined> {

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { rootCertificates } from 'node:tls';
+import { compact } from '../lib/compact.ts';
 import type { Connection } from './cli-session.ts';
 
 export type HttpMethod = 'GET' | 'PUT' | 'PATCH' | 'POST' | 'DELETE';
@@ -64,7 +65,7 @@ export function httpClient(connection: Connection): ControlClient {
 
 function send(url: URL, method: string, headers: Record<string, string>, body: string | undefined, ca: string[] | undefined): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const options = { method, headers, timeout: TIMEOUT_MS, ...(ca === undefined ? {} : { ca }) };
+    const options = compact({ method, headers, timeout: TIMEOUT_MS, ca });
     const onReply = (res: IncomingMessage) => {
       const chunks: Buffer[] = [];
       let size = 0;

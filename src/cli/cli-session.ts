@@ -7,6 +7,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { compact } from '../lib/compact.ts';
 import { single, UsageError, type FlagValues } from './cli-args.ts';
 
 export type Env = Record<string, string | undefined>;
@@ -105,5 +106,5 @@ export function resolveConnection(values: FlagValues, env: Env, options: { withT
   const caFile = single(values, 'ca-file') ?? env['DTS_CA_FILE'] ?? session?.caFile;
   if (caFile !== undefined && !existsSync(caFile)) throw new UsageError(`argument --ca-file: the file '${caFile}' does not exist`);
   const token = options.withToken ? (env['DTS_ACCESS_TOKEN'] ?? session?.accessToken) : undefined;
-  return { server, ...(caFile === undefined ? {} : { caFile }), ...(token === undefined || token === '' ? {} : { token }) };
+  return compact({ server, caFile, token: token === '' ? undefined : token });
 }

@@ -3,6 +3,7 @@
  * (long and short names as az has them) and the REST call each makes. `dts durabletask
  * scheduler ...` and `dts scheduler ...` are the same command.
  */
+import { compact } from '../lib/compact.ts';
 import { integerFlag, listFlag, single, tagsFlag, UsageError, type FlagSpec, type FlagValues } from './cli-args.ts';
 import type { ControlClient } from './cli-http.ts';
 
@@ -105,7 +106,7 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = withTableRows({
     run: async (v, c, sub) => {
       const location = single(v, 'location') ?? ((await c.call('GET', groupPath(sub, v))) as { location?: string }).location;
       const capacity = integerFlag(v, 'sku-capacity');
-      const sku = { name: single(v, 'sku-name'), ...(capacity === undefined ? {} : { capacity }) };
+      const sku = compact({ name: single(v, 'sku-name'), capacity });
       return c.call('PUT', schedulerPath(sub, v), { location, tags: tagsFlag(v) ?? {}, properties: { ipAllowlist: listFlag(v, 'ip-allowlist'), sku } });
     },
   },
@@ -121,7 +122,7 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = withTableRows({
       const properties: Record<string, unknown> = {};
       if (v['ip-allowlist'] !== undefined) properties['ipAllowlist'] = listFlag(v, 'ip-allowlist');
       if (Object.keys(sku).length > 0) properties['sku'] = sku;
-      return c.call('PATCH', schedulerPath(sub, v), { ...(v['tags'] === undefined ? {} : { tags: tagsFlag(v) }), properties });
+      return c.call('PATCH', schedulerPath(sub, v), compact({ tags: v['tags'] === undefined ? undefined : tagsFlag(v), properties }));
     },
   },
   'scheduler show': { help: 'Show a scheduler.', flags: [SCHEDULER_NAME, GROUP], run: (v, c, sub) => c.call('GET', schedulerPath(sub, v)) },
@@ -178,7 +179,7 @@ function retentionRules(v: FlagValues): { retentionPeriodInDays: number; orchest
   const rules = [];
   for (const [key, state] of states) {
     const days = integerFlag(v, key);
-    if (days !== undefined) rules.push({ retentionPeriodInDays: days, ...(state === undefined ? {} : { orchestrationState: state }) });
+    if (days !== undefined) rules.push(compact({ retentionPeriodInDays: days, orchestrationState: state }));
   }
   if (rules.length === 0) throw new UsageError('at least one of --default-days/-d, --completed-days/-c, --failed-days/-f, --terminated-days/-t, --canceled-days/-x is required');
   return rules;

@@ -3,6 +3,7 @@
  * pages (at most 500 a page) up to it, and payloads shown decoded from the JSON text they are
  * stored as.
  */
+import { compact } from '../lib/compact.ts';
 import { single, UsageError, type FlagSpec, type FlagValues } from './cli-args.ts';
 import { f } from './control-commands.ts';
 
@@ -35,7 +36,7 @@ export async function collectPages<T>(top: number, fetch: (pagination: { count: 
   const found: T[] = [];
   let token: string | null = null;
   do {
-    const page: Page<T> = await fetch({ count: Math.min(PAGE_MAX, top - found.length), ...(token === null ? {} : { continuationToken: token }) });
+    const page: Page<T> = await fetch(compact({ count: Math.min(PAGE_MAX, top - found.length), continuationToken: token ?? undefined }));
     await onPage?.(page.items);
     found.push(...page.items);
     token = page.continuationToken;

@@ -3,6 +3,7 @@
  * entity is named `@name@key` (`--id`), or by `--name` and `--key`. Deleting sends the entity the
  * `delete` operation, as the SDKs' entities implement it: a worker applies it.
  */
+import { compact } from '../lib/compact.ts';
 import { single, UsageError, type FlagValues } from './cli-args.ts';
 import { enc, f, YES, type CommandSpec } from './control-commands.ts';
 import { collectPages, decodePayload, TOP_DEFAULT, topFlag, topOf } from './data-plane-kit.ts';
@@ -27,7 +28,7 @@ export const ENTITY_COMMANDS: Readonly<Record<string, CommandSpec>> = {
     ],
     run: async (v, c, sub) => {
       const hub = await taskHubClient(v, c, sub);
-      const filter = { ...(single(v, 'name') === undefined ? {} : { name: single(v, 'name') }), ...(single(v, 'prefix') === undefined ? {} : { nameStartsWith: single(v, 'prefix') }) };
+      const filter = compact({ name: single(v, 'name'), nameStartsWith: single(v, 'prefix') });
       return collectPages(topOf(v), async (pagination) => {
         const page = (await hub.call('POST', 'entities/query', { filter, pagination })) as { entities: unknown[]; continuationToken: string | null };
         return { items: page.entities, continuationToken: page.continuationToken };

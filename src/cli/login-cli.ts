@@ -4,6 +4,7 @@
  * token in the session file (cli-session.ts) for later commands, and forget it again.
  */
 import { readFileSync } from 'node:fs';
+import { compact } from '../lib/compact.ts';
 import { parseFlags, single, UsageError, type FlagSpec } from './cli-args.ts';
 import { httpClient, ServerReplyError } from './cli-http.ts';
 import { formatResult, OUTPUT_FORMATS, type OutputFormat } from './cli-output.ts';
@@ -51,7 +52,7 @@ export async function runSessionCommand(argv: readonly string[], env: Env, io: C
       if (username === undefined || username === '') throw new UsageError('the user name is required: --username/-u or DTS_USERNAME');
       const password = passwordOf(single(values, 'password'), single(values, 'password-file'), env);
       const reply = await signIn(connection, { username, password, newPassword: single(values, 'new-password') }, askSecret);
-      const file = saveSession(env, { server: connection.server, user: reply.user, accessToken: reply.accessToken, expiresOn: reply.expiresOn, ...(connection.caFile === undefined ? {} : { caFile: connection.caFile }) });
+      const file = saveSession(env, compact({ server: connection.server, user: reply.user, accessToken: reply.accessToken, expiresOn: reply.expiresOn, caFile: connection.caFile }));
       result = { server: connection.server, user: { name: reply.user, type: 'user' }, expiresOn: reply.expiresOn, tokenFile: file };
     }
     const text = formatResult(result, format, single(values, 'query'));

@@ -6,6 +6,7 @@
  * and purges them page by page, as the server's own purge by filter does.
  */
 import type { OrchestrationStatus } from '../domain/history-event.ts';
+import { compact } from '../lib/compact.ts';
 import { single, tagsFlag, UsageError, type FlagValues } from './cli-args.ts';
 import { enc, f, need, TAGS, YES, type CommandSpec } from './control-commands.ts';
 import { ALL, collectPages, decodePayload, PAGE_MAX, TOP_DEFAULT, topFlag, topOf } from './data-plane-kit.ts';
@@ -39,7 +40,7 @@ function control(help: string, event: (v: FlagValues) => Record<string, unknown>
   };
 }
 
-const reason = (v: FlagValues) => optional('reason', single(v, 'reason'));
+const reason = (v: FlagValues) => compact({ reason: single(v, 'reason') });
 
 export const ORCHESTRATION_COMMANDS: Readonly<Record<string, CommandSpec>> = {
   'orchestration list': {
@@ -74,7 +75,7 @@ export const ORCHESTRATION_COMMANDS: Readonly<Record<string, CommandSpec>> = {
     ],
     run: async (v, c, sub) => {
       const hub = await taskHubClient(v, c, sub);
-      const body = { name: need(v, 'name'), ...optional('instanceId', single(v, 'id')), ...optional('version', single(v, 'version')), ...jsonFlag(v, 'input'), ...optional('tags', tagsFlag(v)), ...optional('scheduledStartTimestamp', timeFlag(v, 'start-at')) };
+      const body = compact({ name: need(v, 'name'), instanceId: single(v, 'id'), version: single(v, 'version'), ...jsonFlag(v, 'input'), tags: tagsFlag(v), scheduledStartTimestamp: timeFlag(v, 'start-at') });
       const { instanceId } = (await hub.call('POST', 'orchestrations', body)) as { instanceId: string };
       return hub.call('GET', `orchestrations/${enc(instanceId)}`);
     },
@@ -127,12 +128,12 @@ function filterOf(v: FlagValues): Filter {
   });
   const from = timeFlag(v, 'created-from');
   const to = timeFlag(v, 'created-to');
-  return {
-    ...optional('orchestrationStatus', statuses.length === 0 ? undefined : statuses),
-    ...optional('name', single(v, 'name')),
-    ...optional('orchestrationId', single(v, 'prefix')),
-    ...(from === undefined && to === undefined ? {} : { createdAt: { ...optional('from', from), ...optional('to', to) } }),
-  };
+  return compact({
+    orchestrationStatus: statuses.length === 0 ? undefined : statuses,
+    name: single(v, 'name'),
+    orchestrationId: single(v, 'prefix'),
+    createdAt: from === undefined && to === undefined ? undefined : compact({ from, to }),
+  });
 }
 
 type Instance = Record<string, unknown>;
@@ -189,8 +190,4 @@ function timeFlag(v: FlagValues, key: string): string | undefined {
   const ms = Date.parse(text);
   if (!Number.isFinite(ms)) throw new UsageError(`argument --${key}: '${text}' is not an ISO-8601 time, e.g. 2025-01-31T12:00:00Z`);
   return new Date(ms).toISOString();
-}
-
-function optional<K extends string, T>(key: K, value: T | undefined): { [P in K]?: T } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: T };
 }

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { findRole, ROLES, type RoleDefinition } from '../auth/roles.ts';
+import { compact } from '../lib/compact.ts';
 import { single, UsageError, type FlagValues } from './cli-args.ts';
 import type { ControlClient } from './cli-http.ts';
 import { enc, f, YES_ACCEPTED, type CommandSpec } from './control-commands.ts';
@@ -37,7 +38,7 @@ export const ROLE_COMMANDS: Readonly<Record<string, CommandSpec>> = {
       const type = single(v, 'assignee-principal-type');
       if (type !== undefined && objectId === undefined) throw new UsageError('--assignee-principal-type goes with --assignee-object-id');
       const scope = scopeOf(v, sub, true);
-      const properties = { roleDefinitionId: role.id, principalId: assignee ?? objectId, ...(type === undefined ? {} : { principalType: type }) };
+      const properties = compact({ roleDefinitionId: role.id, principalId: assignee ?? objectId, principalType: type });
       return c.call('PUT', `${scope === '/' ? '' : scope}/${AUTHORIZATION}/${randomUUID()}`, { properties });
     },
     tableRow: assignmentRow,

@@ -13,6 +13,7 @@ import { hostname } from 'node:os';
 import * as grpc from '@grpc/grpc-js';
 import { ConsoleLogger, TaskHubGrpcClient, TaskHubGrpcWorker, type Logger } from '@microsoft/durabletask-js';
 import type { AccessToken, TokenCredential } from '@azure/identity';
+import { compact } from '../lib/compact.ts';
 import { packageVersion } from '../lib/package-version.ts';
 import { ConnectionStringError, parseConnectionString, type ConnectionSettings } from './connection-string.ts';
 
@@ -37,16 +38,16 @@ export interface DtsOptions {
 export async function credentialFor(settings: ConnectionSettings): Promise<TokenCredential | undefined> {
   if (settings.authentication === 'None') return undefined;
   const id = await import('@azure/identity');
-  const tenants = settings.additionallyAllowedTenants === undefined ? {} : { additionallyAllowedTenants: settings.additionallyAllowedTenants };
+  const tenants = compact({ additionallyAllowedTenants: settings.additionallyAllowedTenants });
   switch (settings.authentication) {
-    case 'DefaultAzure': return new id.DefaultAzureCredential(settings.clientId === undefined ? {} : { managedIdentityClientId: settings.clientId });
+    case 'DefaultAzure': return new id.DefaultAzureCredential(compact({ managedIdentityClientId: settings.clientId }));
     case 'ManagedIdentity': return settings.clientId === undefined ? new id.ManagedIdentityCredential() : new id.ManagedIdentityCredential({ clientId: settings.clientId });
-    case 'WorkloadIdentity': return new id.WorkloadIdentityCredential({ ...(settings.clientId === undefined ? {} : { clientId: settings.clientId }), ...(settings.tenantId === undefined ? {} : { tenantId: settings.tenantId }), ...(settings.tokenFilePath === undefined ? {} : { tokenFilePath: settings.tokenFilePath }), ...tenants });
+    case 'WorkloadIdentity': return new id.WorkloadIdentityCredential(compact({ clientId: settings.clientId, tenantId: settings.tenantId, tokenFilePath: settings.tokenFilePath, ...tenants }));
     case 'Environment': return new id.EnvironmentCredential();
     case 'AzureCli': return new id.AzureCliCredential(tenants);
     case 'AzurePowerShell': return new id.AzurePowerShellCredential(tenants);
     case 'VisualStudioCode': return new id.VisualStudioCodeCredential(tenants);
-    case 'InteractiveBrowser': return new id.InteractiveBrowserCredential({ ...(settings.clientId === undefined ? {} : { clientId: settings.clientId }), ...(settings.tenantId === undefined ? {} : { tenantId: settings.tenantId }) });
+    case 'InteractiveBrowser': return new id.InteractiveBrowserCredential(compact({ clientId: settings.clientId, tenantId: settings.tenantId }));
     case 'VisualStudio': throw new ConnectionStringError('connection string: Authentication=VisualStudio exists in .NET only; use AzureCli or DefaultAzure');
   }
 }
@@ -54,13 +55,13 @@ export async function credentialFor(settings: ConnectionSettings): Promise<Token
 /** Caches a credential's token and refreshes it before it expires. */
 export class TokenCache {
   readonly #credential: TokenCredential;
-  readonly #scope: string;
+  readonly #tokenScope: string;
   #token: AccessToken | undefined;
   #pending: Promise<AccessToken> | undefined;
 
   constructor(credential: TokenCredential, resourceId: string) {
     this.#credential = credential;
-    this.#scope = `${resourceId.replace(/\/+$/, '')}/.default`;
+    this.#tokenScope = `${resourceId.replace(/\/+$/, '')}/.default`;
   }
 
   async token(): Promise<string> {
@@ -68,8 +69,8 @@ export class TokenCache {
     const t = this.#token;
     const margin = t === undefined ? 0 : Math.min(5 * 60_000, (t.expiresOnTimestamp - now) / 2);
     if (t !== undefined && t.expiresOnTimestamp - margin > now) return t.token;
-    this.#pending ??= this.#credential.getToken(this.#scope).then((fresh) => {
-      if (fresh === null) throw new Error(`the credential returned no token for ${this.#scope}`);
+    this.#pending ??= this.#credential.getToken(this.#tokenScope).then((fresh) => {
+      if (fresh === null) throw new Error(`the credential returned no token for ${this.#tokenScope}`);
       this.#token = fresh;
       return fresh;
     }).finally(() => (this.#pending = undefined));

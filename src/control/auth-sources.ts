@@ -12,7 +12,7 @@ import type { SigningKeyData, SigningKeyStore } from '../auth/signing-keys.ts';
 import type { CatalogStore } from '../store/catalog.ts';
 import { PRINCIPALS_LIST_MAX, type AppData, type AssignmentData, type IdentityData, type UserData } from './principal-resources.ts';
 import type { SchedulerData } from './resources.ts';
-import { PRINCIPAL_NAME } from './user-operations.ts';
+import { PRINCIPAL_NAME } from './user-handlers.ts';
 
 export function directorySource(catalog: CatalogStore): DirectorySource {
   return async () => {

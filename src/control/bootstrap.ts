@@ -4,7 +4,7 @@
  * further scheduler's data-plane listener is open again on its stored port.
  */
 import { isServerError } from '../domain/errors.ts';
-import { splitHubName } from '../engine/scheduler-scope.ts';
+import { splitHubName } from '../engine/scheduler-key.ts';
 import type { CatalogKind, CatalogStore } from '../store/catalog.ts';
 import { ANONYMOUS, DEFAULT_GROUP, DEFAULT_SCHEDULER_PATH, DEFAULT_SUBSCRIPTION, type ControlContext } from './context.ts';
 import { systemDataFor, type GroupData, type SchedulerData, type SubscriptionData, type TaskHubData } from './resources.ts';
@@ -13,14 +13,14 @@ import { CONTROL_LIMITS } from './validate-resource.ts';
 export async function bootstrapControlPlane(ctx: ControlContext): Promise<void> {
   await ensureDefaults(ctx);
   const schedulers = await ctx.catalog.list<SchedulerData>('scheduler', [], CONTROL_LIMITS.listMax);
-  const byScope = new Map(schedulers.map((s) => [ctx.scopeOf(s.path) ?? '', s]));
-  await adoptDataPlaneHubs(ctx, byScope);
+  const byKey = new Map(schedulers.map((s) => [ctx.schedulerKeyOf(s.path) ?? '', s]));
+  await adoptDataPlaneHubs(ctx, byKey);
   await ensureDataPlaneHubs(ctx);
   for (const scheduler of schedulers) {
-    const scope = ctx.scopeOf(scheduler.path);
-    if (scope === undefined) continue;
+    const schedulerKey = ctx.schedulerKeyOf(scheduler.path);
+    if (schedulerKey === undefined) continue;
     try {
-      ctx.boundPorts.set(scope, await ctx.deps.endpoints.open(scope, scheduler.data.port));
+      ctx.boundPorts.set(schedulerKey, await ctx.deps.endpoints.open(schedulerKey, scheduler.data.port));
     } catch (error) {
       ctx.deps.log.error(`scheduler '${scheduler.path.join('/')}' cannot listen on its port ${scheduler.data.port}; its data plane is down`, { err: error });
     }
@@ -56,10 +56,10 @@ async function createIfMissing<T>(catalog: CatalogStore, kind: CatalogKind, path
  * Data-plane hubs without a catalog entry get one: hubs of `--task-hubs` and dynamic hubs of the
  * default scheduler, and hubs a crash left between the two writes of a create.
  */
-async function adoptDataPlaneHubs(ctx: ControlContext, byScope: Map<string, { path: readonly string[] }>): Promise<void> {
+async function adoptDataPlaneHubs(ctx: ControlContext, byKey: Map<string, { path: readonly string[] }>): Promise<void> {
   for (const name of ctx.deps.engine.taskHubs.list()) {
-    const { scope, hub } = splitHubName(name);
-    const scheduler = byScope.get(scope ?? '');
+    const { schedulerKey, hub } = splitHubName(name);
+    const scheduler = byKey.get(schedulerKey ?? '');
     if (scheduler === undefined) {
       ctx.deps.log.warn(`data-plane task hub '${name}' belongs to no scheduler; it is left alone and unreachable`);
       continue;
@@ -73,8 +73,8 @@ async function adoptDataPlaneHubs(ctx: ControlContext, byScope: Map<string, { pa
 async function ensureDataPlaneHubs(ctx: ControlContext): Promise<void> {
   const hubs = await ctx.catalog.list<TaskHubData>('taskHub', [], CONTROL_LIMITS.listMax * CONTROL_LIMITS.taskHubsPerSchedulerMax);
   for (const hub of hubs) {
-    const scope = ctx.scopeOf(hub.path);
+    const schedulerKey = ctx.schedulerKeyOf(hub.path);
     const name = hub.path[3] as string;
-    if (!ctx.deps.engine.taskHubs.has(name, scope)) await ctx.deps.engine.taskHubs.create(name, scope);
+    if (!ctx.deps.engine.taskHubs.has(name, schedulerKey)) await ctx.deps.engine.taskHubs.create(name, schedulerKey);
   }
 }

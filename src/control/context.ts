@@ -1,13 +1,13 @@
 /**
- * What every control-plane operation shares: the catalog, the engine, time, the scheduler
+ * What every control-plane handler shares: the catalog, the engine, time, the scheduler
  * endpoints, and one serial queue. Writes run one at a time through `serial`, so checks such
  * as "the scheduler has no task hubs" or "this port is free" hold until the write is done.
  * (Several server nodes on one database will need the catalog's etags for this instead.)
  */
-import type { OperationGroup } from '../auth/roles.ts';
+import type { Permission } from '../auth/roles.ts';
 import { ServerError } from '../domain/errors.ts';
 import type { Engine } from '../engine/engine.ts';
-import { schedulerScope, scopedHubName, type SchedulerScope } from '../engine/scheduler-scope.ts';
+import { schedulerKeyFor, qualifiedHubName, type SchedulerKey } from '../engine/scheduler-key.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { CatalogEntry, CatalogStore } from '../store/catalog.ts';
 import { quote } from '../lib/quote.ts';
@@ -18,9 +18,9 @@ import type { Logger } from '../lib/logger.ts';
 /** Serves a scheduler's task hubs on a data-plane port of its own (protocol/scheduler-listeners.ts). */
 export interface SchedulerEndpoints {
   /** Starts listening on `port` (0: any free port); resolves to the port bound. */
-  open(scope: string, port: number): Promise<number>;
+  open(schedulerKey: string, port: number): Promise<number>;
   /** Stops the scheduler's listener; nothing when it has none. */
-  close(scope: string): Promise<void>;
+  close(schedulerKey: string): Promise<void>;
 }
 
 export interface ControlOptions {
@@ -56,7 +56,7 @@ export const ANONYMOUS: Actor = { name: 'anonymous', type: 'User' };
 export class ControlContext {
   readonly deps: ControlDeps;
   readonly options: ControlOptions;
-  /** The port each open scheduler listener is bound to, by scope. */
+  /** The port each open scheduler listener is bound to, by scheduler key. */
   readonly boundPorts = new Map<string, number>();
   #tail: Promise<unknown> = Promise.resolve();
 
@@ -102,15 +102,15 @@ export class ControlContext {
     return scheduler;
   }
 
-  /** The data-plane scope of a scheduler; undefined for the default scheduler. */
-  scopeOf(path: readonly string[]): SchedulerScope {
+  /** The scheduler key of a scheduler (scheduler-key.ts); undefined for the default scheduler. */
+  schedulerKeyOf(path: readonly string[]): SchedulerKey {
     const [sub, rg, name] = path as [string, string, string];
-    return isDefaultScheduler(path) ? undefined : schedulerScope(sub, rg, name);
+    return isDefaultScheduler(path) ? undefined : schedulerKeyFor(sub, rg, name);
   }
 
   endpointOf(scheduler: CatalogEntry<SchedulerData>): string {
-    const scope = this.scopeOf(scheduler.path);
-    const port = scope === undefined ? this.options.grpcPort : (this.boundPorts.get(scope) ?? scheduler.data.port);
+    const schedulerKey = this.schedulerKeyOf(scheduler.path);
+    const port = schedulerKey === undefined ? this.options.grpcPort : (this.boundPorts.get(schedulerKey) ?? scheduler.data.port);
     return `${this.options.tls === true ? 'https' : 'http'}://${this.options.publicHost}:${port}`;
   }
 
@@ -126,7 +126,7 @@ export class ControlContext {
 
   /** The dashboard's page of a task hub (its route `/hubs/<data-plane hub name>`). */
   dashboardUrlOf(path: readonly string[]): string {
-    const hub = scopedHubName(this.scopeOf(path.slice(0, 3)), path[3] as string);
+    const hub = qualifiedHubName(this.schedulerKeyOf(path.slice(0, 3)), path[3] as string);
     return `${this.baseUrl()}/hubs/${encodeURIComponent(hub)}`;
   }
 }
@@ -135,7 +135,7 @@ export function isDefaultScheduler(path: readonly string[]): boolean {
   return DEFAULT_SCHEDULER_PATH.every((name, i) => path[i]?.toLowerCase() === name);
 }
 
-/** What an operation answers; the HTTP layer writes it as JSON, with `etag` as the ETag header. */
+/** What a handler answers; the HTTP layer writes it as JSON, with `etag` as the ETag header. */
 export interface ControlResponse {
   status: number;
   body?: unknown;
@@ -146,7 +146,7 @@ export function ok(body: unknown, etag?: string, status = 200): ControlResponse 
   return etag === undefined ? { status, body } : { status, body, etag };
 }
 
-/** Request parts an operation may use: checked path parameters, the JSON body, the If-Match etag, the caller. */
+/** Request parts a handler may use: checked path parameters, the JSON body, the If-Match etag, the caller. */
 export interface ControlRequest {
   params: Readonly<Record<string, string>>;
   body: unknown;
@@ -158,11 +158,11 @@ export interface ControlRequest {
   /** Who makes the change, for systemData and createdBy: the caller's principal with --auth. */
   actor: Actor;
   /**
-   * PERMISSION_DENIED unless the caller may do `operation` on the resource with id `resourceId`
+   * PERMISSION_DENIED unless the caller has `permission` on the resource with id `resourceId`
    * (where that resource lives); nothing without --auth. The route's own access is checked
-   * before the operation runs; operations call this for the other resources they touch.
+   * before the handler runs; handlers call this for the other resources they touch.
    */
-  authorize(operation: OperationGroup, resourceId: string): Promise<void>;
+  authorize(permission: Permission, resourceId: string): Promise<void>;
 }
 
 export function bodyObject(body: unknown): Record<string, unknown> {

@@ -8,8 +8,9 @@
 import type { Hono } from 'hono';
 import type { Principal } from '../auth/decide.ts';
 import type { AccessGate } from '../auth/gate.ts';
-import type { OperationGroup } from '../auth/roles.ts';
+import type { Permission } from '../auth/roles.ts';
 import { ServerError } from '../domain/errors.ts';
+import { compact } from '../lib/compact.ts';
 import { quote } from '../lib/quote.ts';
 import { authenticate } from '../http/authenticate.ts';
 import { remoteAddress, type EdgeContext, type EdgeEnv } from '../http/edge-env.ts';
@@ -28,7 +29,7 @@ export interface ControlRoute {
   /** Canonical case; `:name` segments are names (routes.ts). */
   path: string;
   /** Checked on `resource` before the route runs; 'public' routes take no token. Default: control.read for GET, control.write otherwise. */
-  access?: OperationGroup | 'public';
+  access?: Permission | 'public';
   /** The id of the resource the access is checked on; default: the path with its parameters. */
   resource?: (params: Params) => string;
   run(request: ControlRequest): Promise<ControlResponse>;
@@ -44,14 +45,14 @@ export function mountControlRoutes(app: Hono<EdgeEnv>, routes: readonly ControlR
       before: access === 'public' ? [] : authenticated,
       handle: async (c: EdgeContext, params: Params) => {
         const principal = c.get('principal');
-        const authorize = (operation: OperationGroup, resourceId: string) => gate.permit(principal, operation, resourceId);
+        const authorize = (permission: Permission, resourceId: string) => gate.permit(principal, permission, resourceId);
         if (access !== 'public') await authorize(access, (route.resource ?? ((p) => resourceIdOf(route.path, p)))(params));
         const body = route.method === 'GET' || route.method === 'DELETE' ? undefined : await readJsonBody(c.req.raw, CONTROL_BODY_BYTES_MAX);
         const ifMatch = unquote(c.req.header('if-match'));
-        const request: ControlRequest = {
+        const request: ControlRequest = compact({
           params, body, query: new URL(c.req.url).searchParams, header: (name) => c.req.header(name), address: remoteAddress(c), actor: actorOf(principal), authorize,
-          ...(ifMatch === undefined ? {} : { ifMatch }),
-        };
+          ifMatch,
+        });
         const response = await route.run(request);
         return jsonReply(response.status, response.body, response.etag === undefined ? {} : { etag: `"${response.etag}"` });
       },

@@ -12,23 +12,23 @@ import type { SigningKeys } from '../auth/signing-keys.ts';
 import type { TokenService } from '../auth/tokens.ts';
 import type { TaskHubName } from '../domain/instance.ts';
 import type { RetentionTarget } from '../engine/retention.ts';
-import { scopedHubName } from '../engine/scheduler-scope.ts';
+import { qualifiedHubName } from '../engine/scheduler-key.ts';
 import type { TaskHubCatalog } from '../engine/task-hubs.ts';
-import { AppOperations } from './app-operations.ts';
+import { AppHandlers } from './app-handlers.ts';
 import { userSource } from './auth-sources.ts';
 import { bootstrapControlPlane } from './bootstrap.ts';
 import { ControlContext, type ControlDeps, type ControlOptions } from './context.ts';
 import type { ControlRoute } from './control-http.ts';
-import { GroupOperations } from './group-operations.ts';
-import { IdentityOperations } from './identity-operations.ts';
+import { GroupHandlers } from './group-handlers.ts';
+import { IdentityHandlers } from './identity-handlers.ts';
 import { principalRoutes } from './principal-routes.ts';
 import { resourceRoutes } from './resource-routes.ts';
 import type { RetentionData } from './resources.ts';
-import { RoleAssignmentOperations } from './role-assignment-operations.ts';
-import { SchedulerOperations } from './scheduler-operations.ts';
-import { TaskHubOperations } from './taskhub-operations.ts';
+import { RoleAssignmentHandlers } from './role-assignment-handlers.ts';
+import { SchedulerHandlers } from './scheduler-handlers.ts';
+import { TaskHubHandlers } from './taskhub-handlers.ts';
 import { tokenRoutes } from './token-routes.ts';
-import { UserOperations } from './user-operations.ts';
+import { UserHandlers } from './user-handlers.ts';
 import { CONTROL_LIMITS } from './validate-resource.ts';
 import type { Logger } from '../lib/logger.ts';
 
@@ -46,21 +46,21 @@ export interface IdentityDeps {
 
 export class ControlPlane {
   readonly #ctx: ControlContext;
-  readonly users: UserOperations;
-  readonly assignments: RoleAssignmentOperations;
+  readonly users: UserHandlers;
+  readonly assignments: RoleAssignmentHandlers;
   readonly routes: readonly ControlRoute[];
   /** The catalog of task hubs as the data plane's requests reach it (engine/task-hubs.ts). */
   readonly taskHubCatalog: TaskHubCatalog;
 
   constructor(deps: ControlDeps, options: ControlOptions, identity: IdentityDeps) {
     const ctx = (this.#ctx = new ControlContext(deps, options));
-    const taskHubs = new TaskHubOperations(ctx);
+    const taskHubs = new TaskHubHandlers(ctx);
     this.taskHubCatalog = taskHubs.catalog();
-    this.users = new UserOperations(ctx, identity.directory, identity.passwords);
-    this.assignments = new RoleAssignmentOperations(ctx, identity.directory);
+    this.users = new UserHandlers(ctx, identity.directory, identity.passwords);
+    this.assignments = new RoleAssignmentHandlers(ctx, identity.directory);
     this.routes = [
-      ...resourceRoutes({ groups: new GroupOperations(ctx), schedulers: new SchedulerOperations(ctx), taskHubs }),
-      ...principalRoutes({ users: this.users, identities: new IdentityOperations(ctx, identity.directory), apps: new AppOperations(ctx, identity.directory), assignments: this.assignments }),
+      ...resourceRoutes({ groups: new GroupHandlers(ctx), schedulers: new SchedulerHandlers(ctx), taskHubs }),
+      ...principalRoutes({ users: this.users, identities: new IdentityHandlers(ctx, identity.directory), apps: new AppHandlers(ctx, identity.directory), assignments: this.assignments }),
       ...tokenRoutes({ ctx, tokens: identity.tokens, keys: identity.keys, signIn: this.#signIn(identity, deps.log) }),
     ];
   }
@@ -82,7 +82,7 @@ export class ControlPlane {
     const targets: RetentionTarget[] = [];
     for (const policy of policies) {
       const schedulerPath = policy.path.slice(0, 3);
-      const scope = this.#ctx.scopeOf(schedulerPath);
+      const schedulerKey = this.#ctx.schedulerKeyOf(schedulerPath);
       const keepMs: RetentionTarget['keepMs'] = {};
       const fallback = policy.data.rules.find((rule) => rule.orchestrationState === undefined);
       for (const [state, status] of Object.entries(STATUS_OF)) {
@@ -90,7 +90,7 @@ export class ControlPlane {
         if (rule !== undefined) keepMs[status] = rule.retentionPeriodInDays * DAY_MS;
       }
       for (const hub of await catalog.list('taskHub', schedulerPath, CONTROL_LIMITS.taskHubsPerSchedulerMax)) {
-        targets.push({ hub: scopedHubName(scope, hub.path[3] as string) as TaskHubName, keepMs });
+        targets.push({ hub: qualifiedHubName(schedulerKey, hub.path[3] as string) as TaskHubName, keepMs });
       }
     }
     return targets;

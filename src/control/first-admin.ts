@@ -10,8 +10,8 @@ import { newSecret } from '../auth/passwords.ts';
 import { writePrivateFile } from '../lib/private-files.ts';
 import type { CatalogStore } from '../store/catalog.ts';
 import { PRINCIPALS_LIST_MAX, type UserData } from './principal-resources.ts';
-import type { RoleAssignmentOperations } from './role-assignment-operations.ts';
-import type { UserOperations } from './user-operations.ts';
+import type { RoleAssignmentHandlers } from './role-assignment-handlers.ts';
+import type { UserHandlers } from './user-handlers.ts';
 import type { Logger } from '../lib/logger.ts';
 
 const ADMIN_USER = 'admin';
@@ -20,12 +20,12 @@ export function adminPasswordFile(dataDir: string): string {
   return join(dataDir, 'admin-password.txt');
 }
 
-export interface AdminOperations {
-  users: UserOperations;
-  assignments: RoleAssignmentOperations;
+export interface AdminHandlers {
+  users: UserHandlers;
+  assignments: RoleAssignmentHandlers;
 }
 
-export async function ensureAdmin({ users, assignments }: AdminOperations, catalog: CatalogStore, dataDir: string, log: Logger): Promise<void> {
+export async function ensureAdmin({ users, assignments }: AdminHandlers, catalog: CatalogStore, dataDir: string, log: Logger): Promise<void> {
   const all = await catalog.list<UserData>('user', [], PRINCIPALS_LIST_MAX);
   if (all.some((user) => user.data.madeWithAuth === true)) return;
   const password = newSecret(18);

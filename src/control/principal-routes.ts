@@ -2,20 +2,20 @@
  * The routes of users, user-assigned identities, apps and role assignments. Users and the
  * roles they hold are the server's own (checked at the root `/`); identities and apps live in a
  * resource group; a role assignment lives at its scope, so its routes are declared once per
- * kind of scope, and the access each checks is on that scope (role-assignment-operations.ts).
+ * kind of scope, and the access each checks is on that scope (role-assignment-handlers.ts).
  */
-import type { AppOperations } from './app-operations.ts';
+import type { AppHandlers } from './app-handlers.ts';
 import { resourceIdOf, type ControlRoute } from './control-http.ts';
-import type { IdentityOperations } from './identity-operations.ts';
+import type { IdentityHandlers } from './identity-handlers.ts';
 import { GROUP, SCHEDULER } from './resource-routes.ts';
-import type { RoleAssignmentOperations } from './role-assignment-operations.ts';
-import type { UserOperations } from './user-operations.ts';
+import type { RoleAssignmentHandlers } from './role-assignment-handlers.ts';
+import type { UserHandlers } from './user-handlers.ts';
 
-export interface PrincipalOperations {
-  users: UserOperations;
-  identities: IdentityOperations;
-  apps: AppOperations;
-  assignments: RoleAssignmentOperations;
+export interface PrincipalHandlers {
+  users: UserHandlers;
+  identities: IdentityHandlers;
+  apps: AppHandlers;
+  assignments: RoleAssignmentHandlers;
 }
 
 const IDENTITIES = `${GROUP}/providers/Microsoft.ManagedIdentity/userAssignedIdentities`;
@@ -24,7 +24,7 @@ const ASSIGNMENTS = '/providers/Microsoft.Authorization/roleAssignments';
 /** Where a role assignment can live: the root, a subscription, a resource group, a scheduler, a task hub, an identity, an app. */
 const SCOPES = ['', '/subscriptions/:sub', GROUP, SCHEDULER, `${SCHEDULER}/taskHubs/:hub`, `${IDENTITIES}/:identity`, APP];
 
-export function principalRoutes({ users, identities, apps, assignments }: PrincipalOperations): ControlRoute[] {
+export function principalRoutes({ users, identities, apps, assignments }: PrincipalHandlers): ControlRoute[] {
   const root = () => '/';
   return [
     { method: 'GET', path: '/users', resource: root, run: () => users.list() },

@@ -1,23 +1,23 @@
 /**
  * The routes of the Durable Task resources: subscriptions, resource groups, schedulers, task
- * hubs and retention policies, each with the operation that serves it. A route's access is
+ * hubs and retention policies, each with the handler that serves it. A route's access is
  * checked on the resource it addresses (its path); lists are reads of their parent.
  */
 import type { ControlRoute } from './control-http.ts';
-import type { GroupOperations } from './group-operations.ts';
-import type { SchedulerOperations } from './scheduler-operations.ts';
-import type { TaskHubOperations } from './taskhub-operations.ts';
+import type { GroupHandlers } from './group-handlers.ts';
+import type { SchedulerHandlers } from './scheduler-handlers.ts';
+import type { TaskHubHandlers } from './taskhub-handlers.ts';
 
 export const GROUP = '/subscriptions/:sub/resourceGroups/:rg';
 export const SCHEDULER = `${GROUP}/providers/Microsoft.DurableTask/schedulers/:scheduler`;
 
-export interface ResourceOperations {
-  groups: GroupOperations;
-  schedulers: SchedulerOperations;
-  taskHubs: TaskHubOperations;
+export interface ResourceHandlers {
+  groups: GroupHandlers;
+  schedulers: SchedulerHandlers;
+  taskHubs: TaskHubHandlers;
 }
 
-export function resourceRoutes({ groups, schedulers, taskHubs }: ResourceOperations): ControlRoute[] {
+export function resourceRoutes({ groups, schedulers, taskHubs }: ResourceHandlers): ControlRoute[] {
   const schedulersOf = `${GROUP}/providers/Microsoft.DurableTask/schedulers`;
   return [
     { method: 'GET', path: '/subscriptions', resource: () => '/', run: () => groups.listSubscriptions() },

@@ -9,6 +9,7 @@ import { ServerError } from '../domain/errors.ts';
 import type { HistoryEvent, OrchestrationStatus } from '../domain/history-event.ts';
 import type { InstanceRecord, TaskHubName } from '../domain/instance.ts';
 import { eventTimeInRange, instanceTimesInRange } from '../domain/time-range.ts';
+import { compact } from '../lib/compact.ts';
 import type { InstanceCountFilter, ReadModel } from '../store/read-model.ts';
 
 export const DASHBOARD_PAGE_MAX = 500;
@@ -93,11 +94,11 @@ export class DashboardQueries {
     const { instances, more } = await this.#read(hub, q, q.pageSize, after, q.descending, q.includePayloads);
     const first = instances[0];
     const last = instances[instances.length - 1];
-    return {
+    return compact({
       instances,
-      ...(more && last !== undefined ? { continuationToken: encodeToken(q.sort, positionOf(last, q.sort), false) } : {}),
-      ...(after !== undefined && first !== undefined ? { previousToken: encodeToken(q.sort, positionOf(first, q.sort), true) } : {}),
-    };
+      continuationToken: more && last !== undefined ? encodeToken(q.sort, positionOf(last, q.sort), false) : undefined,
+      previousToken: after !== undefined && first !== undefined ? encodeToken(q.sort, positionOf(first, q.sort), true) : undefined,
+    });
   }
 
   /** The page that ends just before `before`: read in the opposite order from there, then turned around. */
@@ -106,18 +107,18 @@ export class DashboardQueries {
     // Everything before it is gone (purged): the first page is what comes before.
     if (instances.length === 0) return this.#pageAfter(hub, q, undefined);
     instances.reverse();
-    return {
+    return compact({
       instances,
       continuationToken: encodeToken(q.sort, positionOf(instances[instances.length - 1] as InstanceRecord, q.sort), false),
-      ...(more ? { previousToken: encodeToken(q.sort, positionOf(instances[0] as InstanceRecord, q.sort), true) } : {}),
-    };
+      previousToken: more ? encodeToken(q.sort, positionOf(instances[0] as InstanceRecord, q.sort), true) : undefined,
+    });
   }
 
   async #read(hub: TaskHubName, q: DashboardQuery, limit: number, after: Position | undefined, descending: boolean, includePayloads: boolean) {
-    const base = { ...pick(q), ...(q.statuses.length > 0 ? { statuses: q.statuses } : {}), descending, includePayloads, limit };
+    const base = { ...pick(q), statuses: q.statuses.length > 0 ? q.statuses : undefined, descending, includePayloads, limit };
     const page = q.sort === 'lastUpdatedAt'
-      ? await this.#store.queryInstancesByLastUpdate(hub, { ...base, ...(after ? { after: { lastUpdatedAt: after.key, instanceId: after.instanceId } } : {}) })
-      : await this.#store.queryInstances(hub, { ...base, ...(after ? { after: { createdAt: after.key, instanceId: after.instanceId } } : {}) });
+      ? await this.#store.queryInstancesByLastUpdate(hub, compact({ ...base, after: after && { lastUpdatedAt: after.key, instanceId: after.instanceId } }))
+      : await this.#store.queryInstances(hub, compact({ ...base, after: after && { createdAt: after.key, instanceId: after.instanceId } }));
     return { instances: page.instances, more: page.next !== undefined };
   }
 }

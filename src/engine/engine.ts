@@ -6,24 +6,25 @@
 import type { TaskHubName } from '../domain/instance.ts';
 import type { Limits } from '../domain/limits.ts';
 import type { Clock } from '../lib/clock.ts';
+import { compact } from '../lib/compact.ts';
 import type { IdSource } from '../lib/ids.ts';
 import type { Store, StoreEvent } from '../store/store.ts';
 import type { LeaseToken } from '../store/work-store.ts';
-import { ClientOperations } from './client-operations.ts';
+import { ClientApi } from './client-api.ts';
 import { DashboardQueries } from './dashboard-queries.ts';
 import { DispatchedWork } from './dispatched-work.ts';
 import { DispatchRate } from './dispatch-rate.ts';
 import { Dispatcher, type DispatchOptions } from './dispatcher.ts';
-import { EntityClientOperations } from './entity-client-operations.ts';
+import { EntityClientApi } from './entity-client-api.ts';
 import { EntityProbes } from './entity-support.ts';
-import { EntityWorkerOperations } from './entity-worker-operations.ts';
+import { EntityWorkerApi } from './entity-worker-api.ts';
 import { FanInCoalescing, type FanInOptions } from './fan-in-coalescing.ts';
 import { InstanceWaiters } from './instance-waiters.ts';
 import { WaiterRecheck } from './waiter-recheck.ts';
-import { ManagementOperations } from './management-operations.ts';
+import { ManagementApi } from './management-api.ts';
 import { ScaleSignals } from './scale-signals.ts';
 import { TaskHubs, type TaskHubOptions } from './task-hubs.ts';
-import { WorkerOperations } from './worker-operations.ts';
+import { WorkerApi } from './worker-api.ts';
 import { WorkerStreams } from './worker-streams.ts';
 import type { Tracer } from './tracing.ts';
 import type { WorkerCaps, WorkKind } from './work-item.ts';
@@ -62,11 +63,11 @@ export interface EngineDeps {
 
 export class Engine {
   readonly taskHubs: TaskHubs;
-  readonly clients: ClientOperations;
-  readonly workers: WorkerOperations;
-  readonly entities: EntityClientOperations;
-  readonly entityWorkers: EntityWorkerOperations;
-  readonly management: ManagementOperations;
+  readonly clients: ClientApi;
+  readonly workers: WorkerApi;
+  readonly entities: EntityClientApi;
+  readonly entityWorkers: EntityWorkerApi;
+  readonly management: ManagementApi;
   /** Work items dispatched per hub and kind over the last minutes (scale signals, dashboard). */
   readonly dispatchRate: DispatchRate;
   readonly scaleSignals: ScaleSignals;
@@ -85,7 +86,7 @@ export class Engine {
     this.#deps = deps;
     this.#options = options;
     const { store, clock, ids, log } = deps;
-    const tracing = deps.tracer === undefined ? {} : { tracer: deps.tracer };
+    const tracing = compact({ tracer: deps.tracer });
     this.dispatchRate = new DispatchRate(() => clock.now());
     this.#streams = new WorkerStreams(options.streamInFlightMaxDefault, (hub, kind) => this.dispatchRate.record(hub, kind));
     this.taskHubs = new TaskHubs(store, clock, options.taskHubs);
@@ -93,13 +94,13 @@ export class Engine {
     this.dashboard = new DashboardQueries(store);
     const probes = new EntityProbes(ids);
     this.#dispatcher = new Dispatcher({ store, clock, streams: this.#streams, work: this.#work, options, log, probes, ...tracing });
-    this.entities = new EntityClientOperations({ store, clock, ids, limits: options.limits });
+    this.entities = new EntityClientApi({ store, clock, ids, limits: options.limits });
     const { abandonBackoff, limits } = options;
-    this.entityWorkers = new EntityWorkerOperations({ store, clock, ids, limits, work: this.#work, dispatcher: this.#dispatcher, probes, abandonBackoff });
-    this.clients = new ClientOperations({ store, clock, ids, limits: options.limits, waiters: this.#waiters, ...tracing });
+    this.entityWorkers = new EntityWorkerApi({ store, clock, ids, limits, work: this.#work, dispatcher: this.#dispatcher, probes, abandonBackoff });
+    this.clients = new ClientApi({ store, clock, ids, limits: options.limits, waiters: this.#waiters, ...tracing });
     this.#recheck = new WaiterRecheck({ store, waiters: this.#waiters, log });
-    this.management = new ManagementOperations({ store, clock, limits: options.limits, clients: this.clients });
-    this.workers = new WorkerOperations({
+    this.management = new ManagementApi({ store, clock, limits: options.limits, clients: this.clients });
+    this.workers = new WorkerApi({
       store,
       clock,
       ids,

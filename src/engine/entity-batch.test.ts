@@ -1,4 +1,4 @@
-/** Unit tests of the pure entity scheduler: locks, parking, unlock ordering, batch bounds. */
+/** Unit tests of the pure entity scheduler: locks, deferral, unlock ordering, batch bounds. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { makeEvent, type HistoryEvent } from '../domain/history-event.ts';
@@ -37,13 +37,13 @@ test('the last entity of a lock set grants the lock to the orchestration', () =>
   assert.equal(plan.orchestrationMessages[0]?.event.kind, 'entityLockGranted');
 });
 
-test('other callers and other lock requests are parked while locked; an unlock releases and stops the scan', () => {
+test('other callers and other lock requests are deferred while locked; an unlock releases and stops the scan', () => {
   const plan = planEntityBatch(item([call('x', 'o2'), lock('cs2', 'o2', ['@e@1']), unlock('cs', 'o1'), sig('later')], { by: 'o1', cs: 'cs' }), ctx());
   assert.deepEqual(plan.deferredSeqs, [1, 2]);
   assert.deepEqual(plan.consumedSeqs, [3]);
   assert.equal(plan.releaseDeferred, true);
   assert.deepEqual(plan.lock, {});
-  assert.deepEqual(plan.operationSeqs, [], 'newer messages wait for the parked ones');
+  assert.deepEqual(plan.operationSeqs, [], 'newer messages wait for the deferred ones');
 });
 
 test('lock messages after an operation wait for the next batch; batches are bounded', () => {
@@ -57,7 +57,7 @@ test('lock messages after an operation wait for the next batch; batches are boun
 test('a lock held or requested by an ended orchestration is released or ignored', () => {
   const held = planEntityBatch(item([sig('a')], { by: 'gone', cs: 'cs' }), ctx(['gone']));
   assert.equal(held.releaseDeferred, true);
-  assert.deepEqual(held.operationSeqs, [], 'parked messages go first');
+  assert.deepEqual(held.operationSeqs, [], 'deferred messages go first');
   const requested = planEntityBatch(item([lock('cs', 'gone', ['@e@1']), sig('a')]), ctx(['gone']));
   assert.deepEqual(requested.lock, {});
   assert.deepEqual(requested.consumedSeqs, [1]);

@@ -1,11 +1,11 @@
 /**
  * The entity scheduler, pure: decides what happens to the messages claimed for one entity.
  * Lock requests and unlocks are handled here on the server; operations go to a worker in one
- * batch; operations that another orchestration's lock blocks are parked (deferred) in place.
+ * batch; operations that another orchestration's lock blocks are deferred: they keep their place.
  *
  * Order is FIFO per entity. Server-handled messages are only taken before the first operation
  * of a batch (so an operation never runs under a lock state that did not exist when it was
- * queued), and processing stops right after an unlock, so parked messages, which are older,
+ * queued), and processing stops right after an unlock, so deferred messages, which are older,
  * are delivered before anything newer.
  */
 import { makeEvent, type HistoryEvent } from '../domain/history-event.ts';
@@ -55,7 +55,7 @@ export function planEntityBatch(item: EntityWorkItem, ctx: PlanContext): EntityB
   const holder = plan.lock.lockedBy;
   if (holder !== undefined && ctx.endedOrchestrations.has(holder)) {
     // The holder ended without unlocking (or its unlock overtook its lock request): release,
-    // and let the parked messages go first.
+    // and let the deferred messages go first.
     unlock(plan);
     return plan;
   }

@@ -9,6 +9,7 @@ import { makeEvent, type FailureDetails, type HistoryEvent } from '../domain/his
 import type { InstanceRecord } from '../domain/instance.ts';
 import type { Limits } from '../domain/limits.ts';
 import { validateInstanceId, validateName, validatePayload } from '../domain/validate.ts';
+import { compact } from '../lib/compact.ts';
 import type { EntityCompletion, EntityMessage, EntityWorkItem, InboxMessage, NewInstance } from '../store/work-store.ts';
 import { entityRow, type EntityBatchPlan } from './entity-batch.ts';
 import { failure, REPLACEABLE_BY_DEFAULT } from './episode-rules.ts';
@@ -72,7 +73,7 @@ function reply(op: HistoryEvent, result: EntityBatchResult['results'][number] | 
   let event: HistoryEvent;
   if (result.kind === 'success') {
     validatePayload(result.result, ctx.limits, 'operation result');
-    event = makeEvent({ kind: 'entityOperationCompleted', requestId, ...(result.result === undefined ? {} : { output: result.result }) }, ctx.now);
+    event = makeEvent(compact({ kind: 'entityOperationCompleted', requestId, output: result.result }), ctx.now);
   } else {
     const failureDetails: FailureDetails = result.failureDetails;
     event = makeEvent({ kind: 'entityOperationFailed', requestId, failureDetails }, ctx.now);
@@ -90,14 +91,14 @@ function applyAction(action: EntityOperationAction, ctx: CompletionContext, sign
   if (action.kind === 'sendSignal') {
     const instanceId = normalizeEntityId(action.instanceId, limits, 'sendSignal.instanceId');
     const event = makeEvent(
-      {
+      compact({
         kind: 'entityOperationSignaled',
         requestId: ctx.uuid(),
         operation: action.name,
         targetInstanceId: instanceId,
-        ...(action.input === undefined ? {} : { input: action.input }),
-        ...(action.scheduledTime === undefined ? {} : { scheduledTime: action.scheduledTime }),
-      },
+        input: action.input,
+        scheduledTime: action.scheduledTime,
+      }),
       now,
     );
     signals.push({ instanceId, event, visibleAt });

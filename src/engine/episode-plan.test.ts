@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { makeEvent, type HistoryEvent } from '../domain/history-event.ts';
 import type { InstanceRecord, TaskHubName } from '../domain/instance.ts';
+import { compact } from '../lib/compact.ts';
 import type { LeaseToken, OrchestrationWorkItem, StoredInboxMessage } from '../store/work-store.ts';
 import { planEpisode } from './episode-plan.ts';
 
@@ -18,7 +19,7 @@ function item(status: InstanceRecord['status'], history: HistoryEvent[], message
 }
 
 function message(seq: number, event: HistoryEvent, executionId?: string): StoredInboxMessage {
-  return { seq, instanceId: 'i', event, visibleAt: NOW, ...(executionId === undefined ? {} : { executionId }) };
+  return compact({ seq, instanceId: 'i', event, visibleAt: NOW, executionId });
 }
 
 const started = makeEvent({ kind: 'executionStarted', name: 'O', orchestrationInstance: { instanceId: 'i', executionId: 'e1' } }, NOW);

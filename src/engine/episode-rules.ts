@@ -7,6 +7,7 @@ import {
   type OrchestrationStatus,
 } from '../domain/history-event.ts';
 import type { OrchestratorAction } from '../domain/orchestrator-action.ts';
+import { compact } from '../lib/compact.ts';
 import type { InboxMessage } from '../store/work-store.ts';
 
 /** Without a reuse policy, a finished instance may be replaced by a new one with its id. */
@@ -46,7 +47,7 @@ export function parentNotification(
   const taskScheduledId = parent.taskScheduledId;
   const event =
     status === 'COMPLETED'
-      ? makeEvent({ kind: 'subOrchestrationInstanceCompleted', taskScheduledId, ...(result === undefined ? {} : { result }) }, now)
+      ? makeEvent(compact({ kind: 'subOrchestrationInstanceCompleted', taskScheduledId, result }), now)
       : makeEvent(
           {
             kind: 'subOrchestrationInstanceFailed',
@@ -57,10 +58,10 @@ export function parentNotification(
           now,
         );
   const target = parent.orchestrationInstance;
-  return {
+  return compact({
     instanceId: target.instanceId,
-    ...(target.executionId === undefined ? {} : { executionId: target.executionId }),
+    executionId: target.executionId,
     event,
     visibleAt: now,
-  };
+  });
 }

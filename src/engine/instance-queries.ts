@@ -8,6 +8,7 @@ import { ServerError } from '../domain/errors.ts';
 import type { HistoryEvent, OrchestrationStatus } from '../domain/history-event.ts';
 import type { InstanceRecord, TaskHubName } from '../domain/instance.ts';
 import type { Limits } from '../domain/limits.ts';
+import { compact } from '../lib/compact.ts';
 import type { ReadModel } from '../store/read-model.ts';
 
 /** Page size when a request gives none (the SDKs send 100 themselves). */
@@ -46,15 +47,15 @@ export async function queryInstances(
     throw new ServerError('INVALID_ARGUMENT', `instanceIdPrefix is longer than ${limits.instanceIdLengthMax} characters`);
   }
   const after = decodeToken(req.continuationToken, 'continuationToken');
-  const page = await store.queryInstances(hub, {
-    ...(req.statuses.length > 0 ? { statuses: req.statuses } : {}),
-    ...(req.createdFrom === undefined ? {} : { createdFrom: req.createdFrom }),
-    ...(req.createdTo === undefined ? {} : { createdTo: req.createdTo }),
-    ...(prefix === '' ? {} : { instanceIdPrefix: prefix }),
+  const page = await store.queryInstances(hub, compact({
+    statuses: req.statuses.length > 0 ? req.statuses : undefined,
+    createdFrom: req.createdFrom,
+    createdTo: req.createdTo,
+    instanceIdPrefix: prefix === '' ? undefined : prefix,
     includePayloads: req.includePayloads,
     limit: pageSize(req.pageSize, 'maxInstanceCount'),
-    ...(after === undefined ? {} : { after: { createdAt: after[0], instanceId: after[1] } }),
-  });
+    after: after === undefined ? undefined : { createdAt: after[0], instanceId: after[1] },
+  }));
   if (page.next === undefined) return { instances: page.instances };
   return { instances: page.instances, continuationToken: encodeToken(page.next.createdAt, page.next.instanceId) };
 }
@@ -65,13 +66,13 @@ export async function listInstanceIds(
   req: ListInstanceIdsRequest,
 ): Promise<{ instanceIds: string[]; lastInstanceKey?: string }> {
   const after = decodeToken(req.lastInstanceKey, 'lastInstanceKey');
-  const page = await store.listInstanceIds(hub, {
-    ...(req.statuses.length > 0 ? { statuses: req.statuses } : {}),
-    ...(req.completedFrom === undefined ? {} : { completedFrom: req.completedFrom }),
-    ...(req.completedTo === undefined ? {} : { completedTo: req.completedTo }),
+  const page = await store.listInstanceIds(hub, compact({
+    statuses: req.statuses.length > 0 ? req.statuses : undefined,
+    completedFrom: req.completedFrom,
+    completedTo: req.completedTo,
     limit: pageSize(req.pageSize, 'pageSize'),
-    ...(after === undefined ? {} : { after: { completedAt: after[0], instanceId: after[1] } }),
-  });
+    after: after === undefined ? undefined : { completedAt: after[0], instanceId: after[1] },
+  }));
   if (page.next === undefined) return { instanceIds: page.instanceIds };
   return { instanceIds: page.instanceIds, lastInstanceKey: encodeToken(page.next.completedAt, page.next.instanceId) };
 }

@@ -16,6 +16,7 @@ import type { InstanceRecord } from '../domain/instance.ts';
 import type { Limits } from '../domain/limits.ts';
 import type { OrchestratorAction, OrchestratorResponse } from '../domain/orchestrator-action.ts';
 import { validateInstanceId, validatePayload } from '../domain/validate.ts';
+import { compact } from '../lib/compact.ts';
 import type { ActivityTask, ChildInstance, EntityMessage, InboxMessage, LeaseToken, OrchestrationCompletion } from '../store/work-store.ts';
 import { actionPayloads, failure, parentNotification, REPLACEABLE_BY_DEFAULT } from './episode-rules.ts';
 import { entityMessageFromAction, releaseHeldLocks } from './orchestration-entity-messages.ts';
@@ -138,7 +139,7 @@ function applyAction(
       // Without a version of its own, the activity runs as its orchestration's version, so that
       // versioned work-item filters match it (the .NET SDK sends that version itself).
       const version = task.version !== undefined && task.version !== '' ? task.version : versionForFilters(instance.version, started);
-      out.activities.push(withOptional({ ...self, ...task, taskId: id }, 'version', version));
+      out.activities.push(compact({ ...self, ...task, taskId: id, version: version ?? task.version }));
       return 'continue';
     }
     case 'createSubOrchestration':
@@ -154,17 +155,17 @@ function applyAction(
       return 'continue';
     case 'sendEvent':
       validateInstanceId(action.instanceId, limits, 'sendEvent.instanceId');
-      out.append.push(makeEvent(withOptional({ kind: 'eventSent', instanceId: action.instanceId, name: action.name }, 'input', action.data), now, action.id));
+      out.append.push(makeEvent(compact({ kind: 'eventSent' as const, instanceId: action.instanceId, name: action.name, input: action.data }), now, action.id));
       out.messages.push({
         instanceId: action.instanceId,
-        event: makeEvent(withOptional({ kind: 'eventRaised', name: action.name }, 'input', action.data), now),
+        event: makeEvent(compact({ kind: 'eventRaised' as const, name: action.name, input: action.data }), now),
         visibleAt: now,
       });
       return 'continue';
     case 'terminateOrchestration':
       out.messages.push({
         instanceId: action.instanceId,
-        event: makeEvent(withOptional({ kind: 'executionTerminated', recurse: action.recurse }, 'input', action.reason), now),
+        event: makeEvent(compact({ kind: 'executionTerminated' as const, recurse: action.recurse, input: action.reason }), now),
         visibleAt: now,
       });
       return 'continue';
@@ -202,22 +203,19 @@ function childInstance(
       ...spec,
       kind: 'executionStarted',
       orchestrationInstance: { instanceId, executionId },
-      parentInstance: {
+      parentInstance: compact({
         taskScheduledId: id,
         name: parent.name,
-        ...(started?.version === undefined ? {} : { version: started.version }),
+        version: started?.version,
         orchestrationInstance: { instanceId: parent.instanceId, executionId: parent.executionId },
-      },
+      }),
     },
     now,
   );
-  const child: InstanceRecord = withOptional(
-    { instanceId, executionId, name: action.name, status: 'PENDING', createdAt: now, lastUpdatedAt: now, parentInstanceId: parent.instanceId },
-    'version',
-    action.version,
-  );
-  if (action.input !== undefined) child.input = action.input;
-  if (action.tags !== undefined) child.tags = action.tags;
+  const child: InstanceRecord = compact({
+    instanceId, executionId, name: action.name, status: 'PENDING', createdAt: now, lastUpdatedAt: now, parentInstanceId: parent.instanceId,
+    version: action.version, input: action.input, tags: action.tags,
+  });
   return {
     instance: child,
     startEvent,
@@ -252,11 +250,7 @@ function completeInstance(
     // JS-Dapr reports worker-side failures as text in `result`.
     failureDetails = failure('OrchestrationFailed', action.result ?? 'the orchestration failed');
   }
-  const completed = withOptional(
-    withOptional({ kind: 'executionCompleted' as const, orchestrationStatus: action.orchestrationStatus }, 'result', action.result),
-    'failureDetails',
-    failureDetails,
-  );
+  const completed = compact({ kind: 'executionCompleted' as const, orchestrationStatus: action.orchestrationStatus, result: action.result, failureDetails });
   out.append.push(makeEvent(completed, now, action.id));
   setTerminal(instance, action.orchestrationStatus, now, action.result, failureDetails);
   const notice = parentNotification(started, action.orchestrationStatus, action.result, failureDetails, now);
@@ -297,23 +291,15 @@ function continueAsNew(
   if (action.newVersion !== undefined) next.version = action.newVersion;
   if (action.tags !== undefined) next.tags = { ...next.tags, ...action.tags };
   const started = findExecutionStarted(input.pastEvents, input.newEvents);
-  const startEvent = makeEvent(
-    withOptional(
-      withOptional(
-        withOptional(
-          { kind: 'executionStarted' as const, name: instance.name, orchestrationInstance: { instanceId: instance.instanceId, executionId } },
-          'version',
-          next.version,
-        ),
-        'input',
-        next.input,
-      ),
-      'parentInstance',
-      started?.parentInstance,
-    ),
-    now,
-  );
-  if (next.tags !== undefined) startEvent.tags = next.tags;
+  const startEvent = makeEvent(compact({
+    kind: 'executionStarted' as const,
+    name: instance.name,
+    orchestrationInstance: { instanceId: instance.instanceId, executionId },
+    version: next.version,
+    input: next.input,
+    parentInstance: started?.parentInstance,
+    tags: next.tags,
+  }), now);
   const self = { instanceId: instance.instanceId, executionId, visibleAt: now };
   const messages: InboxMessage[] = [{ ...self, event: startEvent }];
   for (const event of action.carryoverEvents) messages.push({ ...self, event: { ...event, timestamp: now } });
@@ -355,14 +341,4 @@ function failEpisode(
     children: [],
     entityMessages: releaseHeldLocks([...input.pastEvents, ...seen], input.instance.instanceId, now),
   };
-}
-
-/** Sets `key` only when `value` is defined, so stored objects carry no undefined fields. */
-export function withOptional<T extends object, K extends string, V>(
-  target: T,
-  key: K,
-  value: V | undefined,
-): T & Partial<Record<K, V>> {
-  if (value !== undefined) (target as Record<string, unknown>)[key] = value;
-  return target as T & Partial<Record<K, V>>;
 }

@@ -20,6 +20,7 @@ import type { ActivityResponse, OrchestratorResponse } from '../domain/orchestra
 import { validatePayload } from '../domain/validate.ts';
 import { backoffMs } from '../lib/backoff.ts';
 import type { Clock } from '../lib/clock.ts';
+import { compact } from '../lib/compact.ts';
 import type { IdSource } from '../lib/ids.ts';
 import type { Store } from '../store/store.ts';
 import type { LeaseToken, WorkStore } from '../store/work-store.ts';
@@ -43,7 +44,7 @@ export function activityResultEvent(taskId: number, response: ActivityResponse, 
     validatePayload(response.result, limits, 'result');
     return response.failureDetails !== undefined
       ? makeEvent({ kind: 'taskFailed', taskScheduledId: taskId, failureDetails: response.failureDetails }, now)
-      : makeEvent({ kind: 'taskCompleted', taskScheduledId: taskId, ...(response.result === undefined ? {} : { result: response.result }) }, now);
+      : makeEvent(compact({ kind: 'taskCompleted', taskScheduledId: taskId, result: response.result }), now);
   } catch (error) {
     if (!(error instanceof ServerError)) throw error;
     return makeEvent({ kind: 'taskFailed', taskScheduledId: taskId, failureDetails: failure(error.code, error.message, true) }, now);

@@ -9,6 +9,7 @@ import { ServerError } from '../domain/errors.ts';
 import { makeEvent, type ExecutionStarted, type HistoryEvent, type SubOrchestrationInstanceCreated } from '../domain/history-event.ts';
 import type { InstanceRecord } from '../domain/instance.ts';
 import type { RewindOrchestrationAction } from '../domain/orchestrator-action.ts';
+import { compact } from '../lib/compact.ts';
 import type { ChildInstance, LeaseToken, OrchestrationCompletion } from '../store/work-store.ts';
 
 export interface RewindInput {
@@ -80,7 +81,7 @@ function rewoundChild(
   const { instanceId, name } = created;
   const parentExecutionId = parent.executionId;
   const startEvent = makeEvent(
-    {
+    compact({
       kind: 'executionStarted' as const,
       name,
       orchestrationInstance: { instanceId, executionId },
@@ -89,17 +90,17 @@ function rewoundChild(
         name: parent.name,
         orchestrationInstance: { instanceId: parent.instanceId, executionId: parentExecutionId },
       },
-      ...(created.version === undefined ? {} : { version: created.version }),
-      ...(created.input === undefined ? {} : { input: created.input }),
-      ...(created.tags === undefined ? {} : { tags: created.tags }),
-    },
+      version: created.version,
+      input: created.input,
+      tags: created.tags,
+    }),
     now,
   );
   const child: InstanceRecord = { instanceId, executionId, name, status: 'PENDING', createdAt: now, lastUpdatedAt: now, parentInstanceId: parent.instanceId };
   if (created.version !== undefined) child.version = created.version;
   if (created.input !== undefined) child.input = created.input;
   if (created.tags !== undefined) child.tags = created.tags;
-  const rewound = makeEvent({ kind: 'executionRewound' as const, parentExecutionId, ...(reason === undefined ? {} : { reason }) }, now);
+  const rewound = makeEvent(compact({ kind: 'executionRewound' as const, parentExecutionId, reason }), now);
   return {
     instance: child,
     startEvent,

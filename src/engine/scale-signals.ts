@@ -9,7 +9,7 @@ import type { Clock } from '../lib/clock.ts';
 import type { ReadModel, WorkBacklog } from '../store/read-model.ts';
 import type { DispatchRate } from './dispatch-rate.ts';
 import type { ConnectedWorker } from './engine.ts';
-import { splitHubName } from './scheduler-scope.ts';
+import { splitHubName } from './scheduler-key.ts';
 import type { WorkKind } from './work-item.ts';
 
 export const WORK_KINDS: readonly WorkKind[] = ['orchestration', 'activity', 'entity'];
@@ -30,7 +30,7 @@ export interface KindSignals {
 export interface HubSignals {
   /** The data-plane hub name. */
   taskHub: TaskHubName;
-  /** The scheduler scope (`sub/rg/scheduler`), or null for the default scheduler. */
+  /** The scheduler key (`sub/rg/scheduler`), or null for the default scheduler. */
   scheduler: string | null;
   hub: string;
   at: number;
@@ -63,7 +63,7 @@ export class ScaleSignals {
     const now = this.#clock.now();
     const backlog = await this.#backlog(taskHub, now);
     const workers = this.#engine.connectedWorkers(taskHub);
-    const { scope, hub } = splitHubName(taskHub);
+    const { schedulerKey, hub } = splitHubName(taskHub);
     const kind = (k: WorkKind): KindSignals => {
       const entry = backlog[k];
       const takers = workers;
@@ -79,7 +79,7 @@ export class ScaleSignals {
     };
     return {
       taskHub,
-      scheduler: scope ?? null,
+      scheduler: schedulerKey ?? null,
       hub,
       at: now,
       orchestration: kind('orchestration'),

@@ -13,7 +13,7 @@ import type { TaskHubName } from '../domain/instance.ts';
 import { isValidTaskHubName } from '../domain/validate.ts';
 import type { Clock } from '../lib/clock.ts';
 import type { Store } from '../store/store.ts';
-import { scopedHubName, splitHubName, type SchedulerScope } from './scheduler-scope.ts';
+import { qualifiedHubName, splitHubName, type SchedulerKey } from './scheduler-key.ts';
 
 /** Task hubs are the store's administration, not its work or read contract. */
 type TaskHubStore = Pick<Store, 'listTaskHubs' | 'createTaskHub' | 'deleteTaskHub'>;
@@ -29,9 +29,9 @@ export interface TaskHubOptions {
 /** The control plane's side of a hub made or removed through the data plane. */
 export interface TaskHubCatalog {
   /** Makes the hub exist in the catalog and on the data plane, under the control plane's rules (names, hubs per scheduler); nothing when it does. */
-  create(name: string, scope: SchedulerScope): Promise<void>;
+  create(name: string, schedulerKey: SchedulerKey): Promise<void>;
   /** Removes the hub from the data plane and the catalog. */
-  delete(name: string, scope: SchedulerScope): Promise<void>;
+  delete(name: string, schedulerKey: SchedulerKey): Promise<void>;
 }
 
 export class TaskHubs {
@@ -59,43 +59,43 @@ export class TaskHubs {
   }
 
   /** CreateTaskHub: through the catalog; `recreateIfExists` empties a hub that exists. */
-  async createTaskHub(name: string, scope: SchedulerScope, recreateIfExists: boolean): Promise<void> {
-    const existed = this.has(name, scope);
-    await this.#provision(name, scope);
+  async createTaskHub(name: string, schedulerKey: SchedulerKey, recreateIfExists: boolean): Promise<void> {
+    const existed = this.has(name, schedulerKey);
+    await this.#provision(name, schedulerKey);
     if (!existed || !recreateIfExists) return;
-    await this.delete(scopedHubName(scope, name));
-    await this.create(name, scope);
+    await this.delete(qualifiedHubName(schedulerKey, name));
+    await this.create(name, schedulerKey);
   }
 
   /** DeleteTaskHub: through the catalog; `hub` is the data-plane name. */
   async deleteTaskHub(hub: TaskHubName): Promise<void> {
     const catalog = await this.#catalog;
     if (catalog === undefined) return this.delete(hub);
-    const { scope, hub: name } = splitHubName(hub);
-    await catalog.delete(name, scope);
+    const { schedulerKey, hub: name } = splitHubName(hub);
+    await catalog.delete(name, schedulerKey);
   }
 
-  async #provision(name: string, scope: SchedulerScope): Promise<TaskHubName> {
+  async #provision(name: string, schedulerKey: SchedulerKey): Promise<TaskHubName> {
     const catalog = await this.#catalog;
-    if (catalog === undefined) return this.create(name, scope);
+    if (catalog === undefined) return this.create(name, schedulerKey);
     // The name comes from a request's header: checked before it can reach the catalog.
     if (!isValidTaskHubName(name)) throw invalidName(name);
-    await catalog.create(name, scope);
-    return scopedHubName(scope, name);
+    await catalog.create(name, schedulerKey);
+    return qualifiedHubName(schedulerKey, name);
   }
 
   list(): TaskHubName[] {
     return [...this.#known] as TaskHubName[];
   }
 
-  has(name: string, scope?: SchedulerScope): boolean {
-    return this.#known.has(scopedHubName(scope, name));
+  has(name: string, schedulerKey?: SchedulerKey): boolean {
+    return this.#known.has(qualifiedHubName(schedulerKey, name));
   }
 
-  /** Idempotent. `scope` is the scheduler's (scheduler-scope.ts); absent for the default scheduler. */
-  async create(name: string, scope?: SchedulerScope): Promise<TaskHubName> {
+  /** Idempotent. `schedulerKey` is the scheduler's (scheduler-key.ts); absent for the default scheduler. */
+  async create(name: string, schedulerKey?: SchedulerKey): Promise<TaskHubName> {
     if (!isValidTaskHubName(name)) throw invalidName(name);
-    const hub = scopedHubName(scope, name);
+    const hub = qualifiedHubName(schedulerKey, name);
     if (!this.#known.has(hub)) {
       await this.#store.createTaskHub(hub, this.#clock.now());
       this.#known.add(hub);
@@ -110,8 +110,8 @@ export class TaskHubs {
   }
 
   /** The plain name a request without a `taskhub` header addresses. */
-  defaultName(scope?: SchedulerScope): string {
-    return scope === undefined ? this.#options.defaultHub : 'default';
+  defaultName(schedulerKey?: SchedulerKey): string {
+    return schedulerKey === undefined ? this.#options.defaultHub : 'default';
   }
 
   /**
@@ -119,12 +119,12 @@ export class TaskHubs {
    * value, if any. Without it: the configured default hub (default scheduler) or the
    * scheduler's hub named `default`. Dynamic creation applies to the default scheduler only.
    */
-  async resolve(header: string | undefined, scope?: SchedulerScope): Promise<TaskHubName> {
-    const fallback = scope === undefined ? this.#options.defaultHub : 'default';
+  async resolve(header: string | undefined, schedulerKey?: SchedulerKey): Promise<TaskHubName> {
+    const fallback = schedulerKey === undefined ? this.#options.defaultHub : 'default';
     const name = header === undefined || header === '' ? fallback : header;
-    const hub = scopedHubName(scope, name);
+    const hub = qualifiedHubName(schedulerKey, name);
     if (isValidTaskHubName(name) && this.#known.has(hub)) return hub;
-    if (this.#options.dynamic && scope === undefined) return this.#provision(name, undefined);
+    if (this.#options.dynamic && schedulerKey === undefined) return this.#provision(name, undefined);
     throw new ServerError('TASK_HUB_NOT_FOUND', `Task hub not found: '${name}'`);
   }
 }

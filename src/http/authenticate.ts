@@ -1,7 +1,7 @@
 /**
  * Authentication as middleware: with --auth, the bearer token of the request is verified and
  * its principal put on the context (401 when it is missing or not valid); without, the
- * principal is undefined. Which operations the principal may do is decided per route, on the
+ * principal is undefined. What the principal may do is decided per route, on the
  * resource the route addresses (gate.permit).
  */
 import type { MiddlewareHandler } from 'hono';

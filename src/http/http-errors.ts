@@ -8,6 +8,7 @@
  * stored state, or a bug) still stops the process after its 500 is sent.
  */
 import { crashOnInvariantViolation } from '../lib/assert.ts';
+import { compact } from '../lib/compact.ts';
 import { newRequestId } from '../lib/request-id.ts';
 import { BASE_CODE, isServerError, type ErrorCode } from '../domain/errors.ts';
 import type { Log } from './edge-env.ts';
@@ -70,7 +71,7 @@ export function errorReply(family: ErrorFamily, error: unknown, log: Log): Error
   const code = armCodeOf(failure.code);
   const body = family === 'arm'
     ? { error: { code, message: failure.message } }
-    : { type: 'about:blank', title: code, status: failure.status, detail: failure.message, code, ...(failure.requestId === undefined ? {} : { requestId: failure.requestId }) };
+    : compact({ type: 'about:blank', title: code, status: failure.status, detail: failure.message, code, requestId: failure.requestId });
   return { status: failure.status, headers, body };
 }
 

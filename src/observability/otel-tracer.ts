@@ -30,6 +30,7 @@ import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic
 import type { TraceContext } from '../domain/history-event.ts';
 import type { TaskHubName } from '../domain/instance.ts';
 import type { SpanOutcome, TraceSpan, TracedExecution, Tracer } from '../engine/tracing.ts';
+import { compact } from '../lib/compact.ts';
 import type { ActivityTask } from '../store/work-store.ts';
 import { executionSpanContext, executionSpanIds, spanContextOf, traceContextOf } from './trace-ids.ts';
 
@@ -40,7 +41,7 @@ export interface OtelTracerOptions {
   serviceVersion: string;
 }
 
-const SCOPE = 'durable-task-scheduler';
+const TRACER_NAME = 'durable-task-scheduler';
 
 /**
  * Random ids, except for the one span started right after `preset` is called: an execution's
@@ -74,7 +75,7 @@ export function openOtelTracer(options: OtelTracerOptions): Tracer {
     idGenerator: ids,
     spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: options.tracesUrl }))],
   });
-  return new OtelTracerAdapter(provider, provider.getTracer(SCOPE, options.serviceVersion), ids);
+  return new OtelTracerAdapter(provider, provider.getTracer(TRACER_NAME, options.serviceVersion), ids);
 }
 
 class OtelTracerAdapter implements Tracer {
@@ -106,15 +107,15 @@ class OtelTracerAdapter implements Tracer {
   startActivity(hub: TaskHubName, task: ActivityTask, at: number): TraceSpan {
     // A task scheduled before tracing was on names no parent: it goes under its execution's span.
     const parent = spanContextOf(task.parentTraceContext) ?? executionSpanContext({ hub, instanceId: task.instanceId, executionId: task.executionId, name: '', startedAt: 0 });
-    const attributes: Attributes = {
+    const attributes: Attributes = compact({
       'durabletask.type': 'activity',
       'durabletask.task.name': task.name,
       'durabletask.task.instance_id': task.instanceId,
       'durabletask.task.execution_id': task.executionId,
       'durabletask.task.task_id': task.taskId,
       'durabletask.task_hub': hub,
-      ...(task.version === undefined ? {} : { 'durabletask.task.version': task.version }),
-    };
+      'durabletask.task.version': task.version,
+    });
     return this.#start(spanName('activity', task.name, task.version), SpanKind.CLIENT, attributes, withParent(parent), at);
   }
 
@@ -157,14 +158,14 @@ function finish(span: Span, outcome: SpanOutcome, at: number): void {
 }
 
 function executionAttributes(execution: TracedExecution): Attributes {
-  return {
+  return compact({
     'durabletask.type': 'orchestration',
     'durabletask.task.name': execution.name,
     'durabletask.task.instance_id': execution.instanceId,
     'durabletask.task.execution_id': execution.executionId,
     'durabletask.task_hub': execution.hub,
-    ...(execution.version === undefined ? {} : { 'durabletask.task.version': execution.version }),
-  };
+    'durabletask.task.version': execution.version,
+  });
 }
 
 function spanName(type: string, name: string, version: string | undefined): string {

@@ -11,6 +11,7 @@ import { createTraceState, isSpanContextValid, TraceFlags, type SpanContext } fr
 import { parseTraceParent } from '@opentelemetry/core';
 import type { TraceContext } from '../domain/history-event.ts';
 import type { TracedExecution } from '../engine/tracing.ts';
+import { compact } from '../lib/compact.ts';
 
 /** The client's trace context as a remote parent; undefined when it does not parse (clients may send anything). */
 export function spanContextOf(context: TraceContext | undefined): SpanContext | undefined {
@@ -38,12 +39,12 @@ export function executionSpanIds(execution: TracedExecution): { traceId: string;
 export function executionSpanContext(execution: TracedExecution): SpanContext {
   const parent = spanContextOf(execution.parent);
   const ids = executionSpanIds(execution);
-  return {
+  return compact({
     traceId: parent?.traceId ?? ids.traceId,
     spanId: ids.spanId,
     traceFlags: parent?.traceFlags ?? TraceFlags.SAMPLED,
-    ...(parent?.traceState === undefined ? {} : { traceState: parent.traceState }),
-  };
+    traceState: parent?.traceState,
+  });
 }
 
 /** An all-zero id is invalid in W3C trace context; a digest of zeros is as good as impossible, but cheap to rule out. */

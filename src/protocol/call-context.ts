@@ -14,7 +14,7 @@ export type { Logger as Log } from '../lib/logger.ts';
 export interface HandlerContext {
   engine: Engine;
   log: Logger;
-  /** The scheduler this listener serves (engine/scheduler-scope.ts); absent for the default one. */
+  /** The scheduler this listener serves (engine/scheduler-key.ts); absent for the default one. */
   scheduler?: string;
 }
 

@@ -8,7 +8,7 @@
 import { ServerInterceptingCall, type Metadata, type ServerInterceptor } from '@grpc/grpc-js';
 import { grpcPeerAddress } from '../auth/allowlist.ts';
 import { DEFAULT_SCHEDULER_PATH, schedulerResourceId, type AccessGate } from '../auth/gate.ts';
-import { rpcGroup } from '../auth/operations.ts';
+import { rpcPermission } from '../auth/rpc-permissions.ts';
 import { bearerOf } from '../auth/tokens.ts';
 import { ServerError } from '../domain/errors.ts';
 import { taskHubHeader, type Log } from './call-context.ts';
@@ -18,7 +18,7 @@ import { toStatusObject } from './grpc-status.ts';
 export interface CallGuard {
   gate: AccessGate;
   /** The lower-cased `sub/rg/scheduler` of the listener; undefined for the default scheduler. */
-  scope: string | undefined;
+  schedulerKey: string | undefined;
   defaultHub: string;
 }
 
@@ -39,13 +39,13 @@ export function guardInterceptor(guard: CallGuard, log: Log): ServerInterceptor 
 }
 
 async function check(guard: CallGuard, method: string, metadata: Metadata, peer: string): Promise<void> {
-  const path = guard.scope === undefined ? DEFAULT_SCHEDULER_PATH : guard.scope.split('/');
+  const path = guard.schedulerKey === undefined ? DEFAULT_SCHEDULER_PATH : guard.schedulerKey.split('/');
   await guard.gate.checkAddress(path, grpcPeerAddress(peer));
   // Health probes (Kubernetes, load balancers) carry no token; they learn nothing but readiness.
   if (!guard.gate.options.auth || method.startsWith(HEALTH_METHOD_PREFIX)) return;
-  const group = rpcGroup(method);
-  if (group === undefined) throw new ServerError('PERMISSION_DENIED', `${method} is not open to any role`);
+  const permission = rpcPermission(method);
+  if (permission === undefined) throw new ServerError('PERMISSION_DENIED', `${method} is not open to any role`);
   const hub = taskHubHeader(metadata) ?? guard.defaultHub;
   const authorization = metadata.get('authorization')[0];
-  await guard.gate.authorize(bearerOf(authorization === undefined ? undefined : String(authorization)), group, `${schedulerResourceId(path)}/taskHubs/${hub}`);
+  await guard.gate.authorize(bearerOf(authorization === undefined ? undefined : String(authorization)), permission, `${schedulerResourceId(path)}/taskHubs/${hub}`);
 }

@@ -3,7 +3,7 @@
  */
 import type { ServerUnaryCall } from '@grpc/grpc-js';
 import type { OrchestrationStatus } from '../domain/history-event.ts';
-import type { StartInstanceRequest, WaitCondition } from '../engine/client-operations.ts';
+import type { StartInstanceRequest, WaitCondition } from '../engine/client-api.ts';
 import { type HandlerContext, unary } from './call-context.ts';
 import { fromOrchestrationStatus, fromStringValue, fromTags, fromTimestamp, fromTraceContext } from './proto/common-map.ts';
 import { Empty, proto, type pb } from './proto/load.ts';

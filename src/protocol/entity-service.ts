@@ -3,6 +3,7 @@
  * CleanEntityStorage for clients; CompleteEntityTask and AbandonTaskEntityWorkItem for workers.
  * Thin: decode, call the engine, encode.
  */
+import { compact } from '../lib/compact.ts';
 import { type HandlerContext, unary } from './call-context.ts';
 import { fromStringValue, fromTimestamp } from './proto/common-map.ts';
 import { entityBatchResultFromProto, entityMetadataToProto } from './proto/entity-map.ts';
@@ -13,13 +14,13 @@ export function entityHandlers(ctx: HandlerContext) {
   return {
     signalEntity: unary<pb.SignalEntityRequest, pb.SignalEntityResponse>(ctx, async (req, hub) => {
       const scheduledTime = fromTimestamp(req.getScheduledtime());
-      await entities.signalEntity(hub, {
+      await entities.signalEntity(hub, compact({
         instanceId: req.getInstanceid(),
         operation: req.getName(),
         requestId: req.getRequestid(),
-        ...optional('input', fromStringValue(req.getInput())),
-        ...optional('scheduledTime', scheduledTime),
-      });
+        input: fromStringValue(req.getInput()),
+        scheduledTime,
+      }));
       return new proto.SignalEntityResponse();
     }),
 
@@ -32,14 +33,14 @@ export function entityHandlers(ctx: HandlerContext) {
 
     queryEntities: unary<pb.QueryEntitiesRequest, pb.QueryEntitiesResponse>(ctx, async (req, hub) => {
       const q = req.getQuery() ?? new proto.EntityQuery();
-      const page = await entities.queryEntities(hub, {
+      const page = await entities.queryEntities(hub, compact({
         includeTransient: q.getIncludetransient(),
-        ...optional('instanceIdStartsWith', fromStringValue(q.getInstanceidstartswith())),
-        ...optional('lastModifiedFrom', fromTimestamp(q.getLastmodifiedfrom())),
-        ...optional('lastModifiedTo', fromTimestamp(q.getLastmodifiedto())),
-        ...optional('pageSize', q.getPagesize()?.getValue()),
-        ...optional('continuationToken', fromStringValue(q.getContinuationtoken())),
-      });
+        instanceIdStartsWith: fromStringValue(q.getInstanceidstartswith()),
+        lastModifiedFrom: fromTimestamp(q.getLastmodifiedfrom()),
+        lastModifiedTo: fromTimestamp(q.getLastmodifiedto()),
+        pageSize: q.getPagesize()?.getValue(),
+        continuationToken: fromStringValue(q.getContinuationtoken()),
+      }));
       const response = new proto.QueryEntitiesResponse().setEntitiesList(page.entities.map((e) => entityMetadataToProto(e, q.getIncludestate())));
       if (page.next !== undefined) response.setContinuationtoken(new StringValue().setValue(page.next));
       return response;
@@ -65,8 +66,4 @@ export function entityHandlers(ctx: HandlerContext) {
       return new proto.AbandonEntityTaskResponse();
     }),
   };
-}
-
-function optional<K extends string, V>(key: K, value: V | undefined): Partial<Record<K, V>> {
-  return value === undefined ? {} : ({ [key]: value } as Record<K, V>);
 }

@@ -8,6 +8,7 @@
 import { Server, ServerCredentials, status as GrpcStatus, type ServerWritableStream, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import type { Limits } from '../domain/limits.ts';
 import type { Engine } from '../engine/engine.ts';
+import { compact } from '../lib/compact.ts';
 import type { Log } from './call-context.ts';
 import { clientHandlers } from './client-service.ts';
 import { entityHandlers } from './entity-service.ts';
@@ -28,7 +29,7 @@ export interface GrpcServerOptions {
   port: number;
   /** What one request may cost (wire/rpc-requests.ts) and the whole-message maximum. */
   limits: Limits;
-  /** The scheduler whose task hubs this listener serves (engine/scheduler-scope.ts); absent: the default one. */
+  /** The scheduler whose task hubs this listener serves (engine/scheduler-key.ts); absent: the default one. */
   scheduler?: string;
   /** Access checks (IP allowlist, tokens, roles) for every call; absent: none. */
   guard?: CallGuard;
@@ -67,7 +68,7 @@ export async function startGrpcServer(engine: Engine, options: GrpcServerOptions
     interceptors: [observerInterceptor(options.observer, () => performance.now()), frames.interceptor(), ...(options.guard === undefined ? [] : [guardInterceptor(options.guard, log)])],
   });
   const openStreams = new Set<ServerWritableStream<unknown, unknown>>();
-  const ctx = { engine, log, ...(options.scheduler === undefined ? {} : { scheduler: options.scheduler }) };
+  const ctx = compact({ engine, log, scheduler: options.scheduler });
   const implemented: Record<string, unknown> = { ...clientHandlers(ctx), ...managementHandlers(ctx), ...workerHandlers(ctx, openStreams as never, options.pastEvents), ...entityHandlers(ctx) };
   const implementation: UntypedServiceImplementation = {};
   for (const name of sidecarMethodNames()) {

@@ -14,7 +14,7 @@ import { loadSync } from '@grpc/proto-loader';
 import { loadPackageDefinition, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import { ServerError } from '../domain/errors.ts';
 import type { Engine } from '../engine/engine.ts';
-import { scopedHubName, splitHubName } from '../engine/scheduler-scope.ts';
+import { qualifiedHubName, splitHubName } from '../engine/scheduler-key.ts';
 import type { WorkKind } from '../engine/work-item.ts';
 import type { Log } from './call-context.ts';
 import { failCall, toServiceError } from './grpc-status.ts';
@@ -69,7 +69,7 @@ export function scalerTarget(ref: ScaledObjectRef | undefined, scheduler: string
   if (!Number.isInteger(target) || target < 1 || target > TARGET_MAX) {
     throw new ServerError('INVALID_ARGUMENT', `scaler metadata maxConcurrentWorkItemsCount must be an integer from 1 to ${TARGET_MAX}, not '${rawTarget}'`);
   }
-  const taskHub = scopedHubName(scheduler, hubName);
+  const taskHub = qualifiedHubName(scheduler, hubName);
   const metricName = `dts-${splitHubName(taskHub).hub}-${type}`.toLowerCase().replace(/[^a-z0-9-]/g, '-');
   return { taskHub, kind: type, target, metricName };
 }
@@ -77,8 +77,8 @@ export function scalerTarget(ref: ScaledObjectRef | undefined, scheduler: string
 export function kedaHandlers(engine: Engine, log: Log, scheduler?: string): UntypedServiceImplementation {
   const backlog = async (ref: ScaledObjectRef | undefined): Promise<{ target: ScalerTarget; value: number }> => {
     const target = scalerTarget(ref, scheduler);
-    const { scope, hub } = splitHubName(target.taskHub);
-    if (!engine.taskHubs.has(hub, scope)) throw new ServerError('NOT_FOUND', `task hub '${target.taskHub}' does not exist`);
+    const { schedulerKey, hub } = splitHubName(target.taskHub);
+    if (!engine.taskHubs.has(hub, schedulerKey)) throw new ServerError('NOT_FOUND', `task hub '${target.taskHub}' does not exist`);
     const signals = await engine.scaleSignals.hub(target.taskHub as never);
     const kind = signals[target.kind];
     return { target, value: kind.pending + kind.active };

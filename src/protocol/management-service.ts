@@ -2,10 +2,13 @@
  * The management RPCs of `TaskHubSidecarService`: QueryInstances, ListInstanceIds,
  * PurgeInstances, StreamInstanceHistory, RestartInstance, RewindInstance,
  * SkipGracefulOrchestrationTerminations, CreateTaskHub and DeleteTaskHub, mapped onto the
- * engine's management operations. Only proto <-> domain mapping lives here.
+ * engine's management API (engine/management-api.ts). Only proto <-> domain mapping lives here.
  */
 import type { sendUnaryData, ServerUnaryCall, ServerWritableStream } from '@grpc/grpc-js';
 import type { OrchestrationStatus } from '../domain/history-event.ts';
+import type { QueryInstancesRequest } from '../engine/instance-queries.ts';
+import type { PurgeFilter } from '../engine/instance-purge.ts';
+import { compact } from '../lib/compact.ts';
 import { type HandlerContext, resolveHub, taskHubHeader, unary } from './call-context.ts';
 import { failCall, toServiceError } from './grpc-status.ts';
 import { fromOrchestrationStatus, fromStringValue, fromTimestamp, toStringValue } from './proto/common-map.ts';
@@ -14,33 +17,29 @@ import { BoolValue, proto, type pb } from './proto/load.ts';
 import { orchestrationStateToProto } from './proto/state-map.ts';
 
 export function managementHandlers(ctx: HandlerContext) {
+  return { ...instanceQueryHandlers(ctx), ...instanceHandlers(ctx), ...taskHubHandlers(ctx) };
+}
+
+/** QueryInstances, ListInstanceIds and PurgeInstances: reads and purges by filter, batch or id. */
+function instanceQueryHandlers(ctx: HandlerContext) {
   const m = ctx.engine.management;
   return {
     queryInstances: unary<pb.QueryInstancesRequest, pb.QueryInstancesResponse>(ctx, async (req, hub) => {
       const query = req.getQuery() ?? new proto.InstanceQuery();
-      const includePayloads = query.getFetchinputsandoutputs();
-      const page = await m.queryInstances(hub, {
-        statuses: statuses(query.getRuntimestatusList()),
-        ...optionalTime('createdFrom', query.getCreatedtimefrom()),
-        ...optionalTime('createdTo', query.getCreatedtimeto()),
-        ...optionalString('instanceIdPrefix', query.getInstanceidprefix()),
-        ...optionalString('continuationToken', query.getContinuationtoken()),
-        pageSize: query.getMaxinstancecount(),
-        includePayloads,
-      });
+      const page = await m.queryInstances(hub, instanceQueryFromProto(query));
       return new proto.QueryInstancesResponse()
-        .setOrchestrationstateList(page.instances.map((i) => orchestrationStateToProto(i, includePayloads)))
+        .setOrchestrationstateList(page.instances.map((i) => orchestrationStateToProto(i, query.getFetchinputsandoutputs())))
         .setContinuationtoken(toStringValue(page.continuationToken));
     }),
 
     listInstanceIds: unary<pb.ListInstanceIdsRequest, pb.ListInstanceIdsResponse>(ctx, async (req, hub) => {
-      const page = await m.listInstanceIds(hub, {
+      const page = await m.listInstanceIds(hub, compact({
         statuses: statuses(req.getRuntimestatusList()),
-        ...optionalTime('completedFrom', req.getCompletedtimefrom()),
-        ...optionalTime('completedTo', req.getCompletedtimeto()),
-        ...optionalString('lastInstanceKey', req.getLastinstancekey()),
+        completedFrom: fromTimestamp(req.getCompletedtimefrom()),
+        completedTo: fromTimestamp(req.getCompletedtimeto()),
+        lastInstanceKey: nonEmpty(req.getLastinstancekey()),
         pageSize: req.getPagesize(),
-      });
+      }));
       return new proto.ListInstanceIdsResponse().setInstanceidsList(page.instanceIds).setLastinstancekey(toStringValue(page.lastInstanceKey));
     }),
 
@@ -49,14 +48,7 @@ export function managementHandlers(ctx: HandlerContext) {
       const Case = proto.PurgeInstancesRequest.RequestCase;
       let result;
       if (req.getRequestCase() === Case.PURGEINSTANCEFILTER) {
-        const filter = req.getPurgeinstancefilter() ?? new proto.PurgeInstanceFilter();
-        const timeout = filter.getTimeout();
-        result = await m.purgeByFilter(hub, {
-          statuses: statuses(filter.getRuntimestatusList()),
-          ...optionalTime('createdFrom', filter.getCreatedtimefrom()),
-          ...optionalTime('createdTo', filter.getCreatedtimeto()),
-          ...(timeout === undefined ? {} : { timeoutMs: timeout.getSeconds() * 1000 + Math.floor(timeout.getNanos() / 1e6) }),
-        }, recursive);
+        result = await m.purgeByFilter(hub, purgeFilterFromProto(req.getPurgeinstancefilter() ?? new proto.PurgeInstanceFilter()), recursive);
       } else if (req.getRequestCase() === Case.INSTANCEBATCH) {
         result = await m.purgeBatch(hub, req.getInstancebatch()?.getInstanceidsList() ?? [], recursive);
       } else {
@@ -66,7 +58,13 @@ export function managementHandlers(ctx: HandlerContext) {
         .setDeletedinstancecount(result.deletedInstanceCount)
         .setIscomplete(new BoolValue().setValue(result.isComplete));
     }),
+  };
+}
 
+/** StreamInstanceHistory, RestartInstance, RewindInstance and SkipGracefulOrchestrationTerminations. */
+function instanceHandlers(ctx: HandlerContext) {
+  const m = ctx.engine.management;
+  return {
     streamInstanceHistory: (call: ServerWritableStream<pb.StreamInstanceHistoryRequest, pb.HistoryChunk>) => {
       void streamHistory(ctx, call);
     },
@@ -89,7 +87,12 @@ export function managementHandlers(ctx: HandlerContext) {
         return new proto.SkipGracefulOrchestrationTerminationsResponse().setUnterminatedinstanceidsList(unterminated);
       },
     ),
+  };
+}
 
+/** CreateTaskHub and DeleteTaskHub. */
+function taskHubHandlers(ctx: HandlerContext) {
+  return {
     createTaskHub: hubCall<pb.CreateTaskHubRequest, pb.CreateTaskHubResponse>(ctx, async (req, name) => {
       await ctx.engine.taskHubs.createTaskHub(name, ctx.scheduler, req.getRecreateifexists());
       return new proto.CreateTaskHubResponse();
@@ -100,6 +103,28 @@ export function managementHandlers(ctx: HandlerContext) {
       return new proto.DeleteTaskHubResponse();
     }),
   };
+}
+
+function instanceQueryFromProto(query: pb.InstanceQuery): QueryInstancesRequest {
+  return compact({
+    statuses: statuses(query.getRuntimestatusList()),
+    createdFrom: fromTimestamp(query.getCreatedtimefrom()),
+    createdTo: fromTimestamp(query.getCreatedtimeto()),
+    instanceIdPrefix: nonEmpty(query.getInstanceidprefix()),
+    continuationToken: nonEmpty(query.getContinuationtoken()),
+    pageSize: query.getMaxinstancecount(),
+    includePayloads: query.getFetchinputsandoutputs(),
+  });
+}
+
+function purgeFilterFromProto(filter: pb.PurgeInstanceFilter): PurgeFilter {
+  const timeout = filter.getTimeout();
+  return compact({
+    statuses: statuses(filter.getRuntimestatusList()),
+    createdFrom: fromTimestamp(filter.getCreatedtimefrom()),
+    createdTo: fromTimestamp(filter.getCreatedtimeto()),
+    timeoutMs: timeout === undefined ? undefined : timeout.getSeconds() * 1000 + Math.floor(timeout.getNanos() / 1e6),
+  });
 }
 
 async function streamHistory(ctx: HandlerContext, call: ServerWritableStream<pb.StreamInstanceHistoryRequest, pb.HistoryChunk>): Promise<void> {
@@ -135,12 +160,8 @@ function statuses(list: readonly pb.OrchestrationStatus[]): OrchestrationStatus[
   return list.map(fromOrchestrationStatus);
 }
 
-function optionalTime<K extends string>(key: K, t: Parameters<typeof fromTimestamp>[0]): Partial<Record<K, number>> {
-  const ms = fromTimestamp(t);
-  return (ms === undefined ? {} : { [key]: ms }) as Partial<Record<K, number>>;
-}
-
-function optionalString<K extends string>(key: K, w: Parameters<typeof fromStringValue>[0]): Partial<Record<K, string>> {
-  const s = fromStringValue(w);
-  return (s === undefined || s === '' ? {} : { [key]: s }) as Partial<Record<K, string>>;
+/** A string wrapper's value; an empty string counts as absent. */
+function nonEmpty(w: Parameters<typeof fromStringValue>[0]): string | undefined {
+  const value = fromStringValue(w);
+  return value === '' ? undefined : value;
 }

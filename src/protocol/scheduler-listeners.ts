@@ -5,6 +5,7 @@
  */
 import type { Limits } from '../domain/limits.ts';
 import type { Engine } from '../engine/engine.ts';
+import { compact } from '../lib/compact.ts';
 import type { Log } from './call-context.ts';
 import type { CallGuard } from './call-guard.ts';
 import { startGrpcServer, type GrpcListener, type SharedListenerParts } from './grpc-server.ts';
@@ -13,7 +14,7 @@ export interface SchedulerListenerOptions {
   host: string;
   limits: Limits;
   /** The access checks of a scheduler's listener (protocol/call-guard.ts). */
-  guardFor?: (scope: string) => CallGuard;
+  guardFor?: (schedulerKey: string) => CallGuard;
   tls?: { cert: Buffer; key: Buffer };
   shared: SharedListenerParts;
 }
@@ -30,33 +31,33 @@ export class SchedulerListeners {
     this.#log = log;
   }
 
-  async open(scope: string, port: number): Promise<number> {
-    await this.close(scope);
+  async open(schedulerKey: string, port: number): Promise<number> {
+    await this.close(schedulerKey);
     const listener = await startGrpcServer(
       this.#engine,
-      {
+      compact({
         host: this.#options.host,
         port,
         limits: this.#options.limits,
-        scheduler: scope,
+        scheduler: schedulerKey,
         ...this.#options.shared,
-        ...(this.#options.guardFor === undefined ? {} : { guard: this.#options.guardFor(scope) }),
-        ...(this.#options.tls === undefined ? {} : { tls: this.#options.tls }),
-      },
+        guard: this.#options.guardFor?.(schedulerKey),
+        tls: this.#options.tls,
+      }),
       this.#log,
     );
-    this.#listeners.set(scope, listener);
+    this.#listeners.set(schedulerKey, listener);
     return listener.port;
   }
 
-  async close(scope: string, graceMs = 1000): Promise<void> {
-    const listener = this.#listeners.get(scope);
+  async close(schedulerKey: string, graceMs = 1000): Promise<void> {
+    const listener = this.#listeners.get(schedulerKey);
     if (listener === undefined) return;
-    this.#listeners.delete(scope);
+    this.#listeners.delete(schedulerKey);
     await listener.stop(graceMs);
   }
 
   async closeAll(graceMs: number): Promise<void> {
-    await Promise.all([...this.#listeners.keys()].map((scope) => this.close(scope, graceMs)));
+    await Promise.all([...this.#listeners.keys()].map((schedulerKey) => this.close(schedulerKey, graceMs)));
   }
 }

@@ -5,6 +5,7 @@ import type { ServerWritableStream } from '@grpc/grpc-js';
 import type { WorkerCaps, WorkItemMessage } from '../engine/work-item.ts';
 import type { TaskHubName } from '../domain/instance.ts';
 import type { OrchestratorResponse } from '../domain/orchestrator-action.ts';
+import { compact } from '../lib/compact.ts';
 import { type HandlerContext, resolveHub, unary } from './call-context.ts';
 import { failCall } from './grpc-status.ts';
 import { proto, type pb } from './proto/load.ts';
@@ -18,7 +19,7 @@ import {
 } from './proto/work-item-map.ts';
 import { PastEventsCache } from './proto/past-events-cache.ts';
 import { PendingWrites } from './pending-writes.ts';
-import type { WorkerConnection } from '../engine/worker-operations.ts';
+import type { WorkerConnection } from '../engine/worker-api.ts';
 import { entitySupportOf } from '../engine/entity-support.ts';
 import { entityWorkItemToProto } from './proto/entity-map.ts';
 import { workItemFiltersFromProto } from './proto/work-item-filters-map.ts';
@@ -126,13 +127,13 @@ function streamOptions(call: WorkItemCall) {
     activity: Math.max(0, req.getMaxconcurrentactivityworkitems()),
     entity: Math.max(0, req.getMaxconcurrententityworkitems()),
   };
-  const entitySupport = entitySupportOf({
+  const entitySupport = entitySupportOf(compact({
     entityCap: caps.entity,
     // Any field set at all: old SDKs (JS-Dapr) cannot set one, so an empty request is ambiguous.
     declaredAnything: req.serializeBinary().length > 0,
-    ...optionalHeader('userAgent', call.metadata.get('x-user-agent')[0]),
-    ...optionalHeader('grpcUserAgent', call.metadata.get('user-agent')[0]),
-  });
+    userAgent: headerText(call.metadata.get('x-user-agent')[0]),
+    grpcUserAgent: headerText(call.metadata.get('user-agent')[0]),
+  }));
   const filters = workItemFiltersFromProto(req);
   const historyStreaming = req.getCapabilitiesList().includes(proto.WorkerCapability.WORKER_CAPABILITY_HISTORY_STREAMING);
   return { caps, entitySupport, filters, historyStreaming };
@@ -173,6 +174,6 @@ function encodeWorkItem(item: WorkItemMessage, hub: TaskHubName, pastEvents: Pas
   }
 }
 
-function optionalHeader<K extends string>(key: K, value: string | Buffer | undefined): Partial<Record<K, string>> {
-  return value === undefined ? {} : ({ [key]: String(value) } as Partial<Record<K, string>>);
+function headerText(value: string | Buffer | undefined): string | undefined {
+  return value === undefined ? undefined : String(value);
 }

@@ -16,9 +16,8 @@
  * Entities have a row (state and lock) and a FIFO inbox of messages, claimed with a lease like
  * an orchestration's: at most one batch per entity at a time. Which messages run, which wait
  * behind a lock and what a result means is decided by the engine (entity-batch.ts). A message
- * the engine "defers" is parked in place: it keeps its position in the inbox but is not
- * delivered until the engine releases the deferred messages of that entity (when its lock is
- * released).
+ * the engine defers keeps its position in the inbox but is not delivered until the engine
+ * releases the deferred messages of that entity (when its lock is released).
  *
  * The store holds no orchestration semantics: it never interprets history events. The engine
  * decides what to write; the store writes it, enforces leases and keeps the order.
@@ -180,9 +179,9 @@ export interface EntityCompletion {
   lease: LeaseToken;
   /** Inbox rows that were handled; deleted. */
   consumedSeqs: readonly number[];
-  /** Inbox rows parked until `releaseDeferred`. */
+  /** Inbox rows deferred until `releaseDeferred`: they keep their place but are not delivered. */
   deferredSeqs: readonly number[];
-  /** Makes every parked message of the entity deliverable again, in its original order. */
+  /** Makes every deferred message of the entity deliverable again, in its original order. */
   releaseDeferred: boolean;
   /** The entity row after the batch; undefined deletes the row. */
   entity: EntityRecord | undefined;

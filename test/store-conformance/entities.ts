@@ -1,6 +1,6 @@
 /**
  * Conformance tests for entities: the entity inbox (FIFO, scheduled visibility, one lease per
- * entity, expiry), completion (state row, consumed and parked messages, release of parked ones,
+ * entity, expiry), completion (state row, consumed and deferred messages, release of deferred ones,
  * results to orchestrations, messages to entities, orchestration starts, lost leases), abandon
  * with a retry time and the entity messages of an orchestration completion. The helpers are
  * shared with the read-model tests (entity-queries.ts).
@@ -94,13 +94,13 @@ export const entityTests: ConformanceTests = {
     assert.equal(await store.getEntity(HUB, '@e@s'), undefined, 'an undefined entity deletes the row');
   },
 
-  'completeEntityWork: parked messages wait until released, then come first in their order': async ({ store }) => {
+  'completeEntityWork: deferred messages wait until released, then come first in their order': async ({ store }) => {
     for (const name of ['a', 'b', 'c']) await signal(store, '@e@lock', name);
     const item = await claimOneEntity(store, T0, '@e@lock');
     const [a, b, c] = item.messages.map((m) => m.seq);
     const locked = { instanceId: '@e@lock', lockedBy: 'orch-1', criticalSectionId: 'cs-1', lastModifiedAt: T0 };
     await store.completeEntityWork(HUB, done(item, T0, { consumedSeqs: [b!], deferredSeqs: [a!, c!], entity: locked }), T0);
-    assert.equal((await claimEntities(store, T0)).items.length, 0, 'parked messages are not delivered');
+    assert.equal((await claimEntities(store, T0)).items.length, 0, 'deferred messages are not delivered');
     assert.deepEqual(await store.getEntity(HUB, '@e@lock'), { ...locked, backlogQueueSize: 2 });
     await signal(store, '@e@lock', 'unlock');
     const unlock = await claimOneEntity(store, T0, '@e@lock');

@@ -12,30 +12,30 @@ import { DEFAULT_SCHEDULER_PATH, schedulerResourceId, type AccessGate } from '..
 import { findRole } from '../../auth/roles.ts';
 import { isServerError, ServerError } from '../../domain/errors.ts';
 import type { TaskHubName } from '../../domain/instance.ts';
-import { splitHubName } from '../../engine/scheduler-scope.ts';
+import { splitHubName } from '../../engine/scheduler-key.ts';
 
 /** Reading or changing a hub's orchestrations and entities. */
-export type DashboardOperation = 'read' | 'write';
+export type DashboardPermission = 'read' | 'write';
 
 export interface DashboardAccess {
   /** PERMISSION_DENIED when the hub's scheduler does not admit the caller's address. */
   checkAddress(hub: TaskHubName, address: string | undefined): Promise<void>;
-  /** With auth on: PERMISSION_DENIED unless the principal may do `operation` on the hub ('*': a server-wide read). */
-  permit(principal: Principal | undefined, operation: DashboardOperation, hub: TaskHubName | '*'): Promise<void>;
+  /** With auth on: PERMISSION_DENIED unless the principal has `permission` on the hub ('*': a server-wide read). */
+  permit(principal: Principal | undefined, permission: DashboardPermission, hub: TaskHubName | '*'): Promise<void>;
 }
 
 export function dashboardAccess(gate: AccessGate): DashboardAccess {
   return {
     checkAddress: (hub, address) => gate.checkAddress(schedulerPathOf(hub), address),
-    async permit(principal, operation, resource) {
+    async permit(principal, permission, resource) {
       if (resource === '*') return gate.permit(principal, 'control.read', '/');
       const { hub } = splitHubName(resource);
-      const group = operation === 'write' ? 'data.clientWrite' : 'data.clientRead';
+      const needed = permission === 'write' ? 'data.clientWrite' : 'data.clientRead';
       try {
-        await gate.permit(principal, group, `${schedulerResourceId(schedulerPathOf(resource))}/taskHubs/${hub}`);
+        await gate.permit(principal, needed, `${schedulerResourceId(schedulerPathOf(resource))}/taskHubs/${hub}`);
       } catch (error) {
         if (!isServerError(error, 'PERMISSION_DENIED')) throw error;
-        throw new ServerError('PERMISSION_DENIED', `${needs(operation)} on task hub '${hub}' (or on its scheduler or above); ${error.message}`, { cause: error });
+        throw new ServerError('PERMISSION_DENIED', `${needs(permission)} on task hub '${hub}' (or on its scheduler or above); ${error.message}`, { cause: error });
       }
     },
   };
@@ -43,12 +43,12 @@ export function dashboardAccess(gate: AccessGate): DashboardAccess {
 
 /** The scheduler of a data-plane hub name: the default scheduler for a plain name. */
 function schedulerPathOf(hubName: string): readonly string[] {
-  const { scope } = splitHubName(hubName);
-  return scope === undefined ? DEFAULT_SCHEDULER_PATH : scope.split('/');
+  const { schedulerKey } = splitHubName(hubName);
+  return schedulerKey === undefined ? DEFAULT_SCHEDULER_PATH : schedulerKey.split('/');
 }
 
-function needs(operation: DashboardOperation): string {
+function needs(permission: DashboardPermission): string {
   const contributor = findRole('Durable Task Data Contributor')?.name;
   const reader = findRole('Durable Task Data Reader')?.name;
-  return operation === 'write' ? `This action needs the role '${contributor}'` : `Reading needs the role '${reader}' or '${contributor}'`;
+  return permission === 'write' ? `This action needs the role '${contributor}'` : `Reading needs the role '${reader}' or '${contributor}'`;
 }

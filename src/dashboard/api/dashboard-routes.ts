@@ -12,7 +12,7 @@ import type { AccessGate } from '../../auth/gate.ts';
 import { isServerError, ServerError } from '../../domain/errors.ts';
 import type { TaskHubName } from '../../domain/instance.ts';
 import type { Engine } from '../../engine/engine.ts';
-import { splitHubName } from '../../engine/scheduler-scope.ts';
+import { splitHubName } from '../../engine/scheduler-key.ts';
 import { authenticate } from '../../http/authenticate.ts';
 import { remoteAddress, type EdgeContext, type EdgeEnv } from '../../http/edge-env.ts';
 import { readJsonBody } from '../../http/json-body.ts';
@@ -66,16 +66,16 @@ function hubAddress(access: DashboardAccess): MiddlewareHandler<EdgeEnv> {
 }
 
 /** A route of one hub: the allowlist, the token, the role for the hub, the hub's existence, then the handler. */
-function hubRoute({ engine, access, hubChecks }: HubAccess, { method, path, operation, run }: HubRoute): Route {
+function hubRoute({ engine, access, hubChecks }: HubAccess, { method, path, permission, run }: HubRoute): Route {
   return {
     method,
     path: `/v1/taskhubs${path}`,
     before: hubChecks,
     handle: async (c: EdgeContext, params: Params) => {
       const hub = taskHubOf(c);
-      await access.permit(c.get('principal'), operation, hub);
-      const { scope, hub: name } = splitHubName(hub);
-      if (!engine.taskHubs.has(name, scope)) throw new ServerError('NOT_FOUND', `task hub '${hub}' does not exist`);
+      await access.permit(c.get('principal'), permission, hub);
+      const { schedulerKey, hub: name } = splitHubName(hub);
+      if (!engine.taskHubs.has(name, schedulerKey)) throw new ServerError('NOT_FOUND', `task hub '${hub}' does not exist`);
       const reply = await run({
         engine, hub, params, query: new URL(c.req.url).searchParams,
         body: () => readJsonBody(c.req.raw, DASHBOARD_BODY_BYTES_MAX),
@@ -129,8 +129,8 @@ async function visibleHubs({ engine, access }: HubAccess, c: EdgeContext): Promi
 async function hubList(engine: Engine, visible: readonly TaskHubName[]): Promise<unknown[]> {
   return Promise.all(
     [...visible].sort().map(async (taskHub) => {
-      const { scope, hub } = splitHubName(taskHub);
-      return { taskHub, scheduler: scope ?? 'default', hub, statusCounts: await engine.dashboard.counts(taskHub, {}) };
+      const { schedulerKey, hub } = splitHubName(taskHub);
+      return { taskHub, scheduler: schedulerKey ?? 'default', hub, statusCounts: await engine.dashboard.counts(taskHub, {}) };
     }),
   );
 }

@@ -8,6 +8,7 @@ import { ServerError } from '../../domain/errors.ts';
 import type { TaskHubName } from '../../domain/instance.ts';
 import type { Engine } from '../../engine/engine.ts';
 import { WORK_KINDS } from '../../engine/scale-signals.ts';
+import { compact } from '../../lib/compact.ts';
 import { iso, type Reply } from './orchestration-routes.ts';
 import * as v from './validate.ts';
 
@@ -30,12 +31,12 @@ export async function queryEntities(engine: Engine, hub: TaskHubName, raw: unkno
   const pagination = v.object(body['pagination'], 'pagination');
   const name = v.optString(filter, 'name', 256)?.toLowerCase();
   const prefix = v.optString(filter, 'nameStartsWith', 256)?.toLowerCase();
-  const page = await engine.entities.queryEntities(hub, {
-    ...(name !== undefined ? { instanceIdStartsWith: `@${name}@` } : prefix !== undefined ? { instanceIdStartsWith: `@${prefix}` } : {}),
+  const page = await engine.entities.queryEntities(hub, compact({
+    instanceIdStartsWith: name !== undefined ? `@${name}@` : prefix !== undefined ? `@${prefix}` : undefined,
     includeTransient: false,
     pageSize: v.optInt(pagination, 'count', 1, 500) ?? 50,
-    ...(v.optString(pagination, 'continuationToken', 2048) === undefined ? {} : { continuationToken: v.optString(pagination, 'continuationToken', 2048) as string }),
-  });
+    continuationToken: v.optString(pagination, 'continuationToken', 2048),
+  }));
   return {
     status: 200,
     body: { entities: page.entities.map((e) => entityJson(e, false)), continuationToken: page.next ?? null },

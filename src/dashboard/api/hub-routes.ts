@@ -7,7 +7,7 @@
 import type { TaskHubName } from '../../domain/instance.ts';
 import type { Engine } from '../../engine/engine.ts';
 import type { HttpMethod, Params } from '../../http/routes.ts';
-import type { DashboardOperation } from './dashboard-access.ts';
+import type { DashboardPermission } from './dashboard-access.ts';
 import { hubAccess } from './access-routes.ts';
 import * as ent from './entity-routes.ts';
 import * as orch from './orchestration-routes.ts';
@@ -27,7 +27,7 @@ export interface HubRequest {
 export interface HubRoute {
   method: HttpMethod;
   path: string;
-  operation: DashboardOperation;
+  permission: DashboardPermission;
   run(request: HubRequest): Promise<orch.Reply> | orch.Reply;
 }
 
@@ -35,7 +35,7 @@ export function hubRoutes(): HubRoute[] {
   const id = (r: HubRequest) => r.params['id'] as string;
   const purgeBody = async (r: HubRequest) => orch.purge(r.engine, r.hub, v.stringList(v.object(await r.body(), 'body')['instanceIds'], 'instanceIds', orch.BATCH_MAX, 100));
   const route = (method: HttpMethod, path: string, run: HubRoute['run']): HubRoute => ({
-    method, path, run, operation: method === 'GET' || (method === 'POST' && path.endsWith('/query')) ? 'read' : 'write',
+    method, path, run, permission: method === 'GET' || (method === 'POST' && path.endsWith('/query')) ? 'read' : 'write',
   });
   return [
     route('POST', '/orchestrations/query', async (r) => orch.queryOrchestrations(r.engine, r.hub, await r.body())),

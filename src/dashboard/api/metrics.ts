@@ -9,7 +9,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 import type { TaskHubName } from '../../domain/instance.ts';
 import type { Engine } from '../../engine/engine.ts';
 import { WORK_KINDS } from '../../engine/scale-signals.ts';
-import { splitHubName } from '../../engine/scheduler-scope.ts';
+import { splitHubName } from '../../engine/scheduler-key.ts';
 import type { RpcCallEnd, RpcObserver } from '../../protocol/rpc-observer.ts';
 import type { StoreEvent } from '../../store/store.ts';
 import type { StoreCallObserver } from '../../store/timed-store.ts';
@@ -72,6 +72,12 @@ export class ServerMetrics implements RpcObserver {
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [this.registry],
     });
+    this.#registerWorkItemMetrics();
+  }
+
+  /** The scale signals per hub and work-item type, read from the engine when scraped. */
+  #registerWorkItemMetrics(): void {
+    const metrics = this;
     const labelNames = ['scheduler', 'taskhub', 'work_item_type'] as const;
     const each = async (set: (labels: Record<(typeof labelNames)[number], string>, s: { pending: number; active: number; oldestPendingAgeMs: number; dispatchPerSecond: number; workers: number }) => void) => {
       const engine = this.#engine;
@@ -107,8 +113,8 @@ export class ServerMetrics implements RpcObserver {
         const engine = metrics.#engine;
         if (engine === undefined) return;
         for (const hub of engine.taskHubs.list()) {
-          const { scope, hub: name } = splitHubName(hub);
-          for (const kind of WORK_KINDS) this.inc({ scheduler: scope ?? 'default', taskhub: name, work_item_type: kind }, engine.dispatchRate.total(hub, kind));
+          const { schedulerKey, hub: name } = splitHubName(hub);
+          for (const kind of WORK_KINDS) this.inc({ scheduler: schedulerKey ?? 'default', taskhub: name, work_item_type: kind }, engine.dispatchRate.total(hub, kind));
         }
       },
     });
@@ -156,6 +162,6 @@ export class ServerMetrics implements RpcObserver {
 }
 
 function hubLabels(hub: string): { scheduler: string; taskhub: string } {
-  const { scope, hub: name } = splitHubName(hub);
-  return { scheduler: scope ?? 'default', taskhub: name };
+  const { schedulerKey, hub: name } = splitHubName(hub);
+  return { scheduler: schedulerKey ?? 'default', taskhub: name };
 }

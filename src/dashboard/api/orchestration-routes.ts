@@ -9,6 +9,7 @@ import type { HistoryEvent } from '../../domain/history-event.ts';
 import type { InstanceRecord, TaskHubName } from '../../domain/instance.ts';
 import type { Engine } from '../../engine/engine.ts';
 import { DASHBOARD_PAGE_MAX, START_INDEX_MAX, type DashboardSort } from '../../engine/dashboard-queries.ts';
+import { compact } from '../../lib/compact.ts';
 import * as v from './validate.ts';
 
 export const BATCH_MAX = 500;
@@ -52,20 +53,20 @@ export async function queryOrchestrations(engine: Engine, hub: TaskHubName, raw:
   const direction = v.optString(first, 'direction', 32) ?? 'DESCENDING_SORT';
   if (direction !== 'ASCENDING_SORT' && direction !== 'DESCENDING_SORT') throw v.bad('sort direction must be ASCENDING_SORT or DESCENDING_SORT');
   const created = v.object(filter['createdAt'], 'filter.createdAt');
-  const page = await engine.dashboard.query(hub, {
+  const page = await engine.dashboard.query(hub, compact({
     statuses: v.statuses(filter['orchestrationStatus'] ?? filter['statuses'], 'filter.orchestrationStatus'),
-    ...opt('instanceIdPrefix', v.optString(filter, 'orchestrationId', 100)),
-    ...opt('nameContains', v.optString(filter, 'name', 256)),
-    ...opt('tagContains', v.optString(filter, 'tags', 256)),
-    ...opt('createdFrom', v.optTime(created, 'from') ?? v.optTime(filter, 'createdFrom')),
-    ...opt('createdTo', v.optTime(created, 'to') ?? v.optTime(filter, 'createdTo')),
+    instanceIdPrefix: v.optString(filter, 'orchestrationId', 100),
+    nameContains: v.optString(filter, 'name', 256),
+    tagContains: v.optString(filter, 'tags', 256),
+    createdFrom: v.optTime(created, 'from') ?? v.optTime(filter, 'createdFrom'),
+    createdTo: v.optTime(created, 'to') ?? v.optTime(filter, 'createdTo'),
     sort,
     descending: direction === 'DESCENDING_SORT',
     pageSize: v.optInt(pagination, 'count', 1, DASHBOARD_PAGE_MAX) ?? 50,
     startIndex: v.optInt(pagination, 'startIndex', 0, START_INDEX_MAX) ?? 0,
-    ...opt('continuationToken', v.optString(pagination, 'continuationToken', 2048)),
+    continuationToken: v.optString(pagination, 'continuationToken', 2048),
     includePayloads: false,
-  });
+  }));
   const c = page.counts;
   const sum = Object.values(c).reduce((a, b) => a + (b ?? 0), 0);
   return {
@@ -114,14 +115,14 @@ export async function createOrchestration(engine: Engine, hub: TaskHubName, raw:
   const body = v.object(raw, 'body');
   const name = v.reqString(body, 'name', 256);
   const tags = v.tags(body['tags']);
-  const instanceId = await engine.clients.startInstance(hub, {
+  const instanceId = await engine.clients.startInstance(hub, compact({
     name,
-    ...opt('instanceId', v.optString(body, 'instanceId', 100)),
-    ...opt('version', v.optString(body, 'version', 256)),
-    ...opt('input', v.optPayload(body, 'input', PAYLOAD_MAX)),
-    ...opt('scheduledStartAt', v.optTime(body, 'scheduledStartTimestamp') ?? v.optTime(body, 'scheduledStartAt')),
-    ...opt('tags', tags),
-  });
+    instanceId: v.optString(body, 'instanceId', 100),
+    version: v.optString(body, 'version', 256),
+    input: v.optPayload(body, 'input', PAYLOAD_MAX),
+    scheduledStartAt: v.optTime(body, 'scheduledStartTimestamp') ?? v.optTime(body, 'scheduledStartAt'),
+    tags,
+  }));
   return { status: 201, body: { instanceId }, headers: { location: `/v1/taskhubs/orchestrations/${encodeURIComponent(instanceId)}` } };
 }
 
@@ -207,8 +208,4 @@ async function mustGet(engine: Engine, hub: TaskHubName, id: string): Promise<In
   const instance = await engine.clients.getInstance(hub, id);
   if (instance === undefined) throw new ServerError('NOT_FOUND', `orchestration instance '${id}' does not exist`);
   return instance;
-}
-
-function opt<K extends string, T>(key: K, value: T | undefined): { [P in K]?: T } {
-  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: T };
 }

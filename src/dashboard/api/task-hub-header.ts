@@ -8,7 +8,7 @@ import { ServerError } from '../../domain/errors.ts';
 import type { TaskHubName } from '../../domain/instance.ts';
 import { isValidTaskHubName } from '../../domain/validate.ts';
 import { quote } from '../../lib/quote.ts';
-import { schedulerScope, scopedHubName } from '../../engine/scheduler-scope.ts';
+import { schedulerKeyFor, qualifiedHubName } from '../../engine/scheduler-key.ts';
 import type { EdgeContext } from '../../http/edge-env.ts';
 import { validateGroupName, validateResourceName, validateSubscriptionName } from '../../control/validate-resource.ts';
 
@@ -32,7 +32,7 @@ function parseTaskHub(raw: string): TaskHubName {
     validateSubscriptionName(sub);
     validateGroupName(rg);
     validateResourceName(scheduler, 'scheduler');
-    return scopedHubName(schedulerScope(sub, rg, scheduler), hub);
+    return qualifiedHubName(schedulerKeyFor(sub, rg, scheduler), hub);
   } catch (error) {
     throw new ServerError('INVALID_ARGUMENT', `x-taskhub ${quote(value)} is not a task hub name or subscription/resourceGroup/scheduler/hub: ${(error as Error).message}`);
   }

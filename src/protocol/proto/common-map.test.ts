@@ -3,7 +3,6 @@ import { describe, it } from 'node:test';
 import { isServerError } from '../../domain/errors.ts';
 import type { FailureDetails, OrchestrationStatus } from '../../domain/history-event.ts';
 import {
-  compact,
   fromFailureDetails,
   fromOrchestrationStatus,
   fromStringValue,
@@ -133,11 +132,5 @@ describe('orchestration status', () => {
       () => fromOrchestrationStatus(99 as pb.OrchestrationStatus),
       (error) => isServerError(error, 'INVALID_ARGUMENT'),
     );
-  });
-});
-
-describe('compact', () => {
-  it('drops undefined-valued keys and keeps falsy values', () => {
-    assert.deepStrictEqual(compact({ a: undefined, b: 0, c: '', d: false, e: null }), { b: 0, c: '', d: false, e: null });
   });
 });

@@ -15,19 +15,8 @@ import type {
   Tags,
   TraceContext,
 } from '../../domain/history-event.ts';
+import { compact } from '../../lib/compact.ts';
 import { proto, StringValue, Timestamp, Value, type pb, type PbMap } from './load.ts';
-
-/**
- * A copy of `o` without its `undefined`-valued keys, so unset optionals are absent keys. Used on
- * the reading side only, where clarity is worth the second small object.
- */
-export function compact<T extends object>(o: T): T {
-  const out = {} as T;
-  for (const key in o) {
-    if (o[key] !== undefined) out[key] = o[key];
-  }
-  return out;
-}
 
 /** Times stored by older versions may lie outside the Timestamp range: they are clamped into it. */
 export function toTimestamp(stored: number): Timestamp {

@@ -5,7 +5,8 @@
  */
 import type { EntityBatchResult, EntityMetadata, EntityOperationAction, OperationResult } from '../../domain/entity.ts';
 import type { HistoryEvent } from '../../domain/history-event.ts';
-import { compact, fromFailureDetails, fromStringValue as str, fromTimestamp, toStringValue, toTimestamp } from './common-map.ts';
+import { compact } from '../../lib/compact.ts';
+import { fromFailureDetails, fromStringValue as str, fromTimestamp, toStringValue, toTimestamp } from './common-map.ts';
 import { historyEventToProto } from './history-event-map.ts';
 import { proto, type pb } from './load.ts';
 

@@ -29,8 +29,8 @@ import type {
   TaskScheduled,
   TimerFired,
 } from '../../domain/history-event.ts';
+import { compact } from '../../lib/compact.ts';
 import {
-  compact,
   fromFailureDetails as fromFailure,
   fromOrchestrationInstance,
   fromOrchestrationStatus,

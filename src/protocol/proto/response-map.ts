@@ -16,8 +16,8 @@ import type {
   SendEventAction,
   TerminateOrchestrationAction,
 } from '../../domain/orchestrator-action.ts';
+import { compact } from '../../lib/compact.ts';
 import {
-  compact,
   fromFailureDetails,
   fromOrchestrationStatus,
   fromStringValue as str,

@@ -12,8 +12,9 @@
 import { ServerError, type ErrorCode } from '../../domain/errors.ts';
 import type { Limits } from '../../domain/limits.ts';
 import { DURATION_SECONDS_MAX, NANOS_MAX, TIMESTAMP_SECONDS_MAX, TIMESTAMP_SECONDS_MIN } from '../../domain/time-range.ts';
-import { INSTANCE_BATCH_MAX } from '../../engine/purge-operations.ts';
+import { INSTANCE_BATCH_MAX } from '../../engine/instance-purge.ts';
 import { invariant } from '../../lib/assert.ts';
+import { compact } from '../../lib/compact.ts';
 import { FILTERS_MAX, VERSIONS_MAX } from '../proto/work-item-filters-map.ts';
 import { REQUEST_SCHEMA, type CountClass, type FieldRule } from './request-schema.ts';
 
@@ -310,7 +311,7 @@ function compile(into: Map<string, Message>, counts: Readonly<Record<CountClass,
     }
     invariant(slots <= SLOTS_MAX, `request-schema.ts: ${name} has more than ${SLOTS_MAX} repeated fields`);
     const time = name === 'Timestamp' || name === 'Duration' ? name : undefined;
-    into.set(name, { name, fields, slots, failure: name === 'TaskFailureDetails', ...(time === undefined ? {} : { time }) });
+    into.set(name, compact({ name, fields, slots, failure: name === 'TaskFailureDetails', time }));
   }
   for (const field of pending) {
     field.child = into.get(field.rule.message as string);

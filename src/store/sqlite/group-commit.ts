@@ -26,8 +26,8 @@ import type { StoreEvent } from '../store.ts';
 import type { Durability } from './durability.ts';
 
 /** What one write call may do besides SQL; everything here takes effect only after COMMIT. */
-export class WriteScope {
-  readonly effects: (() => void)[] = [];
+export class WriteEffects {
+  readonly onCommit: (() => void)[] = [];
   readonly events: StoreEvent[] = [];
   readonly #consumedInBatch: Set<string>;
   readonly #consumed: string[] = [];
@@ -47,7 +47,7 @@ export class WriteScope {
   }
 
   afterCommit(effect: () => void): void {
-    this.effects.push(effect);
+    this.onCommit.push(effect);
   }
 
   emit(event: StoreEvent): void {
@@ -61,14 +61,14 @@ export class WriteScope {
 }
 
 interface PendingCall {
-  run(scope: WriteScope): unknown;
+  run(effects: WriteEffects): unknown;
   resolve(value: unknown): void;
   reject(error: unknown): void;
 }
 
 interface DoneCall {
   call: PendingCall;
-  scope: WriteScope;
+  effects: WriteEffects;
   value: unknown;
 }
 
@@ -106,7 +106,7 @@ export class GroupCommit {
   }
 
   /** Queues a write; `run` executes inside the next batch's transaction. */
-  run<T>(run: (scope: WriteScope) => T): Promise<T> {
+  run<T>(run: (effects: WriteEffects) => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.#queue.push({ run, resolve: resolve as (value: unknown) => void, reject });
       if (!this.#deferred) this.#scheduled ??= setImmediate(() => this.#flushSoon());
@@ -153,10 +153,10 @@ export class GroupCommit {
       for (const { call } of done) call.reject(unavailable('the transaction could not be committed', error));
       return;
     }
-    for (const { scope } of done) for (const effect of scope.effects) effect();
+    for (const { effects } of done) for (const effect of effects.onCommit) effect();
     const work: StoreEvent[] = [];
     const changes: StoreEvent[] = [];
-    for (const { scope } of done) for (const event of scope.events) (event.type === 'work' ? work : changes).push(event);
+    for (const { effects } of done) for (const event of effects.events) (event.type === 'work' ? work : changes).push(event);
     if (work.length > 0) this.#publish(work);
     this.#durability.whenDurable(() => {
       if (changes.length > 0) this.#publish(changes);
@@ -170,12 +170,12 @@ export class GroupCommit {
     const done: DoneCall[] = [];
     for (let i = 0; i < batch.length; i++) {
       const call = batch[i] as PendingCall;
-      const scope = new WriteScope(consumedInBatch);
+      const effects = new WriteEffects(consumedInBatch);
       this.#sql.savepoint.run();
       try {
-        const value = call.run(scope);
+        const value = call.run(effects);
         this.#sql.release.run();
-        done.push({ call, scope, value });
+        done.push({ call, effects, value });
       } catch (error) {
         if (!this.#db.inTransaction) {
           // SQLite rolled back the whole transaction (I/O error, disk full): every call is lost.
@@ -187,7 +187,7 @@ export class GroupCommit {
         }
         this.#sql.rollbackTo.run();
         this.#sql.release.run();
-        scope.rollBack();
+        effects.rollBack();
         call.reject(error);
       }
     }

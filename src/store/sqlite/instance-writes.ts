@@ -1,15 +1,15 @@
 /**
  * Write calls about instances and task hubs: create (with the id-reuse rule), append an inbox
  * message, create and delete task hubs. Each runs inside the group commit's transaction; its
- * in-memory effects are registered on the scope and happen only after COMMIT.
+ * in-memory effects are registered on the call's `WriteEffects` and happen only after COMMIT.
  */
 import type { InstanceRecord } from '../../domain/instance.ts';
 import type { CreateInstanceResult, InboxMessage, NewInstance, StatusChange } from '../work-store.ts';
-import type { WriteScope } from './group-commit.ts';
+import type { WriteEffects } from './group-commit.ts';
 import type { StoreState } from './store-state.ts';
 import type { TaskHubName } from '../../domain/instance.ts';
 
-export function createInstanceWrite(state: StoreState, scope: WriteScope, hub: TaskHubName, create: NewInstance, now: number): CreateInstanceResult {
+export function createInstanceWrite(state: StoreState, effects: WriteEffects, hub: TaskHubName, create: NewInstance, now: number): CreateInstanceResult {
   const { instance } = create;
   const instanceId = instance.instanceId;
   // The status alone decides; the whole row is read only for a conflict (rare on the hot path).
@@ -18,35 +18,35 @@ export function createInstanceWrite(state: StoreState, scope: WriteScope, hub: T
     if (!create.replaceableStatuses.includes(existingStatus)) {
       return { created: false, existing: state.instances.get(hub, instanceId) as InstanceRecord };
     }
-    deleteInstanceRows(state, scope, hub, instanceId);
+    deleteInstanceRows(state, effects, hub, instanceId);
   }
   state.instances.upsert(hub, instance);
   state.inbox.insert(hub, { instanceId, event: create.startEvent, visibleAt: create.startVisibleAt });
-  scope.afterCommit(() => state.queues(hub).orchestrations.offer(instanceId, create.startVisibleAt, now));
-  scope.emit({ type: 'instance', hub, instanceId, status: instance.status });
-  scope.emit({ type: 'work', hub, kind: 'orchestration', visibleAt: create.startVisibleAt });
+  effects.afterCommit(() => state.queues(hub).orchestrations.offer(instanceId, create.startVisibleAt, now));
+  effects.emit({ type: 'instance', hub, instanceId, status: instance.status });
+  effects.emit({ type: 'work', hub, kind: 'orchestration', visibleAt: create.startVisibleAt });
   return { created: true };
 }
 
 /** Deletes an instance being replaced: its row, history, inbox, activity tasks and leases. */
-export function deleteInstanceRows(state: StoreState, scope: WriteScope, hub: TaskHubName, instanceId: string): void {
+export function deleteInstanceRows(state: StoreState, effects: WriteEffects, hub: TaskHubName, instanceId: string): void {
   const taskSeqs = state.activities.seqsOfInstance(hub, instanceId);
   const queues = state.existingQueues(hub);
   const orchestrationLease = queues?.orchestrations.leases.get(instanceId);
-  if (orchestrationLease !== undefined) scope.consumeLease(orchestrationLease.token);
+  if (orchestrationLease !== undefined) effects.consumeLease(orchestrationLease.token);
   for (const seq of taskSeqs) {
     const taskLease = queues?.activities.leases.get(seq);
-    if (taskLease !== undefined) scope.consumeLease(taskLease.token);
+    if (taskLease !== undefined) effects.consumeLease(taskLease.token);
   }
   state.instances.delete(hub, instanceId);
   state.inbox.deleteInstance(hub, instanceId);
   state.activities.deleteInstance(hub, instanceId);
-  scope.afterCommit(() => state.forgetInstance(hub, instanceId, taskSeqs));
+  effects.afterCommit(() => state.forgetInstance(hub, instanceId, taskSeqs));
 }
 
 export function appendInboxMessageWrite(
   state: StoreState,
-  scope: WriteScope,
+  effects: WriteEffects,
   hub: TaskHubName,
   message: InboxMessage,
   now: number,
@@ -56,11 +56,11 @@ export function appendInboxMessageWrite(
   const record = state.instances.get(hub, instanceId);
   if (record === undefined) return undefined;
   state.inbox.insert(hub, message);
-  scope.afterCommit(() => state.queues(hub).orchestrations.offer(instanceId, message.visibleAt, now));
-  scope.emit({ type: 'work', hub, kind: 'orchestration', visibleAt: message.visibleAt });
+  effects.afterCommit(() => state.queues(hub).orchestrations.offer(instanceId, message.visibleAt, now));
+  effects.emit({ type: 'work', hub, kind: 'orchestration', visibleAt: message.visibleAt });
   if (statusChange === undefined || !statusChange.from.includes(record.status)) return record;
   state.instances.setStatus(hub, instanceId, statusChange.to, now);
-  scope.emit({ type: 'instance', hub, instanceId, status: statusChange.to });
+  effects.emit({ type: 'instance', hub, instanceId, status: statusChange.to });
   return { ...record, status: statusChange.to, lastUpdatedAt: now };
 }
 
@@ -69,8 +69,8 @@ export function createTaskHubWrite(state: StoreState, hub: TaskHubName, now: num
 }
 
 /** Deletes every row of the hub; its leases are lost for the rest of the batch and after. */
-export function deleteTaskHubWrite(state: StoreState, scope: WriteScope, hub: TaskHubName): void {
-  for (const entry of state.hubLeases(hub)) scope.consumeLease(entry.token);
+export function deleteTaskHubWrite(state: StoreState, effects: WriteEffects, hub: TaskHubName): void {
+  for (const entry of state.hubLeases(hub)) effects.consumeLease(entry.token);
   state.hubs.deleteEverything(hub);
-  scope.afterCommit(() => state.dropHub(hub));
+  effects.afterCommit(() => state.dropHub(hub));
 }

@@ -5,16 +5,16 @@
  */
 import type { TaskHubName } from '../../domain/instance.ts';
 import type { PurgeRequest } from '../store.ts';
-import type { WriteScope } from './group-commit.ts';
+import type { WriteEffects } from './group-commit.ts';
 import { deleteInstanceRows } from './instance-writes.ts';
 import type { StoreState } from './store-state.ts';
 
-export function purgeInstancesWrite(state: StoreState, scope: WriteScope, hub: TaskHubName, request: PurgeRequest): string[] {
+export function purgeInstancesWrite(state: StoreState, effects: WriteEffects, hub: TaskHubName, request: PurgeRequest): string[] {
   const purged: string[] = [];
   for (const instanceId of new Set(request.instanceIds)) {
     const instance = state.instances.get(hub, instanceId);
     if (instance === undefined || !request.statuses.includes(instance.status)) continue;
-    deleteInstanceRows(state, scope, hub, instanceId);
+    deleteInstanceRows(state, effects, hub, instanceId);
     purged.push(instanceId);
   }
   return purged;

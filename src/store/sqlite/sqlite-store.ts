@@ -18,7 +18,7 @@ import { BacklogSql } from './backlog-sql.ts';
 import { SqliteCatalog } from './catalog-sql.ts';
 import { claimActivityWork, claimedActivityWork, claimedOrchestrationWork, claimOrchestrationWork, renewLeases } from './claims.ts';
 import { Durability } from './durability.ts';
-import { GroupCommit, type WriteScope } from './group-commit.ts';
+import { GroupCommit, type WriteEffects } from './group-commit.ts';
 import { appendInboxMessageWrite, createInstanceWrite, createTaskHubWrite, deleteTaskHubWrite } from './instance-writes.ts';
 import { purgeInstancesWrite } from './purge-writes.ts';
 import { claimEntityWork, getEntity, queryEntities } from './entity-claims.ts';
@@ -120,15 +120,15 @@ class SqliteStore implements S.Store {
   }
 
   deleteTaskHub(hub: TaskHubName): Promise<void> {
-    return this.#write((state, scope) => deleteTaskHubWrite(state, scope, hub));
+    return this.#write((state, effects) => deleteTaskHubWrite(state, effects, hub));
   }
 
   createInstance(hub: TaskHubName, create: W.NewInstance, now: number): Promise<W.CreateInstanceResult> {
-    return this.#write((state, scope) => createInstanceWrite(state, scope, hub, create, now));
+    return this.#write((state, effects) => createInstanceWrite(state, effects, hub, create, now));
   }
 
   appendInboxMessage(hub: TaskHubName, message: W.InboxMessage, now: number, statusChange?: W.StatusChange): Promise<InstanceRecord | undefined> {
-    return this.#write((state, scope) => appendInboxMessageWrite(state, scope, hub, message, now, statusChange));
+    return this.#write((state, effects) => appendInboxMessageWrite(state, effects, hub, message, now, statusChange));
   }
 
   async getInstance(hub: TaskHubName, instanceId: string): Promise<InstanceRecord | undefined> {
@@ -162,7 +162,7 @@ class SqliteStore implements S.Store {
   }
 
   purgeInstances(hub: TaskHubName, request: S.PurgeRequest, _now: number): Promise<string[]> {
-    return this.#write((state, scope) => purgeInstancesWrite(state, scope, hub, request));
+    return this.#write((state, effects) => purgeInstancesWrite(state, effects, hub, request));
   }
 
   async claimOrchestrationWork(hub: TaskHubName, options: W.ClaimOptions & { messagesMax: number }): Promise<W.ClaimResult<W.OrchestrationWorkItem>> {
@@ -170,11 +170,11 @@ class SqliteStore implements S.Store {
   }
 
   completeOrchestrationWork(hub: TaskHubName, completion: W.OrchestrationCompletion, now: number): Promise<void> {
-    return this.#write((state, scope) => completeOrchestrationWrite(state, scope, hub, completion, now));
+    return this.#write((state, effects) => completeOrchestrationWrite(state, effects, hub, completion, now));
   }
 
   abandonOrchestrationWork(hub: TaskHubName, lease: W.LeaseToken, retryAt: number, now: number): Promise<void> {
-    return this.#write((state, scope) => abandonOrchestrationWrite(state, scope, hub, lease, retryAt, now));
+    return this.#write((state, effects) => abandonOrchestrationWrite(state, effects, hub, lease, retryAt, now));
   }
 
   async claimActivityWork(hub: TaskHubName, options: W.ClaimOptions): Promise<W.ClaimResult<W.ActivityWorkItem>> {
@@ -182,15 +182,15 @@ class SqliteStore implements S.Store {
   }
 
   completeActivityWork(hub: TaskHubName, lease: W.LeaseToken, result: W.InboxMessage, now: number): Promise<void> {
-    return this.#write((state, scope) => completeActivityWrite(state, scope, hub, lease, result, now));
+    return this.#write((state, effects) => completeActivityWrite(state, effects, hub, lease, result, now));
   }
 
   abandonActivityWork(hub: TaskHubName, lease: W.LeaseToken, retryAt: number, now: number): Promise<void> {
-    return this.#write((state, scope) => abandonActivityWrite(state, scope, hub, lease, retryAt, now));
+    return this.#write((state, effects) => abandonActivityWrite(state, effects, hub, lease, retryAt, now));
   }
 
   appendEntityMessage(hub: TaskHubName, message: W.EntityMessage, now: number): Promise<void> {
-    return this.#write((state, scope) => queueEntityMessage(state, scope, hub, message, now));
+    return this.#write((state, effects) => queueEntityMessage(state, effects, hub, message, now));
   }
 
   async claimEntityWork(hub: TaskHubName, options: W.ClaimOptions & { messagesMax: number }): Promise<W.ClaimResult<W.EntityWorkItem>> {
@@ -198,11 +198,11 @@ class SqliteStore implements S.Store {
   }
 
   completeEntityWork(hub: TaskHubName, completion: W.EntityCompletion, now: number): Promise<void> {
-    return this.#write((state, scope) => completeEntityWrite(state, scope, hub, completion, now));
+    return this.#write((state, effects) => completeEntityWrite(state, effects, hub, completion, now));
   }
 
   abandonEntityWork(hub: TaskHubName, lease: W.LeaseToken, retryAt: number, now: number): Promise<void> {
-    return this.#write((state, scope) => abandonEntityWrite(state, scope, hub, lease, retryAt, now));
+    return this.#write((state, effects) => abandonEntityWrite(state, effects, hub, lease, retryAt, now));
   }
 
   async getEntity(hub: TaskHubName, instanceId: string): Promise<R.EntityMetadataRecord | undefined> {
@@ -235,10 +235,10 @@ class SqliteStore implements S.Store {
     return this.#state;
   }
 
-  #write<T>(run: (state: StoreState, scope: WriteScope) => T): Promise<T> {
+  #write<T>(run: (state: StoreState, effects: WriteEffects) => T): Promise<T> {
     try {
       const state = this.#ready();
-      return (this.#commit as GroupCommit).run((scope) => run(state, scope));
+      return (this.#commit as GroupCommit).run((effects) => run(state, effects));
     } catch (error) {
       return Promise.reject(error);
     }

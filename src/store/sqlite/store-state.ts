@@ -14,7 +14,7 @@ import { ServerError } from '../../domain/errors.ts';
 import type { IdSource } from '../../lib/ids.ts';
 import type { LeaseToken } from '../work-store.ts';
 import { ActivitySql } from './activity-sql.ts';
-import type { WriteScope } from './group-commit.ts';
+import type { WriteEffects } from './group-commit.ts';
 import { HubSql } from './hub-sql.ts';
 import { InboxSql } from './inbox-sql.ts';
 import { EntitySql } from './entity-sql.ts';
@@ -99,9 +99,9 @@ export class StoreState {
   }
 
   /** The lease, if `token` is held in `hub` for `kind` work at `now`; else LEASE_LOST. */
-  heldLease(scope: WriteScope, hub: string, kind: WorkKind, token: LeaseToken, now: number): LeaseEntry {
+  heldLease(effects: WriteEffects, hub: string, kind: WorkKind, token: LeaseToken, now: number): LeaseEntry {
     const entry = this.#leases.get(token);
-    if (entry === undefined || entry.hub !== hub || entry.kind !== kind || entry.expiresAt <= now || scope.isLeaseConsumed(token)) {
+    if (entry === undefined || entry.hub !== hub || entry.kind !== kind || entry.expiresAt <= now || effects.isLeaseConsumed(token)) {
       throw new ServerError('LEASE_LOST', `the ${kind} work item lease is no longer held (expired, released or taken by another claim)`);
     }
     return entry;

@@ -7,22 +7,22 @@ import type { TaskHubName } from '../../domain/instance.ts';
 import { statusAfterEpisode } from '../../domain/history-event.ts';
 import { invariant } from '../../lib/assert.ts';
 import type { InboxMessage, LeaseToken, OrchestrationCompletion } from '../work-store.ts';
-import type { WriteScope } from './group-commit.ts';
+import type { WriteEffects } from './group-commit.ts';
 import { queueEntityMessage } from './entity-writes.ts';
 import { createInstanceWrite } from './instance-writes.ts';
 import type { StoreState } from './store-state.ts';
 
 export function completeOrchestrationWrite(
   state: StoreState,
-  scope: WriteScope,
+  effects: WriteEffects,
   hub: TaskHubName,
   completion: OrchestrationCompletion,
   now: number,
 ): void {
-  const lease = state.heldLease(scope, hub, 'orchestration', completion.lease, now);
+  const lease = state.heldLease(effects, hub, 'orchestration', completion.lease, now);
   const instanceId = lease.key as string;
   invariant(completion.instance.instanceId === instanceId, `completion for ${completion.instance.instanceId} carries the lease of ${instanceId}`);
-  scope.consumeLease(lease.token);
+  effects.consumeLease(lease.token);
   const { history } = completion;
   state.inbox.deleteSeqs(hub, instanceId, completion.consumedSeqs);
   state.instances.appendHistory(hub, instanceId, history.startIndex, history.append, history.reset);
@@ -30,36 +30,36 @@ export function completeOrchestrationWrite(
   invariant(stored !== undefined, `instance ${hub}/${instanceId} holds a lease but has no row`);
   const status = statusAfterEpisode(completion.instance.status, completion.claimedStatus, stored);
   state.instances.upsert(hub, status === completion.instance.status ? completion.instance : { ...completion.instance, status });
-  writeActivityTasks(state, scope, hub, completion, now);
+  writeActivityTasks(state, effects, hub, completion, now);
   // Children first, so that messages of the same episode can reach a child created by it.
   for (const child of completion.children) {
-    const result = createInstanceWrite(state, scope, hub, child, now);
-    if (!result.created) queueMessage(state, scope, hub, child.onConflict, now);
+    const result = createInstanceWrite(state, effects, hub, child, now);
+    if (!result.created) queueMessage(state, effects, hub, child.onConflict, now);
   }
-  for (const message of completion.messages) queueMessage(state, scope, hub, message, now);
-  for (const message of completion.entityMessages ?? []) queueEntityMessage(state, scope, hub, message, now);
-  scope.emit({ type: 'instance', hub, instanceId, status });
-  scope.afterCommit(() => {
+  for (const message of completion.messages) queueMessage(state, effects, hub, message, now);
+  for (const message of completion.entityMessages ?? []) queueEntityMessage(state, effects, hub, message, now);
+  effects.emit({ type: 'instance', hub, instanceId, status });
+  effects.afterCommit(() => {
     const visibleAt = state.releaseOrchestration(lease, 'completed', now);
-    if (visibleAt !== undefined) scope.emit({ type: 'work', hub, kind: 'orchestration', visibleAt });
+    if (visibleAt !== undefined) effects.emit({ type: 'work', hub, kind: 'orchestration', visibleAt });
   });
 }
 
-function writeActivityTasks(state: StoreState, scope: WriteScope, hub: TaskHubName, completion: OrchestrationCompletion, now: number): void {
+function writeActivityTasks(state: StoreState, effects: WriteEffects, hub: TaskHubName, completion: OrchestrationCompletion, now: number): void {
   if (completion.activities.length === 0) return;
   const seqs = completion.activities.map((task) => state.activities.insert(hub, task, now));
-  scope.afterCommit(() => {
+  effects.afterCommit(() => {
     const queue = state.queues(hub).activities;
     for (const seq of seqs) queue.offer(seq, now, now);
   });
-  scope.emit({ type: 'work', hub, kind: 'activity', visibleAt: now });
+  effects.emit({ type: 'work', hub, kind: 'activity', visibleAt: now });
 }
 
 /** Queues a message for an existing instance; a message to a missing instance is dropped. */
-export function queueMessage(state: StoreState, scope: WriteScope, hub: TaskHubName, message: InboxMessage, now: number): void {
+export function queueMessage(state: StoreState, effects: WriteEffects, hub: TaskHubName, message: InboxMessage, now: number): void {
   if (!state.inbox.insertIfInstanceExists(hub, message)) return;
-  scope.afterCommit(() => state.queues(hub).orchestrations.offer(message.instanceId, message.visibleAt, now));
-  scope.emit({ type: 'work', hub, kind: 'orchestration', visibleAt: message.visibleAt });
+  effects.afterCommit(() => state.queues(hub).orchestrations.offer(message.instanceId, message.visibleAt, now));
+  effects.emit({ type: 'work', hub, kind: 'orchestration', visibleAt: message.visibleAt });
 }
 
 /**
@@ -69,45 +69,45 @@ export function queueMessage(state: StoreState, scope: WriteScope, hub: TaskHubN
  */
 export function abandonOrchestrationWrite(
   state: StoreState,
-  scope: WriteScope,
+  effects: WriteEffects,
   hub: TaskHubName,
   token: LeaseToken,
   retryAt: number,
   now: number,
 ): void {
-  const lease = state.heldLease(scope, hub, 'orchestration', token, now);
-  scope.consumeLease(token);
+  const lease = state.heldLease(effects, hub, 'orchestration', token, now);
+  effects.consumeLease(token);
   state.inbox.delaySeqs(hub, lease.key as string, lease.seqs, retryAt);
-  scope.afterCommit(() => {
+  effects.afterCommit(() => {
     const visibleAt = state.releaseOrchestration(lease, 'abandoned', now);
-    if (visibleAt !== undefined) scope.emit({ type: 'work', hub, kind: 'orchestration', visibleAt });
+    if (visibleAt !== undefined) effects.emit({ type: 'work', hub, kind: 'orchestration', visibleAt });
   });
 }
 
 export function completeActivityWrite(
   state: StoreState,
-  scope: WriteScope,
+  effects: WriteEffects,
   hub: TaskHubName,
   token: LeaseToken,
   result: InboxMessage,
   now: number,
 ): void {
-  const lease = state.heldLease(scope, hub, 'activity', token, now);
-  scope.consumeLease(token);
+  const lease = state.heldLease(effects, hub, 'activity', token, now);
+  effects.consumeLease(token);
   const deleted = state.activities.delete(hub, lease.key as number);
   invariant(deleted, `activity task ${hub}/${lease.key} is leased but has no row`);
-  queueMessage(state, scope, hub, result, now);
-  scope.afterCommit(() => state.releaseActivity(lease, 'completed'));
+  queueMessage(state, effects, hub, result, now);
+  effects.afterCommit(() => state.releaseActivity(lease, 'completed'));
 }
 
-export function abandonActivityWrite(state: StoreState, scope: WriteScope, hub: TaskHubName, token: LeaseToken, retryAt: number, now: number): void {
-  const lease = state.heldLease(scope, hub, 'activity', token, now);
-  scope.consumeLease(token);
+export function abandonActivityWrite(state: StoreState, effects: WriteEffects, hub: TaskHubName, token: LeaseToken, retryAt: number, now: number): void {
+  const lease = state.heldLease(effects, hub, 'activity', token, now);
+  effects.consumeLease(token);
   const seq = lease.key as number;
   state.activities.setVisibleAt(hub, seq, retryAt);
-  scope.afterCommit(() => {
+  effects.afterCommit(() => {
     state.releaseActivity(lease, 'abandoned');
     state.queues(hub).activities.offer(seq, retryAt, now);
   });
-  scope.emit({ type: 'work', hub, kind: 'activity', visibleAt: retryAt });
+  effects.emit({ type: 'work', hub, kind: 'activity', visibleAt: retryAt });
 }

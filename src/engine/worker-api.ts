@@ -46,7 +46,7 @@ export interface WorkerConnection {
   close(): Promise<void>;
 }
 
-export class WorkerOperations {
+export class WorkerApi {
   readonly #d: WorkerDeps;
   /** Completions of items another node dispatched (several nodes over one database). */
   readonly #remote: RemoteCompletions;

@@ -28,7 +28,7 @@ export interface EntityWorkerDeps {
   abandonBackoff: { baseMs: number; maxMs: number };
 }
 
-export class EntityWorkerOperations {
+export class EntityWorkerApi {
   readonly #d: EntityWorkerDeps;
 
   constructor(deps: EntityWorkerDeps) {

@@ -1,6 +1,6 @@
 /**
  * What clients do to orchestration instances: start, read, wait, raise events, terminate,
- * suspend and resume. Each operation validates its input against the limits, then is one
+ * suspend and resume. Each call validates its input against the limits, then is one
  * store call.
  */
 import { ServerError } from '../domain/errors.ts';
@@ -10,12 +10,12 @@ import { instanceTimesInRange } from '../domain/time-range.ts';
 import type { Limits } from '../domain/limits.ts';
 import { validateInstanceId, validateName, validatePayload, validateReplaceableStatuses, validateTags } from '../domain/validate.ts';
 import type { Clock } from '../lib/clock.ts';
+import { compact } from '../lib/compact.ts';
 import type { IdSource } from '../lib/ids.ts';
 import type { ReadModel } from '../store/read-model.ts';
 import type { InboxMessage, StatusChange, WorkStore } from '../store/work-store.ts';
 import { REPLACEABLE_BY_DEFAULT } from './episode-rules.ts';
 import type { InstanceWaiters } from './instance-waiters.ts';
-import { withOptional } from './orchestration-episode.ts';
 import { endSpanAfter, type Tracer, type TraceSpan } from './tracing.ts';
 
 export interface StartInstanceRequest {
@@ -42,7 +42,7 @@ export interface ClientDeps {
 
 export type WaitCondition = 'start' | 'completion';
 
-export class ClientOperations {
+export class ClientApi {
   readonly #d: ClientDeps;
 
   constructor(deps: ClientDeps) {
@@ -60,18 +60,15 @@ export class ClientOperations {
     const now = clock.now();
     const executionId = req.executionId !== undefined && req.executionId !== '' ? req.executionId : ids.executionId();
     const scheduledStartAt = req.scheduledStartAt !== undefined && req.scheduledStartAt > now ? req.scheduledStartAt : undefined;
-    const instance: InstanceRecord = { instanceId, executionId, name: req.name, status: 'PENDING', createdAt: now, lastUpdatedAt: now };
-    withOptional(instance, 'version', req.version);
-    withOptional(instance, 'input', req.input);
-    withOptional(instance, 'tags', req.tags);
-    withOptional(instance, 'scheduledStartAt', scheduledStartAt);
-    const startEvent = makeEvent({ kind: 'executionStarted', name: req.name, orchestrationInstance: { instanceId, executionId } }, now);
-    withOptional(startEvent, 'version', req.version);
-    withOptional(startEvent, 'input', req.input);
-    withOptional(startEvent, 'tags', req.tags);
-    withOptional(startEvent, 'scheduledStartTimestamp', scheduledStartAt);
-    const creation = req.parentTraceContext === undefined ? this.#startCreationSpan(hub, startEvent) : undefined;
-    withOptional(startEvent, 'parentTraceContext', req.parentTraceContext ?? creation?.context);
+    const { version, input, tags } = req;
+    const instance: InstanceRecord = compact({
+      instanceId, executionId, name: req.name, status: 'PENDING', createdAt: now, lastUpdatedAt: now, version, input, tags, scheduledStartAt,
+    });
+    const started = makeEvent(compact({
+      kind: 'executionStarted' as const, name: req.name, orchestrationInstance: { instanceId, executionId }, version, input, tags, scheduledStartTimestamp: scheduledStartAt,
+    }), now);
+    const creation = req.parentTraceContext === undefined ? this.#startCreationSpan(hub, started) : undefined;
+    const startEvent = compact({ ...started, parentTraceContext: req.parentTraceContext ?? creation?.context });
     const newInstance = { instance, startEvent, startVisibleAt: scheduledStartAt ?? now, replaceableStatuses: req.replaceableStatuses ?? REPLACEABLE_BY_DEFAULT };
     const write = store.createInstance(hub, newInstance, now);
     const result = creation === undefined
@@ -88,8 +85,7 @@ export class ClientOperations {
     const { tracer } = this.#d;
     if (tracer === undefined) return undefined;
     const { instanceId, executionId } = start.orchestrationInstance;
-    const version = start.version === undefined ? {} : { version: start.version };
-    return tracer.startCreation({ hub, instanceId, executionId: executionId ?? '', name: start.name, startedAt: start.timestamp, ...version }, start.timestamp);
+    return tracer.startCreation(compact({ hub, instanceId, executionId: executionId ?? '', name: start.name, startedAt: start.timestamp, version: start.version }), start.timestamp);
   }
 
   async getInstance(hub: TaskHubName, instanceId: string): Promise<InstanceRecord | undefined> {
@@ -124,13 +120,13 @@ export class ClientOperations {
     validateName(name, limits, 'name');
     validatePayload(input, limits, 'input');
     const now = clock.now();
-    await this.#append(hub, instanceId, { instanceId, event: makeEvent(withOptional({ kind: 'eventRaised', name }, 'input', input), now), visibleAt: now });
+    await this.#append(hub, instanceId, { instanceId, event: makeEvent(compact({ kind: 'eventRaised' as const, name, input }), now), visibleAt: now });
   }
 
   async terminateInstance(hub: TaskHubName, instanceId: string, output: string | undefined, recurse: boolean): Promise<void> {
     validatePayload(output, this.#d.limits, 'output');
     const now = this.#d.clock.now();
-    const event = makeEvent(withOptional({ kind: 'executionTerminated', recurse }, 'input', output), now);
+    const event = makeEvent(compact({ kind: 'executionTerminated' as const, recurse, input: output }), now);
     const instance = await this.#d.store.getInstance(hub, instanceId);
     if (instance === undefined) throw notFound(instanceId);
     if (isTerminal(instance.status)) return;
@@ -158,7 +154,7 @@ export class ClientOperations {
     // Suspending a suspended instance, or resuming a running one, changes nothing.
     if (isTerminal(current.status) || !change.from.includes(current.status)) return;
     const now = this.#d.clock.now();
-    const event = makeEvent(withOptional({ kind }, 'input', reason), now);
+    const event = makeEvent(compact({ kind, input: reason }), now);
     await this.#append(hub, instanceId, { instanceId, event, visibleAt: now }, change);
   }
 

@@ -1,10 +1,10 @@
 /**
- * Which operation group each gRPC RPC of `TaskHubSidecarService` belongs to. An RPC missing here
- * is refused (deny by default). REST routes name their group where they are declared (src/control).
+ * The permission each gRPC RPC of `TaskHubSidecarService` needs. An RPC missing here
+ * is refused (deny by default). REST routes name theirs where they are declared (src/control).
  */
-import type { OperationGroup } from './roles.ts';
+import type { Permission } from './roles.ts';
 
-const RPC_GROUPS: Readonly<Record<string, OperationGroup>> = {
+const RPC_PERMISSIONS: Readonly<Record<string, Permission>> = {
   hello: 'data.connect',
   startInstance: 'data.clientWrite',
   rewindInstance: 'data.clientWrite',
@@ -37,12 +37,12 @@ const RPC_GROUPS: Readonly<Record<string, OperationGroup>> = {
   deleteTaskHub: 'control.write',
 };
 
-/** The group of an RPC by its implementation name (`startInstance`) or path (`/…/StartInstance`). */
-export function rpcGroup(method: string): OperationGroup | undefined {
+/** The permission of an RPC by its implementation name (`startInstance`) or path (`/…/StartInstance`). */
+export function rpcPermission(method: string): Permission | undefined {
   const name = method.slice(method.lastIndexOf('/') + 1);
-  return RPC_GROUPS[name] ?? RPC_GROUPS[name.charAt(0).toLowerCase() + name.slice(1)];
+  return RPC_PERMISSIONS[name] ?? RPC_PERMISSIONS[name.charAt(0).toLowerCase() + name.slice(1)];
 }
 
 export function rpcNames(): string[] {
-  return Object.keys(RPC_GROUPS);
+  return Object.keys(RPC_PERMISSIONS);
 }

@@ -1,6 +1,6 @@
 /**
  * The management half of the client API: bulk reads (instance-queries.ts), purge
- * (purge-operations.ts), restart, rewind and forced termination. Rewind is worker-assisted:
+ * (instance-purge.ts), restart, rewind and forced termination. Rewind is worker-assisted:
  * this file only re-opens the failed instance and queues an ExecutionRewound event; the worker
  * answers with a rewindOrchestration action that rewind.ts applies.
  */
@@ -10,30 +10,30 @@ import type { InstanceRecord, TaskHubName } from '../domain/instance.ts';
 import type { Limits } from '../domain/limits.ts';
 import { validatePayload } from '../domain/validate.ts';
 import type { Clock } from '../lib/clock.ts';
+import { compact } from '../lib/compact.ts';
 import type { ReadModel } from '../store/read-model.ts';
 import type { Store } from '../store/store.ts';
 import type { WorkStore } from '../store/work-store.ts';
-import type { ClientOperations, StartInstanceRequest } from './client-operations.ts';
+import type { ClientApi, StartInstanceRequest } from './client-api.ts';
 import * as queries from './instance-queries.ts';
-import { INSTANCE_BATCH_MAX, PurgeOperations, type PurgeFilter, type PurgeResult } from './purge-operations.ts';
-import { withOptional } from './orchestration-episode.ts';
+import { INSTANCE_BATCH_MAX, InstancePurge, type PurgeFilter, type PurgeResult } from './instance-purge.ts';
 
 export interface ManagementDeps {
   store: WorkStore & ReadModel & Pick<Store, 'purgeInstances'>;
   clock: Clock;
   limits: Limits;
-  clients: ClientOperations;
+  clients: ClientApi;
 }
 
 const NOT_TERMINAL: readonly OrchestrationStatus[] = ['RUNNING', 'PENDING', 'SUSPENDED', 'CONTINUED_AS_NEW'];
 
-export class ManagementOperations {
+export class ManagementApi {
   readonly #d: ManagementDeps;
-  readonly #purge: PurgeOperations;
+  readonly #purge: InstancePurge;
 
   constructor(deps: ManagementDeps) {
     this.#d = deps;
-    this.#purge = new PurgeOperations(deps.store, deps.clock);
+    this.#purge = new InstancePurge(deps.store, deps.clock);
   }
 
   queryInstances(hub: TaskHubName, req: queries.QueryInstancesRequest) {
@@ -69,10 +69,7 @@ export class ManagementOperations {
     if (!withNewInstanceId && !isTerminal(existing.status)) {
       throw new ServerError('FAILED_PRECONDITION', `the orchestration instance '${instanceId}' is ${existing.status}; only a finished instance can be restarted under its own id`);
     }
-    const start: StartInstanceRequest = { name: existing.name };
-    withOptional(start, 'version', existing.version);
-    withOptional(start, 'input', existing.input);
-    withOptional(start, 'tags', existing.tags);
+    const start: StartInstanceRequest = compact({ name: existing.name, version: existing.version, input: existing.input, tags: existing.tags });
     if (withNewInstanceId) return this.#d.clients.startInstance(hub, start);
     try {
       return await this.#d.clients.startInstance(hub, { ...start, instanceId });
@@ -89,7 +86,7 @@ export class ManagementOperations {
     const existing = await this.#get(hub, instanceId);
     if (existing.status !== 'FAILED') throw notFailed(instanceId, existing.status);
     const now = this.#d.clock.now();
-    const event = makeEvent(withOptional({ kind: 'executionRewound' as const }, 'reason', reason), now);
+    const event = makeEvent(compact({ kind: 'executionRewound' as const, reason }), now);
     const updated = await this.#d.store.appendInboxMessage(hub, { instanceId, event, visibleAt: now }, now, { from: ['FAILED'], to: 'RUNNING' });
     if (updated === undefined) throw notFound(instanceId);
     if (updated.status !== 'RUNNING') throw notFailed(instanceId, updated.status);
@@ -108,7 +105,7 @@ export class ManagementOperations {
     const unterminated: string[] = [];
     for (const instanceId of new Set(instanceIds)) {
       const now = this.#d.clock.now();
-      const event = makeEvent(withOptional({ kind: 'executionTerminated' as const, recurse: false }, 'input', reason), now);
+      const event = makeEvent(compact({ kind: 'executionTerminated' as const, recurse: false, input: reason }), now);
       const existing = await this.#d.store.getInstance(hub, instanceId);
       if (existing === undefined || isTerminal(existing.status)) {
         unterminated.push(instanceId);

@@ -8,6 +8,7 @@ import { ServerError } from '../domain/errors.ts';
 import { TERMINAL_STATUSES, type OrchestrationStatus } from '../domain/history-event.ts';
 import type { TaskHubName } from '../domain/instance.ts';
 import type { Clock } from '../lib/clock.ts';
+import { compact } from '../lib/compact.ts';
 import type { ReadModel } from '../store/read-model.ts';
 import type { Store } from '../store/store.ts';
 
@@ -33,7 +34,7 @@ export interface PurgeResult {
   isComplete: boolean;
 }
 
-export class PurgeOperations {
+export class InstancePurge {
   readonly #store: ReadModel & Pick<Store, 'purgeInstances'>;
   readonly #clock: Clock;
 
@@ -59,14 +60,14 @@ export class PurgeOperations {
     let after: { createdAt: number; instanceId: string } | undefined;
     for (;;) {
       if (this.#clock.now() >= deadline) return { deletedInstanceCount: count, isComplete: false };
-      const page = await this.#store.queryInstances(hub, {
+      const page = await this.#store.queryInstances(hub, compact({
         statuses,
-        ...(filter.createdFrom === undefined ? {} : { createdFrom: filter.createdFrom }),
-        ...(filter.createdTo === undefined ? {} : { createdTo: filter.createdTo }),
+        createdFrom: filter.createdFrom,
+        createdTo: filter.createdTo,
         includePayloads: false,
         limit: FILTER_PAGE_SIZE,
-        ...(after === undefined ? {} : { after }),
-      });
+        after,
+      }));
       count += await this.#purgeIds(hub, page.instances.map((i) => i.instanceId), recursive, 0);
       if (page.next === undefined) return { deletedInstanceCount: count, isComplete: true };
       after = page.next;

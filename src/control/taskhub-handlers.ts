@@ -7,15 +7,15 @@
  * here too (`catalog()`, the engine's `TaskHubCatalog`), under the same rules.
  */
 import { ServerError } from '../domain/errors.ts';
-import { scopedHubName, type SchedulerScope } from '../engine/scheduler-scope.ts';
+import { qualifiedHubName, type SchedulerKey } from '../engine/scheduler-key.ts';
 import type { TaskHubCatalog } from '../engine/task-hubs.ts';
 import type { CatalogEntry } from '../store/catalog.ts';
 import { ANONYMOUS, bodyObject, DEFAULT_SCHEDULER_PATH, ok, propertiesOf, type ControlContext, type ControlRequest, type ControlResponse } from './context.ts';
-import { writeOptions } from './group-operations.ts';
+import { writeOptions } from './group-handlers.ts';
 import { retentionJson, systemDataFor, taskHubJson, type RetentionData, type TaskHubData } from './resources.ts';
 import { CONTROL_LIMITS, invalid, validateResourceName, validateRetentionRules, type RetentionRule } from './validate-resource.ts';
 
-export class TaskHubOperations {
+export class TaskHubHandlers {
   readonly #ctx: ControlContext;
 
   constructor(ctx: ControlContext) {
@@ -53,23 +53,23 @@ export class TaskHubOperations {
     });
   }
 
-  /** What the data plane's requests go through; `scope` is the scheduler's data-plane scope. */
+  /** What the data plane's requests go through; `schedulerKey` names the scheduler (engine/scheduler-key.ts). */
   catalog(): TaskHubCatalog {
     return {
-      create: (name, scope) => this.#ctx.serial(async () => {
-        const scheduler = await this.#schedulerOf(scope);
+      create: (name, schedulerKey) => this.#ctx.serial(async () => {
+        const scheduler = await this.#schedulerOf(schedulerKey);
         const existing = await this.#ctx.catalog.get('taskHub', [...scheduler.path, name]);
         if (existing !== undefined) {
           // The name as the catalog keeps it: catalog names compare case-insensitively, hub names do not.
-          await this.#ctx.deps.engine.taskHubs.create(existing.path[3] as string, scope);
+          await this.#ctx.deps.engine.taskHubs.create(existing.path[3] as string, schedulerKey);
           return;
         }
         validateResourceName(name, 'task hub');
         await this.#create(scheduler, name, { systemData: systemDataFor(ANONYMOUS, this.#ctx.now()) });
       }),
-      delete: (name, scope) => this.#ctx.serial(async () => {
-        const scheduler = await this.#schedulerOf(scope);
-        await this.#ctx.deps.engine.taskHubs.delete(scopedHubName(scope, name));
+      delete: (name, schedulerKey) => this.#ctx.serial(async () => {
+        const scheduler = await this.#schedulerOf(schedulerKey);
+        await this.#ctx.deps.engine.taskHubs.delete(qualifiedHubName(schedulerKey, name));
         if (await this.#ctx.catalog.delete('taskHub', [...scheduler.path, name])) this.#logged('deleted', [...scheduler.path, name]);
       }),
     };
@@ -80,7 +80,7 @@ export class TaskHubOperations {
     if (count >= CONTROL_LIMITS.taskHubsPerSchedulerMax) {
       throw new ServerError('RESOURCE_EXHAUSTED', `The scheduler '${scheduler.path[2]}' has ${count} task hubs, the most one scheduler may have.`);
     }
-    await this.#ctx.deps.engine.taskHubs.create(name, this.#ctx.scopeOf(scheduler.path));
+    await this.#ctx.deps.engine.taskHubs.create(name, this.#ctx.schedulerKeyOf(scheduler.path));
     const entry = await this.#ctx.catalog.create('taskHub', [...scheduler.path, name], data);
     this.#logged('created', entry.path);
     return entry;
@@ -90,9 +90,9 @@ export class TaskHubOperations {
     this.#ctx.deps.log.info(`task hub '${path[3]}' of scheduler '${path[2]}' ${what}`, { taskHub: path.join('/') });
   }
 
-  /** The scheduler of a data-plane scope (its lower-cased path; catalog names compare case-insensitively). */
-  async #schedulerOf(scope: SchedulerScope): Promise<CatalogEntry<unknown>> {
-    const path = scope === undefined ? DEFAULT_SCHEDULER_PATH : scope.split('/');
+  /** The scheduler of a scheduler key (its lower-cased path; catalog names compare case-insensitively). */
+  async #schedulerOf(schedulerKey: SchedulerKey): Promise<CatalogEntry<unknown>> {
+    const path = schedulerKey === undefined ? DEFAULT_SCHEDULER_PATH : schedulerKey.split('/');
     const scheduler = await this.#ctx.catalog.get('scheduler', path);
     if (scheduler === undefined) throw new ServerError('RESOURCE_NOT_FOUND', `The scheduler '${path[2]}' could not be found.`);
     return scheduler;
@@ -106,7 +106,7 @@ export class TaskHubOperations {
       if (ifMatch !== undefined && ifMatch !== '*' && ifMatch !== existing.etag) {
         throw new ServerError('PRECONDITION_FAILED', `The task hub '${existing.path[3]}' has changed (its etag is not ${ifMatch}).`);
       }
-      await this.#ctx.deps.engine.taskHubs.delete(scopedHubName(this.#ctx.scopeOf(scheduler.path), existing.path[3] as string));
+      await this.#ctx.deps.engine.taskHubs.delete(qualifiedHubName(this.#ctx.schedulerKeyOf(scheduler.path), existing.path[3] as string));
       await this.#ctx.catalog.delete('taskHub', existing.path);
       this.#logged('deleted', existing.path);
       return { status: 200 };

@@ -6,12 +6,12 @@
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { decodeProtectedHeader } from 'jose';
-import { directorySource, signingKeyStore } from '../control/auth-sources.ts';
-import { openSqliteBackend } from '../store/sqlite/sqlite-store.ts';
-import { Directory } from './directory.ts';
-import { SigningKeys, SIGNING_KEYS_CACHE_MS } from './signing-keys.ts';
-import { TokenService } from './tokens.ts';
-import { sqliteOptions } from '../../test/support/store-options.ts';
+import { directorySource, signingKeyStore } from '../../src/control/auth-sources.ts';
+import { openSqliteBackend } from '../../src/store/sqlite/sqlite-store.ts';
+import { Directory } from '../../src/auth/directory.ts';
+import { SigningKeys, SIGNING_KEYS_CACHE_MS } from '../../src/auth/signing-keys.ts';
+import { TokenService } from '../../src/auth/tokens.ts';
+import { sqliteOptions } from '../support/store-options.ts';
 
 const backend = openSqliteBackend(sqliteOptions(':memory:'));
 after(() => backend.store.close());

@@ -6,18 +6,18 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { isServerError, ServerError } from '../domain/errors.ts';
-import { directorySource, signingKeyStore, userSource } from '../control/auth-sources.ts';
-import { errorReply } from '../http/http-errors.ts';
-import { openSqliteBackend } from '../store/sqlite/sqlite-store.ts';
-import { Directory } from './directory.ts';
-import { Passwords } from './passwords.ts';
-import { SignIn } from './sign-in.ts';
-import { SignInThrottle } from './sign-in-throttle.ts';
-import { SigningKeys } from './signing-keys.ts';
-import { TokenService } from './tokens.ts';
-import { linesLogger, silentLogger } from '../lib/logger.ts';
-import { sqliteOptions } from '../../test/support/store-options.ts';
+import { isServerError, ServerError } from '../../src/domain/errors.ts';
+import { directorySource, signingKeyStore, userSource } from '../../src/control/auth-sources.ts';
+import { errorReply } from '../../src/http/http-errors.ts';
+import { openSqliteBackend } from '../../src/store/sqlite/sqlite-store.ts';
+import { Directory } from '../../src/auth/directory.ts';
+import { Passwords } from '../../src/auth/passwords.ts';
+import { SignIn } from '../../src/auth/sign-in.ts';
+import { SignInThrottle } from '../../src/auth/sign-in-throttle.ts';
+import { SigningKeys } from '../../src/auth/signing-keys.ts';
+import { TokenService } from '../../src/auth/tokens.ts';
+import { linesLogger, silentLogger } from '../../src/lib/logger.ts';
+import { sqliteOptions } from '../support/store-options.ts';
 
 const backend = openSqliteBackend(sqliteOptions(':memory:'));
 const nowMs = Date.parse('2025-06-01T00:00:00Z');

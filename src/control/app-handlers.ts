@@ -16,7 +16,7 @@ import { bodyObject, ok, propertiesOf, type ControlContext, type ControlRequest,
 import {
   appIdentityJson, appJson, identityPathOf, identityResourceId, PRINCIPALS_LIST_MAX, type AppData, type IdentityData,
 } from './principal-resources.ts';
-import { notFound, validatePrincipalName } from './user-operations.ts';
+import { notFound, validatePrincipalName } from './user-handlers.ts';
 import { invalid, validateLocation } from './validate-resource.ts';
 
 const SETTINGS_MAX = 200;
@@ -24,7 +24,7 @@ const SETTING_NAME = /^[A-Za-z_][A-Za-z0-9_.-]{0,127}$/;
 const SETTING_VALUE_LENGTH_MAX = 4096;
 const IDENTITIES_PER_REQUEST_MAX = 20;
 
-export class AppOperations {
+export class AppHandlers {
   readonly #ctx: ControlContext;
   readonly #directory: Directory;
 

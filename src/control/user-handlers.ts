@@ -24,7 +24,7 @@ export function notFound(what: string): ServerError {
   return new ServerError('RESOURCE_NOT_FOUND', `${what} could not be found.`);
 }
 
-export class UserOperations {
+export class UserHandlers {
   readonly #ctx: ControlContext;
   readonly #directory: Directory;
   readonly #passwords: Passwords;

@@ -6,7 +6,7 @@
  *
  * Names are unique across scopes, so an assignment can be addressed through the URL of another
  * scope than its own (clients delete by name through the root URL). Whatever URL it comes by,
- * an operation on an existing assignment is authorised on the scope where the assignment lives,
+ * a request about an existing assignment is authorised on the scope where the assignment lives,
  * besides the URL's scope the route checks first: an Owner of one resource group can neither
  * read, replace nor delete an assignment made above it by addressing it through her group.
  */
@@ -14,7 +14,7 @@ import { randomUUID } from 'node:crypto';
 import type { Principal } from '../auth/decide.ts';
 import { scopeCovers } from '../auth/decide.ts';
 import type { Directory } from '../auth/directory.ts';
-import { findRole, type OperationGroup } from '../auth/roles.ts';
+import { findRole, type Permission } from '../auth/roles.ts';
 import { ServerError } from '../domain/errors.ts';
 import { quote } from '../lib/quote.ts';
 import type { CatalogEntry, CatalogKind } from '../store/catalog.ts';
@@ -23,12 +23,12 @@ import {
   appResourceId, assignmentJson, identityResourceId, PRINCIPALS_LIST_MAX, type AppData, type AssignmentData, type IdentityData, type UserData,
 } from './principal-resources.ts';
 import { schedulerId } from './resources.ts';
-import { notFound } from './user-operations.ts';
+import { notFound } from './user-handlers.ts';
 import { invalid } from './validate-resource.ts';
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export class RoleAssignmentOperations {
+export class RoleAssignmentHandlers {
   readonly #ctx: ControlContext;
   readonly #directory: Directory;
 
@@ -37,21 +37,21 @@ export class RoleAssignmentOperations {
     this.#directory = directory;
   }
 
-  /** Assignments at and below the scope; `?assignee=` (user name, client id or principal id) and `?atScope=true` filter. */
+  /** Assignments at and below the addressed scope; `?assignee=` (user name, client id or principal id) and `?atScope=true` filter. */
   async list(request: ControlRequest): Promise<ControlResponse> {
-    const scope = await this.#scope(request.params);
+    const addressed = await this.#addressedScope(request.params);
     const assignee = request.query.get('assignee');
     const principalId = assignee === null ? undefined : (await this.resolveAssignee(assignee)).principal.id.toLowerCase();
     const atScope = request.query.get('atScope') === 'true';
-    const within = (a: AssignmentData) => (atScope ? sameScope(a.scope, scope) : scopeCovers(scope, a.scope));
+    const within = (a: AssignmentData) => (atScope ? sameScope(a.scope, addressed) : scopeCovers(addressed, a.scope));
     const value = (await this.#all())
       .filter(({ data }) => within(data) && (principalId === undefined || data.principalId.toLowerCase() === principalId))
-      .map(({ path, data }) => assignmentJson(path[0] as string, data, subscriptionOf(scope)));
+      .map(({ path, data }) => assignmentJson(path[0] as string, data, subscriptionOf(addressed)));
     return ok({ value });
   }
 
   async get(request: ControlRequest): Promise<ControlResponse> {
-    await this.#scope(request.params);
+    await this.#addressedScope(request.params);
     const entry = await this.#existing(request, 'control.read');
     return ok(assignmentJson(entry.path[0] as string, entry.data, subscriptionOf(entry.data.scope)));
   }
@@ -68,27 +68,27 @@ export class RoleAssignmentOperations {
     const principalType = properties['principalType'];
     if (principalType !== undefined && (typeof principalType !== 'string' || !/^[A-Za-z]{1,64}$/.test(principalType))) throw invalid('properties.principalType must be User, Group or ServicePrincipal');
     return this.#ctx.serial(async () => {
-      const scope = await this.#scope(params);
-      const data = await this.#data(scope, assignee, role.id, actor.name, principalType);
+      const addressed = await this.#addressedScope(params);
+      const data = await this.#data(addressed, assignee, role.id, actor.name, principalType);
       const all = await this.#all();
       const same = all.find((e) => e.path[0]?.toLowerCase() === name.toLowerCase());
       if (same !== undefined) {
         await request.authorize('control.authorization', same.data.scope);
         // A PUT repeated is answered with what it made; an assignment is never changed in place.
-        if (sameScope(same.data.scope, scope) && same.data.principalId === data.principalId && same.data.roleDefinitionId === role.id) return ok(assignmentJson(name, same.data, subscriptionOf(scope)));
+        if (sameScope(same.data.scope, addressed) && same.data.principalId === data.principalId && same.data.roleDefinitionId === role.id) return ok(assignmentJson(name, same.data, subscriptionOf(addressed)));
         throw new ServerError('ALREADY_EXISTS', `The role assignment ${quote(name)} already exists (at ${quote(same.data.scope)}); role assignments cannot be changed: delete it, or use another name.`);
       }
-      const twin = all.find((e) => e.data.principalId === data.principalId && e.data.roleDefinitionId === role.id && sameScope(e.data.scope, scope));
+      const twin = all.find((e) => e.data.principalId === data.principalId && e.data.roleDefinitionId === role.id && sameScope(e.data.scope, addressed));
       if (twin !== undefined) throw new ServerError('ALREADY_EXISTS', `The role assignment already exists (${twin.path[0]}).`);
       await this.#ctx.catalog.create('roleAssignment', [name], data);
       this.#directory.invalidate();
-      return ok(assignmentJson(name, data, subscriptionOf(scope)), undefined, 201);
+      return ok(assignmentJson(name, data, subscriptionOf(addressed)), undefined, 201);
     });
   }
 
   delete(request: ControlRequest): Promise<ControlResponse> {
     return this.#ctx.serial(async () => {
-      await this.#scope(request.params);
+      await this.#addressedScope(request.params);
       const entry = await this.#existing(request, 'control.authorization');
       await this.#ctx.catalog.delete('roleAssignment', entry.path);
       this.#directory.invalidate();
@@ -137,12 +137,12 @@ export class RoleAssignmentOperations {
     throw invalid(`Cannot find user or service principal in graph database for ${quote(assignee)}.`);
   }
 
-  /** The addressed assignment, once `operation` is authorised on the scope where it lives; RESOURCE_NOT_FOUND when there is none. */
-  async #existing(request: ControlRequest, operation: OperationGroup): Promise<CatalogEntry<AssignmentData>> {
+  /** The addressed assignment, once `permission` is checked on the scope where it lives; RESOURCE_NOT_FOUND when there is none. */
+  async #existing(request: ControlRequest, permission: Permission): Promise<CatalogEntry<AssignmentData>> {
     const name = request.params['assignment'] as string;
     const entry = await this.#ctx.catalog.get<AssignmentData>('roleAssignment', [name]);
     if (entry === undefined) throw notFound(`The role assignment ${quote(name)}`);
-    await request.authorize(operation, entry.data.scope);
+    await request.authorize(permission, entry.data.scope);
     return entry;
   }
 
@@ -151,7 +151,7 @@ export class RoleAssignmentOperations {
   }
 
   /** The id of the scope the route addresses, with the names as they were created; RESOURCE_NOT_FOUND when it does not exist. */
-  async #scope(params: Readonly<Record<string, string>>): Promise<string> {
+  async #addressedScope(params: Readonly<Record<string, string>>): Promise<string> {
     const { sub, rg, scheduler, hub, identity, app } = params;
     if (sub === undefined) return '/';
     if (rg === undefined) return `/subscriptions/${(await this.#ctx.requireSubscription(sub)).path[0]}`;

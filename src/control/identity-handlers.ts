@@ -8,10 +8,10 @@ import { TENANT_ID, type Directory } from '../auth/directory.ts';
 import { quote } from '../lib/quote.ts';
 import { bodyObject, ok, type ControlContext, type ControlRequest, type ControlResponse } from './context.ts';
 import { identityJson, PRINCIPALS_LIST_MAX, type IdentityData } from './principal-resources.ts';
-import { notFound, validatePrincipalName } from './user-operations.ts';
+import { notFound, validatePrincipalName } from './user-handlers.ts';
 import { validateLocation, validateTags } from './validate-resource.ts';
 
-export class IdentityOperations {
+export class IdentityHandlers {
   readonly #ctx: ControlContext;
   readonly #directory: Directory;
 

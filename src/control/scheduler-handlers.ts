@@ -9,13 +9,13 @@ import type { CatalogEntry } from '../store/catalog.ts';
 import {
   bodyObject, isDefaultScheduler, ok, propertiesOf, type ControlContext, type ControlRequest, type ControlResponse,
 } from './context.ts';
-import { writeOptions } from './group-operations.ts';
+import { writeOptions } from './group-handlers.ts';
 import { schedulerJson, systemDataFor, type Actor, type SchedulerData } from './resources.ts';
 import {
   CONTROL_LIMITS, invalid, validateIpAllowlist, validateLocation, validateResourceName, validateSku, validateTags,
 } from './validate-resource.ts';
 
-export class SchedulerOperations {
+export class SchedulerHandlers {
   readonly #ctx: ControlContext;
 
   constructor(ctx: ControlContext) {
@@ -84,9 +84,9 @@ export class SchedulerOperations {
       }
       await this.#ctx.catalog.delete('scheduler', existing.path, writeOptions(ifMatch));
       await this.#ctx.catalog.delete('retentionPolicy', [...existing.path, 'default']);
-      const scope = this.#ctx.scopeOf(existing.path) as string;
-      await this.#ctx.deps.endpoints.close(scope);
-      this.#ctx.boundPorts.delete(scope);
+      const schedulerKey = this.#ctx.schedulerKeyOf(existing.path) as string;
+      await this.#ctx.deps.endpoints.close(schedulerKey);
+      this.#ctx.boundPorts.delete(schedulerKey);
       this.#ctx.deps.log.info(`scheduler '${existing.path[2]}' deleted`, { scheduler: existing.path.join('/') });
       return { status: 200 };
     });
@@ -98,16 +98,16 @@ export class SchedulerOperations {
   }
 
   async #create(path: string[], settings: Omit<SchedulerData, 'port' | 'systemData'>, actor: Actor): Promise<ControlResponse> {
-    const scope = this.#ctx.scopeOf(path) as string;
-    const port = await this.#openPort(scope);
+    const schedulerKey = this.#ctx.schedulerKeyOf(path) as string;
+    const port = await this.#openPort(schedulerKey);
     const data: SchedulerData = { ...settings, port, systemData: systemDataFor(actor, this.#ctx.now()) };
     try {
       const entry = await this.#ctx.catalog.create('scheduler', path, data);
-      this.#ctx.deps.log.info(`scheduler '${entry.path[2]}' created`, { scheduler: entry.path.join('/'), port: this.#ctx.boundPorts.get(scope) ?? port });
+      this.#ctx.deps.log.info(`scheduler '${entry.path[2]}' created`, { scheduler: entry.path.join('/'), port: this.#ctx.boundPorts.get(schedulerKey) ?? port });
       return ok(this.#json(entry), entry.etag, 201);
     } catch (error) {
-      await this.#ctx.deps.endpoints.close(scope);
-      this.#ctx.boundPorts.delete(scope);
+      await this.#ctx.deps.endpoints.close(schedulerKey);
+      this.#ctx.boundPorts.delete(schedulerKey);
       throw error;
     }
   }
@@ -119,10 +119,10 @@ export class SchedulerOperations {
   }
 
   /** Opens the scheduler's listener on the first free port of the range; the port to store. */
-  async #openPort(scope: string): Promise<number> {
+  async #openPort(schedulerKey: string): Promise<number> {
     const ranges = this.#ctx.options.schedulerPorts;
     if (ranges === 'ephemeral') {
-      this.#ctx.boundPorts.set(scope, await this.#ctx.deps.endpoints.open(scope, 0));
+      this.#ctx.boundPorts.set(schedulerKey, await this.#ctx.deps.endpoints.open(schedulerKey, 0));
       return 0;
     }
     const schedulers = await this.#ctx.catalog.list<SchedulerData>('scheduler', [], CONTROL_LIMITS.listMax);
@@ -130,7 +130,7 @@ export class SchedulerOperations {
     for (let port = ranges.first; port <= ranges.last; port++) {
       if (taken.has(port)) continue;
       try {
-        this.#ctx.boundPorts.set(scope, await this.#ctx.deps.endpoints.open(scope, port));
+        this.#ctx.boundPorts.set(schedulerKey, await this.#ctx.deps.endpoints.open(schedulerKey, port));
         return port;
       } catch (error) {
         this.#ctx.deps.log.warn(`scheduler port ${port} could not be bound; trying the next one`, { err: error });

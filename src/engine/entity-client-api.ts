@@ -1,7 +1,7 @@
 /**
  * What clients do to entities: signal one (`SignalEntity`), read one (`GetEntity`), list them
  * (`QueryEntities`) and clean up (`CleanEntityStorage`). Inputs are validated against the limits;
- * each operation is a few store calls.
+ * each call is a few store calls.
  */
 import { normalizeEntityId, type EntityMetadata, type EntityMetadataPage } from '../domain/entity.ts';
 import { ServerError } from '../domain/errors.ts';
@@ -10,6 +10,7 @@ import type { TaskHubName } from '../domain/instance.ts';
 import type { Limits } from '../domain/limits.ts';
 import { validateName, validatePayload } from '../domain/validate.ts';
 import type { Clock } from '../lib/clock.ts';
+import { compact } from '../lib/compact.ts';
 import type { IdSource } from '../lib/ids.ts';
 import type { EntityMetadataRecord, ReadModel } from '../store/read-model.ts';
 import type { WorkStore } from '../store/work-store.ts';
@@ -47,7 +48,7 @@ export interface EntityClientDeps {
   limits: Limits;
 }
 
-export class EntityClientOperations {
+export class EntityClientApi {
   readonly #d: EntityClientDeps;
 
   constructor(deps: EntityClientDeps) {
@@ -65,14 +66,14 @@ export class EntityClientOperations {
     const now = clock.now();
     const scheduledTime = req.scheduledTime !== undefined && req.scheduledTime > now ? req.scheduledTime : undefined;
     const event = makeEvent(
-      {
+      compact({
         kind: 'entityOperationSignaled',
         requestId: req.requestId === undefined || req.requestId === '' ? ids.uuid() : req.requestId,
         operation: req.operation,
         targetInstanceId: instanceId,
-        ...(req.input === undefined ? {} : { input: req.input }),
-        ...(scheduledTime === undefined ? {} : { scheduledTime }),
-      },
+        input: req.input,
+        scheduledTime,
+      }),
       now,
     );
     await store.appendEntityMessage(hub, { instanceId, event, visibleAt: scheduledTime ?? now }, now);
@@ -97,15 +98,15 @@ export class EntityClientOperations {
         throw new ServerError('INVALID_ARGUMENT', `${field} is longer than ${this.#d.limits.instanceIdLengthMax + 1} characters`);
       }
     }
-    const page = await this.#d.store.queryEntities(hub, {
-      ...(req.instanceIdStartsWith === undefined || req.instanceIdStartsWith === '' ? {} : { instanceIdStartsWith: req.instanceIdStartsWith }),
-      ...(req.lastModifiedFrom === undefined ? {} : { lastModifiedFrom: req.lastModifiedFrom }),
-      ...(req.lastModifiedTo === undefined ? {} : { lastModifiedTo: req.lastModifiedTo }),
-      ...(req.continuationToken === undefined || req.continuationToken === '' ? {} : { after: req.continuationToken }),
+    const page = await this.#d.store.queryEntities(hub, compact({
+      instanceIdStartsWith: req.instanceIdStartsWith === '' ? undefined : req.instanceIdStartsWith,
+      lastModifiedFrom: req.lastModifiedFrom,
+      lastModifiedTo: req.lastModifiedTo,
+      after: req.continuationToken === '' ? undefined : req.continuationToken,
       includeTransient: req.includeTransient,
       limit: pageSize,
-    });
-    return { entities: page.entities.map(entityMetadataOf), ...(page.next === undefined ? {} : { next: page.next }) };
+    }));
+    return compact({ entities: page.entities.map(entityMetadataOf), next: page.next });
   }
 
   /**
@@ -115,14 +116,14 @@ export class EntityClientOperations {
    * row in this server's store, so there are never empty entities to remove.
    */
   async cleanEntityStorage(hub: TaskHubName, releaseOrphanedLocks: boolean, continuationToken: string | undefined): Promise<CleanEntityStorageResult> {
-    const page = await this.queryEntities(hub, { includeTransient: true, pageSize: ENTITY_PAGE_SIZE_DEFAULT, ...(continuationToken === undefined ? {} : { continuationToken }) });
+    const page = await this.queryEntities(hub, compact({ includeTransient: true, pageSize: ENTITY_PAGE_SIZE_DEFAULT, continuationToken }));
     let released = 0;
     if (releaseOrphanedLocks) {
       for (const entity of page.entities) {
         if (await this.#releaseIfOrphaned(hub, entity)) released++;
       }
     }
-    return { ...(page.next === undefined ? {} : { continuationToken: page.next }), emptyEntitiesRemoved: 0, orphanedLocksReleased: released };
+    return compact({ continuationToken: page.next, emptyEntitiesRemoved: 0, orphanedLocksReleased: released });
   }
 
   async #releaseIfOrphaned(hub: TaskHubName, entity: EntityMetadata): Promise<boolean> {

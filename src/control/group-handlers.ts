@@ -4,12 +4,13 @@
  * `az group delete`, which would delete the schedulers and all their data with it).
  */
 import { ServerError } from '../domain/errors.ts';
+import { compact } from '../lib/compact.ts';
 import type { CatalogWriteOptions } from '../store/catalog.ts';
 import { bodyObject, type ControlContext, type ControlRequest, type ControlResponse, DEFAULT_GROUP, DEFAULT_SUBSCRIPTION, ok } from './context.ts';
 import { groupJson, subscriptionJson, systemDataFor, type GroupData, type SubscriptionData } from './resources.ts';
 import { CONTROL_LIMITS, invalid, validateGroupName, validateLocation, validateSubscriptionName, validateTags } from './validate-resource.ts';
 
-export class GroupOperations {
+export class GroupHandlers {
   readonly #ctx: ControlContext;
 
   constructor(ctx: ControlContext) {
@@ -111,5 +112,5 @@ export class GroupOperations {
 }
 
 export function writeOptions(ifMatch: string | undefined): CatalogWriteOptions {
-  return ifMatch === undefined || ifMatch === '*' ? {} : { ifMatch };
+  return compact({ ifMatch: ifMatch === '*' ? undefined : ifMatch });
 }
