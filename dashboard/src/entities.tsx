@@ -6,6 +6,14 @@ import { ConfirmDialog, Json, toast, usePoll, type ConfirmSpec } from './ui.tsx'
 
 const PAGE = 50;
 
+/** An entity as the entity query lists it. */
+interface EntityJson {
+  instanceId: string;
+  lastModifiedAt: string;
+  backlogQueueSize: number;
+  lockedBy?: string | null;
+}
+
 export function EntitiesView({ hub, canWrite }: { hub: string; canWrite: boolean }) {
   const [name, setName] = useState('');
   // The continuation tokens of the pages before this one: previous pops one, next pushes the answer's.
@@ -27,7 +35,7 @@ export function EntitiesView({ hub, canWrite }: { hub: string; canWrite: boolean
           <table class="table">
             <thead><tr><th>Entity</th><th>Last modified</th><th>Backlog</th><th>Locked by</th><th /></tr></thead>
             <tbody>
-              {(list.data?.entities ?? []).map((e: any) => (
+              {(list.data?.entities ?? []).map((e: EntityJson) => (
                 <tr key={e.instanceId} class={`clickable ${open === e.instanceId ? 'sel' : ''}`} onClick={() => setOpen(e.instanceId)}>
                   <td class="mono">{e.instanceId}</td>
                   <td class="nowrap">{formatTime(e.lastModifiedAt)}</td>

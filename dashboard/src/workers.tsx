@@ -7,6 +7,14 @@ const KINDS = ['orchestration', 'activity', 'entity'] as const;
 const TITLES: Record<string, string> = { orchestration: 'Orchestrations', activity: 'Activities', entity: 'Entities' };
 const COLORS: Record<string, string> = { orchestration: '#6366f1', activity: '#10b981', entity: '#f59e0b' };
 
+/** A connected worker's streams: work items in flight and the most it takes, per kind. */
+interface WorkerJson {
+  workerId: string;
+  orchestrations: { active: number; max: number };
+  activities: { active: number; max: number };
+  entities: { active: number; max: number };
+}
+
 export function WorkersView({ hub }: { hub: string }) {
   const { data, error } = usePoll(() => api(hub, 'GET', '/taskhubs/metrics?minutes=5'), [hub], 3000);
   const workers = usePoll(() => api(hub, 'GET', '/taskhubs/workers'), [hub], 3000);
@@ -31,7 +39,7 @@ export function WorkersView({ hub }: { hub: string }) {
         <table class="table">
           <thead><tr><th>Worker</th><th>Orchestrations (active / max)</th><th>Activities</th><th>Entities</th></tr></thead>
           <tbody>
-            {(workers.data?.workers ?? []).map((w: any) => (
+            {(workers.data?.workers ?? []).map((w: WorkerJson) => (
               <tr key={w.workerId}>
                 <td class="mono">{w.workerId}</td>
                 {(['orchestrations', 'activities', 'entities'] as const).map((k) => (
