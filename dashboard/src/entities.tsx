@@ -22,9 +22,9 @@ export function EntitiesView({ hub, canWrite }: { hub: string; canWrite: boolean
   const [open, setOpen] = useState<string | null>(null);
   const [confirm, setConfirm] = useState<ConfirmSpec | null>(null);
   const list = usePoll(
-    () => api(hub, 'POST', '/taskhubs/entities/query', { filter: name ? { nameStartsWith: name } : {}, pagination: { count: PAGE, ...(token ? { continuationToken: token } : {}) } }),
+    () => api<{ entities: EntityJson[]; continuationToken?: string | null }>(hub, 'POST', '/taskhubs/entities/query', { filter: name ? { nameStartsWith: name } : {}, pagination: { count: PAGE, ...(token ? { continuationToken: token } : {}) } }),
     [hub, name, token], 5000);
-  const state = usePoll(() => (open ? api(hub, 'GET', `/taskhubs/entities/${encodeURIComponent(open)}`) : Promise.resolve(null)), [hub, open]);
+  const state = usePoll(() => (open ? api<{ state?: string | null }>(hub, 'GET', `/taskhubs/entities/${encodeURIComponent(open)}`) : Promise.resolve(null)), [hub, open]);
   return (
     <div>
       <h1>Entities</h1>
@@ -54,7 +54,7 @@ export function EntitiesView({ hub, canWrite }: { hub: string; canWrite: boolean
           <div class="row between pager entity-pager">
             <button class="btn" disabled={pages.length === 0} onClick={() => setPages(pages.slice(0, -1))}>← Previous</button>
             <span class="muted">Page {pages.length + 1}</span>
-            <button class="btn" disabled={!list.data?.continuationToken} onClick={() => setPages([...pages, list.data.continuationToken])}>Next →</button>
+            <button class="btn" disabled={!list.data?.continuationToken} onClick={() => { const next = list.data?.continuationToken; if (next) setPages([...pages, next]); }}>Next →</button>
           </div>
         </div>
         <div class="card">

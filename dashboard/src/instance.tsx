@@ -9,11 +9,19 @@ import { Link, navigate } from './router.tsx';
 import { bars, type FailureJson, type HistoryJson } from './timeline-bars.ts';
 import { ConfirmDialog, Json, StatusBadge, usePoll, type ConfirmSpec } from './ui.tsx';
 
+/** GET .../payloads: the instance's stored JSON texts and its failure. */
+interface PayloadsJson {
+  input?: string | null;
+  output?: string | null;
+  customStatus?: string | null;
+  failureDetails?: FailureJson | null;
+}
+
 export function InstanceView({ hub, id, query, canWrite }: { hub: string; id: string; query: URLSearchParams; canWrite: boolean }) {
   const tab = query.get('tab') ?? 'timeline';
   const enc = encodeURIComponent(id);
   const meta = usePoll(() => api<InstanceJson>(hub, 'GET', `/taskhubs/orchestrations/${enc}`), [hub, id], 4000);
-  const payloads = usePoll(() => api(hub, 'GET', `/taskhubs/orchestrations/${enc}/payloads`), [hub, id, meta.data?.lastUpdatedAt]);
+  const payloads = usePoll(() => api<PayloadsJson>(hub, 'GET', `/taskhubs/orchestrations/${enc}/payloads`), [hub, id, meta.data?.lastUpdatedAt]);
   const history = usePoll(() => api<HistoryJson[]>(hub, 'GET', `/taskhubs/orchestrations/${enc}/history`), [hub, id, meta.data?.lastUpdatedAt]);
   const [confirm, setConfirm] = useState<ConfirmSpec | null>(null);
   if (meta.errorStatus === 404) {

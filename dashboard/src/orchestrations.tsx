@@ -9,6 +9,15 @@ import { ConfirmDialog, copyText, label, StatusBadge, toast, usePoll, type Confi
 
 const PAGE = 25;
 
+/** A page of the orchestration query, with the counts by status of everything it matches. */
+interface QueryJson {
+  orchestrations: InstanceJson[];
+  statusCounts: Record<string, number>;
+  totalCount: number;
+  previousToken?: string | null;
+  continuationToken?: string | null;
+}
+
 /** The list's state in its URL: filters, `sort` (created | updated), `dir` (asc | desc), `page` and its token `at`. */
 function listState(query: URLSearchParams) {
   return {
@@ -59,7 +68,7 @@ export function OrchestrationList({ hub, query, canWrite }: { hub: string; query
   // Any other change starts again from the first page.
   const set = (changes: Record<string, string>) => go({ page: '', at: '', ...changes });
   const toPage = (page: number, token: string | null | undefined) => go(page <= 1 || !token ? { page: '', at: '' } : { page: String(page), at: token });
-  const { data, error, reload, loading } = usePoll(() => api(hub, 'POST', '/taskhubs/orchestrations/query', queryBody(l)), [hub, query.toString()], l.auto * 1000);
+  const { data, error, reload, loading } = usePoll(() => api<QueryJson>(hub, 'POST', '/taskhubs/orchestrations/query', queryBody(l)), [hub, query.toString()], l.auto * 1000);
   const targets = [...selected].map(([instanceId, status]) => ({ instanceId, status }));
   return (
     <div>
@@ -95,7 +104,7 @@ export function OrchestrationList({ hub, query, canWrite }: { hub: string; query
         <div class="row">
           <button class="btn" disabled={l.page === 1} onClick={() => toPage(l.page - 1, data?.previousToken)}>← Previous</button>
           <span class="muted" data-testid="page">Page {l.page}</span>
-          <button class="btn" disabled={!data?.continuationToken} onClick={() => toPage(l.page + 1, data.continuationToken)}>Next →</button>
+          <button class="btn" disabled={!data?.continuationToken} onClick={() => toPage(l.page + 1, data?.continuationToken)}>Next →</button>
         </div>
       </div>
       {confirm && <ConfirmDialog spec={confirm} onClose={() => setConfirm(null)} />}
@@ -218,7 +227,7 @@ export function NewOrchestration({ hub, canWrite }: { hub: string; canWrite: boo
       tags: Object.fromEntries(tags.filter(([k]) => k.trim() !== '')),
     };
     try {
-      const r = await api(hub, 'POST', '/taskhubs/orchestrations', body);
+      const r = await api<{ instanceId: string }>(hub, 'POST', '/taskhubs/orchestrations', body);
       toast(`Started ${r.instanceId}`);
       navigate(`${hubPath(hub)}/orchestrations/${encodeURIComponent(r.instanceId)}`);
     } catch (err) {
