@@ -10,7 +10,7 @@ export class ApiError extends Error {
   }
 }
 
-/** `T` is the answer's JSON as the caller reads it; the server's tests hold it to that shape. */
+/** `T`: the shape of the answer's JSON as the caller reads it (declared, not checked at run time). */
 export async function api<T = unknown>(hub: string | null, method: string, path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = {};
   if (hub !== null) headers['x-taskhub'] = hub;
