@@ -16,8 +16,9 @@ import type { Row } from './report.ts';
 import { REPO_ROOT, serverNodeArgs, type RunningServer, type ServerFigures } from './server.ts';
 import type { Target } from './targets.ts';
 import { MARK_PREFIX, RESULT_PREFIX } from './workloads/common.ts';
+import type { Json } from '../test/support/json.ts';
 
-export type Result = Record<string, any>;
+export type Result = Record<string, Json>;
 export type Sdk = 'JS' | 'Go';
 export type Arg = string | number | RunningServer;
 

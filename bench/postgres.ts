@@ -20,8 +20,9 @@ import pg from 'pg';
 import { PostgresServer } from '../test/support/postgres-server.ts';
 import type { Row } from './report.ts';
 import { serverNodeArgs, startServer, type RunningServer, type ServerFigures } from './server.ts';
+import type { Json } from '../test/support/json.ts';
 
-type Result = Record<string, any>;
+type Result = Record<string, Json>;
 
 /** What bench/run.ts lends the variant (its workload runner, row builder and bookkeeping). */
 export interface BenchContext {

@@ -6,6 +6,7 @@
  */
 import type { LatencySummary } from './stats.ts';
 import type { ServerFigures } from './server.ts';
+import type { Json } from '../test/support/json.ts';
 
 /** Who served the row: our server, the peer, the JavaScript ceiling, or nothing (T0). */
 export type Against = 'ours' | 'peer' | 'ceiling' | 'none';
@@ -61,7 +62,7 @@ export function medianRows(rows: readonly Row[]): Row[] {
   });
 }
 
-export function renderTable(rows: readonly Row[], report: Record<string, any>): string {
+export function renderTable(rows: readonly Row[], report: Record<string, Json>): string {
   const columns = [
     'Workload', 'Shape', 'SDK',
     'Ours', 'Peer: durabletask-go sidecar', 'Ours / peer',
@@ -98,7 +99,7 @@ export function renderTable(rows: readonly Row[], report: Record<string, any>): 
   ].join('\n');
 }
 
-function header(report: Record<string, any>): string[] {
+function header(report: Record<string, Json>): string[] {
   const m = report.machine ?? {};
   const v = report.versions ?? {};
   const d = report.durability ?? {};
@@ -122,7 +123,7 @@ function header(report: Record<string, any>): string[] {
 }
 
 /** "3 runs of the selection", or, for a run stopped early, how far it got. */
-function runsOf(report: Record<string, any>): string {
+function runsOf(report: Record<string, Json>): string {
   const runs = (n: number) => `${n} run${n === 1 ? '' : 's'}`;
   const done = report.iterationsDone ?? report.repeat;
   return done >= report.repeat ? `${runs(report.repeat)} of the selection` : `stopped early: ${runs(done)} of the selection complete out of ${report.repeat}, and part of the next`;

@@ -32,16 +32,16 @@ describe('the JavaScript ceiling (the SDK in-memory backend over gRPC)', () => {
     worker.addNamedActivity('fail', () => {
       throw new Error('activity broke');
     });
-    worker.addNamedOrchestrator('sequence', async function* (ctx: OrchestrationContext, names: string[]): any {
+    worker.addNamedOrchestrator('sequence', async function* (ctx: OrchestrationContext, names: string[]): AsyncGenerator<unknown, unknown> {
       const out: string[] = [];
       for (const name of names) out.push(yield ctx.callActivity('greet', name));
       return out;
     });
-    worker.addNamedOrchestrator('fanOut', async function* (ctx: OrchestrationContext, count: number): any {
+    worker.addNamedOrchestrator('fanOut', async function* (ctx: OrchestrationContext, count: number): AsyncGenerator<unknown, unknown> {
       const results: number[] = yield whenAll(Array.from({ length: count }, (_, i) => ctx.callActivity('twice', i)));
       return results.reduce((a, b) => a + b, 0);
     });
-    worker.addNamedOrchestrator('failing', async function* (ctx: OrchestrationContext): any {
+    worker.addNamedOrchestrator('failing', async function* (ctx: OrchestrationContext): AsyncGenerator<unknown, unknown> {
       return yield ctx.callActivity('fail');
     });
     await worker.start();

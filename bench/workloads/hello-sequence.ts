@@ -34,7 +34,7 @@ export function registerHelloSequence(worker: TaskHubGrpcWorker, counters: Count
     counters.activities++;
     return `Hello, ${city}`;
   });
-  worker.addNamedOrchestrator(ORCHESTRATOR, async function* (ctx: OrchestrationContext, input: string[]): any {
+  worker.addNamedOrchestrator(ORCHESTRATOR, async function* (ctx: OrchestrationContext, input: string[]): AsyncGenerator<unknown, unknown> {
     counters.episodes++;
     const greetings: string[] = [];
     for (const city of input) {

@@ -28,7 +28,7 @@ runMain(async () => {
     counters.activities++;
     return i;
   });
-  worker.addNamedOrchestrator(ORCHESTRATOR, async function* (ctx: OrchestrationContext, count: number): any {
+  worker.addNamedOrchestrator(ORCHESTRATOR, async function* (ctx: OrchestrationContext, count: number): AsyncGenerator<unknown, unknown> {
     counters.episodes++;
     const tasks = Array.from({ length: count }, (_, i) => ctx.callActivity<number, number>(ACTIVITY, i));
     const results: number[] = yield whenAll(tasks);

@@ -5,7 +5,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api } from './api.ts';
 import { currentSession } from './session.ts';
-import { toast, usePoll } from './ui.tsx';
+import { copyText, usePoll } from './ui.tsx';
 
 export const CONTRIBUTOR = 'Durable Task Data Contributor';
 export const DEFAULT_SCHEDULER_ID = '/subscriptions/default/resourceGroups/default/providers/Microsoft.DurableTask/schedulers/default';
@@ -47,7 +47,7 @@ function Command({ text }: { text: string }) {
   return (
     <div class="command">
       <code data-testid="grant-command">{text}</code>
-      <button class="btn small" type="button" onClick={() => navigator.clipboard?.writeText(text).then(() => toast('Command copied'))}>Copy</button>
+      <button class="btn small" type="button" onClick={() => copyText(text, 'Command')}>Copy</button>
     </div>
   );
 }

@@ -82,7 +82,7 @@ function specs(hub: string): Spec[] {
       run: (ids, v) => each(ids, control('executionRewound', { reason: v.reason || undefined })) },
     { spec: { title: 'Purge', message: (n) => `Purge ${n}? The history is deleted for good.`, confirm: 'Purge', danger: true, done: 'Purged' },
       run: async (ids) => {
-        const r = await api(hub, 'DELETE', '/taskhubs/orchestrations/purge', { instanceIds: ids });
+        const r = await api<{ deletedInstanceCount: number }>(hub, 'DELETE', '/taskhubs/orchestrations/purge', { instanceIds: ids });
         if (r.deletedInstanceCount < ids.length) throw new Error(`purged ${r.deletedInstanceCount} of ${ids.length}: only finished instances can be purged`);
       } },
   ];

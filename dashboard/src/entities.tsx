@@ -6,6 +6,14 @@ import { ConfirmDialog, Json, toast, usePoll, type ConfirmSpec } from './ui.tsx'
 
 const PAGE = 50;
 
+/** An entity as the entity query lists it. */
+interface EntityJson {
+  instanceId: string;
+  lastModifiedAt: string;
+  backlogQueueSize: number;
+  lockedBy?: string | null;
+}
+
 export function EntitiesView({ hub, canWrite }: { hub: string; canWrite: boolean }) {
   const [name, setName] = useState('');
   // The continuation tokens of the pages before this one: previous pops one, next pushes the answer's.
@@ -14,9 +22,9 @@ export function EntitiesView({ hub, canWrite }: { hub: string; canWrite: boolean
   const [open, setOpen] = useState<string | null>(null);
   const [confirm, setConfirm] = useState<ConfirmSpec | null>(null);
   const list = usePoll(
-    () => api(hub, 'POST', '/taskhubs/entities/query', { filter: name ? { nameStartsWith: name } : {}, pagination: { count: PAGE, ...(token ? { continuationToken: token } : {}) } }),
+    () => api<{ entities: EntityJson[]; continuationToken?: string | null }>(hub, 'POST', '/taskhubs/entities/query', { filter: name ? { nameStartsWith: name } : {}, pagination: { count: PAGE, ...(token ? { continuationToken: token } : {}) } }),
     [hub, name, token], 5000);
-  const state = usePoll(() => (open ? api(hub, 'GET', `/taskhubs/entities/${encodeURIComponent(open)}`) : Promise.resolve(null)), [hub, open]);
+  const state = usePoll(() => (open ? api<{ state?: string | null }>(hub, 'GET', `/taskhubs/entities/${encodeURIComponent(open)}`) : Promise.resolve(null)), [hub, open]);
   return (
     <div>
       <h1>Entities</h1>
@@ -27,7 +35,7 @@ export function EntitiesView({ hub, canWrite }: { hub: string; canWrite: boolean
           <table class="table">
             <thead><tr><th>Entity</th><th>Last modified</th><th>Backlog</th><th>Locked by</th><th /></tr></thead>
             <tbody>
-              {(list.data?.entities ?? []).map((e: any) => (
+              {(list.data?.entities ?? []).map((e: EntityJson) => (
                 <tr key={e.instanceId} class={`clickable ${open === e.instanceId ? 'sel' : ''}`} onClick={() => setOpen(e.instanceId)}>
                   <td class="mono">{e.instanceId}</td>
                   <td class="nowrap">{formatTime(e.lastModifiedAt)}</td>
@@ -46,7 +54,7 @@ export function EntitiesView({ hub, canWrite }: { hub: string; canWrite: boolean
           <div class="row between pager entity-pager">
             <button class="btn" disabled={pages.length === 0} onClick={() => setPages(pages.slice(0, -1))}>← Previous</button>
             <span class="muted">Page {pages.length + 1}</span>
-            <button class="btn" disabled={!list.data?.continuationToken} onClick={() => setPages([...pages, list.data.continuationToken])}>Next →</button>
+            <button class="btn" disabled={!list.data?.continuationToken} onClick={() => { const next = list.data?.continuationToken; if (next) setPages([...pages, next]); }}>Next →</button>
           </div>
         </div>
         <div class="card">

@@ -1,19 +1,28 @@
 // Instance detail: summary (times, duration, custom status, why it is suspended or terminated), failure chain, the
 // Gantt timeline and the full history; the actions its status and the caller's role allow, and drill-down.
 import { useState } from 'preact/hooks';
-import { api, hubPath } from './api.ts';
+import type { ComponentChildren } from 'preact';
+import { api, hubPath, type InstanceJson } from './api.ts';
 import { bulkActions, FINISHED } from './actions.ts';
 import { formatDuration, formatTime, runTimeMs } from './format.ts';
 import { Link, navigate } from './router.tsx';
-import { bars } from './timeline-bars.ts';
+import { bars, type FailureJson, type HistoryJson } from './timeline-bars.ts';
 import { ConfirmDialog, Json, StatusBadge, usePoll, type ConfirmSpec } from './ui.tsx';
+
+/** GET .../payloads: the instance's stored JSON texts and its failure. */
+interface PayloadsJson {
+  input?: string | null;
+  output?: string | null;
+  customStatus?: string | null;
+  failureDetails?: FailureJson | null;
+}
 
 export function InstanceView({ hub, id, query, canWrite }: { hub: string; id: string; query: URLSearchParams; canWrite: boolean }) {
   const tab = query.get('tab') ?? 'timeline';
   const enc = encodeURIComponent(id);
-  const meta = usePoll(() => api(hub, 'GET', `/taskhubs/orchestrations/${enc}`), [hub, id], 4000);
-  const payloads = usePoll(() => api(hub, 'GET', `/taskhubs/orchestrations/${enc}/payloads`), [hub, id, meta.data?.lastUpdatedAt]);
-  const history = usePoll(() => api<any[]>(hub, 'GET', `/taskhubs/orchestrations/${enc}/history`), [hub, id, meta.data?.lastUpdatedAt]);
+  const meta = usePoll(() => api<InstanceJson>(hub, 'GET', `/taskhubs/orchestrations/${enc}`), [hub, id], 4000);
+  const payloads = usePoll(() => api<PayloadsJson>(hub, 'GET', `/taskhubs/orchestrations/${enc}/payloads`), [hub, id, meta.data?.lastUpdatedAt]);
+  const history = usePoll(() => api<HistoryJson[]>(hub, 'GET', `/taskhubs/orchestrations/${enc}/history`), [hub, id, meta.data?.lastUpdatedAt]);
   const [confirm, setConfirm] = useState<ConfirmSpec | null>(null);
   if (meta.errorStatus === 404) {
     return <div><Back hub={hub} /><div class="error-box" data-testid="gone">{meta.error}. This page no longer refreshes.</div></div>;
@@ -76,11 +85,11 @@ function inline(text: string | null | undefined): string | undefined {
 }
 
 /** The reason given with the last event of `kind` (a suspend's is plain text, a terminate's JSON; inline reads both). */
-function reasonOf(events: any[], kind: string): string | undefined {
+function reasonOf(events: readonly HistoryJson[], kind: string): string | undefined {
   return inline(events.filter((e) => e.kind === kind).at(-1)?.input);
 }
 
-function Summary({ hub, m, customStatus, output, events }: { hub: string; m: any; customStatus?: string | null; output?: string | null; events: any[] }) {
+function Summary({ hub, m, customStatus, output, events }: { hub: string; m: InstanceJson; customStatus?: string | null; output?: string | null; events: readonly HistoryJson[] }) {
   const custom = inline(customStatus);
   const suspended = m.status === 'SUSPENDED' ? reasonOf(events, 'executionSuspended') : undefined;
   // The terminate event holds the reason; a forced terminate leaves only the output.
@@ -112,13 +121,13 @@ function Back({ hub, parent }: { hub: string; parent?: string | null }) {
   );
 }
 
-function Fact({ k, v }: { k: string; v: any }) {
+function Fact({ k, v }: { k: string; v: ComponentChildren }) {
   return <div class="fact"><span class="fact-name">{k}</span><div class="fact-value">{v}</div></div>;
 }
 
-function Failure({ f }: { f: any }) {
-  const chain: any[] = [];
-  for (let x = f; x; x = x.innerFailure) chain.push(x);
+function Failure({ f }: { f: FailureJson }) {
+  const chain: FailureJson[] = [];
+  for (let x: FailureJson | null | undefined = f; x; x = x.innerFailure) chain.push(x);
   return (
     <div class="card failure">
       <h3>Failure</h3>
@@ -132,7 +141,7 @@ function Failure({ f }: { f: any }) {
   );
 }
 
-function Timeline({ hub, events, m }: { hub: string; events: any[]; m: any }) {
+function Timeline({ hub, events, m }: { hub: string; events: readonly HistoryJson[]; m: InstanceJson }) {
   const ended = FINISHED.has(m.status) ? Date.parse(m.completedAt ?? m.lastUpdatedAt) : undefined;
   const now = ended ?? Date.now();
   const list = bars(events, now, { running: m.status === 'RUNNING', ...(ended === undefined ? {} : { endedAt: ended }) });
@@ -170,7 +179,7 @@ function Timeline({ hub, events, m }: { hub: string; events: any[]; m: any }) {
 /** Control events whose input is the reason they were sent with. */
 const REASONS = new Set(['executionSuspended', 'executionResumed', 'executionTerminated', 'executionRewound']);
 
-function History({ events }: { events: any[] }) {
+function History({ events }: { events: readonly HistoryJson[] }) {
   const [open, setOpen] = useState<number | null>(null);
   return (
     <div class="card flush">

@@ -1,13 +1,22 @@
 // The orchestration list (filters, sort and page in the URL, status cards, key-set paging both ways, selection
 // actions for a caller that may act) and the start form.
 import { useState } from 'preact/hooks';
-import { api, hubPath, STATUSES } from './api.ts';
+import { api, hubPath, STATUSES, type InstanceJson } from './api.ts';
 import { bulkActions } from './actions.ts';
 import { formatDuration, formatTime, runTimeMs } from './format.ts';
 import { Link, navigate } from './router.tsx';
-import { ConfirmDialog, label, StatusBadge, toast, usePoll, type ConfirmSpec } from './ui.tsx';
+import { ConfirmDialog, copyText, label, StatusBadge, toast, usePoll, type ConfirmSpec } from './ui.tsx';
 
 const PAGE = 25;
+
+/** A page of the orchestration query, with the counts by status of everything it matches. */
+interface QueryJson {
+  orchestrations: InstanceJson[];
+  statusCounts: Record<string, number>;
+  totalCount: number;
+  previousToken?: string | null;
+  continuationToken?: string | null;
+}
 
 /** The list's state in its URL: filters, `sort` (created | updated), `dir` (asc | desc), `page` and its token `at`. */
 function listState(query: URLSearchParams) {
@@ -59,7 +68,7 @@ export function OrchestrationList({ hub, query, canWrite }: { hub: string; query
   // Any other change starts again from the first page.
   const set = (changes: Record<string, string>) => go({ page: '', at: '', ...changes });
   const toPage = (page: number, token: string | null | undefined) => go(page <= 1 || !token ? { page: '', at: '' } : { page: String(page), at: token });
-  const { data, error, reload, loading } = usePoll(() => api(hub, 'POST', '/taskhubs/orchestrations/query', queryBody(l)), [hub, query.toString()], l.auto * 1000);
+  const { data, error, reload, loading } = usePoll(() => api<QueryJson>(hub, 'POST', '/taskhubs/orchestrations/query', queryBody(l)), [hub, query.toString()], l.auto * 1000);
   return (
     <div>
       <ListHeader hub={hub} l={l} go={go} reload={reload} loading={loading} canWrite={canWrite} />
@@ -91,7 +100,7 @@ function ListHeader({ hub, l, go, reload, loading, canWrite }: {
           <option value="60">Every minute</option>
         </select>
         <button class="btn" onClick={reload} data-testid="refresh">{loading ? 'Refreshing…' : '↻ Refresh'}</button>
-        <button class="btn" onClick={() => navigator.clipboard?.writeText(location.href).then(() => toast('Link copied'))}>Copy link</button>
+        <button class="btn" onClick={() => copyText(location.href, 'Link')}>Copy link</button>
         {canWrite && <Link href={`${hubPath(hub)}/new`} class="btn primary">+ New</Link>}
       </div>
     </div>
@@ -169,11 +178,11 @@ interface Selection {
 }
 
 /** The table; with `selection` (a caller that may act) each row has a checkbox. */
-function Rows({ hub, l, rows, selection, set }: { hub: string; l: ListState; rows: any[] | undefined; selection: Selection | undefined; set: (changes: Record<string, string>) => void }) {
+function Rows({ hub, l, rows, selection, set }: { hub: string; l: ListState; rows: InstanceJson[] | undefined; selection: Selection | undefined; set: (changes: Record<string, string>) => void }) {
   const list = rows ?? [];
   const sortBy = (column: 'created' | 'updated') => set({ sort: column === 'created' ? '' : column, dir: l.sort === column && l.dir === 'desc' ? 'asc' : '' });
   const arrow = (column: string) => (l.sort === column ? (l.dir === 'asc' ? ' ▲' : ' ▼') : '');
-  const toggle = (r: any) => {
+  const toggle = (r: InstanceJson) => {
     if (selection === undefined) return;
     const next = new Map(selection.selected);
     next.has(r.instanceId) ? next.delete(r.instanceId) : next.set(r.instanceId, r.status);
@@ -220,6 +229,7 @@ function Rows({ hub, l, rows, selection, set }: { hub: string; l: ListState; row
 export function NewOrchestration({ hub, canWrite }: { hub: string; canWrite: boolean }) {
   const [error, setError] = useState('');
   const [tags, setTags] = useState<[string, string][]>([['', '']]);
+  // Shows every failure in the form, so its promise never rejects.
   const submit = async (e: Event) => {
     e.preventDefault();
     const f = new FormData(e.target as HTMLFormElement);
@@ -244,7 +254,7 @@ export function NewOrchestration({ hub, canWrite }: { hub: string; canWrite: boo
       tags: Object.fromEntries(tags.filter(([k]) => k.trim() !== '')),
     };
     try {
-      const r = await api(hub, 'POST', '/taskhubs/orchestrations', body);
+      const r = await api<{ instanceId: string }>(hub, 'POST', '/taskhubs/orchestrations', body);
       toast(`Started ${r.instanceId}`);
       navigate(`${hubPath(hub)}/orchestrations/${encodeURIComponent(r.instanceId)}`);
     } catch (err) {
@@ -255,7 +265,7 @@ export function NewOrchestration({ hub, canWrite }: { hub: string; canWrite: boo
   return (
     <div>
       <h1>New orchestration</h1>
-      <form class="card form" onSubmit={submit}>
+      <form class="card form" onSubmit={(e) => void submit(e)}>
         <label class="field"><span>Name *</span><input name="name" placeholder="e.g. ProcessOrder" /></label>
         <div class="row2">
           <label class="field"><span>Instance ID</span><input name="instanceId" placeholder="generated when empty" /></label>

@@ -1,4 +1,5 @@
 // A tiny router over the History API: the path picks the view, the query string holds its filters.
+import type { ComponentChildren } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 
 export function navigate(to: string, replace = false): void {
@@ -18,7 +19,7 @@ export function useLocation(): { path: string; query: URLSearchParams } {
   return { path: url.pathname, query: url.searchParams };
 }
 
-export function Link(props: { href: string; class?: string; children: any; title?: string }) {
+export function Link(props: { href: string; class?: string; children: ComponentChildren; title?: string }) {
   return (
     <a
       href={props.href}

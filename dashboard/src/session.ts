@@ -53,7 +53,7 @@ export function signOut(message = ''): void {
 }
 
 /** The JSON body of a response; undefined when it is empty or not JSON (an error page). */
-export async function jsonOf(res: Response): Promise<any> {
+export async function jsonOf(res: Response): Promise<unknown> {
   const text = await res.text();
   try {
     return text === '' ? undefined : JSON.parse(text);
@@ -65,15 +65,24 @@ export async function jsonOf(res: Response): Promise<any> {
 /** The server refused a one-time password: sign in again with a new one. */
 export class PasswordChangeRequired extends Error {}
 
+/** What POST /auth/login answers: a token, or an ARM error or a problem. */
+interface LoginAnswer {
+  accessToken?: string;
+  user?: string;
+  expiresOn?: string;
+  error?: { code?: string; message?: string };
+  detail?: string;
+}
+
 /** POST /auth/login on this same origin; the error text is the server's. */
 export async function signIn(username: string, password: string, newPassword?: string): Promise<void> {
   const body = { username, password, ...(newPassword === undefined ? {} : { newPassword }) };
   const res = await fetch('/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  const data = await jsonOf(res);
+  const data = (await jsonOf(res)) as LoginAnswer | undefined;
   const message = data?.error?.message ?? data?.detail ?? `sign-in failed (${res.status})`;
   if (data?.error?.code === 'PasswordChangeRequired') throw new PasswordChangeRequired(message);
-  if (!res.ok) throw new Error(message);
-  const session: Session = { token: data.accessToken, user: data.user ?? username, expiresOnMs: Date.parse(data.expiresOn) };
+  if (!res.ok || data?.accessToken === undefined) throw new Error(message);
+  const session: Session = { token: data.accessToken, user: data.user ?? username, expiresOnMs: Date.parse(data.expiresOn ?? '') };
   sessionStorage.setItem(KEY, JSON.stringify(session));
   signInRequired = false;
   reason = '';

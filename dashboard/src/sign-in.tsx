@@ -19,6 +19,7 @@ export function SignInForm() {
   const [repeated, setRepeated] = useState('');
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
+  // Shows every failure in the form, so its promise never rejects.
   const submit = async (e: Event) => {
     e.preventDefault();
     if (username.trim() === '' || password === '') return setError('User name and password are required');
@@ -40,7 +41,7 @@ export function SignInForm() {
     </label>
   );
   return (
-    <form class="card signin" onSubmit={submit} aria-label="Sign in">
+    <form class="card signin" onSubmit={(e) => void submit(e)} aria-label="Sign in">
       <h1>Sign in</h1>
       <p class="muted">This server has identity turned on. Sign in with a user of this server; what you see and may do follows your role assignments.</p>
       {signInReason() && <div class="note">{signInReason()}</div>}

@@ -15,8 +15,35 @@ export interface Bar {
   detail?: string;
 }
 
+/** A failure as the history and the payloads carry it. */
+export interface FailureJson {
+  errorType: string;
+  errorMessage: string;
+  stackTrace?: string | null;
+  isNonRetriable?: boolean;
+  innerFailure?: FailureJson | null;
+}
+
 /** One event as GET .../history answers it: `kind`, `eventId`, ISO `timestamp` and the kind's own fields. */
-export type HistoryJson = { kind: string; eventId: number; timestamp: string } & Record<string, any>;
+export interface HistoryJson {
+  kind: string;
+  eventId: number;
+  timestamp: string;
+  name?: string;
+  input?: string;
+  operation?: string;
+  instanceId?: string;
+  targetInstanceId?: string;
+  requestId?: string;
+  criticalSectionId?: string;
+  lockSet?: string[];
+  taskScheduledId?: number;
+  timerId?: number;
+  fireAt?: string | number;
+  orchestrationStatus?: string;
+  failureDetails?: FailureJson;
+  [field: string]: unknown;
+}
 
 /** What the instance record says beside the history. */
 export interface InstanceState {

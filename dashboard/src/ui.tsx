@@ -35,6 +35,7 @@ export function ConfirmDialog({ spec, onClose }: { spec: ConfirmSpec; onClose: (
   const [values, setValues] = useState<Record<string, string>>({});
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
+  // Shows every failure in the dialog, so its promise never rejects.
   const submit = async (e: Event) => {
     e.preventDefault();
     for (const f of spec.fields ?? []) {
@@ -60,7 +61,7 @@ export function ConfirmDialog({ spec, onClose }: { spec: ConfirmSpec; onClose: (
   };
   return (
     <div class="overlay" onClick={(e) => e.target === e.currentTarget && onClose()}>
-      <form class="dialog" onSubmit={submit} aria-label={spec.title}>
+      <form class="dialog" onSubmit={(e) => void submit(e)} aria-label={spec.title}>
         <h3>{spec.title}</h3>
         <p class="muted">{spec.message}</p>
         {(spec.fields ?? []).map((f) => (
@@ -88,6 +89,14 @@ export function ConfirmDialog({ spec, onClose }: { spec: ConfirmSpec; onClose: (
 let pushToast: ((t: string) => void) | undefined;
 export function toast(text: string): void {
   pushToast?.(text);
+}
+
+/** Copies `text` to the clipboard and says how it went (a browser may refuse the write). */
+export function copyText(text: string, what: string): void {
+  navigator.clipboard?.writeText(text).then(
+    () => toast(`${what} copied`),
+    () => toast(`${what} not copied: this browser refused the clipboard`),
+  );
 }
 
 export function Toasts() {

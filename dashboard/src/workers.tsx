@@ -7,9 +7,25 @@ const KINDS = ['orchestration', 'activity', 'entity'] as const;
 const TITLES: Record<string, string> = { orchestration: 'Orchestrations', activity: 'Activities', entity: 'Entities' };
 const COLORS: Record<string, string> = { orchestration: '#6366f1', activity: '#10b981', entity: '#f59e0b' };
 
+/** Items dispatched per point (`secondsPerPoint`), oldest first, per kind. */
+type Series = Partial<Record<(typeof KINDS)[number], number[]>>;
+
+/** GET .../metrics: the backlog of each kind, and items dispatched per second over the last minutes. */
+type MetricsJson = Record<(typeof KINDS)[number], { pending: number; active: number; dispatchPerSecond: number; oldestPendingAgeMs: number }> & {
+  throughput: Series & { secondsPerPoint: number };
+};
+
+/** A connected worker's streams: work items in flight and the most it takes, per kind. */
+interface WorkerJson {
+  workerId: string;
+  orchestrations: { active: number; max: number };
+  activities: { active: number; max: number };
+  entities: { active: number; max: number };
+}
+
 export function WorkersView({ hub }: { hub: string }) {
-  const { data, error } = usePoll(() => api(hub, 'GET', '/taskhubs/metrics?minutes=5'), [hub], 3000);
-  const workers = usePoll(() => api(hub, 'GET', '/taskhubs/workers'), [hub], 3000);
+  const { data, error } = usePoll(() => api<MetricsJson>(hub, 'GET', '/taskhubs/metrics?minutes=5'), [hub], 3000);
+  const workers = usePoll(() => api<{ workers: WorkerJson[] }>(hub, 'GET', '/taskhubs/workers'), [hub], 3000);
   return (
     <div>
       <h1>Workers &amp; metrics</h1>
@@ -31,7 +47,7 @@ export function WorkersView({ hub }: { hub: string }) {
         <table class="table">
           <thead><tr><th>Worker</th><th>Orchestrations (active / max)</th><th>Activities</th><th>Entities</th></tr></thead>
           <tbody>
-            {(workers.data?.workers ?? []).map((w: any) => (
+            {(workers.data?.workers ?? []).map((w: WorkerJson) => (
               <tr key={w.workerId}>
                 <td class="mono">{w.workerId}</td>
                 {(['orchestrations', 'activities', 'entities'] as const).map((k) => (
@@ -52,7 +68,7 @@ function Meter({ active, max }: { active: number; max: number }) {
   return <div class="meter"><div style={{ width: `${pct}%` }} /><span>{active} / {max > 0 ? max : '∞'}</span></div>;
 }
 
-function Chart({ series }: { series: Record<string, number[]> }) {
+function Chart({ series }: { series: Series }) {
   const W = 900, H = 180, P = 28;
   const buckets = (s: number[]) => { const out: number[] = []; for (let i = 0; i < s.length; i += 10) out.push(s.slice(i, i + 10).reduce((a, b) => a + b, 0)); return out; };
   const data = Object.fromEntries(KINDS.map((k) => [k, buckets(series[k] ?? [])]));

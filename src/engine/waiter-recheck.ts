@@ -34,7 +34,9 @@ export class WaiterRecheck {
   /** Re-reads every `intervalMs` (0: only when asked by `now`). */
   start(intervalMs: number): void {
     if (intervalMs <= 0 || this.#timer !== undefined) return;
-    this.#timer = setInterval(() => this.now(), intervalMs);
+    // void: a pass catches and logs the store's failures itself; anything else it throws is a bug,
+    // and its unhandled rejection stops the process loudly.
+    this.#timer = setInterval(() => void this.now(), intervalMs);
     this.#timer.unref();
   }
 

@@ -18,6 +18,7 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { DtsServer, withServerOutput } from "../support/server-process.ts";
 import { rawRequest, targetOf, type Target } from "../support/raw-http.ts";
+import type { Json } from "../support/json.ts";
 
 const AUD = "https://durabletask.io";
 const SUB = "/subscriptions/default";
@@ -35,7 +36,7 @@ const granted: Record<string, string> = {};
 
 interface Answer {
   status: number;
-  body: any;
+  body: Json;
 }
 
 async function call(who: string | undefined, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> {
@@ -46,7 +47,7 @@ async function call(who: string | undefined, method: string, path: string, body?
   return { status: answer.status, body: answer.body === "" ? undefined : JSON.parse(answer.body) };
 }
 
-async function ok(who: string, method: string, path: string, body?: unknown): Promise<any> {
+async function ok(who: string, method: string, path: string, body?: unknown): Promise<Json> {
   const answer = await call(who, method, path, body);
   assert.ok(answer.status < 300, `${who} ${method} ${path}: ${answer.status} ${JSON.stringify(answer.body)}`);
   return answer.body;
@@ -85,7 +86,8 @@ before(async () => {
 });
 after(() => server?.dispose());
 
-const it = (name: string, body: () => Promise<void>) => test(name, { timeout: 120_000 }, withServerOutput(() => [server], body));
+// void: node:test reports a failing test itself; the promise test() returns never rejects.
+const it = (name: string, body: () => Promise<void>) => void test(name, { timeout: 120_000 }, withServerOutput(() => [server], body));
 
 it("matrix: role at group A x operation x where the resource lives", async () => {
   const newName = randomUUID();
@@ -124,7 +126,7 @@ it("matrix: role at group A x operation x where the resource lives", async () =>
   assert.equal(rootOwner.principalName, "admin", "the root Owner's assignment is untouched");
   assert.equal(rootOwner.roleDefinitionName, "Owner");
   assert.equal((await call("admin", "GET", "/subscriptions")).status, 200, "and still works");
-  const listed = (await ok("owner-a", "GET", `${assignment(group("ga"), "").slice(0, -1)}`)).value.map((a: any) => a.scope);
+  const listed = (await ok("owner-a", "GET", `${assignment(group("ga"), "").slice(0, -1)}`)).value.map((a: Json) => a.scope);
   assert.ok(listed.length > 0 && listed.every((scope: string) => scope.toLowerCase().startsWith(group("ga").toLowerCase())), JSON.stringify(listed));
   assert.equal((await call("admin", "DELETE", assignment("/", granted["reader-a@gb"] as string))).status, 200, "a wider URL, by an Owner of both");
 });

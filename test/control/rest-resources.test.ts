@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { group, hub, RestServer, scheduler, schedulerBody, SUB } from './rest-support.ts';
+import type { Json } from '../support/json.ts';
 
 let rest: RestServer;
 before(async () => {
@@ -15,7 +16,7 @@ after(() => rest.stop());
 
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
 
-function assertSystemData(systemData: any): void {
+function assertSystemData(systemData: Json): void {
   assert.deepEqual(Object.keys(systemData).sort(), ['createdAt', 'createdBy', 'createdByType', 'lastModifiedAt', 'lastModifiedBy', 'lastModifiedByType']);
   assert.match(systemData.createdAt, ISO);
   assert.match(systemData.lastModifiedAt, ISO);
@@ -27,7 +28,7 @@ test('the defaults exist: subscription, group, scheduler on the main gRPC port, 
   const sched = await rest.call('GET', scheduler('default', 'default'));
   assert.equal(sched.body.properties.endpoint, `http://127.0.0.1:${rest.server.grpcPort}`);
   const hubs = await rest.call('GET', `${scheduler('default', 'default')}/taskHubs`);
-  assert.deepEqual(hubs.body.value.map((h: any) => h.name), ['default']);
+  assert.deepEqual(hubs.body.value.map((h: Json) => h.name), ['default']);
 });
 
 test('resource groups: create (201), replace (200), show, patch tags, list, delete (200, then 204)', async () => {
@@ -41,7 +42,7 @@ test('resource groups: create (201), replace (200), show, patch tags, list, dele
   assert.equal((await rest.call('PUT', group('rg-groups'), { location: 'northcentralus' })).status, 200);
   assert.equal((await rest.call('PUT', group('rg-groups'), { location: 'westeurope' })).status, 400);
   assert.deepEqual((await rest.call('PATCH', group('RG-GROUPS'), { tags: { a: 'b' } })).body.tags, { a: 'b' });
-  assert.ok((await rest.call('GET', `${SUB}/resourceGroups`)).body.value.some((g: any) => g.name === 'rg-groups'));
+  assert.ok((await rest.call('GET', `${SUB}/resourceGroups`)).body.value.some((g: Json) => g.name === 'rg-groups'));
   assert.equal((await rest.call('DELETE', group('rg-groups'))).status, 200);
   assert.equal((await rest.call('GET', group('rg-groups'))).status, 404);
   assert.equal((await rest.call('DELETE', group('rg-groups'))).status, 204);
@@ -91,9 +92,9 @@ test('schedulers: list by resource group and by subscription', async () => {
   await rest.call('PUT', scheduler('rg-list-a', 'list-two'), schedulerBody());
   await rest.call('PUT', scheduler('rg-list-b', 'list-three'), schedulerBody());
   const byGroup = await rest.call('GET', `${group('rg-list-a')}/providers/Microsoft.DurableTask/schedulers`);
-  assert.deepEqual(byGroup.body.value.map((s: any) => s.name), ['list-one', 'list-two']);
+  assert.deepEqual(byGroup.body.value.map((s: Json) => s.name), ['list-one', 'list-two']);
   const bySub = await rest.call('GET', `${SUB}/providers/Microsoft.DurableTask/schedulers?api-version=2025-11-01`);
-  const names = bySub.body.value.map((s: any) => s.name);
+  const names = bySub.body.value.map((s: Json) => s.name);
   for (const name of ['default', 'list-one', 'list-two', 'list-three']) assert.ok(names.includes(name), name);
   assert.equal((await rest.call('GET', `${group('rg-missing')}/providers/Microsoft.DurableTask/schedulers`)).status, 404);
   assert.equal((await rest.call('GET', '/subscriptions/nope/providers/Microsoft.DurableTask/schedulers')).status, 404);
@@ -113,7 +114,7 @@ test('task hubs: create, show, list, delete; a scheduler with hubs cannot be del
   assert.equal((await rest.call('PUT', hub('rg-hubs', 'sched-h', 'hub-one'), {})).status, 200);
   await rest.call('PUT', hub('rg-hubs', 'sched-h', 'hub-two'));
   const list = await rest.call('GET', `${scheduler('rg-hubs', 'sched-h')}/taskHubs`);
-  assert.deepEqual(list.body.value.map((h: any) => h.name), ['hub-one', 'hub-two']);
+  assert.deepEqual(list.body.value.map((h: Json) => h.name), ['hub-one', 'hub-two']);
   assert.equal((await rest.call('GET', hub('rg-hubs', 'sched-h', 'HUB-ONE'))).body.name, 'hub-one');
   const refused = await rest.call('DELETE', scheduler('rg-hubs', 'sched-h'));
   assert.equal(refused.status, 409);

@@ -5,10 +5,11 @@
 import { loadServeConfig } from '../../src/config/config.ts';
 import { createServer, defaultDeps, type RunningServer } from '../../src/main.ts';
 import { silentLogger } from '../../src/lib/logger.ts';
+import type { Json } from '../support/json.ts';
 
 export interface Reply {
   status: number;
-  body: any;
+  body: Json;
   etag: string | null;
 }
 

@@ -75,7 +75,8 @@ export function browserFixture(options: { server?: ServerOptions; browser?: Brow
     await stopAll(worker, fixture?.client);
     await fixture?.server.dispose();
   });
-  const it = (name: string, body: (f: BrowserFixture) => Promise<void>) => test(name, { skip: browserSkip, timeout: 120_000 }, withServerOutput(() => [fixture?.server], async () => {
+  // void: node:test reports a failing test itself; the promise test() returns never rejects.
+  const it = (name: string, body: (f: BrowserFixture) => Promise<void>) => void test(name, { skip: browserSkip, timeout: 120_000 }, withServerOutput(() => [fixture?.server], async () => {
     if (fixture === undefined) throw new Error('the browser fixture did not start');
     await body(fixture);
   }));

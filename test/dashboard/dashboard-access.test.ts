@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { DtsServer, withServerOutput } from '../support/server-process.ts';
 import { login, secureCall, type ApiAnswer, type SecureTarget } from './dashboard-support.ts';
+import type { Json } from '../support/json.ts';
 
 const SCHED = '/subscriptions/default/resourceGroups/default/providers/Microsoft.DurableTask/schedulers/default';
 const RG = '/subscriptions/default/resourceGroups/default/providers';
@@ -54,7 +55,8 @@ after(async () => {
   await server?.dispose();
 });
 
-const it = (name: string, body: () => Promise<void>) => test(name, { timeout: 60_000 }, withServerOutput(() => [server], body));
+// void: node:test reports a failing test itself; the promise test() returns never rejects.
+const it = (name: string, body: () => Promise<void>) => void test(name, { timeout: 60_000 }, withServerOutput(() => [server], body));
 
 it('no token or a bad one is 401 with a Bearer challenge; ping stays open', async () => {
   for (const [method, path, body] of [['GET', '/v1/taskhubs'], ['POST', '/v1/taskhubs/orchestrations/query', {}], ['GET', '/v1/taskhubs/workers'], ['GET', '/metrics'], ['GET', '/v1/scale']] as const) {
@@ -71,7 +73,7 @@ it('a Reader reads its hub; every action is 403 naming the missing role and chan
   assert.equal(created.status, 201, JSON.stringify(created.body));
   const query = await call('POST', '/v1/taskhubs/orchestrations/query', reader, { filter: {} });
   assert.equal(query.status, 200);
-  assert.deepEqual(query.body.orchestrations.map((o: any) => o.instanceId), ['acc-1']);
+  assert.deepEqual(query.body.orchestrations.map((o: Json) => o.instanceId), ['acc-1']);
   for (const path of ['/v1/taskhubs/orchestrations/acc-1', '/v1/taskhubs/orchestrations/acc-1/payloads', '/v1/taskhubs/orchestrations/acc-1/history', '/v1/taskhubs/workers', '/v1/taskhubs/metrics']) {
     assert.equal((await call('GET', path, reader)).status, 200, path);
   }
@@ -106,7 +108,7 @@ it('a Reader reads its hub; every action is 403 naming the missing role and chan
 });
 
 it('a role at one hub shows no other hub; /metrics is a management read', async () => {
-  const hubs = (token: string) => call('GET', '/v1/taskhubs', token, undefined, null).then((r) => r.body.taskHubs.map((h: any) => h.taskHub));
+  const hubs = (token: string) => call('GET', '/v1/taskhubs', token, undefined, null).then((r) => r.body.taskHubs.map((h: Json) => h.taskHub));
   assert.deepEqual(await hubs(reader), ['default']);
   assert.deepEqual(await hubs(operator), ['default', 'other']);
   assert.deepEqual(await hubs(admin), [], 'Owner is a control-plane role: it reads no orchestrations (as in Azure)');
@@ -114,7 +116,7 @@ it('a role at one hub shows no other hub; /metrics is a management read', async 
   refused(await call('GET', '/v1/taskhubs/workers', reader, undefined, 'nowhere'), 403, /nowhere/);
   assert.equal((await call('GET', '/v1/taskhubs/workers', operator, undefined, 'nowhere')).status, 404, 'existence is told only to a caller with a role there');
   const scale = await call('GET', '/v1/scale', reader, undefined, null);
-  assert.deepEqual(scale.body.taskHubs.map((h: any) => h.hub), ['default']);
+  assert.deepEqual(scale.body.taskHubs.map((h: Json) => h.hub), ['default']);
   refused(await call('GET', '/metrics', reader, undefined, null), 403, /control\.read/);
   const metrics = await call('GET', '/metrics', admin, undefined, null);
   assert.equal(metrics.status, 200);
@@ -131,6 +133,6 @@ it("an address outside the scheduler's allowlist is 403 naming it, before the to
   refused(await call('POST', '/v1/taskhubs/orchestrations/query', operator, {}, hub), 403, /127\.0\.0\.1.*allowlist.*tenonly/);
   refused(await call('POST', '/v1/taskhubs/orchestrations', undefined, { name: 'x' }, hub), 403, /127\.0\.0\.1/);
   const hubs = await call('GET', '/v1/taskhubs', operator, undefined, null);
-  assert.ok(!hubs.body.taskHubs.some((h: any) => h.taskHub === hub), 'a hub whose scheduler refuses the address is not listed');
-  assert.ok(hubs.body.taskHubs.some((h: any) => h.taskHub === 'default'));
+  assert.ok(!hubs.body.taskHubs.some((h: Json) => h.taskHub === hub), 'a hub whose scheduler refuses the address is not listed');
+  assert.ok(hubs.body.taskHubs.some((h: Json) => h.taskHub === 'default'));
 });

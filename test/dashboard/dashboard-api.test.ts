@@ -9,6 +9,7 @@ import { createMsClient, startMsWorker, stopAll, waitForDone } from '../support/
 import { DtsServer, withServerOutput } from '../support/server-process.ts';
 import { eventually } from '../support/wait.ts';
 import { call } from './dashboard-support.ts';
+import type { Json } from '../support/json.ts';
 
 let server: DtsServer | undefined;
 let client: TaskHubGrpcClient | undefined;
@@ -31,9 +32,10 @@ after(async () => {
 });
 
 const http = () => (server as DtsServer).httpAddress;
-const it = (name: string, body: () => Promise<void>) => test(name, { timeout: 60_000 }, withServerOutput(() => [server], body));
+// void: node:test reports a failing test itself; the promise test() returns never rejects.
+const it = (name: string, body: () => Promise<void>) => void test(name, { timeout: 60_000 }, withServerOutput(() => [server], body));
 
-function assertProblem(r: { status: number; headers: Headers; body: any }, status: number, detail: RegExp): void {
+function assertProblem(r: { status: number; headers: Headers; body: Json }, status: number, detail: RegExp): void {
   assert.equal(r.status, status, JSON.stringify(r.body));
   assert.match(r.headers.get('content-type') ?? '', /application\/problem\+json/);
   assert.match(r.body.detail, detail);
@@ -50,22 +52,22 @@ it('create, query with filters and paging, metadata, payloads, history', async (
     return r.body.totalCount === 5 ? true : undefined;
   });
   const page1 = await call(http(), 'POST', '/api/v1/taskhubs/orchestrations/query', { filter: { orchestrationId: 'api-' }, pagination: { count: 2 }, sort: [{ column: 'CREATED_AT', direction: 'ASCENDING_SORT' }] });
-  assert.deepEqual(page1.body.orchestrations.map((o: any) => o.instanceId), ['api-1', 'api-2']);
+  assert.deepEqual(page1.body.orchestrations.map((o: Json) => o.instanceId), ['api-1', 'api-2']);
   assert.equal(page1.body.totalCount, 5);
   assert.equal(page1.body.trivia.running, 5);
   const page2 = await call(http(), 'POST', '/v1/taskhubs/orchestrations/query', { filter: { orchestrationId: 'api-' }, pagination: { count: 2, continuationToken: page1.body.continuationToken }, sort: [{ column: 'CREATED_AT', direction: 'ASCENDING_SORT' }] });
-  assert.deepEqual(page2.body.orchestrations.map((o: any) => o.instanceId), ['api-3', 'api-4']);
+  assert.deepEqual(page2.body.orchestrations.map((o: Json) => o.instanceId), ['api-3', 'api-4']);
   const offset = await call(http(), 'POST', '/v1/taskhubs/orchestrations/query', { filter: { orchestrationId: 'api-' }, pagination: { count: 2, startIndex: 4 }, sort: [{ column: 'CREATED_AT', direction: 'ASCENDING_SORT' }] });
-  assert.deepEqual(offset.body.orchestrations.map((o: any) => o.instanceId), ['api-5']);
+  assert.deepEqual(offset.body.orchestrations.map((o: Json) => o.instanceId), ['api-5']);
   const tagged = await call(http(), 'POST', '/v1/taskhubs/orchestrations/query', { filter: { tags: 'BLUE', name: 'wait' } });
-  assert.deepEqual(tagged.body.orchestrations.map((o: any) => o.instanceId), ['api-1']);
+  assert.deepEqual(tagged.body.orchestrations.map((o: Json) => o.instanceId), ['api-1']);
   const meta = await call(http(), 'GET', '/v1/taskhubs/orchestrations/api-1');
   assert.equal(meta.body.name, 'waiter');
   assert.deepEqual(meta.body.tags, { team: 'blue' });
   const payloads = await call(http(), 'GET', '/v1/taskhubs/orchestrations/api-1/payloads');
   assert.equal(payloads.body.input, '{"a":1}');
   const history = await call(http(), 'GET', `/v1/taskhubs/orchestrations/api-1/executions/${meta.body.executionId}/history`);
-  assert.ok(history.body.some((e: any) => e.kind === 'executionStarted'));
+  assert.ok(history.body.some((e: Json) => e.kind === 'executionStarted'));
 });
 
 it('sort by last update, paging forward and back by token, and what the caller may do', async () => {
@@ -75,7 +77,7 @@ it('sort by last update, paging forward and back by token, and what the caller m
   const query = async (column: string, direction: string, pagination: Record<string, unknown> = {}) => {
     const r = await call(http(), 'POST', '/v1/taskhubs/orchestrations/query', { filter: { orchestrationId: 'srt-' }, pagination: { count: 2, ...pagination }, sort: [{ column, direction }] });
     assert.equal(r.status, 200, JSON.stringify(r.body));
-    return { ids: r.body.orchestrations.map((o: any) => o.instanceId), next: r.body.continuationToken, previous: r.body.previousToken };
+    return { ids: r.body.orchestrations.map((o: Json) => o.instanceId), next: r.body.continuationToken, previous: r.body.previousToken };
   };
   // The second one changes last: it is first by last update, newest first, and last oldest first.
   assert.equal((await call(http(), 'POST', '/v1/taskhubs/orchestrations/srt-2/history', { executionSuspended: { reason: 'move me' } })).status, 202);

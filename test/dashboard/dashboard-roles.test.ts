@@ -87,7 +87,8 @@ after(async () => {
 });
 
 const base = () => `https://${target.http}`;
-const it = (name: string, body: (p: Page) => Promise<void>) => test(name, { skip, timeout: 120_000 }, withServerOutput(() => [server], async () => {
+// void: node:test reports a failing test itself; the promise test() returns never rejects.
+const it = (name: string, body: (p: Page) => Promise<void>) => void test(name, { skip, timeout: 120_000 }, withServerOutput(() => [server], async () => {
   const p = await (browser as BrowserContext).newPage();
   try {
     await body(p);

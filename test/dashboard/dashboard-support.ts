@@ -7,11 +7,12 @@ import { request as httpsRequest } from 'node:https';
 import { credentials, loadPackageDefinition, type Client, type ServiceError } from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { fileURLToPath } from 'node:url';
+import type { Json } from '../support/json.ts';
 
 export interface ApiAnswer {
   status: number;
   headers: Headers;
-  body: any;
+  body: Json;
 }
 
 export async function call(http: string, method: string, path: string, body?: unknown, hub: string | null = 'default'): Promise<ApiAnswer> {
@@ -77,21 +78,21 @@ export async function login(target: SecureTarget, username: string, password: st
   return answer.body.accessToken as string;
 }
 
-type Unary = (request: unknown, callback: (error: ServiceError | null, response: any) => void) => void;
+type Unary = (request: unknown, callback: (error: ServiceError | null, response: Json) => void) => void;
 
 export interface KedaClient {
   isActive(meta: Record<string, string>): Promise<boolean>;
-  getMetricSpec(meta: Record<string, string>): Promise<any>;
-  getMetrics(meta: Record<string, string>, metricName?: string): Promise<any>;
+  getMetricSpec(meta: Record<string, string>): Promise<Json>;
+  getMetrics(meta: Record<string, string>, metricName?: string): Promise<Json>;
   client: Client;
 }
 
 export function kedaClient(grpcAddress: string): KedaClient {
   const path = fileURLToPath(new URL('../../proto/externalscaler.proto', import.meta.url));
-  const pkg = loadPackageDefinition(loadSync(path, { keepCase: true, longs: Number, defaults: true })) as any;
+  const pkg = loadPackageDefinition(loadSync(path, { keepCase: true, longs: Number, defaults: true })) as Json;
   const client = new pkg.externalscaler.ExternalScaler(grpcAddress, credentials.createInsecure()) as Client & Record<string, Unary>;
   const unary = (name: string, request: unknown) =>
-    new Promise<any>((resolve, reject) => (client[name] as Unary).call(client, request, (error, response) => (error ? reject(error) : resolve(response))));
+    new Promise<Json>((resolve, reject) => (client[name] as Unary).call(client, request, (error, response) => (error ? reject(error) : resolve(response))));
   const ref = (meta: Record<string, string>) => ({ name: 'workers', namespace: 'default', scalerMetadata: meta });
   return {
     client,

@@ -13,6 +13,7 @@ import { waitForDone } from '../support/sdk-ms.ts';
 import { eventually } from '../support/wait.ts';
 import { browserFixture, parseShownTime, screenshot, timePattern } from './browser-support.ts';
 import { call } from './dashboard-support.ts';
+import type { Json } from '../support/json.ts';
 
 const ZONE = 'UTC+5:30';
 
@@ -120,7 +121,7 @@ it('timers: a wait on a timer or an event shows both, open bars end with the ins
   await p.goto(`${base}/hubs/default/orchestrations/sleeper-1?tab=history`);
   await p.locator('[data-testid="history"] tr', { hasText: 'timerFired' }).waitFor();
   const shown = async (kind: string) => parseShownTime(await p.locator('[data-testid="history"] tr', { hasText: kind }).locator('[data-testid="event-time"]').innerText());
-  const events: any[] = (await call(http, 'GET', '/v1/taskhubs/orchestrations/sleeper-1/history')).body;
+  const events: Json[] = (await call(http, 'GET', '/v1/taskhubs/orchestrations/sleeper-1/history')).body;
   const fired = events.find((e) => e.kind === 'timerFired');
   assert.equal(await shown('timerFired'), fired.fireAt, 'the time it fired, not when it was scheduled');
   assert.ok((await shown('timerFired')) - (await shown('timerCreated')) >= 800, 'a 1 s timer fires about 1 s after it is created');

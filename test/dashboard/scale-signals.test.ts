@@ -10,6 +10,8 @@ import { createMsClient, startMsWorker, stopAll, waitForDone } from '../support/
 import { DtsServer, withServerOutput } from '../support/server-process.ts';
 import { eventually } from '../support/wait.ts';
 import { call, kedaClient, type KedaClient } from './dashboard-support.ts';
+import type { Json } from '../support/json.ts';
+import type { ServiceError } from '@grpc/grpc-js';
 
 let server: DtsServer | undefined;
 let client: TaskHubGrpcClient | undefined;
@@ -67,14 +69,14 @@ test('a backlog of 7 orchestrations is exact in JSON, Prometheus and KEDA, then 
   assert.deepEqual(metrics.metricValues, [{ metricName: 'dts-default-orchestration', metricValue: 7, metricValueFloat: 7 }]);
   const activities = await k.getMetrics({ ...META, workItemType: 'Activity' });
   assert.equal(activities.metricValues[0].metricValue, 0);
-  await assert.rejects(k.getMetrics({ ...META, workItemType: 'Timer' }), (e: any) => e.code === 3 && /workItemType/.test(e.details));
-  await assert.rejects(k.getMetrics({ ...META, maxConcurrentWorkItemsCount: '0' }), (e: any) => e.code === 3);
-  await assert.rejects(k.isActive({ taskhubName: 'nope' }), (e: any) => e.code === 5);
-  await assert.rejects(k.isActive({}), (e: any) => e.code === 3 && /taskhubName/.test(e.details));
+  await assert.rejects(k.getMetrics({ ...META, workItemType: 'Timer' }), (e: ServiceError) => e.code === 3 && /workItemType/.test(e.details));
+  await assert.rejects(k.getMetrics({ ...META, maxConcurrentWorkItemsCount: '0' }), (e: ServiceError) => e.code === 3);
+  await assert.rejects(k.isActive({ taskhubName: 'nope' }), (e: ServiceError) => e.code === 5);
+  await assert.rejects(k.isActive({}), (e: ServiceError) => e.code === 3 && /taskhubName/.test(e.details));
 
   // StreamIsActive answers at once with the current state.
-  const stream = (k.client as any).StreamIsActive({ name: 'workers', namespace: 'default', scalerMetadata: META });
-  const first = await new Promise<any>((resolve, reject) => stream.once('data', resolve).once('error', reject));
+  const stream = (k.client as Json).StreamIsActive({ name: 'workers', namespace: 'default', scalerMetadata: META });
+  const first = await new Promise<Json>((resolve, reject) => stream.once('data', resolve).once('error', reject));
   stream.cancel();
   stream.on('error', () => {});
   assert.equal(first.result, true);

@@ -15,6 +15,7 @@ import * as grpc from "@grpc/grpc-js";
 import { TaskHubGrpcClient } from "@microsoft/durabletask-js";
 import { OidcIssuer } from "../support/oidc-issuer.ts";
 import { DtsServer } from "../support/server-process.ts";
+import type { Json } from "../support/json.ts";
 
 const AUD = "https://durabletask.io";
 let oidc: OidcIssuer;
@@ -26,7 +27,7 @@ let admin = "";
 const now = () => Math.floor(Date.now() / 1000);
 const ext = (oid: string, extra: Record<string, unknown> = {}) => oidc.token({ aud: AUD, oid, exp: now() + 600, ...extra });
 
-async function rest(method: string, path: string, body?: unknown, token?: string, headers: Record<string, string> = {}): Promise<{ status: number; body: any }> {
+async function rest(method: string, path: string, body?: unknown, token?: string, headers: Record<string, string> = {}): Promise<{ status: number; body: Json }> {
   const url = new URL(path, `https://${server.httpAddress}`);
   return new Promise((resolve, reject) => {
     const req = httpsRequest(url, { method, ca, headers: { ...headers, ...(token ? { authorization: `Bearer ${token}` } : {}), "content-type": "application/json" } }, (res) => {

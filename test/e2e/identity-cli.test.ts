@@ -15,6 +15,7 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { dtsOk, runDts, type CliResult } from "../support/dts-cli.ts";
 import { DtsServer, repoRoot, withServerOutput } from "../support/server-process.ts";
+import type { Json } from "../support/json.ts";
 
 let server: DtsServer;
 let url = "";
@@ -32,7 +33,7 @@ function freshConfig(extra: Record<string, string> = {}): Record<string, string>
 }
 const dts = (args: string[], env = admin): Promise<string> => dtsOk(url, args, env);
 const tsv = async (args: string[], env = admin): Promise<string> => (await dts([...args, "--output", "tsv"], env)).trim();
-const json = async (args: string[], env = admin): Promise<any> => JSON.parse(await dts(args, env));
+const json = async (args: string[], env = admin): Promise<Json> => JSON.parse(await dts(args, env));
 
 function assertFails(result: CliResult, code: number, pattern: RegExp): void {
   assert.equal(result.code, code, result.stderr);
@@ -142,7 +143,7 @@ it("users: create, show, list, sign in, role grant and revoke, delete", async ()
   assert.equal(grant.principalType, "User");
   assert.equal(await tsv(["group", "list", "--query", "[].name"], asCarol), "default", "a grant applies at once on this node");
   const listed = await json(["role", "assignment", "list", "--assignee", "carol@example.com"]);
-  assert.deepEqual(listed.map((a: any) => [a.principalName, a.roleDefinitionName, a.scope]), [["carol@example.com", "Reader", "/subscriptions/default"]]);
+  assert.deepEqual(listed.map((a: Json) => [a.principalName, a.roleDefinitionName, a.scope]), [["carol@example.com", "Reader", "/subscriptions/default"]]);
   assert.equal(await tsv(["role", "assignment", "list", "--all", "--query", "[?principalName=='admin'].roleDefinitionName"]), "Owner");
   assert.match(await dts(["role", "assignment", "list", "--assignee", "carol@example.com", "-o", "table"]), /^Principal\s+Role\s+Scope\n-+.*\ncarol@example\.com\s+Reader\s+\/subscriptions\/default\n$/);
   assertFails(await runDts(url, ["role", "assignment", "create", "--assignee", "bob@example.com", "--role", "Owner", "--scope", "/"], asCarol), 1, /\(PermissionDenied\)/);
@@ -208,7 +209,7 @@ it("signing-key rotation: tokens issued before keep working, the JWKS has both k
 
   const rotated = await json(["signing-key", "rotate"]);
   assert.notEqual(rotated.kid, oldKid);
-  assert.deepEqual(rotated.keys.map((k: any) => [k.kid, k.active]), [[oldKid, false], [rotated.kid, true]]);
+  assert.deepEqual(rotated.keys.map((k: Json) => [k.kid, k.active]), [[oldKid, false], [rotated.kid, true]]);
   assert.ok(Date.parse(rotated.keys[0].trustedUntil) > Date.now() + 3_000_000, "the old key is trusted for the token lifetime");
   const jwks = await new Promise<{ keys: { kid: string }[] }>((resolve, reject) =>
     httpsGet(`${url}/.well-known/jwks.json`, { ca: readFileSync(caFile) }, (res) => {

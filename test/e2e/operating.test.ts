@@ -24,6 +24,7 @@ import { LoggedServer, type LogRecord } from '../support/logged-server.ts';
 import { createMsClient, startMsWorker, waitForDone } from '../support/sdk-ms.ts';
 import { repoRoot, type DtsServer } from '../support/server-process.ts';
 import { eventually } from '../support/wait.ts';
+import type { Json } from '../support/json.ts';
 
 /** Retries `assertion` until it passes; its value. */
 const until = <T>(what: string, assertion: () => T | Promise<T>, timeoutMs: number): Promise<T> => eventually(what, async () => ({ value: await assertion() }), timeoutMs).then((r) => r.value);
@@ -49,13 +50,13 @@ function find(server: LoggedServer, msg: string | RegExp, where: (r: LogRecord) 
   return found;
 }
 
-const health = grpc.loadPackageDefinition(loadSync(protoPath, { enums: String })) as any;
-function healthClient(address: string, credentials = grpc.credentials.createInsecure()): any {
+const health = grpc.loadPackageDefinition(loadSync(protoPath, { enums: String })) as Json;
+function healthClient(address: string, credentials = grpc.credentials.createInsecure()): Json {
   const client = new health.grpc.health.v1.Health(address, credentials);
   cleanups.push(() => client.close());
   return client;
 }
-const check = (client: any, service = ''): Promise<string> =>
+const check = (client: Json, service = ''): Promise<string> =>
   new Promise((resolve, reject) => client.check({ service }, (error: Error | null, reply: { status: string }) => (error ? reject(error) : resolve(reply.status))));
 
 async function get(address: string, path: string): Promise<{ status: number; text: string }> {
@@ -69,14 +70,13 @@ function metric(text: string, name: string, labels: Record<string, string>): num
 }
 
 const hello = async (_ctx: ActivityContext, name: string) => `Hello, ${name}!`;
-async function* greet(ctx: OrchestrationContext, name: string): any {
+async function* greet(ctx: OrchestrationContext, name: string): AsyncGenerator<unknown, unknown> {
   return yield ctx.callActivity(hello, name);
 }
-// eslint-disable-next-line require-yield
-async function* fails(): any {
+async function* fails(): AsyncGenerator<never, never> {
   throw new Error('fails on purpose');
 }
-async function* waits(ctx: OrchestrationContext): any {
+async function* waits(ctx: OrchestrationContext): AsyncGenerator<unknown, void> {
   yield ctx.waitForExternalEvent('never');
 }
 

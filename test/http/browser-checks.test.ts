@@ -23,8 +23,9 @@ after(async () => {
   await Promise.all([server?.dispose(), named?.dispose()]);
 });
 
+// void: node:test reports a failing test itself; the promise test() returns never rejects.
 const it = (name: string, body: () => Promise<void>) =>
-  test(name, { timeout: 60_000 }, withServerOutput(() => [server, named], async () => {
+  void test(name, { timeout: 60_000 }, withServerOutput(() => [server, named], async () => {
     await body();
     await assertAlive(server, target);
   }));

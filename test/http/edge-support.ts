@@ -6,8 +6,9 @@
 import assert from "node:assert/strict";
 import type { DtsServer } from "../support/server-process.ts";
 import { rawRequest, type RawAnswer, type Target } from "../support/raw-http.ts";
+import type { Json } from "../support/json.ts";
 
-export function bodyOf(answer: RawAnswer): any {
+export function bodyOf(answer: RawAnswer): Json {
   try {
     return JSON.parse(answer.body);
   } catch {

@@ -8,10 +8,11 @@ import { readFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { join } from 'node:path';
 import type { DtsServer } from './server-process.ts';
+import type { Json } from './json.ts';
 
 export interface AuthRest {
   ca: Buffer;
-  call(method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: any }>;
+  call(method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: Json }>;
   /** The token of the `admin` user the first start made. */
   admin(): Promise<string>;
   /** Makes user `name`, grants it each role at `scope` (as admin), signs it in. */

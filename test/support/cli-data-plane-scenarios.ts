@@ -12,6 +12,7 @@ import { ChildHandle } from "./child-process.ts";
 import { dtsOk, runDts, type CliResult } from "./dts-cli.ts";
 import { DtsServer, repoRoot, withServerOutput } from "./server-process.ts";
 import { eventually, uniqueId } from "./wait.ts";
+import type { Json } from "./json.ts";
 
 export interface DataPlaneTarget {
   readonly server: DtsServer;
@@ -43,13 +44,14 @@ export function describeDataPlaneCli(name: string, setUp: () => Promise<DataPlan
   let worker: ChildHandle | undefined;
   const t = () => target as DataPlaneTarget;
   const dts = (args: string[]) => dtsOk(t().url, args, t().cliEnv);
-  const json = async (args: string[]): Promise<any> => JSON.parse(await dts(args));
+  const json = async (args: string[]): Promise<Json> => JSON.parse(await dts(args));
   const tsv = async (args: string[]) => (await dts([...args, "-o", "tsv"])).trim();
   const fails = async (args: string[], code: number, pattern: RegExp) => assertFails(await runDts(t().url, args, t().cliEnv), code, pattern);
   const statusOf = (id: string, extra: string[] = []) => tsv(["orchestration", "show", "--id", id, ...extra, "--query", "status"]);
   const waitForStatus = (id: string, status: string, extra: string[] = []) =>
     eventually(`${id} to be ${status}`, async () => ((await statusOf(id, extra)) === status ? status : undefined), 60_000, 200);
-  const it: ScenarioTest = (title, body) => test(title, { timeout: 180_000 }, withServerOutput(() => [target?.server], body));
+  // void: node:test reports a failing test itself; the promise test() returns never rejects.
+  const it: ScenarioTest = (title, body) => void test(title, { timeout: 180_000 }, withServerOutput(() => [target?.server], body));
 
   describe(name, () => {
     before(async () => {

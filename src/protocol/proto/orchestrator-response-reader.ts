@@ -34,8 +34,11 @@ interface Reader {
 const VARINT = 0;
 const LEN = 2;
 
-/** Thrown inside the reader to give the message back to the generated decoder. */
-const GIVE_UP = Symbol('give up');
+/**
+ * Thrown inside the reader to give the message back to the generated decoder. One Error, made
+ * once: throwing it again captures no stack.
+ */
+const GIVE_UP = new Error('give the message to the generated decoder');
 
 export function readOrchestratorResponse(bytes: Buffer): OrchestratorResponse | undefined {
   try {

@@ -67,9 +67,10 @@ interface Field {
 }
 
 /** Thrown inside the walk only; `check` turns it into its ServerError. */
-class Violation {
+class Violation extends Error {
   readonly error: ServerError;
   constructor(error: ServerError) {
+    super(error.message);
     this.error = error;
   }
 }
