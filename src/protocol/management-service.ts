@@ -4,14 +4,13 @@
  * SkipGracefulOrchestrationTerminations, CreateTaskHub and DeleteTaskHub, mapped onto the
  * engine's management operations. Only proto <-> domain mapping lives here.
  */
-import type { sendUnaryData, ServerUnaryCall, ServerWritableStream } from '@grpc/grpc-js';
 import type { OrchestrationStatus } from '../domain/history-event.ts';
 import { type HandlerContext, resolveHub, taskHubHeader, unary } from './call-context.ts';
-import { failCall, toServiceError } from './grpc-status.ts';
 import { fromOrchestrationStatus, fromStringValue, fromTimestamp, toStringValue } from './proto/common-map.ts';
 import { historyEventToProto } from './proto/history-event-map.ts';
 import { BoolValue, proto, type pb } from './proto/load.ts';
 import { orchestrationStateToProto } from './proto/state-map.ts';
+import type { RpcCall, RpcHandler, StreamCall } from './rpc-call.ts';
 
 export function managementHandlers(ctx: HandlerContext) {
   const m = ctx.engine.management;
@@ -67,9 +66,7 @@ export function managementHandlers(ctx: HandlerContext) {
         .setIscomplete(new BoolValue().setValue(result.isComplete));
     }),
 
-    streamInstanceHistory: (call: ServerWritableStream<pb.StreamInstanceHistoryRequest, pb.HistoryChunk>) => {
-      void streamHistory(ctx, call);
-    },
+    streamInstanceHistory: { stream: (call: StreamCall<pb.StreamInstanceHistoryRequest, pb.HistoryChunk>) => void streamHistory(ctx, call) } as RpcHandler,
 
     restartInstance: unary<pb.RestartInstanceRequest, pb.RestartInstanceResponse>(ctx, async (req, hub) => {
       const instanceId = await m.restartInstance(hub, req.getInstanceid(), req.getRestartwithnewinstanceid());
@@ -102,17 +99,17 @@ export function managementHandlers(ctx: HandlerContext) {
   };
 }
 
-async function streamHistory(ctx: HandlerContext, call: ServerWritableStream<pb.StreamInstanceHistoryRequest, pb.HistoryChunk>): Promise<void> {
+async function streamHistory(ctx: HandlerContext, call: StreamCall<pb.StreamInstanceHistoryRequest, pb.HistoryChunk>): Promise<void> {
   try {
     const hub = await resolveHub(ctx, call.metadata);
     const chunks = await ctx.engine.management.historyChunks(hub, call.request.getInstanceid());
     for (const events of chunks) {
-      if (call.cancelled) return;
+      if (call.ended) return;
       call.write(new proto.HistoryChunk().setEventsList(events.map(historyEventToProto)));
     }
     call.end();
   } catch (error) {
-    failCall(call, undefined, error, ctx.log);
+    call.fail(error);
   }
 }
 
@@ -120,15 +117,13 @@ async function streamHistory(ctx: HandlerContext, call: ServerWritableStream<pb.
  * A unary call about the task hub named by the `taskhub` header itself, which need not exist
  * yet (CreateTaskHub), so the usual hub resolution is skipped.
  */
-function hubCall<Req, Res>(ctx: HandlerContext, handle: (request: Req, name: string) => Promise<Res>) {
-  return (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>): void => {
-    const header = taskHubHeader(call.metadata);
-    const name = header === undefined || header === '' ? ctx.engine.taskHubs.defaultName(ctx.scheduler) : header;
-    handle(call.request, name).then(
-      (response) => callback(null, response),
-      (error: unknown) => callback(toServiceError(error, ctx.log)),
-    );
-  };
+function hubCall<Req, Res>(ctx: HandlerContext, handle: (request: Req, name: string) => Promise<Res>): RpcHandler {
+  return {
+    unary: (call: RpcCall<Req>) => {
+      const header = taskHubHeader(call.metadata);
+      return handle(call.request, header === undefined || header === '' ? ctx.engine.taskHubs.defaultName(ctx.scheduler) : header);
+    },
+  } as RpcHandler;
 }
 
 function statuses(list: readonly pb.OrchestrationStatus[]): OrchestrationStatus[] {
