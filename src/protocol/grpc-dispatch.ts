@@ -34,11 +34,14 @@ export class GrpcDispatch {
   readonly #check: RequestCheck;
   readonly #guard: CallGuard | undefined;
   readonly #site: CallSite;
+  /** For calls to paths this server does not serve: untold, so a client's made-up paths never become metric labels. */
+  readonly #unlisted: CallSite;
 
   constructor(check: RequestCheck, guard: CallGuard | undefined, site: CallSite) {
     this.#check = check;
     this.#guard = guard;
     this.#site = site;
+    this.#unlisted = { ...site, observer: { onCallEnd: () => undefined } };
   }
 
   /** Serves `definition`'s methods with `handlers` (by the definition's keys); a method without one answers UNIMPLEMENTED. */
@@ -62,8 +65,8 @@ export class GrpcDispatch {
       stream.respond({ ':status': 415, 'grpc-status': String(GrpcCode.INTERNAL), 'grpc-message': 'a gRPC call is a POST of content-type application/grpc' }, { endStream: true });
       return;
     }
-    const call = new GrpcCall(stream, headers, peer, this.#site);
-    const route = this.#routes.get(call.method);
+    const route = this.#routes.get(String(headers[':path']));
+    const call = new GrpcCall(stream, headers, peer, route === undefined ? this.#unlisted : this.#site);
     const encoding = requestEncoding(headers['grpc-encoding']);
     if (route === undefined || route.handler === undefined || encoding === null) {
       stream.resume();
