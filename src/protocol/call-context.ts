@@ -6,7 +6,7 @@
 import type { TaskHubName } from '../domain/instance.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { Logger } from '../lib/logger.ts';
-import type { CallMetadata, RpcCall, RpcHandler } from './rpc-call.ts';
+import { unaryHandler, type CallMetadata, type RpcCall, type RpcHandler } from './rpc-call.ts';
 
 export type { Logger as Log } from '../lib/logger.ts';
 
@@ -27,7 +27,5 @@ export function resolveHub(ctx: HandlerContext, metadata: CallMetadata): Promise
 
 /** A unary handler of the addressed task hub. */
 export function unary<Req, Res>(ctx: HandlerContext, handle: (request: Req, hub: TaskHubName, call: RpcCall<Req>) => Promise<Res>): RpcHandler {
-  return {
-    unary: async (call: RpcCall<Req>) => handle(call.request, await resolveHub(ctx, call.metadata), call),
-  } as RpcHandler;
+  return unaryHandler(async (call: RpcCall<Req>) => handle(call.request, await resolveHub(ctx, call.metadata), call));
 }

@@ -14,7 +14,7 @@ import { instanceIdOf } from './rpc-observer.ts';
 import type { RpcMethodDefinition, RpcServiceDefinition } from './service-definition.ts';
 import { GrpcCall, type CallSite } from './transport/grpc-call.ts';
 import { timeoutMs } from './transport/grpc-headers.ts';
-import { readRequestMessage, requestEncoding } from './transport/request-message.ts';
+import { readRequestMessage, requestEncoding, type RequestEncoding } from './transport/request-message.ts';
 import type { FrameRules } from './wire/message-frames.ts';
 import type { RequestCheck } from './wire/rpc-requests.ts';
 
@@ -68,12 +68,10 @@ export class GrpcDispatch {
     const route = this.#routes.get(String(headers[':path']));
     const call = new GrpcCall(stream, headers, peer, route === undefined ? this.#unlisted : this.#site);
     const encoding = requestEncoding(headers['grpc-encoding']);
-    if (route === undefined || route.handler === undefined || encoding === null) {
+    const unimplemented = unservable(call.method, route, encoding, headers['grpc-encoding']);
+    if (route === undefined || encoding === null || unimplemented !== undefined) {
       stream.resume();
-      const details = route === undefined ? `${call.method.slice(0, 256)} is not a method of this server`
-        : encoding === null ? `grpc-encoding '${String(headers['grpc-encoding']).slice(0, 64)}' is not supported; this server takes identity, gzip and deflate`
-          : `${route.definition.path.split('/').pop()} is not implemented by this server version`;
-      call.sendStatus({ code: GrpcCode.UNIMPLEMENTED, details, metadata: {} });
+      call.sendStatus({ code: GrpcCode.UNIMPLEMENTED, details: unimplemented ?? '', metadata: {} });
       return;
     }
     call.encode = route.definition.responseSerialize;
@@ -89,7 +87,7 @@ export class GrpcDispatch {
   }
 
   /** Reads the message and checks access side by side; runs the call once both have passed. */
-  #admit(call: GrpcCall, stream: ServerHttp2Stream, route: Route, encoding: 'gzip' | 'deflate' | undefined): void {
+  #admit(call: GrpcCall, stream: ServerHttp2Stream, route: Route, encoding: RequestEncoding): void {
     let allowed = this.#guard === undefined;
     let message: Buffer | undefined;
     const proceed = () => {
@@ -131,4 +129,12 @@ export class GrpcDispatch {
       call.fail(error);
     }
   }
+}
+
+/** Why a call cannot be served at all (UNIMPLEMENTED), if it cannot. */
+function unservable(path: string, route: Route | undefined, encoding: RequestEncoding | null, declared: unknown): string | undefined {
+  if (route === undefined) return `${path.slice(0, 256)} is not a method of this server`;
+  if (route.handler === undefined) return `${path.split('/').pop()} is not implemented by this server version`;
+  if (encoding === null) return `grpc-encoding '${String(declared).slice(0, 64)}' is not supported; this server takes identity, gzip and deflate`;
+  return undefined;
 }

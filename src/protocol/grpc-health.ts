@@ -6,7 +6,7 @@
  */
 import { service as healthDefinition } from 'grpc-health-check';
 import { ServerError } from '../domain/errors.ts';
-import type { RpcHandler, StreamCall } from './rpc-call.ts';
+import { streamHandler, unaryHandler, type RpcHandler, type StreamCall } from './rpc-call.ts';
 import type { RpcServiceDefinition } from './service-definition.ts';
 
 /** What readiness this follows (health/readiness.ts provides it). */
@@ -37,10 +37,10 @@ export class GrpcHealth {
 
   handlers(): Record<string, RpcHandler> {
     return {
-      Check: { unary: async (call: { request: { service: string } }) => ({ status: this.#statusOf(call.request.service) }) },
-      Watch: { stream: (call: StreamCall<{ service: string }, { status: string }>) => this.#watch(call) } as RpcHandler,
-      List: { unary: async () => ({ statuses: Object.fromEntries(SERVICES.map((s) => [s, { status: this.#status }])) }) },
-    } as Record<string, RpcHandler>;
+      Check: unaryHandler(async (call: { request: { service: string } }) => ({ status: this.#statusOf(call.request.service) })),
+      Watch: streamHandler((call: StreamCall<{ service: string }, { status: string }>) => this.#watch(call)),
+      List: unaryHandler(async () => ({ statuses: Object.fromEntries(SERVICES.map((s) => [s, { status: this.#status }])) })),
+    };
   }
 
   #statusOf(service: string): ServingStatus {

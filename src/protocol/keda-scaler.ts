@@ -15,7 +15,7 @@ import { ServerError } from '../domain/errors.ts';
 import type { Engine } from '../engine/engine.ts';
 import { scopedHubName, splitHubName } from '../engine/scheduler-scope.ts';
 import type { WorkKind } from '../engine/work-item.ts';
-import type { RpcHandler, StreamCall } from './rpc-call.ts';
+import { streamHandler, unaryHandler, type RpcHandler, type StreamCall } from './rpc-call.ts';
 import type { RpcServiceDefinition } from './service-definition.ts';
 
 /** As the Azure scaler's default. */
@@ -72,8 +72,10 @@ export function scalerTarget(ref: ScaledObjectRef | undefined, scheduler: string
   return { taskHub, kind: type, target, metricName };
 }
 
+type Backlog = (ref: ScaledObjectRef | undefined) => Promise<{ target: ScalerTarget; value: number }>;
+
 export function kedaHandlers(engine: Engine, scheduler?: string): Record<string, RpcHandler> {
-  const backlog = async (ref: ScaledObjectRef | undefined): Promise<{ target: ScalerTarget; value: number }> => {
+  const backlog: Backlog = async (ref) => {
     const target = scalerTarget(ref, scheduler);
     const { scope, hub } = splitHubName(target.taskHub);
     if (!engine.taskHubs.has(hub, scope)) throw new ServerError('NOT_FOUND', `task hub '${target.taskHub}' does not exist`);
@@ -81,7 +83,7 @@ export function kedaHandlers(engine: Engine, scheduler?: string): Record<string,
     const kind = signals[target.kind];
     return { target, value: kind.pending + kind.active };
   };
-  const unary = <Req, Res>(run: (req: Req) => Promise<Res>) => ({ unary: (call: { request: Req }) => run(call.request) }) as RpcHandler;
+  const unary = <Req, Res>(run: (req: Req) => Promise<Res>) => unaryHandler((call: { request: Req }) => run(call.request));
   return {
     IsActive: unary(async (ref: ScaledObjectRef) => ({ result: (await backlog(ref)).value > 0 })),
     GetMetricSpec: unary(async (ref: ScaledObjectRef) => {
@@ -92,26 +94,28 @@ export function kedaHandlers(engine: Engine, scheduler?: string): Record<string,
       const { target, value } = await backlog(req.scaledObjectRef);
       return { metricValues: [{ metricName: req.metricName || target.metricName, metricValue: value, metricValueFloat: value }] };
     }),
-    StreamIsActive: { stream: (call: StreamCall<ScaledObjectRef, { result: boolean }>) => {
-      let last: boolean | undefined;
-      const tick = (): void => {
-        backlog(call.request).then(
-          ({ value }) => {
-            const active = value > 0;
-            if (active !== last) call.write({ result: active });
-            last = active;
-          },
-          (error: unknown) => {
-            clearInterval(timer);
-            call.fail(error);
-          },
-        );
-      };
-      const timer = setInterval(tick, STREAM_INTERVAL_MS);
-      timer.unref();
-      call.onEnd(() => clearInterval(timer));
-      tick();
-    } } as RpcHandler,
+    StreamIsActive: streamHandler((call: StreamCall<ScaledObjectRef, { result: boolean }>) => streamIsActive(call, backlog)),
   };
 }
 
+/** Writes whether the backlog is non-empty now and whenever that changes, polled every few seconds. */
+function streamIsActive(call: StreamCall<ScaledObjectRef, { result: boolean }>, backlog: Backlog): void {
+  let last: boolean | undefined;
+  const tick = (): void => {
+    backlog(call.request).then(
+      ({ value }) => {
+        const active = value > 0;
+        if (active !== last) call.write({ result: active });
+        last = active;
+      },
+      (error: unknown) => {
+        clearInterval(timer);
+        call.fail(error);
+      },
+    );
+  };
+  const timer = setInterval(tick, STREAM_INTERVAL_MS);
+  timer.unref();
+  call.onEnd(() => clearInterval(timer));
+  tick();
+}

@@ -10,7 +10,7 @@ import { fromOrchestrationStatus, fromStringValue, fromTimestamp, toStringValue 
 import { historyEventToProto } from './proto/history-event-map.ts';
 import { BoolValue, proto, type pb } from './proto/load.ts';
 import { orchestrationStateToProto } from './proto/state-map.ts';
-import type { RpcCall, RpcHandler, StreamCall } from './rpc-call.ts';
+import { streamHandler, unaryHandler, type RpcHandler, type StreamCall } from './rpc-call.ts';
 
 export function managementHandlers(ctx: HandlerContext) {
   const m = ctx.engine.management;
@@ -66,7 +66,7 @@ export function managementHandlers(ctx: HandlerContext) {
         .setIscomplete(new BoolValue().setValue(result.isComplete));
     }),
 
-    streamInstanceHistory: { stream: (call: StreamCall<pb.StreamInstanceHistoryRequest, pb.HistoryChunk>) => void streamHistory(ctx, call) } as RpcHandler,
+    streamInstanceHistory: streamHandler((call: StreamCall<pb.StreamInstanceHistoryRequest, pb.HistoryChunk>) => void streamHistory(ctx, call)),
 
     restartInstance: unary<pb.RestartInstanceRequest, pb.RestartInstanceResponse>(ctx, async (req, hub) => {
       const instanceId = await m.restartInstance(hub, req.getInstanceid(), req.getRestartwithnewinstanceid());
@@ -118,12 +118,10 @@ async function streamHistory(ctx: HandlerContext, call: StreamCall<pb.StreamInst
  * yet (CreateTaskHub), so the usual hub resolution is skipped.
  */
 function hubCall<Req, Res>(ctx: HandlerContext, handle: (request: Req, name: string) => Promise<Res>): RpcHandler {
-  return {
-    unary: (call: RpcCall<Req>) => {
-      const header = taskHubHeader(call.metadata);
-      return handle(call.request, header === undefined || header === '' ? ctx.engine.taskHubs.defaultName(ctx.scheduler) : header);
-    },
-  } as RpcHandler;
+  return unaryHandler<Req, Res>((call) => {
+    const header = taskHubHeader(call.metadata);
+    return handle(call.request, header === undefined || header === '' ? ctx.engine.taskHubs.defaultName(ctx.scheduler) : header);
+  });
 }
 
 function statuses(list: readonly pb.OrchestrationStatus[]): OrchestrationStatus[] {

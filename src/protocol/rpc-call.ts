@@ -38,3 +38,11 @@ export type StreamHandler = (call: StreamCall<never, never>) => void;
 
 /** One RPC's implementation: the transport knows which kind a method is from its definition. */
 export type RpcHandler = { unary: UnaryHandler } | { stream: StreamHandler };
+
+export function unaryHandler<Req, Res>(run: (call: RpcCall<Req>) => Promise<Res>): RpcHandler {
+  return { unary: run as UnaryHandler };
+}
+
+export function streamHandler<Req, Res>(run: (call: StreamCall<Req, Res>) => void): RpcHandler {
+  return { stream: run as StreamHandler };
+}

@@ -16,7 +16,7 @@ import {
 } from './proto/work-item-map.ts';
 import { PastEventsCache } from './proto/past-events-cache.ts';
 import { PendingWrites } from './pending-writes.ts';
-import type { RpcHandler, StreamCall } from './rpc-call.ts';
+import { streamHandler, type RpcHandler, type StreamCall } from './rpc-call.ts';
 import type { WorkerConnection } from '../engine/worker-operations.ts';
 import { entitySupportOf } from '../engine/entity-support.ts';
 import { entityWorkItemToProto } from './proto/entity-map.ts';
@@ -54,7 +54,7 @@ export function newPastEventsCache(): PastEventsCache {
 export function workerHandlers(ctx: HandlerContext, openStreams: Set<WorkItemCall>, pastEvents: PastEventsCache): Record<string, RpcHandler> {
   const { workers } = ctx.engine;
   return {
-    getWorkItems: { stream: (call: WorkItemCall) => void openWorkItemStream(ctx, call, openStreams, pastEvents) } as RpcHandler,
+    getWorkItems: streamHandler((call: WorkItemCall) => void openWorkItemStream(ctx, call, openStreams, pastEvents)),
 
     // Domain data when orchestrator-response-reader.ts could read it (service-definition.ts).
     completeOrchestratorTask: unary<pb.OrchestratorResponse | OrchestratorResponse, Uint8Array>(ctx, async (req, hub) => {

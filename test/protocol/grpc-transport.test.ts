@@ -1,8 +1,8 @@
 /**
  * The gRPC transport on the wire, driven by bare node:http2 clients: deadlines, trailers-only
  * answers to early errors, `-bin` metadata, compression the server cannot or will not take, a
- * client's RST_STREAM in the middle of a call, hostile header blocks and SETTINGS/PING floods,
- * and GOAWAY at shutdown. After every hostile case the server still answers Hello.
+ * client's RST_STREAM in the middle of a call, PINGs answered, hostile header blocks, SETTINGS
+ * and PING floods, and GOAWAY at shutdown. After every hostile case the server still answers Hello.
  */
 import assert from 'node:assert/strict';
 import { connect as connectTcp } from 'node:net';
@@ -148,6 +148,24 @@ describe('cancellation', () => {
       assert.equal(again.getOrchestratorrequest()?.getInstanceid(), id);
     } finally {
       reader.close();
+    }
+  });
+});
+
+describe('keepalive', () => {
+  test('the server answers a client\'s HTTP/2 PING, with a call open and without', async () => {
+    const ping = (session: RawGrpc) => new Promise<Buffer>((resolve, reject) => {
+      session.session.ping(Buffer.from('dts-ping'), (error, _ms, payload) => (error ? reject(error) : resolve(payload)));
+    });
+    const session = RawGrpc.connect(server.grpcAddress);
+    await new Promise((resolve) => session.session.once('connect', resolve));
+    try {
+      assert.equal((await ping(session)).toString(), 'dts-ping', 'idle connection');
+      const stream = session.open(`${SIDECAR}GetWorkItems`, frame(new Uint8Array(0)));
+      assert.equal((await ping(session)).toString(), 'dts-ping', 'with a work-item stream open');
+      stream.close(constants.NGHTTP2_CANCEL);
+    } finally {
+      session.close();
     }
   });
 });
