@@ -1,13 +1,12 @@
 /**
- * Shared plumbing for RPC handlers: task hub selection from the `taskhub` header, and turning
- * any error into a gRPC status exactly once. Requests arrive decoded and checked
- * (grpc-decoding.ts).
+ * Shared plumbing for RPC handlers: task hub selection from the `taskhub` header, and the
+ * unary handler shape. Requests arrive checked and decoded (grpc-dispatch.ts); a handler's
+ * error becomes the call's status there, exactly once.
  */
-import type { Metadata, sendUnaryData, ServerUnaryCall } from '@grpc/grpc-js';
 import type { TaskHubName } from '../domain/instance.ts';
 import type { Engine } from '../engine/engine.ts';
 import type { Logger } from '../lib/logger.ts';
-import { toServiceError } from './grpc-status.ts';
+import { unaryHandler, type CallMetadata, type RpcCall, type RpcHandler } from './rpc-call.ts';
 
 export type { Logger as Log } from '../lib/logger.ts';
 
@@ -18,26 +17,15 @@ export interface HandlerContext {
   scheduler?: string;
 }
 
-export function taskHubHeader(metadata: Metadata): string | undefined {
-  const value = metadata.get('taskhub')[0];
-  return value === undefined ? undefined : String(value);
+export function taskHubHeader(metadata: CallMetadata): string | undefined {
+  return metadata.get('taskhub');
 }
 
-export function resolveHub(ctx: HandlerContext, metadata: Metadata): Promise<TaskHubName> {
+export function resolveHub(ctx: HandlerContext, metadata: CallMetadata): Promise<TaskHubName> {
   return ctx.engine.taskHubs.resolve(taskHubHeader(metadata), ctx.scheduler);
 }
 
-/** Wraps a unary handler: errors become precise statuses. */
-export function unary<Req, Res>(
-  ctx: HandlerContext,
-  handle: (request: Req, hub: TaskHubName, call: ServerUnaryCall<Req, Res>) => Promise<Res>,
-) {
-  return (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>): void => {
-    resolveHub(ctx, call.metadata)
-      .then((hub) => handle(call.request, hub, call))
-      .then(
-        (response) => callback(null, response),
-        (error: unknown) => callback(toServiceError(error, ctx.log)),
-      );
-  };
+/** A unary handler of the addressed task hub. */
+export function unary<Req, Res>(ctx: HandlerContext, handle: (request: Req, hub: TaskHubName, call: RpcCall<Req>) => Promise<Res>): RpcHandler {
+  return unaryHandler(async (call: RpcCall<Req>) => handle(call.request, await resolveHub(ctx, call.metadata), call));
 }

@@ -1,7 +1,6 @@
 /**
  * The client half of `TaskHubSidecarService`: instance management RPCs mapped onto the engine.
  */
-import type { ServerUnaryCall } from '@grpc/grpc-js';
 import type { OrchestrationStatus } from '../domain/history-event.ts';
 import type { StartInstanceRequest, WaitCondition } from '../engine/client-api.ts';
 import { type HandlerContext, unary } from './call-context.ts';
@@ -78,9 +77,9 @@ function instanceResponse(instance: Parameters<typeof orchestrationStateToProto>
 }
 
 function waitHandler(ctx: HandlerContext, until: WaitCondition) {
-  return unary<pb.GetInstanceRequest, pb.GetInstanceResponse>(ctx, async (req, hub, call: ServerUnaryCall<pb.GetInstanceRequest, pb.GetInstanceResponse>) => {
+  return unary<pb.GetInstanceRequest, pb.GetInstanceResponse>(ctx, async (req, hub, call) => {
     const abort = new AbortController();
-    call.once('cancelled', () => abort.abort());
+    call.onEnd(() => abort.abort());
     const instance = await ctx.engine.clients.waitForInstance(hub, req.getInstanceid(), until, abort.signal);
     return instanceResponse(instance, req.getGetinputsandoutputs());
   });

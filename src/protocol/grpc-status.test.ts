@@ -20,8 +20,8 @@ it('hides unexpected errors behind a request id', () => {
   const logged: unknown[] = [];
   const e = toServiceError(new Error('secret stack detail'), errorsLogger(logged));
   assert.equal(e.code, status.INTERNAL);
-  assert.match(e.details ?? '', /^internal server error \(request id req-/);
-  assert.doesNotMatch(e.details ?? '', /secret/);
+  assert.match(e.details, /^internal server error \(request id req-/);
+  assert.doesNotMatch(e.details, /secret/);
   assert.equal(logged.length, 1);
 });
 
@@ -29,5 +29,5 @@ it('passes a server error message through with its code', () => {
   const e = toServiceError(new ServerError('INVALID_ARGUMENT', 'instanceId must not be empty'), silentLogger);
   assert.equal(e.code, status.INVALID_ARGUMENT);
   assert.equal(e.details, 'instanceId must not be empty');
-  assert.deepEqual(e.metadata?.get('x-error-code'), ['INVALID_ARGUMENT']);
+  assert.equal(e.metadata['x-error-code'], 'INVALID_ARGUMENT');
 });

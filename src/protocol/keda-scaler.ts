@@ -11,13 +11,12 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { loadSync } from '@grpc/proto-loader';
-import { loadPackageDefinition, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js';
 import { ServerError } from '../domain/errors.ts';
 import type { Engine } from '../engine/engine.ts';
 import { qualifiedHubName, splitHubName } from '../engine/scheduler-key.ts';
 import type { WorkKind } from '../engine/work-item.ts';
-import type { Log } from './call-context.ts';
-import { failCall, toServiceError } from './grpc-status.ts';
+import { streamHandler, unaryHandler, type RpcHandler, type StreamCall } from './rpc-call.ts';
+import type { RpcServiceDefinition } from './service-definition.ts';
 
 /** As the Azure scaler's default. */
 const TARGET_DEFAULT = 10;
@@ -46,10 +45,9 @@ function protoPath(): string {
   throw new Error('proto/externalscaler.proto is missing from the installation');
 }
 
-export function kedaServiceDefinition(): ServiceDefinition {
+export function kedaServiceDefinition(): RpcServiceDefinition {
   const definition = loadSync(protoPath(), { keepCase: true, longs: Number, defaults: true });
-  const pkg = loadPackageDefinition(definition) as unknown as { externalscaler: { ExternalScaler: { service: ServiceDefinition } } };
-  return pkg.externalscaler.ExternalScaler.service;
+  return definition['externalscaler.ExternalScaler'] as unknown as RpcServiceDefinition;
 }
 
 /** Reads and checks the scaler metadata; every problem is INVALID_ARGUMENT naming the key. */
@@ -74,8 +72,10 @@ export function scalerTarget(ref: ScaledObjectRef | undefined, scheduler: string
   return { taskHub, kind: type, target, metricName };
 }
 
-export function kedaHandlers(engine: Engine, log: Log, scheduler?: string): UntypedServiceImplementation {
-  const backlog = async (ref: ScaledObjectRef | undefined): Promise<{ target: ScalerTarget; value: number }> => {
+type Backlog = (ref: ScaledObjectRef | undefined) => Promise<{ target: ScalerTarget; value: number }>;
+
+export function kedaHandlers(engine: Engine, scheduler?: string): Record<string, RpcHandler> {
+  const backlog: Backlog = async (ref) => {
     const target = scalerTarget(ref, scheduler);
     const { schedulerKey, hub } = splitHubName(target.taskHub);
     if (!engine.taskHubs.has(hub, schedulerKey)) throw new ServerError('NOT_FOUND', `task hub '${target.taskHub}' does not exist`);
@@ -83,11 +83,8 @@ export function kedaHandlers(engine: Engine, log: Log, scheduler?: string): Unty
     const kind = signals[target.kind];
     return { target, value: kind.pending + kind.active };
   };
-  const unary = <Req, Res>(run: (req: Req) => Promise<Res>) =>
-    (call: { request: Req }, callback: (error: unknown, response?: Res) => void): void => {
-      run(call.request).then((r) => callback(null, r), (error: unknown) => callback(toServiceError(error, log)));
-    };
-  const handlers: Record<string, unknown> = {
+  const unary = <Req, Res>(run: (req: Req) => Promise<Res>) => unaryHandler((call: { request: Req }) => run(call.request));
+  return {
     IsActive: unary(async (ref: ScaledObjectRef) => ({ result: (await backlog(ref)).value > 0 })),
     GetMetricSpec: unary(async (ref: ScaledObjectRef) => {
       const target = scalerTarget(ref, scheduler);
@@ -97,28 +94,28 @@ export function kedaHandlers(engine: Engine, log: Log, scheduler?: string): Unty
       const { target, value } = await backlog(req.scaledObjectRef);
       return { metricValues: [{ metricName: req.metricName || target.metricName, metricValue: value, metricValueFloat: value }] };
     }),
-    StreamIsActive: (call: { request: ScaledObjectRef; write(r: unknown): boolean; end(): void; destroy(e?: unknown): void; on(e: string, f: () => void): void; cancelled: boolean }) => {
-      let last: boolean | undefined;
-      const tick = (): void => {
-        backlog(call.request).then(
-          ({ value }) => {
-            const active = value > 0;
-            if (active !== last && !call.cancelled) call.write({ result: active });
-            last = active;
-          },
-          (error: unknown) => {
-            clearInterval(timer);
-            failCall(call, undefined, error, log);
-          },
-        );
-      };
-      const timer = setInterval(tick, STREAM_INTERVAL_MS);
-      timer.unref();
-      call.on('cancelled', () => clearInterval(timer));
-      call.on('close', () => clearInterval(timer));
-      tick();
-    },
+    StreamIsActive: streamHandler((call: StreamCall<ScaledObjectRef, { result: boolean }>) => streamIsActive(call, backlog)),
   };
-  return handlers as UntypedServiceImplementation;
 }
 
+/** Writes whether the backlog is non-empty now and whenever that changes, polled every few seconds. */
+function streamIsActive(call: StreamCall<ScaledObjectRef, { result: boolean }>, backlog: Backlog): void {
+  let last: boolean | undefined;
+  const tick = (): void => {
+    backlog(call.request).then(
+      ({ value }) => {
+        const active = value > 0;
+        if (active !== last) call.write({ result: active });
+        last = active;
+      },
+      (error: unknown) => {
+        clearInterval(timer);
+        call.fail(error);
+      },
+    );
+  };
+  const timer = setInterval(tick, STREAM_INTERVAL_MS);
+  timer.unref();
+  call.onEnd(() => clearInterval(timer));
+  tick();
+}

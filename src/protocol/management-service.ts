@@ -4,17 +4,16 @@
  * SkipGracefulOrchestrationTerminations, CreateTaskHub and DeleteTaskHub, mapped onto the
  * engine's management API (engine/management-api.ts). Only proto <-> domain mapping lives here.
  */
-import type { sendUnaryData, ServerUnaryCall, ServerWritableStream } from '@grpc/grpc-js';
 import type { OrchestrationStatus } from '../domain/history-event.ts';
 import type { QueryInstancesRequest } from '../engine/instance-queries.ts';
 import type { PurgeFilter } from '../engine/instance-purge.ts';
 import { compact } from '../lib/compact.ts';
 import { type HandlerContext, resolveHub, taskHubHeader, unary } from './call-context.ts';
-import { failCall, toServiceError } from './grpc-status.ts';
 import { fromOrchestrationStatus, fromStringValue, fromTimestamp, toStringValue } from './proto/common-map.ts';
 import { historyEventToProto } from './proto/history-event-map.ts';
 import { BoolValue, proto, type pb } from './proto/load.ts';
 import { orchestrationStateToProto } from './proto/state-map.ts';
+import { streamHandler, unaryHandler, type RpcHandler, type StreamCall } from './rpc-call.ts';
 
 export function managementHandlers(ctx: HandlerContext) {
   return { ...instanceQueryHandlers(ctx), ...instanceHandlers(ctx), ...taskHubHandlers(ctx) };
@@ -65,9 +64,7 @@ function instanceQueryHandlers(ctx: HandlerContext) {
 function instanceHandlers(ctx: HandlerContext) {
   const m = ctx.engine.management;
   return {
-    streamInstanceHistory: (call: ServerWritableStream<pb.StreamInstanceHistoryRequest, pb.HistoryChunk>) => {
-      void streamHistory(ctx, call);
-    },
+    streamInstanceHistory: streamHandler((call: StreamCall<pb.StreamInstanceHistoryRequest, pb.HistoryChunk>) => void streamHistory(ctx, call)),
 
     restartInstance: unary<pb.RestartInstanceRequest, pb.RestartInstanceResponse>(ctx, async (req, hub) => {
       const instanceId = await m.restartInstance(hub, req.getInstanceid(), req.getRestartwithnewinstanceid());
@@ -127,17 +124,17 @@ function purgeFilterFromProto(filter: pb.PurgeInstanceFilter): PurgeFilter {
   });
 }
 
-async function streamHistory(ctx: HandlerContext, call: ServerWritableStream<pb.StreamInstanceHistoryRequest, pb.HistoryChunk>): Promise<void> {
+async function streamHistory(ctx: HandlerContext, call: StreamCall<pb.StreamInstanceHistoryRequest, pb.HistoryChunk>): Promise<void> {
   try {
     const hub = await resolveHub(ctx, call.metadata);
     const chunks = await ctx.engine.management.historyChunks(hub, call.request.getInstanceid());
     for (const events of chunks) {
-      if (call.cancelled) return;
+      if (call.ended) return;
       call.write(new proto.HistoryChunk().setEventsList(events.map(historyEventToProto)));
     }
     call.end();
   } catch (error) {
-    failCall(call, undefined, error, ctx.log);
+    call.fail(error);
   }
 }
 
@@ -145,15 +142,11 @@ async function streamHistory(ctx: HandlerContext, call: ServerWritableStream<pb.
  * A unary call about the task hub named by the `taskhub` header itself, which need not exist
  * yet (CreateTaskHub), so the usual hub resolution is skipped.
  */
-function hubCall<Req, Res>(ctx: HandlerContext, handle: (request: Req, name: string) => Promise<Res>) {
-  return (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>): void => {
+function hubCall<Req, Res>(ctx: HandlerContext, handle: (request: Req, name: string) => Promise<Res>): RpcHandler {
+  return unaryHandler<Req, Res>((call) => {
     const header = taskHubHeader(call.metadata);
-    const name = header === undefined || header === '' ? ctx.engine.taskHubs.defaultName(ctx.scheduler) : header;
-    handle(call.request, name).then(
-      (response) => callback(null, response),
-      (error: unknown) => callback(toServiceError(error, ctx.log)),
-    );
-  };
+    return handle(call.request, header === undefined || header === '' ? ctx.engine.taskHubs.defaultName(ctx.scheduler) : header);
+  });
 }
 
 function statuses(list: readonly pb.OrchestrationStatus[]): OrchestrationStatus[] {

@@ -1,24 +1,33 @@
 /**
- * The `TaskHubSidecarService` definition, taken from the installed SDK's generated code. Its
- * request decoders are applied late, after the checks (grpc-decoding.ts); every method also
- * accepts a response that is already serialized bytes (work items, the empty responses).
- * CompleteOrchestratorTask's request is read straight into domain data where the reader can
- * (orchestrator-response-reader.ts), and decoded by the generated code otherwise.
+ * The `TaskHubSidecarService` definition, taken from the installed SDK's generated code: per
+ * method its path, whether it streams responses, and its codecs. Request decoders are applied
+ * after the checks (grpc-dispatch.ts); every method also accepts a response that is already
+ * serialized bytes (work items, the empty responses). CompleteOrchestratorTask's request is read
+ * straight into domain data where the reader can (orchestrator-response-reader.ts), and decoded
+ * by the generated code otherwise.
  */
-import type { ServiceDefinition, MethodDefinition } from '@grpc/grpc-js';
 import { TaskHubSidecarServiceService } from './proto/load.ts';
 import { readOrchestratorResponse } from './proto/orchestrator-response-reader.ts';
 
-type AnyMethod = MethodDefinition<unknown, unknown>;
+/** What the transport needs of one method (generated code and proto-loader both have it). */
+export interface RpcMethodDefinition {
+  path: string;
+  responseStream: boolean;
+  requestDeserialize(bytes: Buffer): unknown;
+  responseSerialize(value: unknown): Uint8Array;
+}
 
-export function sidecarServiceDefinition(): ServiceDefinition {
-  const source = TaskHubSidecarServiceService as unknown as Record<string, AnyMethod>;
-  const result: Record<string, AnyMethod> = {};
+/** By the name the handlers are keyed by. */
+export type RpcServiceDefinition = Record<string, RpcMethodDefinition>;
+
+export function sidecarServiceDefinition(): RpcServiceDefinition {
+  const source = TaskHubSidecarServiceService as unknown as RpcServiceDefinition;
+  const result: RpcServiceDefinition = {};
   for (const [name, method] of Object.entries(source)) {
     result[name] = { ...method, responseSerialize: passBytesThrough(method.responseSerialize) };
     if (name === 'completeOrchestratorTask') result[name].requestDeserialize = readOrGenerated(method.requestDeserialize);
   }
-  return result as ServiceDefinition;
+  return result;
 }
 
 function readOrGenerated(decode: (bytes: Buffer) => unknown): (bytes: Buffer) => unknown {
@@ -26,15 +35,11 @@ function readOrGenerated(decode: (bytes: Buffer) => unknown): (bytes: Buffer) =>
 }
 
 /** A response may be written already serialized (worker-service.ts encodes each work item itself). */
-function passBytesThrough(serialize: (value: unknown) => Buffer): (value: unknown) => Buffer {
-  return (value) => {
-    if (Buffer.isBuffer(value)) return value;
-    if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
-    return serialize(value);
-  };
+function passBytesThrough(serialize: (value: unknown) => Uint8Array): (value: unknown) => Uint8Array {
+  return (value) => (value instanceof Uint8Array ? value : serialize(value));
 }
 
-/** The RPC names of the service, as grpc-js expects them in an implementation object. */
+/** The RPC names of the service, as its handlers are keyed. */
 export function sidecarMethodNames(): string[] {
   return Object.keys(TaskHubSidecarServiceService);
 }

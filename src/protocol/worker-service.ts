@@ -1,13 +1,11 @@
 /**
  * The worker half of `TaskHubSidecarService`: the work-item stream and the completions.
  */
-import type { ServerWritableStream } from '@grpc/grpc-js';
 import type { WorkerCaps, WorkItemMessage } from '../engine/work-item.ts';
 import type { TaskHubName } from '../domain/instance.ts';
 import type { OrchestratorResponse } from '../domain/orchestrator-action.ts';
 import { compact } from '../lib/compact.ts';
 import { type HandlerContext, resolveHub, unary } from './call-context.ts';
-import { failCall } from './grpc-status.ts';
 import { proto, type pb } from './proto/load.ts';
 import { activityResponseFromProto, orchestratorResponseFromProto } from './proto/response-map.ts';
 import {
@@ -19,13 +17,14 @@ import {
 } from './proto/work-item-map.ts';
 import { PastEventsCache } from './proto/past-events-cache.ts';
 import { PendingWrites } from './pending-writes.ts';
+import { streamHandler, type RpcHandler, type StreamCall } from './rpc-call.ts';
 import type { WorkerConnection } from '../engine/worker-api.ts';
 import { entitySupportOf } from '../engine/entity-support.ts';
 import { entityWorkItemToProto } from './proto/entity-map.ts';
 import { workItemFiltersFromProto } from './proto/work-item-filters-map.ts';
 
 /** A serialized WorkItem is passed through by the stream's serializer (service-definition.ts). */
-type WorkItemCall = ServerWritableStream<pb.GetWorkItemsRequest, pb.WorkItem | Uint8Array>;
+export type WorkItemCall = StreamCall<pb.GetWorkItemsRequest, pb.WorkItem | Uint8Array>;
 
 /**
  * Histories from this many events on keep their encoded past events between episodes: a smaller
@@ -53,12 +52,10 @@ export function newPastEventsCache(): PastEventsCache {
 }
 
 /** `openStreams` holds the live work-item streams, so shutdown can end them. */
-export function workerHandlers(ctx: HandlerContext, openStreams: Set<WorkItemCall>, pastEvents: PastEventsCache) {
+export function workerHandlers(ctx: HandlerContext, openStreams: Set<WorkItemCall>, pastEvents: PastEventsCache): Record<string, RpcHandler> {
   const { workers } = ctx.engine;
   return {
-    getWorkItems: (call: WorkItemCall) => {
-      void openWorkItemStream(ctx, call, openStreams, pastEvents);
-    },
+    getWorkItems: streamHandler((call: WorkItemCall) => void openWorkItemStream(ctx, call, openStreams, pastEvents)),
 
     // Domain data when orchestrator-response-reader.ts could read it (service-definition.ts).
     completeOrchestratorTask: unary<pb.OrchestratorResponse | OrchestratorResponse, Uint8Array>(ctx, async (req, hub) => {
@@ -93,17 +90,17 @@ async function openWorkItemStream(ctx: HandlerContext, call: WorkItemCall, openS
     hub = await resolveHub(ctx, call.metadata);
     options = streamOptions(call);
   } catch (error) {
-    failCall(call, undefined, error, ctx.log);
+    call.fail(error);
     return;
   }
-  if (call.cancelled) return;
+  if (call.ended) return;
   const { caps, entitySupport, filters, historyStreaming } = options;
   let connection: WorkerConnection | undefined;
   const pending = new PendingWrites(STREAM_PENDING_BYTES_MAX, () => connection?.drained());
-  const send = (item: WorkItemMessage) => writeWorkItem(call, () => encodeWorkItem(item, hub, pastEvents), pending, ctx.log);
+  const send = (item: WorkItemMessage) => writeWorkItem(call, () => encodeWorkItem(item, hub, pastEvents), pending);
   connection = ctx.engine.workers.connect(hub, caps, send, entitySupport, filters, historyStreaming);
   openStreams.add(call);
-  const worker = { hub, workerId: `stream-${++streamsOpened}`, peer: call.getPeer(), userAgent: String(call.metadata.get('user-agent')[0] ?? '') };
+  const worker = { hub, workerId: `stream-${++streamsOpened}`, peer: call.peer, userAgent: call.metadata.get('user-agent') ?? '' };
   ctx.log.info('worker stream opened', { ...worker, caps, filters, historyStreaming });
   let closed = false;
   const close = () => {
@@ -113,10 +110,7 @@ async function openWorkItemStream(ctx: HandlerContext, call: WorkItemCall, openS
     ctx.log.info('worker stream closed', worker);
     connection.close().catch((error: unknown) => ctx.log.error('returning the work of a closed stream failed', { err: error }));
   };
-  call.on('cancelled', close);
-  call.on('close', close);
-  call.on('error', close);
-  call.on('finish', close);
+  call.onEnd(close);
 }
 
 /** What the worker declared in its GetWorkItems request. */
@@ -131,8 +125,8 @@ function streamOptions(call: WorkItemCall) {
     entityCap: caps.entity,
     // Any field set at all: old SDKs (JS-Dapr) cannot set one, so an empty request is ambiguous.
     declaredAnything: req.serializeBinary().length > 0,
-    userAgent: headerText(call.metadata.get('x-user-agent')[0]),
-    grpcUserAgent: headerText(call.metadata.get('user-agent')[0]),
+    userAgent: call.metadata.get('x-user-agent'),
+    grpcUserAgent: call.metadata.get('user-agent'),
   }));
   const filters = workItemFiltersFromProto(req);
   const historyStreaming = req.getCapabilitiesList().includes(proto.WorkerCapability.WORKER_CAPABILITY_HISTORY_STREAMING);
@@ -143,13 +137,13 @@ function streamOptions(call: WorkItemCall) {
  * Writes one work item, serialized here so its size is known; false when the stream is full
  * now. An item that cannot be serialized ends the stream with its status (its work goes back).
  */
-function writeWorkItem(call: WorkItemCall, encode: () => pb.WorkItem | Uint8Array, pending: PendingWrites, log: HandlerContext['log']): boolean {
+function writeWorkItem(call: WorkItemCall, encode: () => pb.WorkItem | Uint8Array, pending: PendingWrites): boolean {
   let bytes: Uint8Array;
   try {
     const item = encode();
     bytes = item instanceof Uint8Array ? item : item.serializeBinary();
   } catch (error) {
-    failCall(call, undefined, error, log);
+    call.fail(error);
     return false;
   }
   const writable = pending.add(bytes.length);
@@ -172,8 +166,4 @@ function encodeWorkItem(item: WorkItemMessage, hub: TaskHubName, pastEvents: Pas
     case 'entityProbe':
       return entityWorkItemToProto({ ...item, operations: [] });
   }
-}
-
-function headerText(value: string | Buffer | undefined): string | undefined {
-  return value === undefined ? undefined : String(value);
 }
