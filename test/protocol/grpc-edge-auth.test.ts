@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { stringField } from '../../bench/driver/proto-wire.ts';
 import { authRest, type AuthRest } from '../support/auth-rest.ts';
-import { frame, RawGrpc, SIDECAR, type RawAnswer } from '../support/raw-http2.ts';
+import { assertStatus, frame, RawGrpc, SIDECAR, type RawAnswer } from '../support/raw-http2.ts';
 import { DtsServer, withServerOutput } from '../support/server-process.ts';
 import { emptyActions, residentMb, scaledObjectRef } from '../support/wire-requests.ts';
 
@@ -47,12 +47,6 @@ function test(name: string, body: () => Promise<void>): void {
 
 function as(who: string | undefined, hub = 'default'): Record<string, string> {
   return { taskhub: hub, ...(who === undefined ? {} : { authorization: `Bearer ${tokens[who]}` }) };
-}
-
-function assertStatus(answer: RawAnswer, code: number, details: RegExp, what: string): void {
-  assert.equal(answer.ended, undefined, `${what}: the call ended without a status (${answer.ended})`);
-  assert.equal(answer.code, code, `${what}: ${answer.code} ${answer.details}`);
-  assert.match(answer.details ?? '', details, what);
 }
 
 describe('access before the message', () => {

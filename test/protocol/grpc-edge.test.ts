@@ -11,7 +11,7 @@ import { after, before, describe, it } from 'node:test';
 import { bytesField, stringField } from '../../bench/driver/proto-wire.ts';
 import { proto, type pb } from '../../src/protocol/proto/load.ts';
 import { call, rawClient, WorkItemReader, type RawSidecarClient } from '../support/raw-client.ts';
-import { frame, RawGrpc, SIDECAR, type RawAnswer } from '../support/raw-http2.ts';
+import { assertStatus, frame, RawGrpc, SIDECAR, type RawAnswer } from '../support/raw-http2.ts';
 import { DtsServer, withServerOutput } from '../support/server-process.ts';
 import { uniqueId } from '../support/wait.ts';
 import { emptyActions, failedActivity, failureChain, manyTags, residentMb, scaledObjectRef, time } from '../support/wire-requests.ts';
@@ -38,13 +38,6 @@ after(async () => {
 
 function test(name: string, body: () => Promise<void>): void {
   it(name, { timeout: 120_000 }, withServerOutput(() => [server], body));
-}
-
-/** The answer carries `code`, and its details match `details`. */
-function assertStatus(answer: RawAnswer, code: number, details: RegExp, what: string): void {
-  assert.equal(answer.ended, undefined, `${what}: the call ended without a status (${answer.ended})`);
-  assert.equal(answer.code, code, `${what}: ${answer.code} ${answer.details}`);
-  assert.match(answer.details ?? '', details, what);
 }
 
 async function rest(method: string, path: string, body?: unknown): Promise<number> {

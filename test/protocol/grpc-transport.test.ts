@@ -12,7 +12,7 @@ import { after, before, describe, it } from 'node:test';
 import { stringField } from '../../bench/driver/proto-wire.ts';
 import { proto } from '../../src/protocol/proto/load.ts';
 import { call, rawClient, WorkItemReader, type RawSidecarClient } from '../support/raw-client.ts';
-import { answerOf, frame, RawGrpc, SIDECAR, type RawAnswer } from '../support/raw-http2.ts';
+import { answerOf, assertStatus, frame, RawGrpc, SIDECAR, type RawAnswer } from '../support/raw-http2.ts';
 import { DtsServer, withServerOutput } from '../support/server-process.ts';
 import { eventually, uniqueId } from '../support/wait.ts';
 
@@ -36,12 +36,6 @@ after(async () => {
 
 function test(name: string, body: () => Promise<void>): void {
   it(name, { timeout: 120_000 }, withServerOutput(() => [server], body));
-}
-
-function assertStatus(answer: RawAnswer, code: number, details: RegExp, what: string): void {
-  assert.equal(answer.ended, undefined, `${what}: the call ended without a status (${answer.ended})`);
-  assert.equal(answer.code, code, `${what}: ${answer.code} ${answer.details}`);
-  assert.match(answer.details ?? '', details, what);
 }
 
 async function assertHello(what: string): Promise<void> {

@@ -5,6 +5,7 @@
  * (or a trailers-only response), the response messages, or how the stream ended without any
  * status. It never throws for what the server does, so a test can assert on it.
  */
+import assert from 'node:assert/strict';
 import { connect, constants, type ClientHttp2Session, type ClientHttp2Stream, type IncomingHttpHeaders, type SecureClientSessionOptions } from 'node:http2';
 import { grpcFrame, grpcMessageSplitter } from '../../bench/driver/proto-wire.ts';
 
@@ -117,4 +118,11 @@ export function answerOf(stream: ClientHttp2Stream, timeoutMs: number): Promise<
     stream.on('close', () => settle(stream.rstCode !== undefined && stream.rstCode !== constants.NGHTTP2_NO_ERROR ? 'reset' : 'error'));
     stream.on('error', () => settle('error'));
   });
+}
+
+/** The answer carries `code`, and its details match `details`. */
+export function assertStatus(answer: RawAnswer, code: number, details: RegExp, what: string): void {
+  assert.equal(answer.ended, undefined, `${what}: the call ended without a status (${answer.ended})`);
+  assert.equal(answer.code, code, `${what}: ${answer.code} ${answer.details}`);
+  assert.match(answer.details ?? '', details, what);
 }
