@@ -64,7 +64,7 @@ export async function createServer(config: Readonly<ServerConfig>, deps: ServerD
   const opened = openStore(config, deps);
   const metrics = new ServerMetrics({ version: packageVersion(), nodeVersion: process.versions.node, store: config.store.kind }, () => deps.clock.now());
   const failureLog = throttledLogger(log, STORE_FAILURES_LOGGED_PER_S, () => deps.clock.now());
-  const readiness = new Readiness({ probe: () => probeWrite(opened.catalog, deps.clock), describe: (error) => describeStoreFailure(error, config.store) ?? String(error), clock: deps.clock, log });
+  const readiness = new Readiness({ probe: () => probeWrite(opened.catalog, deps.clock), describe: (error) => describeStoreFailure(error, config.store) ?? String(error), clock: deps.clock, log }, config.readiness);
   const store = timedStore(opened.store, (method, seconds, ok, error) => {
     metrics.observeStoreCall(method, seconds, ok);
     const failure = ok ? undefined : describeStoreFailure(error, config.store);

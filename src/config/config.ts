@@ -27,12 +27,25 @@ export interface StoreTuning {
 
 export const STORE_TUNING: Readonly<StoreTuning> = { groupCommitCallsMax: 1000, callsQueuedMax: 10_000, safetyPollMs: 2000 };
 
+/** How /readyz and gRPC health probe the store (health/readiness.ts). */
+export interface ReadinessTuning {
+  /** A probe write at most this often; checks in between answer the last state. */
+  probeIntervalMs: number;
+  /** A probe not committed within this fails. */
+  probeTimeoutMs: number;
+  /** Stays not ready this long after a store failure, even if a probe succeeds. */
+  holdMs: number;
+}
+
+export const READINESS_TUNING: Readonly<ReadinessTuning> = { probeIntervalMs: 1000, probeTimeoutMs: 2000, holdMs: 5000 };
+
 export interface ServerConfig {
   host: string;
   grpcPort: number;
   httpPort: number;
   store: StoreConfig;
   storeTuning: StoreTuning;
+  readiness: ReadinessTuning;
   taskHubs: string[];
   defaultTaskHub: string;
   dynamicTaskHubs: boolean;
@@ -145,6 +158,7 @@ function parseConfig(values: Record<string, string | undefined>, env: Env): Read
     httpPort: port(values['http-port'], 8082, 'http-port'),
     store: storeConfig(values.store, values['data-dir'], values['store-connections']),
     storeTuning: { ...STORE_TUNING },
+    readiness: { ...READINESS_TUNING },
     taskHubs: hubs,
     defaultTaskHub: hubs.includes('default') ? 'default' : (hubs[0] as string),
     dynamicTaskHubs: truthy(values['dynamic-task-hubs']),

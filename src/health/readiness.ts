@@ -8,6 +8,7 @@
  */
 import type { Clock } from '../lib/clock.ts';
 import type { Logger } from '../lib/logger.ts';
+import type { ReadinessTuning } from '../config/config.ts';
 
 export interface ReadinessState {
   ready: boolean;
@@ -15,18 +16,10 @@ export interface ReadinessState {
   reason?: string;
 }
 
-export interface ReadinessOptions {
-  probeIntervalMs: number;
-  probeTimeoutMs: number;
-  holdMs: number;
-}
-
-export const READINESS_DEFAULTS: ReadinessOptions = { probeIntervalMs: 1000, probeTimeoutMs: 2000, holdMs: 5000 };
-
 export class Readiness {
   readonly #probe: () => Promise<void>;
   readonly #describe: (error: unknown) => string;
-  readonly #options: ReadinessOptions;
+  readonly #options: ReadinessTuning;
   readonly #clock: Clock;
   readonly #log: Logger;
   readonly #listeners = new Set<(state: ReadinessState) => void>();
@@ -36,7 +29,7 @@ export class Readiness {
   #probing: Promise<ReadinessState> | undefined;
   #timer: NodeJS.Timeout | undefined;
 
-  constructor(deps: { probe: () => Promise<void>; describe: (error: unknown) => string; clock: Clock; log: Logger }, options: ReadinessOptions = READINESS_DEFAULTS) {
+  constructor(deps: { probe: () => Promise<void>; describe: (error: unknown) => string; clock: Clock; log: Logger }, options: ReadinessTuning) {
     this.#probe = deps.probe;
     this.#describe = deps.describe;
     this.#clock = deps.clock;
