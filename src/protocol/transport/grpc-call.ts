@@ -10,6 +10,7 @@ import type { Logger } from '../../lib/logger.ts';
 import { GrpcCode, grpcCodeName, toServiceError, type GrpcStatus } from '../grpc-status.ts';
 import type { CallMetadata, StreamCall } from '../rpc-call.ts';
 import type { RpcObserver } from '../rpc-observer.ts';
+import { PREFIX_BYTES } from '../wire/message-frames.ts';
 import { encodeGrpcMessage, metadataOf } from './grpc-headers.ts';
 
 /** What every call of a listener shares. */
@@ -20,7 +21,6 @@ export interface CallSite {
 }
 
 const RESPONSE_HEADERS = { ':status': 200, 'content-type': 'application/grpc+proto', 'grpc-accept-encoding': 'identity,deflate,gzip' };
-const PREFIX_BYTES = 5;
 /** A larger message is written after its own prefix instead of being copied behind it. */
 const COPY_BYTES_MAX = 16 * 1024;
 /** grpc-js and the other gRPC servers say 'OK' with the OK status. */

@@ -8,9 +8,7 @@
 import type { ServerHttp2Stream } from 'node:http2';
 import { gunzip, inflate } from 'node:zlib';
 import { ServerError } from '../../domain/errors.ts';
-import { MessageFrames, type FrameRules } from '../wire/message-frames.ts';
-
-const PREFIX_BYTES = 5;
+import { MessageFrames, PREFIX_BYTES, type FrameRules } from '../wire/message-frames.ts';
 
 export type RequestEncoding = 'gzip' | 'deflate' | undefined;
 

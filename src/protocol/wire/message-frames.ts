@@ -11,7 +11,8 @@
  */
 import { ServerError } from '../../domain/errors.ts';
 
-const PREFIX_BYTES = 5;
+/** A gRPC message's prefix: the compressed flag and the 4-byte length. */
+export const PREFIX_BYTES = 5;
 
 export interface FrameRules {
   /** What the call is, for error messages (`/TaskHubSidecarService/StartInstance`). */
