@@ -29,6 +29,8 @@ interface Variant {
   sdk: Sdk;
 }
 
+/** T0's loaded shape: as many calls outstanding as W4's driver keeps starts in flight. */
+const T0_IN_FLIGHT = 200;
 const NOT_COMPARED = 'not run: not part of the comparison (issue 15 compares W1–W3)';
 const PEER_TOO_SLOW = 'not run by default: one run takes tens of minutes on the peer (README, Performance); --peer-large runs it';
 
@@ -72,7 +74,8 @@ export class Suite {
     const n = h.scale(2000);
     const nPaused = h.scale(100);
     const fsyncN = h.scale(200);
-    const args = ['--n', n, '--n-paused', nPaused, '--warmup', h.scale(200), '--fsync-n', fsyncN, '--timeout-s', 60];
+    const nLoaded = h.scale(20_000);
+    const args = ['--n', n, '--n-paused', nPaused, '--n-loaded', nLoaded, '--in-flight', T0_IN_FLIGHT, '--warmup', h.scale(200), '--fsync-n', fsyncN, '--timeout-s', 60];
     const v = await h.runWorkload('T0', 'workloads/t0-transport-floor.ts', args);
     h.record('T0', v);
     if (v.error) {
@@ -83,6 +86,11 @@ export class Suite {
       const cpu = `CPU per call: client ${t.backToBack.clientCpuMsPerCall} ms, server ${t.backToBack.serverCpuMsPerCall} ms`;
       h.rows.push(latencyRow(`${name}, back to back, N=${n}`, cpu, t.backToBack.latencyMs));
       h.rows.push(latencyRow(`${name}, after ${v.pauseMs} ms idle, N=${nPaused}`, '', t.paused.latencyMs));
+      const loaded = t.inFlight;
+      h.rows.push({
+        ...latencyRow(`${name}, ${loaded.inFlight} calls in flight, N=${fmt(nLoaded)}`, `${fmt(loaded.callsPerSec)} calls/s; CPU per call: client ${loaded.clientCpuMsPerCall} ms, server ${loaded.serverCpuMsPerCall} ms`, loaded.latencyMs),
+        primary: loaded.serverCpuMsPerCall,
+      });
     }
     h.rows.push(latencyRow(`4 KiB append + fdatasync, N=${fsyncN}`, `in ${v.fsync.directory}`, v.fsync.latencyMs));
   }

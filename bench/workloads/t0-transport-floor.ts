@@ -3,12 +3,15 @@
  * machine with no server logic at all, so W3's latency can be split into transport and our work.
  * Forks t0-echo-server.ts and, for a grpc-js client and a bare node:http2 client, times sequential
  * echo calls back to back (with client and server CPU per call) and with W3's pause between them
- * (an idle connection and event loop before every call). Also times a 4 KiB append plus fdatasync
- * in os.tmpdir(), where the bench keeps its data, since every durable acknowledgement waits for one.
+ * (an idle connection and event loop before every call), and with many calls in flight at once, as
+ * a loaded server sees them (its CPU per call there is the transport's share of W4's cost per work
+ * item). Also times a 4 KiB append plus fdatasync in os.tmpdir(), where the bench keeps its data,
+ * since every durable acknowledgement waits for one.
  *
  * No server under test: this process and its echo child are the whole workload.
  *
- * Flags: [--n 2000] [--n-paused 100] [--pause-ms 20] [--warmup 200] [--fsync-n 200] [--payload-bytes 64]
+ * Flags: [--n 2000] [--n-paused 100] [--pause-ms 20] [--n-loaded 20000] [--in-flight 200] [--warmup 200]
+ *        [--fsync-n 200] [--payload-bytes 64]
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { closeSync, fdatasyncSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
@@ -51,6 +54,8 @@ runMain(async () => {
     n: flagNumber(flags, 'n', 2000),
     nPaused: flagNumber(flags, 'n-paused', 100),
     pauseMs: flagNumber(flags, 'pause-ms', 20),
+    nLoaded: flagNumber(flags, 'n-loaded', 20_000),
+    inFlight: flagNumber(flags, 'in-flight', 200),
     warmup: flagNumber(flags, 'warmup', 200),
   };
   const payload = Buffer.alloc(flagNumber(flags, 'payload-bytes', 64), 0x61);
@@ -70,29 +75,39 @@ runMain(async () => {
 async function measureTransport(
   transport: Transport,
   server: EchoServer,
-  plan: { n: number; nPaused: number; pauseMs: number; warmup: number },
+  plan: { n: number; nPaused: number; pauseMs: number; nLoaded: number; inFlight: number; warmup: number },
 ): Promise<Record<string, unknown>> {
   try {
     await timeCalls(transport.call, plan.warmup, 0);
-    const clientBefore = cpuMicros(process.cpuUsage());
-    const serverBefore = await server.cpuMicros();
-    const backToBack = await timeCalls(transport.call, plan.n, 0);
-    const clientCpuUs = cpuMicros(process.cpuUsage()) - clientBefore;
-    const serverCpuUs = (await server.cpuMicros()) - serverBefore;
+    const backToBack = await withCpu(server, plan.n, () => timeCalls(transport.call, plan.n, 0));
     await timeCalls(transport.call, PAUSED_WARMUP, plan.pauseMs);
     const paused = await timeCalls(transport.call, plan.nPaused, plan.pauseMs);
+    await timeInFlight(transport.call, plan.warmup, plan.inFlight);
+    const started = performance.now();
+    const loaded = await withCpu(server, plan.nLoaded, () => timeInFlight(transport.call, plan.nLoaded, plan.inFlight));
+    const callsPerSec = Math.round(plan.nLoaded / ((performance.now() - started) / 1000));
     return {
-      backToBack: {
-        n: plan.n,
-        latencyMs: summarize(backToBack),
-        clientCpuMsPerCall: round3(clientCpuUs / plan.n / 1000),
-        serverCpuMsPerCall: round3(serverCpuUs / plan.n / 1000),
-      },
+      backToBack: { n: plan.n, ...backToBack },
       paused: { n: plan.nPaused, latencyMs: summarize(paused) },
+      inFlight: { n: plan.nLoaded, inFlight: plan.inFlight, callsPerSec, ...loaded },
     };
   } finally {
     transport.close();
   }
+}
+
+/** Runs `n` timed calls, with the client's and the server's CPU per call over them. */
+async function withCpu(server: EchoServer, n: number, run: () => Promise<number[]>) {
+  const clientBefore = cpuMicros(process.cpuUsage());
+  const serverBefore = await server.cpuMicros();
+  const samples = await run();
+  const clientCpuUs = cpuMicros(process.cpuUsage()) - clientBefore;
+  const serverCpuUs = (await server.cpuMicros()) - serverBefore;
+  return {
+    latencyMs: summarize(samples),
+    clientCpuMsPerCall: round3(clientCpuUs / n / 1000),
+    serverCpuMsPerCall: round3(serverCpuUs / n / 1000),
+  };
 }
 
 /**
@@ -107,6 +122,22 @@ async function timeCalls(call: Call, n: number, pauseMs: number): Promise<number
     await call();
     samples.push(performance.now() - start);
   }
+  return samples;
+}
+
+/** Wall time of `n` calls (ms each), `inFlight` of them outstanding at any moment. */
+async function timeInFlight(call: Call, n: number, inFlight: number): Promise<number[]> {
+  const samples: number[] = [];
+  let next = 0;
+  const lane = async () => {
+    while (next < n) {
+      next++;
+      const start = performance.now();
+      await call();
+      samples.push(performance.now() - start);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(inFlight, n) }, lane));
   return samples;
 }
 
