@@ -120,12 +120,23 @@ export class TaskHubs {
    * scheduler's hub named `default`. Dynamic creation applies to the default scheduler only.
    */
   async resolve(header: string | undefined, schedulerKey?: SchedulerKey): Promise<TaskHubName> {
-    const fallback = schedulerKey === undefined ? this.#options.defaultHub : 'default';
-    const name = header === undefined || header === '' ? fallback : header;
-    const hub = qualifiedHubName(schedulerKey, name);
-    if (isValidTaskHubName(name) && this.#known.has(hub)) return hub;
+    const known = this.known(header, schedulerKey);
+    if (known !== undefined) return known;
+    const name = this.#nameOf(header, schedulerKey);
     if (this.#options.dynamic && schedulerKey === undefined) return this.#provision(name, undefined);
     throw new ServerError('TASK_HUB_NOT_FOUND', `Task hub not found: '${name}'`);
+  }
+
+  /** What `resolve` gives for a hub that exists, without waiting (the per-call path); undefined for any other. */
+  known(header: string | undefined, schedulerKey?: SchedulerKey): TaskHubName | undefined {
+    const name = this.#nameOf(header, schedulerKey);
+    const hub = qualifiedHubName(schedulerKey, name);
+    // The name is checked too: a header 'a/b' must not reach scheduler a's hub b from another scheduler.
+    return this.#known.has(hub) && isValidTaskHubName(name) ? hub : undefined;
+  }
+
+  #nameOf(header: string | undefined, schedulerKey: SchedulerKey): string {
+    return header === undefined || header === '' ? this.defaultName(schedulerKey) : header;
   }
 }
 

@@ -14,13 +14,31 @@ export interface IdSource {
   token(): string;
 }
 
-/** Tokens come from a random per-process prefix and a counter: unique, unguessable, cheap. */
+const EXECUTION_ID_BYTES = 16;
+/** Random bytes are drawn this many at a time for execution ids: one CSPRNG call per 256 ids. */
+const EXECUTION_ID_POOL_BYTES = 4096;
+
+/**
+ * Tokens come from a random per-process prefix and a counter: unique, unguessable, cheap.
+ * Execution ids are cut from a pool of CSPRNG bytes, each id from bytes no other id used.
+ */
 export function cryptoIdSource(): IdSource {
   const prefix = randomBytes(9).toString('base64url');
   let counter = 0;
+  let pool = Buffer.alloc(0);
+  let offset = 0;
   return {
     uuid: () => randomUUID(),
-    executionId: () => randomBytes(16).toString('hex'),
+    executionId: () => {
+      if (offset + EXECUTION_ID_BYTES > pool.length) {
+        pool = randomBytes(EXECUTION_ID_POOL_BYTES);
+        offset = 0;
+      }
+      // A fresh string per id (not a slice of one long string, which would keep it alive).
+      const id = pool.toString('hex', offset, offset + EXECUTION_ID_BYTES);
+      offset += EXECUTION_ID_BYTES;
+      return id;
+    },
     token: () => `${prefix}.${(++counter).toString(36)}`,
   };
 }

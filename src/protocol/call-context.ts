@@ -25,7 +25,18 @@ export function resolveHub(ctx: HandlerContext, metadata: CallMetadata): Promise
   return ctx.engine.taskHubs.resolve(taskHubHeader(metadata), ctx.scheduler);
 }
 
-/** A unary handler of the addressed task hub. */
+/**
+ * A unary handler of the addressed task hub. A hub that exists is found without waiting; only
+ * another (refused, or made by a dynamic hub) waits for `resolveHub`.
+ */
 export function unary<Req, Res>(ctx: HandlerContext, handle: (request: Req, hub: TaskHubName, call: RpcCall<Req>) => Promise<Res>): RpcHandler {
-  return unaryHandler(async (call: RpcCall<Req>) => handle(call.request, await resolveHub(ctx, call.metadata), call));
+  return unaryHandler((call: RpcCall<Req>) => {
+    try {
+      const hub = ctx.engine.taskHubs.known(taskHubHeader(call.metadata), ctx.scheduler);
+      if (hub !== undefined) return handle(call.request, hub, call);
+      return resolveHub(ctx, call.metadata).then((resolved) => handle(call.request, resolved, call));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  });
 }

@@ -5,7 +5,7 @@
  * and finished (counted from the store's events of this process), instances by status (counted
  * through the status index at most every INSTANCE_COUNTS_TTL_MS), and gRPC and HTTP requests.
  */
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
 import type { TaskHubName } from '../../domain/instance.ts';
 import type { Engine } from '../../engine/engine.ts';
 import { WORK_KINDS } from '../../engine/scale-signals.ts';
@@ -13,6 +13,7 @@ import { splitHubName } from '../../engine/scheduler-key.ts';
 import type { RpcCallEnd, RpcObserver } from '../../protocol/rpc-observer.ts';
 import type { StoreEvent } from '../../store/store.ts';
 import type { StoreCallObserver } from '../../store/timed-store.ts';
+import { LabelledCounter, LabelledHistogram, type CounterChild, type HistogramChild } from './labelled-metrics.ts';
 
 export interface BuildInfo {
   version: string;
@@ -27,11 +28,15 @@ const HUB_LABELS = ['scheduler', 'taskhub'] as const;
 
 export class ServerMetrics implements RpcObserver {
   readonly registry = new Registry();
-  readonly #storeLatency: Histogram<'method' | 'outcome'>;
-  readonly #started: Counter<(typeof HUB_LABELS)[number]>;
-  readonly #finished: Counter<(typeof HUB_LABELS)[number] | 'status'>;
-  readonly #grpcRequests: Counter<'method' | 'code'>;
-  readonly #grpcLatency: Histogram<'method'>;
+  readonly #storeLatency: LabelledHistogram<'method' | 'outcome'>;
+  readonly #started: LabelledCounter<(typeof HUB_LABELS)[number]>;
+  readonly #finished: LabelledCounter<(typeof HUB_LABELS)[number] | 'status'>;
+  readonly #grpcRequests: LabelledCounter<'method' | 'code'>;
+  readonly #grpcLatency: LabelledHistogram<'method'>;
+  /** The children per label set of the per-call metrics, resolved on first use (methods, codes and hubs are few). */
+  readonly #calls = new Map<string, { latency: HistogramChild; byCode: Map<string, CounterChild> }>();
+  readonly #storeCalls = { ok: new Map<string, HistogramChild>(), error: new Map<string, HistogramChild>() };
+  readonly #hubs = new Map<string, { started: CounterChild; finished: Map<string, CounterChild> }>();
   readonly #httpRequests: Counter<'method' | 'route' | 'status'>;
   #instanceCounts: { at: number; counts: Promise<{ hub: string; status: string; count: number }[]> } | undefined;
   #engine: Engine | undefined;
@@ -43,15 +48,16 @@ export class ServerMetrics implements RpcObserver {
     collectDefaultMetrics({ register: this.registry, prefix: 'dts_' });
     new Gauge({ name: 'dts_build_info', help: 'The running build: always 1, with the version, Node.js version and store kind as labels', labelNames: ['version', 'node_version', 'store'], registers: [this.registry] })
       .set({ version: build.version, node_version: build.nodeVersion, store: build.store }, 1);
-    this.#started = new Counter({ name: 'dts_orchestrations_started_total', help: 'Orchestration instances created through this process (sub-orchestrations too)', labelNames: HUB_LABELS, registers: [this.registry] });
-    this.#finished = new Counter({ name: 'dts_orchestrations_finished_total', help: 'Orchestrations that completed, failed or were terminated, committed by this process', labelNames: [...HUB_LABELS, 'status'], registers: [this.registry] });
-    this.#grpcRequests = new Counter({ name: 'dts_grpc_requests_total', help: 'gRPC calls ended, by method and status code', labelNames: ['method', 'code'], registers: [this.registry] });
-    this.#grpcLatency = new Histogram({
+    const registry = this.registry;
+    this.#started = new LabelledCounter({ name: 'dts_orchestrations_started_total', help: 'Orchestration instances created through this process (sub-orchestrations too)', labelNames: HUB_LABELS, registry });
+    this.#finished = new LabelledCounter({ name: 'dts_orchestrations_finished_total', help: 'Orchestrations that completed, failed or were terminated, committed by this process', labelNames: [...HUB_LABELS, 'status'], registry });
+    this.#grpcRequests = new LabelledCounter({ name: 'dts_grpc_requests_total', help: 'gRPC calls ended, by method and status code', labelNames: ['method', 'code'], registry });
+    this.#grpcLatency = new LabelledHistogram({
       name: 'dts_grpc_request_duration_seconds',
       help: 'gRPC call duration by method (a work-item stream lasts as long as its worker stays connected)',
       labelNames: ['method'],
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10, 60],
-      registers: [this.registry],
+      registry,
     });
     this.#httpRequests = new Counter({ name: 'dts_http_requests_total', help: 'HTTP requests answered, by method, route and status', labelNames: ['method', 'route', 'status'], registers: [this.registry] });
     const metrics = this;
@@ -65,12 +71,12 @@ export class ServerMetrics implements RpcObserver {
         for (const { hub, status, count } of await metrics.#countInstances()) this.set({ ...hubLabels(hub), status }, count);
       },
     });
-    this.#storeLatency = new Histogram({
+    this.#storeLatency = new LabelledHistogram({
       name: 'dts_store_call_duration_seconds',
       help: 'Latency of store calls, by method and outcome',
       labelNames: ['method', 'outcome'],
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-      registers: [this.registry],
+      registry,
     });
     this.#registerWorkItemMetrics();
   }
@@ -127,14 +133,35 @@ export class ServerMetrics implements RpcObserver {
   /** Counts orchestrations from the store's events of this process (another node's commits are its own). */
   readonly observeStoreEvent = (event: StoreEvent): void => {
     if (event.type !== 'instance') return;
-    if (event.status === 'PENDING') this.#started.inc(hubLabels(event.hub));
     const finished = FINISHED.get(event.status);
-    if (finished !== undefined) this.#finished.inc({ ...hubLabels(event.hub), status: finished });
+    if (event.status !== 'PENDING' && finished === undefined) return;
+    let hub = this.#hubs.get(event.hub);
+    if (hub === undefined) {
+      hub = { started: this.#started.child(hubLabels(event.hub)), finished: new Map() };
+      this.#hubs.set(event.hub, hub);
+    }
+    if (finished === undefined) return hub.started.inc();
+    let counter = hub.finished.get(finished);
+    if (counter === undefined) {
+      counter = this.#finished.child({ ...hubLabels(event.hub), status: finished });
+      hub.finished.set(finished, counter);
+    }
+    counter.inc();
   };
 
   onCallEnd(end: RpcCallEnd): void {
-    this.#grpcRequests.inc({ method: end.method, code: end.code });
-    this.#grpcLatency.observe({ method: end.method }, end.durationMs / 1000);
+    let call = this.#calls.get(end.method);
+    if (call === undefined) {
+      call = { latency: this.#grpcLatency.child({ method: end.method }), byCode: new Map() };
+      this.#calls.set(end.method, call);
+    }
+    let requests = call.byCode.get(end.code);
+    if (requests === undefined) {
+      requests = this.#grpcRequests.child({ method: end.method, code: end.code });
+      call.byCode.set(end.code, requests);
+    }
+    requests.inc();
+    call.latency.observe(end.durationMs / 1000);
   }
 
   observeHttp(method: string, route: string, status: number): void {
@@ -157,7 +184,14 @@ export class ServerMetrics implements RpcObserver {
   }
 
   readonly observeStoreCall: StoreCallObserver = (method, seconds, ok) => {
-    this.#storeLatency.observe({ method, outcome: ok ? 'ok' : 'error' }, seconds);
+    const outcome = ok ? 'ok' : 'error';
+    const children = this.#storeCalls[outcome];
+    let latency = children.get(method);
+    if (latency === undefined) {
+      latency = this.#storeLatency.child({ method, outcome });
+      children.set(method, latency);
+    }
+    latency.observe(seconds);
   };
 }
 

@@ -25,6 +25,19 @@ const RESPONSE_HEADERS = { ':status': 200, 'content-type': 'application/grpc+pro
 const COPY_BYTES_MAX = 16 * 1024;
 /** grpc-js and the other gRPC servers say 'OK' with the OK status. */
 const OK_STATUS: GrpcStatus = { code: GrpcCode.OK, details: 'OK', metadata: {} };
+/**
+ * What most calls end with, built once: node:http2 copies the headers and options it is given,
+ * so one object serves every call.
+ */
+const OK_TRAILERS = trailersOf(OK_STATUS);
+const CANCELLED_STATUS: GrpcStatus = { code: GrpcCode.CANCELLED, details: 'the client cancelled the call', metadata: {} };
+const WAIT_FOR_TRAILERS = { waitForTrailers: true };
+const END_STREAM = { endStream: true };
+const ignore = (): undefined => undefined;
+/** A `wantTrailers` listener, called with the stream as `this`. */
+function sendOkTrailers(this: ServerHttp2Stream): void {
+  this.sendTrailers(OK_TRAILERS);
+}
 /** setTimeout's largest delay; a longer deadline is as good as none. */
 const TIMER_MS_MAX = 2 ** 31 - 1;
 
@@ -52,8 +65,8 @@ export class GrpcCall implements StreamCall<unknown, unknown> {
     this.#stream = stream;
     this.#site = site;
     this.#started = site.now();
-    stream.on('error', () => undefined);
-    stream.on('close', () => this.#finish({ code: GrpcCode.CANCELLED, details: 'the client cancelled the call', metadata: {} }));
+    stream.on('error', ignore);
+    stream.on('close', () => this.#finish(CANCELLED_STATUS));
   }
 
   get ended(): boolean {
@@ -99,14 +112,15 @@ export class GrpcCall implements StreamCall<unknown, unknown> {
     if (!this.#finish(status)) return;
     const stream = this.#stream;
     if (stream.destroyed || stream.closed) return;
-    const trailers = { ...status.metadata, 'grpc-status': String(status.code), 'grpc-message': encodeGrpcMessage(status.details) };
+    const trailers = status === OK_STATUS ? OK_TRAILERS : trailersOf(status);
     if (!this.#headersSent && message === undefined) {
       this.#headersSent = true;
-      stream.respond({ ...RESPONSE_HEADERS, ...trailers }, { endStream: true });
+      stream.respond({ ...RESPONSE_HEADERS, ...trailers }, END_STREAM);
       return;
     }
     this.#sendHeaders();
-    stream.once('wantTrailers', () => stream.sendTrailers(trailers));
+    if (trailers === OK_TRAILERS) stream.once('wantTrailers', sendOkTrailers);
+    else stream.once('wantTrailers', () => stream.sendTrailers(trailers));
     if (message === undefined) stream.end();
     else writeMessage(stream, message, undefined, true);
   }
@@ -114,7 +128,7 @@ export class GrpcCall implements StreamCall<unknown, unknown> {
   #sendHeaders(): void {
     if (this.#headersSent) return;
     this.#headersSent = true;
-    this.#stream.respond(RESPONSE_HEADERS, { waitForTrailers: true });
+    this.#stream.respond(RESPONSE_HEADERS, WAIT_FOR_TRAILERS);
   }
 
   /** The one spot where a call ends; false when it had already. */
@@ -137,6 +151,10 @@ export class GrpcCall implements StreamCall<unknown, unknown> {
   }
 }
 
+function trailersOf(status: GrpcStatus): Record<string, string> {
+  return { ...status.metadata, 'grpc-status': String(status.code), 'grpc-message': encodeGrpcMessage(status.details) };
+}
+
 function asBytes(response: unknown): Uint8Array {
   if (response instanceof Uint8Array) return response;
   throw new TypeError('a response of a call whose method is unknown must be bytes');
@@ -153,7 +171,6 @@ function writeMessage(stream: ServerHttp2Stream, message: Uint8Array, onTaken: (
     stream.write(prefix);
     rest = message;
   }
-  const done = onTaken === undefined ? undefined : () => onTaken();
-  if (last) stream.end(rest, done);
-  else stream.write(rest, done);
+  if (last) stream.end(rest, onTaken);
+  else stream.write(rest, onTaken);
 }
