@@ -78,9 +78,7 @@ function instanceResponse(instance: Parameters<typeof orchestrationStateToProto>
 
 function waitHandler(ctx: HandlerContext, until: WaitCondition) {
   return unary<pb.GetInstanceRequest, pb.GetInstanceResponse>(ctx, async (req, hub, call) => {
-    const abort = new AbortController();
-    call.onEnd(() => abort.abort());
-    const instance = await ctx.engine.clients.waitForInstance(hub, req.getInstanceid(), until, abort.signal);
+    const instance = await ctx.engine.clients.waitForInstance(hub, req.getInstanceid(), until, call);
     return instanceResponse(instance, req.getGetinputsandoutputs());
   });
 }
