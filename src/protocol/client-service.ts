@@ -6,7 +6,7 @@ import type { StartInstanceRequest, WaitCondition } from '../engine/client-api.t
 import { type HandlerContext, unary } from './call-context.ts';
 import { fromOrchestrationStatus, fromStringValue, fromTags, fromTimestamp, fromTraceContext } from './proto/common-map.ts';
 import { Empty, proto, type pb } from './proto/load.ts';
-import { orchestrationStateToProto } from './proto/state-map.ts';
+import { getInstanceResponseBytes } from './proto/state-map.ts';
 
 export function clientHandlers(ctx: HandlerContext) {
   const { clients } = ctx.engine;
@@ -18,9 +18,10 @@ export function clientHandlers(ctx: HandlerContext) {
       return new proto.CreateInstanceResponse().setInstanceid(instanceId);
     }),
 
-    getInstance: unary<pb.GetInstanceRequest, pb.GetInstanceResponse>(ctx, async (req, hub) => {
+    // Responses written as bytes (state-map.ts); the definition passes them through (service-definition.ts).
+    getInstance: unary<pb.GetInstanceRequest, Uint8Array>(ctx, async (req, hub) => {
       const instance = await clients.getInstance(hub, req.getInstanceid());
-      return instanceResponse(instance, req.getGetinputsandoutputs());
+      return getInstanceResponseBytes(instance, req.getGetinputsandoutputs());
     }),
 
     waitForInstanceStart: waitHandler(ctx, 'start'),
@@ -70,15 +71,10 @@ function replaceableStatuses(policy: pb.OrchestrationIdReusePolicy | undefined):
   return policy.getReplaceablestatusList().map(fromOrchestrationStatus);
 }
 
-function instanceResponse(instance: Parameters<typeof orchestrationStateToProto>[0] | undefined, payloads: boolean): pb.GetInstanceResponse {
-  const response = new proto.GetInstanceResponse();
-  if (instance === undefined) return response.setExists(false);
-  return response.setExists(true).setOrchestrationstate(orchestrationStateToProto(instance, payloads));
-}
 
 function waitHandler(ctx: HandlerContext, until: WaitCondition) {
-  return unary<pb.GetInstanceRequest, pb.GetInstanceResponse>(ctx, async (req, hub, call) => {
+  return unary<pb.GetInstanceRequest, Uint8Array>(ctx, async (req, hub, call) => {
     const instance = await ctx.engine.clients.waitForInstance(hub, req.getInstanceid(), until, call);
-    return instanceResponse(instance, req.getGetinputsandoutputs());
+    return getInstanceResponseBytes(instance, req.getGetinputsandoutputs());
   });
 }
