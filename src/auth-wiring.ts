@@ -6,7 +6,7 @@
  */
 import type { ServerConfig } from './config/config.ts';
 import { Directory } from './auth/directory.ts';
-import { AccessGate } from './auth/gate.ts';
+import { AccessGate, DEFAULT_SCHEDULER_PATH } from './auth/gate.ts';
 import { Passwords } from './auth/passwords.ts';
 import { SignInThrottle } from './auth/sign-in-throttle.ts';
 import { SigningKeys, SIGNING_KEYS_CACHE_MS } from './auth/signing-keys.ts';
@@ -59,7 +59,11 @@ export async function startAuth(config: Readonly<ServerConfig>, catalog: Catalog
     keys,
     passwords: new Passwords(),
     throttle: new SignInThrottle(),
-    guardFor: (schedulerKey) => ({ gate, schedulerKey, defaultHub: schedulerKey === undefined ? config.defaultTaskHub : 'default' }),
+    guardFor: (schedulerKey) => ({
+      gate,
+      schedulerPath: schedulerKey === undefined ? DEFAULT_SCHEDULER_PATH : schedulerKey.split('/'),
+      defaultHub: schedulerKey === undefined ? config.defaultTaskHub : 'default',
+    }),
     setIssuer: (baseUrl) => {
       tokens.options.issuer = baseUrl;
     },

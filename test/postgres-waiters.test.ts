@@ -97,7 +97,7 @@ async function completeOnB(b: Store, instanceId: string): Promise<void> {
 
 function waitOnA(engine: Engine, instanceId: string): { result: Promise<InstanceRecord | undefined>; settled: () => boolean } {
   let done = false;
-  const result = engine.clients.waitForInstance(HUB, instanceId, 'completion', new AbortController().signal).finally(() => {
+  const result = engine.clients.waitForInstance(HUB, instanceId, 'completion', { ended: false, onEnd: () => undefined }).finally(() => {
     done = true;
   });
   return { result, settled: () => done };

@@ -19,4 +19,9 @@ test('peer strings of grpc-js', () => {
   assert.equal(grpcPeerAddress('[::1]:5000'), '::1');
   assert.equal(grpcPeerAddress('::ffff:127.0.0.1:80'), '::ffff:127.0.0.1');
   assert.equal(grpcPeerAddress('ipv4:10.0.0.1:80'), '10.0.0.1');
+  assert.equal(grpcPeerAddress('ipv6:[2001:db8::1]:443'), '2001:db8::1');
+  // Without a port of digits the string is the address as it is.
+  assert.equal(grpcPeerAddress('unknown'), 'unknown');
+  assert.equal(grpcPeerAddress('10.0.0.1:'), '10.0.0.1:');
+  assert.equal(grpcPeerAddress('10.0.0.1:8a'), '10.0.0.1:8a');
 });

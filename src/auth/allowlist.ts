@@ -43,9 +43,22 @@ function check(list: BlockList, address: string): boolean {
 
 /** The address of a grpc-js peer string, which is always `address:port` (`::1:567` for IPv6). */
 export function grpcPeerAddress(peer: string): string {
-  const value = peer.replace(/^(ipv4|ipv6):/, '');
-  const bracket = /^\[([^\]]+)\](?::\d+)?$/.exec(value);
-  if (bracket !== null) return bracket[1] as string;
+  const value = peer.startsWith('ipv4:') || peer.startsWith('ipv6:') ? peer.slice(5) : peer;
+  if (value.startsWith('[')) {
+    const bracket = /^\[([^\]]+)\](?::\d+)?$/.exec(value);
+    if (bracket !== null) return bracket[1] as string;
+  }
+  // Every call passes here: the port is found without a regular expression and a slice of it.
   const colon = value.lastIndexOf(':');
-  return colon > 0 && /^\d+$/.test(value.slice(colon + 1)) ? value.slice(0, colon) : value;
+  return colon > 0 && isDigits(value, colon + 1) ? value.slice(0, colon) : value;
+}
+
+/** True when `value` from `start` on is one or more ASCII digits. */
+function isDigits(value: string, start: number): boolean {
+  if (start >= value.length) return false;
+  for (let i = start; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return false;
+  }
+  return true;
 }

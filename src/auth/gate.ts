@@ -29,13 +29,24 @@ export interface GateOptions {
   log: Logger;
 }
 
+interface AllowlistEntry {
+  atMs: number;
+  list: BlockList;
+  refreshing: boolean;
+}
+
 export class AccessGate {
   readonly options: GateOptions;
   readonly #allowlistOf: AllowlistSource;
   readonly #now: () => number;
   readonly #directory: Directory;
   readonly #tokens: TokenService;
-  readonly #allowlists = new Map<string, { atMs: number; list: BlockList; refreshing: boolean }>();
+  readonly #allowlists = new Map<string, AllowlistEntry>();
+  /**
+   * The cache key of each scheduler path seen: a listener passes the same path array on every
+   * call (call-guard.ts), so the key is built once and not joined and lower-cased per call.
+   */
+  readonly #keys = new WeakMap<readonly string[], string>();
 
   constructor(options: GateOptions, allowlists: AllowlistSource, now: () => number, directory: Directory, tokens: TokenService) {
     this.options = options;
@@ -47,7 +58,8 @@ export class AccessGate {
 
   /** PERMISSION_DENIED naming the address when the scheduler's allowlist does not admit it. */
   async checkAddress(schedulerPath: readonly string[], address: string | undefined): Promise<void> {
-    const list = await this.#allowlist(schedulerPath);
+    // A cached list is taken without a further await: calls pass here far more often than lists change.
+    const list = this.#cachedAllowlist(schedulerPath) ?? (await this.#loadAllowlist(schedulerPath));
     if (list === undefined) return; // no such scheduler: the request fails on its own terms later
     if (address === undefined || !admits(list, address)) {
       this.options.log.warn('refused: address not in the IP allowlist', { address: address ?? 'unknown', scheduler: schedulerPath.join('/') });
@@ -94,21 +106,24 @@ export class AccessGate {
   /**
    * The compiled list, re-read at most every SNAPSHOT_TTL_MS. A stale list keeps serving while it
    * is re-read in the background, so calls never wait on the catalog after the first one and a
-   * database outage does not stop the data plane; with no list yet, a failed read is UNAVAILABLE.
+   * database outage does not stop the data plane. Undefined when there is no list yet.
    */
-  async #allowlist(path: readonly string[]): Promise<BlockList | undefined> {
-    const key = path.join('/').toLowerCase();
+  #cachedAllowlist(path: readonly string[]): BlockList | undefined {
+    const key = this.#keyOf(path);
     const cached = this.#allowlists.get(key);
-    if (cached !== undefined) {
-      if (this.#now() - cached.atMs >= SNAPSHOT_TTL_MS && !cached.refreshing) {
-        cached.refreshing = true;
-        this.#read(path).then(
-          (list) => (list === undefined ? this.#allowlists.delete(key) : this.#allowlists.set(key, { atMs: this.#now(), list, refreshing: false })),
-          () => (cached.refreshing = false),
-        );
-      }
-      return cached.list;
+    if (cached === undefined) return undefined;
+    if (this.#now() - cached.atMs >= SNAPSHOT_TTL_MS && !cached.refreshing) {
+      cached.refreshing = true;
+      this.#read(path).then(
+        (list) => (list === undefined ? this.#allowlists.delete(key) : this.#allowlists.set(key, { atMs: this.#now(), list, refreshing: false })),
+        () => (cached.refreshing = false),
+      );
     }
+    return cached.list;
+  }
+
+  /** The first read of a scheduler's list; a failed read is UNAVAILABLE. */
+  async #loadAllowlist(path: readonly string[]): Promise<BlockList | undefined> {
     let list: BlockList | undefined;
     try {
       list = await this.#read(path);
@@ -116,8 +131,18 @@ export class AccessGate {
       throw new ServerError('UNAVAILABLE', `the IP allowlist of scheduler '${path[2]}' cannot be read right now`, { cause: error });
     }
     // A scheduler not created yet is not remembered: its first request after the create sees the list.
-    if (list !== undefined) this.#allowlists.set(key, { atMs: this.#now(), list, refreshing: false });
+    if (list !== undefined) this.#allowlists.set(this.#keyOf(path), { atMs: this.#now(), list, refreshing: false });
     return list;
+  }
+
+  /** Scheduler paths are case-insensitive. A path array is never changed once passed here. */
+  #keyOf(path: readonly string[]): string {
+    let key = this.#keys.get(path);
+    if (key === undefined) {
+      key = path.join('/').toLowerCase();
+      this.#keys.set(path, key);
+    }
+    return key;
   }
 
   async #read(path: readonly string[]): Promise<BlockList | undefined> {

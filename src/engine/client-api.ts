@@ -42,6 +42,18 @@ export interface ClientDeps {
 
 export type WaitCondition = 'start' | 'completion';
 
+/**
+ * The end of the caller's interest in a wait: a call (protocol/rpc-call.ts has this shape) ends
+ * when answered, cancelled, past its deadline or cut by shutdown. A call's own end listener
+ * instead of an AbortController per wait: that cost an AbortSignal, and a DOMException on every
+ * answered wait, for nothing.
+ */
+export interface WaitEnd {
+  readonly ended: boolean;
+  /** Calls `listener` once when the caller goes away (at once if it has). */
+  onEnd(listener: () => void): void;
+}
+
 export class ClientApi {
   readonly #d: ClientDeps;
 
@@ -93,25 +105,27 @@ export class ClientApi {
     return instance === undefined ? undefined : instanceTimesInRange(instance);
   }
 
-  /** Resolves when the condition holds, with the instance (undefined when it does not exist). */
-  async waitForInstance(hub: TaskHubName, instanceId: string, until: WaitCondition, signal: AbortSignal): Promise<InstanceRecord | undefined> {
+  /**
+   * Resolves when the condition holds, with the instance (undefined when it does not exist);
+   * rejects CANCELLED when `caller` ends first.
+   */
+  async waitForInstance(hub: TaskHubName, instanceId: string, until: WaitCondition, caller: WaitEnd): Promise<InstanceRecord | undefined> {
     const satisfied = (status: OrchestrationStatus) => (until === 'start' ? status !== 'PENDING' : isTerminal(status));
     const { promise, resolve } = withResolvers<void>();
     // Register before reading, so a change between the read and the registration is not missed.
     const unregister = this.#d.waiters.add(hub, instanceId, (status) => {
       if (satisfied(status)) resolve();
     });
-    const onAbort = () => resolve();
-    signal.addEventListener('abort', onAbort, { once: true });
+    // Resolving a settled promise does nothing: the listener may outlive the wait.
+    caller.onEnd(() => resolve());
     try {
       const current = await this.getInstance(hub, instanceId);
       if (current === undefined || satisfied(current.status)) return current;
       await promise;
-      if (signal.aborted) throw new ServerError('CANCELLED', 'the caller cancelled the wait');
+      if (caller.ended) throw new ServerError('CANCELLED', 'the caller cancelled the wait');
       return await this.getInstance(hub, instanceId);
     } finally {
       unregister();
-      signal.removeEventListener('abort', onAbort);
     }
   }
 

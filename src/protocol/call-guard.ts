@@ -6,7 +6,7 @@
  * with its status, stream or not.
  */
 import { grpcPeerAddress } from '../auth/allowlist.ts';
-import { DEFAULT_SCHEDULER_PATH, schedulerResourceId, type AccessGate } from '../auth/gate.ts';
+import { schedulerResourceId, type AccessGate } from '../auth/gate.ts';
 import { rpcPermission } from '../auth/rpc-permissions.ts';
 import { bearerOf } from '../auth/tokens.ts';
 import { ServerError } from '../domain/errors.ts';
@@ -16,13 +16,13 @@ import type { CallMetadata } from './rpc-call.ts';
 
 export interface CallGuard {
   gate: AccessGate;
-  /** The lower-cased `sub/rg/scheduler` of the listener; undefined for the default scheduler. */
-  schedulerKey: string | undefined;
+  /** The listener's scheduler [sub, rg, scheduler], lower-cased: one array for all its calls (the gate keys its cache by it). */
+  schedulerPath: readonly string[];
   defaultHub: string;
 }
 
 export async function checkAccess(guard: CallGuard, method: string, metadata: CallMetadata, peer: string): Promise<void> {
-  const path = guard.schedulerKey === undefined ? DEFAULT_SCHEDULER_PATH : guard.schedulerKey.split('/');
+  const path = guard.schedulerPath;
   await guard.gate.checkAddress(path, grpcPeerAddress(peer));
   // Health probes (Kubernetes, load balancers) carry no token; they learn nothing but readiness.
   if (!guard.gate.options.auth || method.startsWith(HEALTH_METHOD_PREFIX)) return;

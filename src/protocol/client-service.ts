@@ -1,26 +1,28 @@
 /**
  * The client half of `TaskHubSidecarService`: instance management RPCs mapped onto the engine.
  */
-import type { OrchestrationStatus } from '../domain/history-event.ts';
 import type { StartInstanceRequest, WaitCondition } from '../engine/client-api.ts';
 import { type HandlerContext, unary } from './call-context.ts';
-import { fromOrchestrationStatus, fromStringValue, fromTags, fromTimestamp, fromTraceContext } from './proto/common-map.ts';
+import { fromStringValue } from './proto/common-map.ts';
 import { Empty, proto, type pb } from './proto/load.ts';
-import { orchestrationStateToProto } from './proto/state-map.ts';
+import { startRequestFromProto } from './proto/start-request-map.ts';
+import { getInstanceResponseBytes } from './proto/state-map.ts';
 
 export function clientHandlers(ctx: HandlerContext) {
   const { clients } = ctx.engine;
   return {
     hello: unary<Empty, Empty>(ctx, async () => new Empty()),
 
-    startInstance: unary<pb.CreateInstanceRequest, pb.CreateInstanceResponse>(ctx, async (req, hub) => {
-      const instanceId = await clients.startInstance(hub, startRequest(req));
+    // Domain data when create-instance-request-reader.ts could read it (service-definition.ts).
+    startInstance: unary<pb.CreateInstanceRequest | StartInstanceRequest, pb.CreateInstanceResponse>(ctx, async (req, hub) => {
+      const instanceId = await clients.startInstance(hub, req instanceof proto.CreateInstanceRequest ? startRequestFromProto(req) : req);
       return new proto.CreateInstanceResponse().setInstanceid(instanceId);
     }),
 
-    getInstance: unary<pb.GetInstanceRequest, pb.GetInstanceResponse>(ctx, async (req, hub) => {
+    // Responses written as bytes (state-map.ts); the definition passes them through (service-definition.ts).
+    getInstance: unary<pb.GetInstanceRequest, Uint8Array>(ctx, async (req, hub) => {
       const instance = await clients.getInstance(hub, req.getInstanceid());
-      return instanceResponse(instance, req.getGetinputsandoutputs());
+      return getInstanceResponseBytes(instance, req.getGetinputsandoutputs());
     }),
 
     waitForInstanceStart: waitHandler(ctx, 'start'),
@@ -48,39 +50,9 @@ export function clientHandlers(ctx: HandlerContext) {
   };
 }
 
-function startRequest(req: pb.CreateInstanceRequest): StartInstanceRequest {
-  const start: StartInstanceRequest = { instanceId: req.getInstanceid(), name: req.getName() };
-  const optional = {
-    version: fromStringValue(req.getVersion()),
-    input: fromStringValue(req.getInput()),
-    scheduledStartAt: fromTimestamp(req.getScheduledstarttimestamp()),
-    tags: fromTags(req.getTagsMap()),
-    executionId: fromStringValue(req.getExecutionid()),
-    parentTraceContext: fromTraceContext(req.getParenttracecontext()),
-    replaceableStatuses: replaceableStatuses(req.getOrchestrationidreusepolicy()),
-  };
-  for (const [key, value] of Object.entries(optional)) {
-    if (value !== undefined) (start as unknown as Record<string, unknown>)[key] = value;
-  }
-  return start;
-}
-
-function replaceableStatuses(policy: pb.OrchestrationIdReusePolicy | undefined): OrchestrationStatus[] | undefined {
-  if (policy === undefined) return undefined;
-  return policy.getReplaceablestatusList().map(fromOrchestrationStatus);
-}
-
-function instanceResponse(instance: Parameters<typeof orchestrationStateToProto>[0] | undefined, payloads: boolean): pb.GetInstanceResponse {
-  const response = new proto.GetInstanceResponse();
-  if (instance === undefined) return response.setExists(false);
-  return response.setExists(true).setOrchestrationstate(orchestrationStateToProto(instance, payloads));
-}
-
 function waitHandler(ctx: HandlerContext, until: WaitCondition) {
-  return unary<pb.GetInstanceRequest, pb.GetInstanceResponse>(ctx, async (req, hub, call) => {
-    const abort = new AbortController();
-    call.onEnd(() => abort.abort());
-    const instance = await ctx.engine.clients.waitForInstance(hub, req.getInstanceid(), until, abort.signal);
-    return instanceResponse(instance, req.getGetinputsandoutputs());
+  return unary<pb.GetInstanceRequest, Uint8Array>(ctx, async (req, hub, call) => {
+    const instance = await ctx.engine.clients.waitForInstance(hub, req.getInstanceid(), until, call);
+    return getInstanceResponseBytes(instance, req.getGetinputsandoutputs());
   });
 }

@@ -22,11 +22,11 @@ export interface RpcObserver {
   onCallEnd(end: RpcCallEnd): void;
 }
 
-/** The instance id a decoded request names, if it has one. */
+/** The instance id a decoded request names, if it has one: a generated message's, or a hand-read one's (proto/*-reader.ts). */
 export function instanceIdOf(request: unknown): string | undefined {
-  const get = (request as { getInstanceid?: () => unknown } | null)?.getInstanceid;
-  if (typeof get !== 'function') return undefined;
-  const id = get.call(request);
+  const message = request as { getInstanceid?: () => unknown; instanceId?: unknown } | null;
+  const get = message?.getInstanceid;
+  const id = typeof get === 'function' ? get.call(request) : message?.instanceId;
   return typeof id === 'string' && id !== '' ? id : undefined;
 }
 

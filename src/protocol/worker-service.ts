@@ -3,7 +3,7 @@
  */
 import type { WorkerCaps, WorkItemMessage } from '../engine/work-item.ts';
 import type { TaskHubName } from '../domain/instance.ts';
-import type { OrchestratorResponse } from '../domain/orchestrator-action.ts';
+import type { ActivityResponse, OrchestratorResponse } from '../domain/orchestrator-action.ts';
 import { compact } from '../lib/compact.ts';
 import { type HandlerContext, resolveHub, unary } from './call-context.ts';
 import { proto, type pb } from './proto/load.ts';
@@ -63,8 +63,9 @@ export function workerHandlers(ctx: HandlerContext, openStreams: Set<WorkItemCal
       return EMPTY_MESSAGE;
     }),
 
-    completeActivityTask: unary<pb.ActivityResponse, Uint8Array>(ctx, async (req, hub) => {
-      await workers.completeActivity(hub, activityResponseFromProto(req));
+    // Domain data when activity-response-reader.ts could read it (service-definition.ts).
+    completeActivityTask: unary<pb.ActivityResponse | ActivityResponse, Uint8Array>(ctx, async (req, hub) => {
+      await workers.completeActivity(hub, req instanceof proto.ActivityResponse ? activityResponseFromProto(req) : req);
       return EMPTY_MESSAGE;
     }),
 

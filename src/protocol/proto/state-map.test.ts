@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
+import type { OrchestrationStatus } from '../../domain/history-event.ts';
 import type { InstanceRecord } from '../../domain/instance.ts';
 import { fromFailureDetails, fromStringValue, fromTags, fromTimestamp } from './common-map.ts';
 import { proto, type pb } from './load.ts';
-import { orchestrationStateToProto } from './state-map.ts';
+import { getInstanceResponseBytes, orchestrationStateToProto } from './state-map.ts';
 
 const full: InstanceRecord = {
   instanceId: 'order-42',
@@ -70,5 +72,30 @@ describe('orchestration state', () => {
     }
     assert.equal(m.getTagsMap().getLength(), 0);
     assert.equal(fromTimestamp(m.getCreatedtimestamp()), 1);
+  });
+
+  it('writes the GetInstanceResponse bytes of the generated code, with and without payloads', () => {
+    const generated = (r: InstanceRecord | undefined, payloads: boolean) => {
+      const m = new proto.GetInstanceResponse();
+      if (r !== undefined) m.setExists(true).setOrchestrationstate(orchestrationStateToProto(r, payloads));
+      return Buffer.from(m.serializeBinary());
+    };
+    const text = fc.oneof(fc.string({ unit: 'grapheme', maxLength: 10 }), fc.constant(''));
+    const optional = fc.option(text, { nil: undefined });
+    // Beyond the Timestamp range too: both paths clamp.
+    const time = fc.oneof(fc.integer({ min: 0, max: 4_102_444_800_000 }), fc.integer({ min: -1e15, max: 1e15 }));
+    const statuses: OrchestrationStatus[] = ['RUNNING', 'COMPLETED', 'CONTINUED_AS_NEW', 'FAILED', 'CANCELED', 'TERMINATED', 'PENDING', 'SUSPENDED'];
+    const failure = fc.record({ errorType: text, errorMessage: text, stackTrace: optional, isNonRetriable: fc.boolean() }, { requiredKeys: ['errorType', 'errorMessage', 'isNonRetriable'] });
+    const instance = fc.record({
+      instanceId: text, executionId: text, name: text, status: fc.constantFrom(...statuses), createdAt: time, lastUpdatedAt: time,
+      version: optional, completedAt: time, scheduledStartAt: time, input: optional, output: optional, customStatus: optional,
+      // No `__proto__` key: google-protobuf's map cannot hold one, so no stored tags have it (common-map.ts).
+      failureDetails: failure, parentInstanceId: optional, tags: fc.dictionary(text.filter((k) => k !== '__proto__'), text, { maxKeys: 3 }),
+    }, { requiredKeys: ['instanceId', 'executionId', 'name', 'status', 'createdAt', 'lastUpdatedAt'] }) as fc.Arbitrary<InstanceRecord>;
+    fc.assert(fc.property(fc.option(instance, { nil: undefined, freq: 20 }), fc.boolean(), (r, payloads) => {
+      assert.deepStrictEqual(Buffer.from(getInstanceResponseBytes(r, payloads)), generated(r, payloads));
+    }), { numRuns: 2000 });
+    assert.deepStrictEqual(Buffer.from(getInstanceResponseBytes(full, true)), generated(full, true));
+    assert.equal(getInstanceResponseBytes(undefined, true).length, 0, 'no such instance: exists false, an empty message');
   });
 });

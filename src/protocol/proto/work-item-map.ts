@@ -14,19 +14,12 @@
  * this path (entity and rewind events, failure details, parent instances) is serialized by the
  * generated code (history-event-map.ts, common-map.ts) and written here as its bytes.
  */
-import protobuf from 'protobufjs/minimal.js';
-import type { FailureDetails, HistoryEvent, HistoryEventKind, Tags, TraceContext } from '../../domain/history-event.ts';
-import { clampTimeMs } from '../../domain/time-range.ts';
-import { toFailureDetails, toOrchestrationStatus, toParentInstance } from './common-map.ts';
+import type { HistoryEvent, HistoryEventKind, Tags, TraceContext } from '../../domain/history-event.ts';
+import { toOrchestrationStatus, toParentInstance } from './common-map.ts';
+import { bool, failureDetails, int32, LEN, str, stringValue, tag, tagMap, timestamp, WriterClass, type Writer } from './field-writer.ts';
 import { historyEventToProto } from './history-event-map.ts';
 import { proto } from './load.ts';
 
-type Writer = protobuf.Writer;
-const { Writer: WriterClass } = protobuf;
-
-const VARINT = 0;
-const LEN = 2;
-const tag = (field: number, wireType: number): number => (field << 3) | wireType;
 
 export interface OrchestrationWorkItemArgs {
   instanceId: string;
@@ -199,36 +192,6 @@ function historyEventEntry(w: Writer, field: number, e: HistoryEvent): void {
   w.ldelim().ldelim();
 }
 
-function str(w: Writer, field: number, s: string): Writer {
-  return s.length === 0 ? w : w.uint32(tag(field, LEN)).string(s);
-}
-
-function int32(w: Writer, field: number, n: number): Writer {
-  return n === 0 ? w : w.uint32(tag(field, VARINT)).int32(n);
-}
-
-function bool(w: Writer, field: number, b: boolean): Writer {
-  return b ? w.uint32(tag(field, VARINT)).bool(true) : w;
-}
-
-/** `google.protobuf.StringValue`: absent when undefined, an empty message for ''. */
-function stringValue(w: Writer, field: number, s: string | undefined): Writer {
-  if (s === undefined) return w;
-  w.uint32(tag(field, LEN)).fork();
-  return str(w, 1, s).ldelim();
-}
-
-/** `google.protobuf.Timestamp` of epoch ms; stored times outside its range are clamped (as common-map.ts does). */
-function timestamp(w: Writer, field: number, stored: number): void {
-  const ms = clampTimeMs(stored);
-  const seconds = Math.floor(ms / 1000);
-  const nanos = Math.floor(ms - seconds * 1000) * 1_000_000;
-  w.uint32(tag(field, LEN)).fork();
-  if (seconds !== 0) w.uint32(tag(1, VARINT)).int64(seconds);
-  int32(w, 2, nanos);
-  w.ldelim();
-}
-
 function orchestrationInstance(w: Writer, field: number, instanceId: string, executionId: string | undefined): void {
   w.uint32(tag(field, LEN)).fork();
   str(w, 1, instanceId);
@@ -243,21 +206,6 @@ function traceContext(w: Writer, field: number, c: TraceContext | undefined): vo
   str(w, 2, c.spanId);
   stringValue(w, 3, c.traceState);
   w.ldelim();
-}
-
-function failureDetails(w: Writer, field: number, f: FailureDetails | undefined): void {
-  if (f !== undefined) w.uint32(tag(field, LEN)).bytes(toFailureDetails(f)!.serializeBinary());
-}
-
-/** A `map<string, string>` field, its entries in key order as google-protobuf writes them. */
-function tagMap(w: Writer, field: number, tags: Tags | undefined): void {
-  if (tags === undefined) return;
-  for (const key of Object.keys(tags).sort()) {
-    w.uint32(tag(field, LEN)).fork();
-    w.uint32(tag(1, LEN)).string(key);
-    w.uint32(tag(2, LEN)).string(tags[key]!);
-    w.ldelim();
-  }
 }
 
 /** The shared keep-alive item, serialized once. */
