@@ -17,7 +17,8 @@ const HISTORY_ROWS_PER_INSERT = 32;
 
 export class InstanceSql {
   readonly #db: Database.Database;
-  readonly #get: Database.Statement<[string, string], InstanceRow>;
+  /** Raw (an array per row): better-sqlite3 builds no object with 15 keys looked up by name. */
+  readonly #get: Database.Statement<[string, string], unknown[]>;
   readonly #status: Database.Statement<[string, string], OrchestrationStatus>;
   readonly #upsert: Database.Statement<unknown[]>;
   readonly #setStatus: Database.Statement<[string, number, string, string]>;
@@ -30,7 +31,7 @@ export class InstanceSql {
 
   constructor(db: Database.Database) {
     this.#db = db;
-    this.#get = db.prepare(`SELECT ${INSTANCE_COLUMNS} FROM instances WHERE hub = ? AND instance_id = ?`);
+    this.#get = db.prepare<[string, string], unknown[]>(`SELECT ${INSTANCE_COLUMNS} FROM instances WHERE hub = ? AND instance_id = ?`).raw();
     this.#status = db.prepare<[string, string], OrchestrationStatus>('SELECT status FROM instances WHERE hub = ? AND instance_id = ?').pluck();
     this.#upsert = db.prepare(`
       INSERT INTO instances (hub, ${INSTANCE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -56,7 +57,7 @@ export class InstanceSql {
 
   get(hub: string, instanceId: string): InstanceRecord | undefined {
     const row = this.#get.get(hub, instanceId);
-    return row === undefined ? undefined : toInstanceRecord(row, `instance ${hub}/${instanceId}`);
+    return row === undefined ? undefined : toInstanceRecord(instanceRow(row), `instance ${hub}/${instanceId}`);
   }
 
   upsert(hub: string, record: InstanceRecord): void {
@@ -117,4 +118,25 @@ export class InstanceSql {
     }
     return statement;
   }
+}
+
+/** The row of a raw read of INSTANCE_COLUMNS, in their order. */
+function instanceRow(values: unknown[]): InstanceRow {
+  return {
+    instance_id: values[0] as string,
+    execution_id: values[1] as string,
+    name: values[2] as string,
+    version: values[3] as string | null,
+    status: values[4] as string,
+    created_at: values[5] as number,
+    last_updated_at: values[6] as number,
+    completed_at: values[7] as number | null,
+    scheduled_start_at: values[8] as number | null,
+    input: values[9] as string | null,
+    output: values[10] as string | null,
+    custom_status: values[11] as string | null,
+    failure_details: values[12] as string | null,
+    parent_instance_id: values[13] as string | null,
+    tags: values[14] as string | null,
+  };
 }
