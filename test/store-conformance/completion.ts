@@ -33,6 +33,23 @@ export const completionTests: ConformanceTests = {
     assert.deepEqual(labels((await store.readHistory(HUB, 'h')).map((event) => ({ event }))), ['orchestratorStarted', 'executionStarted', 'next']);
   },
 
+  'completeOrchestrationWork: the instance row is written as given: fields set, changed, kept and cleared': async ({ store }) => {
+    const initial = { version: '1', input: 'in', tags: { team: 'a' }, parentInstanceId: 'parent', scheduledStartAt: T0 };
+    await create(store, newInstance('fields', { record: initial }));
+    const first = await claimOne(store, T0, 'fields');
+    const failureDetails = { errorType: 'E', errorMessage: 'boom', isNonRetriable: false };
+    const set = { ...first.instance, status: 'RUNNING' as const, lastUpdatedAt: T0 + 1, customStatus: 'step 1', tags: { team: 'b' }, failureDetails };
+    await store.completeOrchestrationWork(HUB, completionOf(first, T0 + 1, { instance: set }), T0 + 1);
+    assert.deepStrictEqual(await store.getInstance(HUB, 'fields'), set);
+    await store.appendInboxMessage(HUB, message('fields', raised('next')), T0 + 2);
+    const second = await claimOne(store, T0 + 2, 'fields');
+    assert.deepStrictEqual(second.instance, set);
+    const { customStatus: _cleared, failureDetails: _alsoCleared, ...kept } = set;
+    const ended = { ...kept, version: '2', status: 'COMPLETED' as const, lastUpdatedAt: T0 + 3, completedAt: T0 + 3, output: 'out' };
+    await store.completeOrchestrationWork(HUB, completionOf(second, T0 + 3, { instance: ended }), T0 + 3);
+    assert.deepStrictEqual(await store.getInstance(HUB, 'fields'), ended);
+  },
+
   'completeOrchestrationWork: a long append is stored whole and in order, and the next append lands after it': async ({ store }) => {
     await create(store, newInstance('long'));
     const first = await claimOne(store, T0, 'long');

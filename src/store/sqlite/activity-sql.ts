@@ -8,7 +8,8 @@ import { activityPayload, toActivityTask, type ActivityTaskRow } from '../rows.t
 
 export class ActivitySql {
   readonly #insert: Database.Statement<[string, string, string, number, string, number]>;
-  readonly #get: Database.Statement<[number, string], ActivityTaskRow>;
+  /** Raw (an array per row): no object with keys looked up by name. */
+  readonly #get: Database.Statement<[number, string], unknown[]>;
   readonly #delete: Database.Statement<[number, string]>;
   readonly #setVisibleAt: Database.Statement<[number, number, string]>;
   readonly #seqsOfInstance: Database.Statement<[string, string], number>;
@@ -18,7 +19,9 @@ export class ActivitySql {
     this.#insert = db.prepare(
       'INSERT INTO activity_tasks (hub, instance_id, execution_id, task_id, payload, visible_at) VALUES (?, ?, ?, ?, ?, ?)',
     );
-    this.#get = db.prepare('SELECT seq, instance_id, execution_id, task_id, payload, visible_at FROM activity_tasks WHERE seq = ? AND hub = ?');
+    this.#get = db
+      .prepare<[number, string], unknown[]>('SELECT seq, instance_id, execution_id, task_id, payload, visible_at FROM activity_tasks WHERE seq = ? AND hub = ?')
+      .raw();
     this.#delete = db.prepare('DELETE FROM activity_tasks WHERE seq = ? AND hub = ?');
     this.#setVisibleAt = db.prepare('UPDATE activity_tasks SET visible_at = ? WHERE seq = ? AND hub = ?');
     this.#seqsOfInstance = db.prepare<[string, string], number>('SELECT seq FROM activity_tasks WHERE hub = ? AND instance_id = ?').pluck();
@@ -32,8 +35,16 @@ export class ActivitySql {
   }
 
   get(hub: string, seq: number): { task: ActivityTask; visibleAt: number } | undefined {
-    const row = this.#get.get(seq, hub);
-    if (row === undefined) return undefined;
+    const values = this.#get.get(seq, hub);
+    if (values === undefined) return undefined;
+    const row: ActivityTaskRow = {
+      seq: values[0] as number,
+      instance_id: values[1] as string,
+      execution_id: values[2] as string,
+      task_id: values[3] as number,
+      payload: values[4] as string,
+      visible_at: values[5] as number,
+    };
     return { task: toActivityTask(row, hub), visibleAt: row.visible_at };
   }
 

@@ -49,12 +49,13 @@ export function claimOrchestrationWork(
       state.reofferInstance(hub, instanceId, now);
       continue;
     }
-    const instance = state.instances.get(hub, instanceId);
-    invariant(instance !== undefined, `inbox of ${hub}/${instanceId} holds messages but the instance does not exist`);
+    const read = state.instances.getWithColumns(hub, instanceId);
+    invariant(read !== undefined, `inbox of ${hub}/${instanceId} holds messages but the instance does not exist`);
     const history = state.instances.readHistory(hub, instanceId);
     const seqs = messages.map((m) => m.seq);
     const lease = state.grantLease(queue, instanceId, now + options.leaseMs, seqs);
-    items.push({ hub, instance, history, messages, lease: leaseOf(lease) });
+    lease.claimed = { columns: read.columns, historyLength: history.length };
+    items.push({ hub, instance: read.record, history, messages, lease: leaseOf(lease) });
   }
   return withNextVisibleAt(items, queue.nextVisibleAt());
 }

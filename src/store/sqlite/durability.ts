@@ -9,16 +9,33 @@
  * not sync the database file before the WAL is reused. `checkpointIfLarge` runs them here, with
  * `synchronous=FULL` for that one statement, so SQLite syncs the WAL and the database file in
  * the right order. A failed sync means durability is unknown: the process stops.
+ *
+ * A checkpoint restarts the WAL instead of truncating it: SQLite then writes the next frames
+ * over the old ones from the start of the file, and an fdatasync of blocks the file already has
+ * costs about half the CPU and 0.7 ms less than one that must also record the file's growth
+ * (ext4, measured). So the file's size no longer tells how full the WAL is; the frame at the
+ * threshold does (`walFrameReached`).
  */
-import { closeSync, fdatasync, fdatasyncSync, fstatSync, openSync } from 'node:fs';
+import { closeSync, fdatasync, fdatasyncSync, openSync, readSync } from 'node:fs';
 import type Database from 'better-sqlite3';
 import { InvariantError } from '../../lib/assert.ts';
 
 const WAL_BYTES_BEFORE_CHECKPOINT = 32 * 1024 * 1024;
 
+/** The WAL file's layout (sqlite.org/fileformat2.html#walformat): a header, then frames of a header and one page. */
+const WAL_HEADER_BYTES = 32;
+const WAL_FRAME_HEADER_BYTES = 24;
+/** Both salts: bytes 16-23 of the WAL header, 8-15 of a frame header. A restart changes them. */
+const WAL_HEADER_SALT_OFFSET = 16;
+const WAL_FRAME_SALT_OFFSET = 8;
+const WAL_SALT_BYTES = 8;
+
 export class Durability {
   readonly #db: Database.Database;
   readonly #walPath: string | undefined;
+  /** Where the first frame past the checkpoint threshold starts in the WAL file. */
+  readonly #thresholdFrameOffset: number;
+  readonly #salts = Buffer.alloc(2 * WAL_SALT_BYTES);
   #walFd: number | undefined;
   #syncing = false;
   /** Batches committed since the running sync started; they wait for the next one. */
@@ -26,9 +43,11 @@ export class Durability {
   #afterSync: Array<() => void> = [];
 
   /** `path` undefined: an in-memory database, durable as soon as committed. */
-  constructor(db: Database.Database, path: string | undefined) {
+  constructor(db: Database.Database, path: string | undefined, walBytesBeforeCheckpoint = WAL_BYTES_BEFORE_CHECKPOINT) {
     this.#db = db;
     this.#walPath = path === undefined ? undefined : `${path}-wal`;
+    const frameBytes = WAL_FRAME_HEADER_BYTES + (db.pragma('page_size', { simple: true }) as number);
+    this.#thresholdFrameOffset = WAL_HEADER_BYTES + Math.ceil(walBytesBeforeCheckpoint / frameBytes) * frameBytes;
   }
 
   /** Calls `done` once everything committed so far is durable. */
@@ -95,18 +114,34 @@ export class Durability {
     });
   }
 
-  /** Copies the WAL into the database file once it has grown past the threshold. */
+  /** Copies the WAL into the database file once it holds more than the threshold. */
   #checkpointIfLarge(): void {
     if (this.#db.inTransaction || this.#walFd === undefined) return;
-    if (fstatSync(this.#walFd).size < WAL_BYTES_BEFORE_CHECKPOINT) return;
+    if (!this.#walFrameReached(this.#walFd, this.#thresholdFrameOffset)) return;
     this.syncedCheckpoint();
   }
 
-  /** A checkpoint with `synchronous=FULL`: SQLite syncs the WAL, copies it, syncs the database file, then truncates the WAL. */
+  /**
+   * True when the frame at `offset` belongs to the WAL's current contents: it carries the salts
+   * of the WAL header. Frames left over from before the last restart carry older salts. Right
+   * after a restart, until SQLite writes the first new frame (and header), the stale frame still
+   * matches the stale header: at worst one checkpoint with nothing to copy.
+   */
+  #walFrameReached(fd: number, offset: number): boolean {
+    const frame = readSync(fd, this.#salts, WAL_SALT_BYTES, WAL_SALT_BYTES, offset + WAL_FRAME_SALT_OFFSET);
+    if (frame < WAL_SALT_BYTES) return false;
+    const header = readSync(fd, this.#salts, 0, WAL_SALT_BYTES, WAL_HEADER_SALT_OFFSET);
+    return header === WAL_SALT_BYTES && this.#salts.compare(this.#salts, WAL_SALT_BYTES, 2 * WAL_SALT_BYTES, 0, WAL_SALT_BYTES) === 0;
+  }
+
+  /**
+   * A checkpoint with `synchronous=FULL`: SQLite syncs the WAL, copies it, syncs the database
+   * file; the next write then restarts the WAL from its start (the file keeps its size).
+   */
   syncedCheckpoint(): void {
     this.#db.pragma('synchronous = FULL');
     try {
-      this.#db.pragma('wal_checkpoint(TRUNCATE)');
+      this.#db.pragma('wal_checkpoint(RESTART)');
     } finally {
       this.#db.pragma('synchronous = OFF');
     }

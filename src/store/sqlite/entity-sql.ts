@@ -64,7 +64,7 @@ export class EntitySql {
     this.#insert = db.prepare('INSERT INTO entity_inbox (hub, instance_id, visible_at, deferred, event) VALUES (?, ?, ?, 0, ?)');
     this.#readVisible = new LimitedQuery(db, `
       SELECT seq, instance_id, visible_at, event FROM entity_inbox
-      WHERE hub = ? AND instance_id = ? AND deferred = 0 AND visible_at <= ? ORDER BY seq`);
+      WHERE hub = ? AND instance_id = ? AND deferred = 0 AND visible_at <= ? ORDER BY seq`, { raw: false });
     this.#minVisibleAt = db
       .prepare<[string, string], number | null>('SELECT min(visible_at) FROM entity_inbox WHERE hub = ? AND instance_id = ? AND deferred = 0')
       .pluck();

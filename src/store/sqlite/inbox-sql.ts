@@ -10,11 +10,24 @@ import { toInboxMessage, type InboxRow } from '../rows.ts';
 
 type InsertParams = [string, string, string | null, number, string];
 
+const INBOX_COLUMNS = 'seq, instance_id, execution_id, visible_at, event';
+
+function inboxRow(values: unknown[]): InboxRow {
+  return {
+    seq: values[0] as number,
+    instance_id: values[1] as string,
+    execution_id: values[2] as string | null,
+    visible_at: values[3] as number,
+    event: values[4] as string,
+  };
+}
+
 export class InboxSql {
   readonly #insert: Database.Statement<InsertParams>;
   readonly #insertIfInstanceExists: Database.Statement<[...InsertParams, string, string]>;
-  readonly #readVisible: LimitedQuery<[string, string, number], InboxRow>;
-  readonly #readSeq: Database.Statement<[number, string, string], InboxRow>;
+  /** Raw reads (an array per row, in INBOX_COLUMNS' order): no object with keys looked up by name. */
+  readonly #readVisible: LimitedQuery<[string, string, number], unknown[]>;
+  readonly #readSeq: Database.Statement<[number, string, string], unknown[]>;
   readonly #minVisibleAt: Database.Statement<[string, string], number | null>;
   readonly #deleteSeq: Database.Statement<[number, string, string]>;
   readonly #delaySeq: Database.Statement<[number, number, string, string]>;
@@ -26,9 +39,9 @@ export class InboxSql {
       INSERT INTO inbox (hub, instance_id, execution_id, visible_at, event) SELECT ?, ?, ?, ?, ?
       WHERE EXISTS (SELECT 1 FROM instances WHERE hub = ? AND instance_id = ?)`);
     this.#readVisible = new LimitedQuery(db, `
-      SELECT seq, instance_id, execution_id, visible_at, event FROM inbox
-      WHERE hub = ? AND instance_id = ? AND visible_at <= ? ORDER BY seq`);
-    this.#readSeq = db.prepare('SELECT seq, instance_id, execution_id, visible_at, event FROM inbox WHERE seq = ? AND hub = ? AND instance_id = ?');
+      SELECT ${INBOX_COLUMNS} FROM inbox
+      WHERE hub = ? AND instance_id = ? AND visible_at <= ? ORDER BY seq`, { raw: true });
+    this.#readSeq = db.prepare<[number, string, string], unknown[]>(`SELECT ${INBOX_COLUMNS} FROM inbox WHERE seq = ? AND hub = ? AND instance_id = ?`).raw();
     this.#minVisibleAt = db
       .prepare<[string, string], number | null>('SELECT min(visible_at) FROM inbox WHERE hub = ? AND instance_id = ?')
       .pluck();
@@ -51,13 +64,13 @@ export class InboxSql {
 
   readVisible(hub: string, instanceId: string, now: number, max: number): StoredInboxMessage[] {
     const rows = this.#readVisible.all(max, hub, instanceId, now);
-    return rows.map((row) => toInboxMessage(row, `${hub}/${instanceId}`));
+    return rows.map((row) => toInboxMessage(inboxRow(row), `${hub}/${instanceId}`));
   }
 
   /** The given messages of the instance that still exist, in the order given. */
   readSeqs(hub: string, instanceId: string, seqs: readonly number[]): StoredInboxMessage[] {
     const rows = seqs.map((seq) => this.#readSeq.get(seq, hub, instanceId)).filter((row) => row !== undefined);
-    return rows.map((row) => toInboxMessage(row, `${hub}/${instanceId}`));
+    return rows.map((row) => toInboxMessage(inboxRow(row), `${hub}/${instanceId}`));
   }
 
   /** When the instance's earliest message becomes visible; undefined when its inbox is empty. */

@@ -3,7 +3,9 @@
  * message, create and delete task hubs. Each runs inside the group commit's transaction; its
  * in-memory effects are registered on the call's `WriteEffects` and happen only after COMMIT.
  */
+import type { OrchestrationStatus } from '../../domain/history-event.ts';
 import type { InstanceRecord } from '../../domain/instance.ts';
+import { invariant } from '../../lib/assert.ts';
 import type { CreateInstanceResult, InboxMessage, NewInstance, StatusChange } from '../work-store.ts';
 import type { WriteEffects } from './group-commit.ts';
 import type { StoreState } from './store-state.ts';
@@ -12,15 +14,16 @@ import type { TaskHubName } from '../../domain/instance.ts';
 export function createInstanceWrite(state: StoreState, effects: WriteEffects, hub: TaskHubName, create: NewInstance, now: number): CreateInstanceResult {
   const { instance } = create;
   const instanceId = instance.instanceId;
-  // The status alone decides; the whole row is read only for a conflict (rare on the hot path).
-  const existingStatus = state.instances.status(hub, instanceId);
-  if (existingStatus !== undefined) {
+  // A new id is one statement; an existing one is decided by its status alone, and the whole
+  // row is read only for a conflict.
+  if (!state.instances.insertIfAbsent(hub, instance)) {
+    const existingStatus = state.instances.status(hub, instanceId) as OrchestrationStatus;
     if (!create.replaceableStatuses.includes(existingStatus)) {
       return { created: false, existing: state.instances.get(hub, instanceId) as InstanceRecord };
     }
     deleteInstanceRows(state, effects, hub, instanceId);
+    invariant(state.instances.insertIfAbsent(hub, instance), `instance ${hub}/${instanceId} still exists after its rows were deleted`);
   }
-  state.instances.upsert(hub, instance);
   state.inbox.insert(hub, { instanceId, event: create.startEvent, visibleAt: create.startVisibleAt });
   effects.afterCommit(() => state.queues(hub).orchestrations.offer(instanceId, create.startVisibleAt, now));
   effects.emit({ type: 'instance', hub, instanceId, status: instance.status });

@@ -13,12 +13,14 @@ const STATEMENTS_MAX = 8;
 export class LimitedQuery<P extends unknown[], R> {
   readonly #db: Database.Database;
   readonly #sql: string;
+  readonly #raw: boolean;
   readonly #byLimit = new Map<number, Database.Statement<P, R>>();
 
-  /** `sql` ends with its ORDER BY; ` LIMIT n` is appended. */
-  constructor(db: Database.Database, sql: string) {
+  /** `sql` ends with its ORDER BY; ` LIMIT n` is appended. `raw`: rows as arrays (better-sqlite3's `.raw()`). */
+  constructor(db: Database.Database, sql: string, options: { raw: boolean }) {
     this.#db = db;
     this.#sql = sql;
+    this.#raw = options.raw;
   }
 
   all(limit: number, ...params: P): R[] {
@@ -31,6 +33,7 @@ export class LimitedQuery<P extends unknown[], R> {
     invariant(Number.isSafeInteger(limit) && limit >= 0, `a query limit must be a non-negative integer, not ${limit}`);
     if (this.#byLimit.size >= STATEMENTS_MAX) this.#byLimit.clear();
     statement = this.#db.prepare<P, R>(`${this.#sql} LIMIT ${limit}`);
+    if (this.#raw) statement.raw();
     this.#byLimit.set(limit, statement);
     return statement;
   }

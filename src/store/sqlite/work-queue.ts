@@ -22,6 +22,18 @@ export interface LeaseEntry<K = string | number> {
   attempt: number;
   /** The inbox rows delivered with an orchestration lease (abandon delays exactly these). */
   seqs: readonly number[];
+  /** What the orchestration claim read, so that its completion need not read it again. */
+  claimed?: ClaimedInstance;
+}
+
+export interface ClaimedInstance {
+  /** The instance row's columns at the claim, in instance-sql.ts's INSTANCE_COLUMNS order. */
+  readonly columns: readonly unknown[];
+  /**
+   * The history's length at the claim. Only the completion of this lease appends to it; anything
+   * else that changes it (replace, purge, hub deletion) deletes the instance and ends the lease.
+   */
+  readonly historyLength: number;
 }
 
 export class WorkQueue<K extends string | number> {

@@ -22,14 +22,17 @@ export function completeOrchestrationWrite(
   const lease = state.heldLease(effects, hub, 'orchestration', completion.lease, now);
   const instanceId = lease.key as string;
   invariant(completion.instance.instanceId === instanceId, `completion for ${completion.instance.instanceId} carries the lease of ${instanceId}`);
+  const { claimed } = lease;
+  invariant(claimed !== undefined, `the orchestration lease of ${hub}/${instanceId} carries no claimed row`);
   effects.consumeLease(lease.token);
   const { history } = completion;
   state.inbox.deleteSeqs(hub, instanceId, completion.consumedSeqs);
-  state.instances.appendHistory(hub, instanceId, history.startIndex, history.append, history.reset);
+  state.instances.appendHistory(hub, instanceId, history.startIndex, history.append, history.reset, claimed.historyLength);
   const stored = state.instances.status(hub, instanceId);
   invariant(stored !== undefined, `instance ${hub}/${instanceId} holds a lease but has no row`);
   const status = statusAfterEpisode(completion.instance.status, completion.claimedStatus, stored);
-  state.instances.upsert(hub, status === completion.instance.status ? completion.instance : { ...completion.instance, status });
+  const instance = status === completion.instance.status ? completion.instance : { ...completion.instance, status };
+  state.instances.updateChanged(hub, instance, claimed.columns, stored);
   writeActivityTasks(state, effects, hub, completion, now);
   // Children first, so that messages of the same episode can reach a child created by it.
   for (const child of completion.children) {
