@@ -1,7 +1,9 @@
 /**
- * Group commit against a real SQLite database, with the disk syncs driven by the test: a light
- * load commits at once even while a sync runs; under load a batch waits for the running sync and
- * rides the next one; nobody is answered before a sync that began after their commit has ended.
+ * Group commit against a real SQLite database, with the disk syncs driven by the test: calls
+ * that come one at a time commit before the event loop turns, several at a time on the next turn
+ * together; a light load commits at once even while a sync runs; under load a batch waits for
+ * the running sync and rides the next one; nobody is answered before a sync that began after
+ * their commit has ended.
  */
 import assert from 'node:assert/strict';
 import { setImmediate as nextTurn } from 'node:timers/promises';
@@ -62,6 +64,35 @@ function settled(promises: Promise<number>[]): Set<number> {
 }
 
 describe('sqlite group commit', () => {
+  test('a call that comes alone commits at the end of its callback; after a batch of several, calls wait for the next turn together', async () => {
+    const { insert, rows } = setUp();
+    void insert(1);
+    await Promise.resolve();
+    assert.deepEqual(rows(), [1], 'committed before the event loop turned');
+    // Two callbacks of one turn, as when two connections are read at once.
+    let seenBySecond: number[] = [];
+    setImmediate(() => void insert(2));
+    setImmediate(() => {
+      seenBySecond = rows();
+      void insert(3);
+    });
+    await nextTurn();
+    assert.deepEqual(seenBySecond, [1, 2], 'the last batch held one: the first callback\'s call committed at its end');
+    void insert(4);
+    void insert(5);
+    await Promise.resolve();
+    assert.deepEqual(rows(), [1, 2, 3, 4, 5], 'two calls of one callback commit together at its end');
+    setImmediate(() => void insert(6));
+    setImmediate(() => {
+      seenBySecond = rows();
+      void insert(7);
+    });
+    await nextTurn();
+    assert.deepEqual(seenBySecond, [1, 2, 3, 4, 5], 'the last batch held two: the call waits for the next turn');
+    await nextTurn();
+    assert.deepEqual(rows(), [1, 2, 3, 4, 5, 6, 7]);
+  });
+
   test('a light load commits at once while a sync runs; each call is answered after a later sync', async () => {
     const { syncs, insert, rows } = setUp();
     const first = settled([insert(1)]);
