@@ -47,15 +47,18 @@ test('/metrics text equals prom-client\'s for the same observations: names, labe
   );
 });
 
-test('a label set appears once observed, and a child kept from before counts into the same line', async () => {
+test('a label set appears once observed, and a child kept from before (a reset too) counts into the same line', async () => {
   const registry = new Registry();
   const latency = new LabelledHistogram({ name: 'h', help: 'h', labelNames: ['method'], buckets: [1], registry });
-  assert.doesNotMatch(await registry.metrics(), /h_count/);
+  const counter = new LabelledCounter({ name: 'c', help: 'c', labelNames: ['method'], registry });
   const kept = latency.child({ method: 'a' });
+  counter.child({ method: 'a' });
+  assert.doesNotMatch(await registry.metrics(), /h_count|c\{/, 'a child not yet used shows no line');
   kept.observe(0.5);
   latency.child({ method: 'a' }).observe(2);
   assert.match(await registry.metrics(), /h_bucket\{le="1",method="a"\} 1\nh_bucket\{le="\+Inf",method="a"\} 2\nh_sum\{method="a"\} 2.5\nh_count\{method="a"\} 2/);
   registry.resetMetrics();
+  assert.doesNotMatch(await registry.metrics(), /h_count/, 'a reset empties the label sets');
   kept.observe(3);
   assert.match(await registry.metrics(), /h_bucket\{le="1",method="a"\} 0\nh_bucket\{le="\+Inf",method="a"\} 1\nh_sum\{method="a"\} 3\nh_count\{method="a"\} 1/);
   assert.throws(() => kept.observe(Number.NaN), TypeError);

@@ -60,7 +60,8 @@ export class LabelledCounter<L extends string> {
       registers: [config.registry],
       collect() {
         this.reset();
-        for (const { labels, child } of children.values()) this.inc(labels, child.value);
+        // A label set is shown once counted, as prom-client shows it.
+        for (const { labels, child } of children.values()) if (child.value > 0) this.inc(labels, child.value);
       },
     });
   }
@@ -128,6 +129,8 @@ export class LabelledHistogram<L extends string> {
     const bucket = `${this.name}_bucket`;
     const values: MetricValue[] = [];
     for (const { labels, child } of this.#children.values()) {
+      // A label set is shown once observed (again, after a reset), as prom-client shows it.
+      if (child.count === 0) continue;
       let cumulative = 0;
       this.#bounds.forEach((le, i) => {
         cumulative += child.counts[i] as number;
@@ -142,7 +145,7 @@ export class LabelledHistogram<L extends string> {
     return Promise.resolve({ name: this.name, help: this.help, type: this.type, aggregator: this.aggregator, values });
   }
 
-  /** Zeroes every label set (`Registry.resetMetrics`); the children callers hold stay live. */
+  /** Empties every label set (`Registry.resetMetrics`); the children callers hold stay live. */
   reset(): void {
     for (const { child } of this.#children.values()) {
       child.counts.fill(0);

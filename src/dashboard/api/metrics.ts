@@ -36,7 +36,7 @@ export class ServerMetrics implements RpcObserver {
   /** The children per label set of the per-call metrics, resolved on first use (methods, codes and hubs are few). */
   readonly #calls = new Map<string, { latency: HistogramChild; byCode: Map<string, CounterChild> }>();
   readonly #storeCalls = { ok: new Map<string, HistogramChild>(), error: new Map<string, HistogramChild>() };
-  readonly #hubs = new Map<string, { started: CounterChild; finished: Map<string, CounterChild> }>();
+  readonly #hubs = new Map<string, Map<string, CounterChild>>();
   readonly #httpRequests: Counter<'method' | 'route' | 'status'>;
   #instanceCounts: { at: number; counts: Promise<{ hub: string; status: string; count: number }[]> } | undefined;
   #engine: Engine | undefined;
@@ -137,14 +137,15 @@ export class ServerMetrics implements RpcObserver {
     if (event.status !== 'PENDING' && finished === undefined) return;
     let hub = this.#hubs.get(event.hub);
     if (hub === undefined) {
-      hub = { started: this.#started.child(hubLabels(event.hub)), finished: new Map() };
+      hub = new Map();
       this.#hubs.set(event.hub, hub);
     }
-    if (finished === undefined) return hub.started.inc();
-    let counter = hub.finished.get(finished);
+    // Keyed by the finished status, or 'started' for PENDING.
+    const key = finished ?? 'started';
+    let counter = hub.get(key);
     if (counter === undefined) {
-      counter = this.#finished.child({ ...hubLabels(event.hub), status: finished });
-      hub.finished.set(finished, counter);
+      counter = finished === undefined ? this.#started.child(hubLabels(event.hub)) : this.#finished.child({ ...hubLabels(event.hub), status: finished });
+      hub.set(key, counter);
     }
     counter.inc();
   };
