@@ -1,11 +1,11 @@
 /**
  * The client half of `TaskHubSidecarService`: instance management RPCs mapped onto the engine.
  */
+import type { OrchestrationStatus } from '../domain/history-event.ts';
 import type { StartInstanceRequest, WaitCondition } from '../engine/client-api.ts';
 import { type HandlerContext, unary } from './call-context.ts';
-import { fromStringValue } from './proto/common-map.ts';
+import { fromOrchestrationStatus, fromStringValue, fromTags, fromTimestamp, fromTraceContext } from './proto/common-map.ts';
 import { Empty, proto, type pb } from './proto/load.ts';
-import { startRequestFromProto } from './proto/start-request-map.ts';
 import { getInstanceResponseBytes } from './proto/state-map.ts';
 
 export function clientHandlers(ctx: HandlerContext) {
@@ -13,9 +13,8 @@ export function clientHandlers(ctx: HandlerContext) {
   return {
     hello: unary<Empty, Empty>(ctx, async () => new Empty()),
 
-    // Domain data when create-instance-request-reader.ts could read it (service-definition.ts).
-    startInstance: unary<pb.CreateInstanceRequest | StartInstanceRequest, pb.CreateInstanceResponse>(ctx, async (req, hub) => {
-      const instanceId = await clients.startInstance(hub, req instanceof proto.CreateInstanceRequest ? startRequestFromProto(req) : req);
+    startInstance: unary<pb.CreateInstanceRequest, pb.CreateInstanceResponse>(ctx, async (req, hub) => {
+      const instanceId = await clients.startInstance(hub, startRequest(req));
       return new proto.CreateInstanceResponse().setInstanceid(instanceId);
     }),
 
@@ -49,6 +48,29 @@ export function clientHandlers(ctx: HandlerContext) {
     }),
   };
 }
+
+function startRequest(req: pb.CreateInstanceRequest): StartInstanceRequest {
+  const start: StartInstanceRequest = { instanceId: req.getInstanceid(), name: req.getName() };
+  const optional = {
+    version: fromStringValue(req.getVersion()),
+    input: fromStringValue(req.getInput()),
+    scheduledStartAt: fromTimestamp(req.getScheduledstarttimestamp()),
+    tags: fromTags(req.getTagsMap()),
+    executionId: fromStringValue(req.getExecutionid()),
+    parentTraceContext: fromTraceContext(req.getParenttracecontext()),
+    replaceableStatuses: replaceableStatuses(req.getOrchestrationidreusepolicy()),
+  };
+  for (const [key, value] of Object.entries(optional)) {
+    if (value !== undefined) (start as unknown as Record<string, unknown>)[key] = value;
+  }
+  return start;
+}
+
+function replaceableStatuses(policy: pb.OrchestrationIdReusePolicy | undefined): OrchestrationStatus[] | undefined {
+  if (policy === undefined) return undefined;
+  return policy.getReplaceablestatusList().map(fromOrchestrationStatus);
+}
+
 
 function waitHandler(ctx: HandlerContext, until: WaitCondition) {
   return unary<pb.GetInstanceRequest, Uint8Array>(ctx, async (req, hub, call) => {

@@ -2,14 +2,13 @@
  * The `TaskHubSidecarService` definition, taken from the installed SDK's generated code: per
  * method its path, whether it streams responses, and its codecs. Request decoders are applied
  * after the checks (grpc-dispatch.ts); every method also accepts a response that is already
- * serialized bytes (work items, the empty responses). The requests of CompleteOrchestratorTask,
- * CompleteActivityTask and StartInstance are read straight into domain data where their readers
- * can (orchestrator-response-reader.ts, activity-response-reader.ts,
- * create-instance-request-reader.ts), and decoded by the generated code otherwise.
+ * serialized bytes (work items, the empty responses). The requests of CompleteOrchestratorTask
+ * and CompleteActivityTask are read straight into domain data where their readers can
+ * (orchestrator-response-reader.ts, activity-response-reader.ts), and decoded by the generated
+ * code otherwise.
  */
 import { TaskHubSidecarServiceService } from './proto/load.ts';
 import { readActivityResponse } from './proto/activity-response-reader.ts';
-import { readCreateInstanceRequest } from './proto/create-instance-request-reader.ts';
 import { readOrchestratorResponse } from './proto/orchestrator-response-reader.ts';
 
 /** What the transport needs of one method (generated code and proto-loader both have it). */
@@ -30,7 +29,6 @@ export function sidecarServiceDefinition(): RpcServiceDefinition {
     result[name] = { ...method, responseSerialize: passBytesThrough(method.responseSerialize) };
     if (name === 'completeOrchestratorTask') result[name].requestDeserialize = readOrGenerated(readOrchestratorResponse, method.requestDeserialize);
     if (name === 'completeActivityTask') result[name].requestDeserialize = readOrGenerated(readActivityResponse, method.requestDeserialize);
-    if (name === 'startInstance') result[name].requestDeserialize = readOrGenerated(readCreateInstanceRequest, method.requestDeserialize);
   }
   return result;
 }

@@ -1,15 +1,13 @@
 /**
  * The wire primitives of the hand-written readers (orchestrator-response-reader.ts,
- * activity-response-reader.ts, create-instance-request-reader.ts): fields, strings, varints,
- * wrappers, timestamps and trace contexts read straight from a message's bytes. Anything a
- * reader does not take exactly as google-protobuf would (a field it does not know, a wire type
- * other than the schema's, bytes that do not parse, a string that is not UTF-8, a varint longer
- * than 5 bytes, a bool that is not one byte 0 or 1) throws GIVE_UP: `readOrGiveUp` then returns
- * undefined and the caller decodes with the generated code, so every such message is read, or
- * refused, exactly as before.
+ * activity-response-reader.ts): fields, strings, varints and wrappers read straight from a
+ * message's bytes. Anything a reader does not take exactly as google-protobuf would (a field it
+ * does not know, a wire type other than the schema's, bytes that do not parse, a string that is
+ * not UTF-8, a varint longer than 5 bytes, a bool that is not one byte 0 or 1) throws GIVE_UP:
+ * `readOrGiveUp` then returns undefined and the caller decodes with the generated code, so
+ * every such message is read, or refused, exactly as before.
  */
 import { isUtf8 } from 'node:buffer';
-import type { TraceContext } from '../../domain/history-event.ts';
 
 /**
  * Where reading stands in the message's bytes. protobufjs's Reader is not used: it skips the
@@ -110,37 +108,4 @@ export function bool(r: Reader): boolean {
   const byte = r.buf[r.pos++];
   if (byte !== 0 && byte !== 1) throw GIVE_UP;
   return byte === 1;
-}
-
-/** `TraceContext`, as common-map.ts's fromTraceContext reads it. */
-export function traceContext(r: Reader): TraceContext {
-  const end = varint(r) + r.pos;
-  let traceParent = '';
-  let spanId = '';
-  let traceState: string | undefined;
-  fields(r, end, (n, t) => {
-    expect(t, LEN);
-    switch (n) {
-      case 1: traceParent = text(r); return true;
-      case 2: spanId = text(r); return true;
-      case 3: traceState = stringValue(r); return true;
-      default: return false;
-    }
-  });
-  return traceState === undefined ? { traceParent, spanId } : { traceParent, spanId, traceState };
-}
-
-/** Epoch ms of a `google.protobuf.Timestamp`, as common-map.ts's fromTimestamp reads it. */
-export function timestamp(r: Reader): number {
-  const end = varint(r) + r.pos;
-  let seconds = 0;
-  let nanos = 0;
-  fields(r, end, (n, t) => {
-    expect(t, VARINT);
-    if (n === 1) seconds = varintValue(r);
-    else if (n === 2) nanos = int32(r);
-    else return false;
-    return true;
-  });
-  return seconds * 1000 + Math.floor(nanos / 1e6);
 }

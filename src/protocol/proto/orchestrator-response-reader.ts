@@ -19,7 +19,7 @@ import type {
   ScheduleTaskAction,
 } from '../../domain/orchestrator-action.ts';
 import { fromOrchestrationStatus } from './common-map.ts';
-import { bool, expect, fields, int32, LEN, readOrGiveUp, stringValue, text, timestamp, traceContext, VARINT, varint, type Reader } from './field-reader.ts';
+import { bool, expect, fields, int32, LEN, readOrGiveUp, text, stringValue, VARINT, varint, varintValue, type Reader } from './field-reader.ts';
 
 export function readOrchestratorResponse(bytes: Buffer): OrchestratorResponse | undefined {
   return readOrGiveUp(bytes, response);
@@ -167,6 +167,23 @@ function orchestrationInstanceId(r: Reader): string {
   return instanceId;
 }
 
+function traceContext(r: Reader): TraceContext {
+  const end = varint(r) + r.pos;
+  let traceParent = '';
+  let spanId = '';
+  let traceState: string | undefined;
+  fields(r, end, (n, t) => {
+    expect(t, LEN);
+    switch (n) {
+      case 1: traceParent = text(r); return true;
+      case 2: spanId = text(r); return true;
+      case 3: traceState = stringValue(r); return true;
+      default: return false;
+    }
+  });
+  return traceState === undefined ? { traceParent, spanId } : { traceParent, spanId, traceState };
+}
+
 function int32Value(r: Reader): number {
   const end = varint(r) + r.pos;
   let value = 0;
@@ -177,4 +194,19 @@ function int32Value(r: Reader): number {
     return true;
   });
   return value;
+}
+
+/** Epoch ms of a `google.protobuf.Timestamp`, as common-map.ts's fromTimestamp reads it. */
+function timestamp(r: Reader): number {
+  const end = varint(r) + r.pos;
+  let seconds = 0;
+  let nanos = 0;
+  fields(r, end, (n, t) => {
+    expect(t, VARINT);
+    if (n === 1) seconds = varintValue(r);
+    else if (n === 2) nanos = int32(r);
+    else return false;
+    return true;
+  });
+  return seconds * 1000 + Math.floor(nanos / 1e6);
 }
