@@ -3,7 +3,7 @@
  * that come one at a time commit before the event loop turns, several at a time on the next turn
  * together; a light load commits at once even while a sync runs; under load a batch waits for
  * the running sync and rides the next one; nobody is answered before a sync that began after
- * their commit has ended.
+ * their commit has ended; a failing call rolls back only itself.
  */
 import assert from 'node:assert/strict';
 import { setImmediate as nextTurn } from 'node:timers/promises';
@@ -132,6 +132,33 @@ describe('sqlite group commit', () => {
     syncs.end();
     await nextTurn();
     assert.equal(answered.size, 12);
+  });
+
+  test('a call that fails rolls back only itself: the rest of its batch commits, each write once', async () => {
+    const { db, syncs, commit, insert, rows } = setUp();
+    const statement = db.prepare('INSERT INTO t (n) VALUES (?)');
+    const failing = (n: number) => commit.run(() => {
+      statement.run(n);
+      throw new Error(`call ${n} fails after writing`);
+    });
+    const calls = [insert(1), failing(2), insert(3), failing(4), insert(5)];
+    const outcomes = Promise.allSettled(calls);
+    await nextTurn();
+    assert.deepEqual(rows(), [1, 3, 5]);
+    syncs.end();
+    const results = await outcomes;
+    assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled', 'rejected', 'fulfilled']);
+    assert.match(String((results[1] as PromiseRejectedResult).reason), /call 2 fails/);
+
+    const alone = failing(6);
+    await assert.rejects(alone, /call 6 fails/);
+    assert.deepEqual(rows(), [1, 3, 5]);
+    assert.equal(db.inTransaction, false);
+    const after = insert(7);
+    await nextTurn();
+    syncs.end();
+    assert.equal(await after, 7);
+    assert.deepEqual(rows(), [1, 3, 5, 7]);
   });
 
   test('flush writes a deferred batch at once (close)', async () => {

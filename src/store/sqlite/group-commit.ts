@@ -1,7 +1,7 @@
 /**
  * Group commit: write calls that arrive together are run in ONE transaction and paid for with
- * one fsync. Each call runs inside its own SAVEPOINT, so a call that fails (LEASE_LOST, an
- * invariant) rolls back only itself and rejects only its own promise.
+ * one fsync. A call that fails (LEASE_LOST, an invariant) rolls back only itself and rejects only
+ * its own promise: the batch then runs again without it, each call in its own SAVEPOINT.
  *
  * Two moments follow a COMMIT. At once, the in-memory effects of the calls (ready indexes,
  * leases) and their work wake-ups run, so the next work item goes out while the disk syncs.
@@ -174,8 +174,41 @@ export class GroupCommit {
     });
   }
 
-  /** Runs each call in its own savepoint; undefined when the whole transaction was lost. */
+  /**
+   * Runs the calls without savepoints: the common case, where none fails, then pays no SAVEPOINT
+   * and RELEASE per call. When one fails, the transaction is rolled back, that call rejected, and
+   * the others run again, each in its own savepoint. Running a call again is safe: a call changes
+   * nothing but SQL and its WriteEffects, and both are discarded with the rollback. Undefined
+   * when nothing is left to commit.
+   */
   #runCalls(batch: PendingCall[]): DoneCall[] | undefined {
+    const consumedInBatch = new Set<string>();
+    const done: DoneCall[] = [];
+    for (let i = 0; i < batch.length; i++) {
+      const call = batch[i] as PendingCall;
+      const effects = new WriteEffects(consumedInBatch);
+      try {
+        done.push({ call, effects, value: call.run(effects) });
+      } catch (error) {
+        if (!this.#db.inTransaction) return this.#lost(error, call, batch, i);
+        this.#sql.rollback.run();
+        call.reject(error);
+        const others = [...batch.slice(0, i), ...batch.slice(i + 1)];
+        if (others.length === 0) return undefined;
+        try {
+          this.#sql.begin.run();
+        } catch (beginError) {
+          for (const other of others) other.reject(unavailable('could not start a transaction', beginError));
+          return undefined;
+        }
+        return this.#runEachInSavepoint(others);
+      }
+    }
+    return done;
+  }
+
+  /** Runs each call in its own savepoint, so that a failing call rolls back only itself. */
+  #runEachInSavepoint(batch: PendingCall[]): DoneCall[] | undefined {
     const consumedInBatch = new Set<string>();
     const done: DoneCall[] = [];
     for (let i = 0; i < batch.length; i++) {
@@ -187,14 +220,7 @@ export class GroupCommit {
         this.#sql.release.run();
         done.push({ call, effects, value });
       } catch (error) {
-        if (!this.#db.inTransaction) {
-          // SQLite rolled back the whole transaction (I/O error, disk full): every call is lost.
-          call.reject(error);
-          const lost = unavailable('the transaction was rolled back by the database', error);
-          for (const other of done) other.call.reject(lost);
-          for (const other of batch.slice(i + 1)) other.reject(lost);
-          return undefined;
-        }
+        if (!this.#db.inTransaction) return this.#lost(error, call, batch, i);
         this.#sql.rollbackTo.run();
         this.#sql.release.run();
         effects.rollBack();
@@ -202,6 +228,14 @@ export class GroupCommit {
       }
     }
     return done;
+  }
+
+  /** SQLite rolled back the whole transaction (I/O error, disk full): every call of the batch is lost. */
+  #lost(error: unknown, failed: PendingCall, batch: PendingCall[], failedIndex: number): undefined {
+    failed.reject(error);
+    const lost = unavailable('the transaction was rolled back by the database', error);
+    for (let i = 0; i < batch.length; i++) if (i !== failedIndex) (batch[i] as PendingCall).reject(lost);
+    return undefined;
   }
 }
 
