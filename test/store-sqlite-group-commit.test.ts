@@ -1,7 +1,9 @@
 /**
- * Group commit against a real SQLite database, with the disk syncs driven by the test: a light
- * load commits at once even while a sync runs; under load a batch waits for the running sync and
- * rides the next one; nobody is answered before a sync that began after their commit has ended.
+ * Group commit against a real SQLite database, with the disk syncs driven by the test: a call
+ * that comes alone to an idle store commits before the event loop turns, the other calls of that
+ * turn together on the next; a light load commits at once even while a sync runs; under load a batch waits for
+ * the running sync and rides the next one; nobody is answered before a sync that began after
+ * their commit has ended.
  */
 import assert from 'node:assert/strict';
 import { setImmediate as nextTurn } from 'node:timers/promises';
@@ -18,6 +20,10 @@ class ManualSyncs implements SyncSchedule {
   whenDurable(done: () => void): void {
     this.#next.push(done);
     if (this.running === undefined) this.#start();
+  }
+
+  get syncing(): boolean {
+    return this.running !== undefined;
   }
 
   afterSync(callback: () => void): boolean {
@@ -62,6 +68,36 @@ function settled(promises: Promise<number>[]): Set<number> {
 }
 
 describe('sqlite group commit', () => {
+  test('a call that comes alone to an idle store commits at the end of its callback; the others wait for the next turn', async () => {
+    const { syncs, insert, rows } = setUp();
+    const seen: number[][] = [];
+    // Three callbacks of one turn of the event loop, as when three connections are read at once.
+    setImmediate(() => void insert(1));
+    setImmediate(() => {
+      seen.push(rows());
+      void insert(2);
+    });
+    setImmediate(() => {
+      seen.push(rows());
+      void insert(3);
+    });
+    await nextTurn();
+    assert.deepEqual(seen, [[1], [1]], 'the first call committed at the end of its callback; its sync runs, so the others wait');
+    await nextTurn();
+    assert.deepEqual(rows(), [1, 2, 3], 'committed together on the next turn');
+    syncs.end();
+    syncs.end();
+    void insert(4);
+    await Promise.resolve();
+    assert.deepEqual(rows(), [1, 2, 3], 'the last batch held two: a call waits for the next turn even alone');
+    await nextTurn();
+    assert.deepEqual(rows(), [1, 2, 3, 4]);
+    syncs.end();
+    void insert(5);
+    await Promise.resolve();
+    assert.deepEqual(rows(), [1, 2, 3, 4, 5], 'the last batch held one and no sync runs: a call alone commits at once again');
+  });
+
   test('a light load commits at once while a sync runs; each call is answered after a later sync', async () => {
     const { syncs, insert, rows } = setUp();
     const first = settled([insert(1)]);

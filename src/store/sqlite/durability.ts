@@ -41,6 +41,11 @@ export class Durability {
     if (!this.#syncing) this.#startSync();
   }
 
+  /** A sync is running now. */
+  get syncing(): boolean {
+    return this.#syncing;
+  }
+
   /**
    * Calls `callback` once the running sync has ended, before the next one starts, so that what it
    * commits rides that next sync; false (and no call) when no sync is running.
