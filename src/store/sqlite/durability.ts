@@ -21,6 +21,8 @@ export class Durability {
   readonly #walPath: string | undefined;
   #walFd: number | undefined;
   #syncing = false;
+  /** Batches the running sync makes durable. */
+  #syncingBatches = 0;
   /** Batches committed since the running sync started; they wait for the next one. */
   #waiting: Array<() => void> = [];
   #afterSync: Array<() => void> = [];
@@ -41,9 +43,9 @@ export class Durability {
     if (!this.#syncing) this.#startSync();
   }
 
-  /** A sync is running now. */
-  get syncing(): boolean {
-    return this.#syncing;
+  /** Batches committed and not yet durable: the running sync's and those waiting for the next. */
+  get unsyncedBatches(): number {
+    return this.#syncingBatches + this.#waiting.length;
   }
 
   /**
@@ -81,6 +83,7 @@ export class Durability {
     const batch = this.#waiting;
     this.#waiting = [];
     this.#syncing = true;
+    this.#syncingBatches = batch.length;
     this.#walFd ??= openSync(this.#walPath as string, 'r+');
     fdatasync(this.#walFd, (error) => {
       if (error) {
@@ -91,6 +94,7 @@ export class Durability {
         return;
       }
       this.#syncing = false;
+      this.#syncingBatches = 0;
       for (const done of batch) done();
       this.#checkpointIfLarge();
       const afterSync = this.#afterSync;
