@@ -38,6 +38,8 @@ export class Durability {
   readonly #salts = Buffer.alloc(2 * WAL_SALT_BYTES);
   #walFd: number | undefined;
   #syncing = false;
+  /** Batches the running sync makes durable. */
+  #syncingBatches = 0;
   /** Batches committed since the running sync started; they wait for the next one. */
   #waiting: Array<() => void> = [];
   #afterSync: Array<() => void> = [];
@@ -58,6 +60,11 @@ export class Durability {
     }
     this.#waiting.push(done);
     if (!this.#syncing) this.#startSync();
+  }
+
+  /** Batches committed and not yet durable: the running sync's and those waiting for the next. */
+  get unsyncedBatches(): number {
+    return this.#syncingBatches + this.#waiting.length;
   }
 
   /**
@@ -95,6 +102,7 @@ export class Durability {
     const batch = this.#waiting;
     this.#waiting = [];
     this.#syncing = true;
+    this.#syncingBatches = batch.length;
     this.#walFd ??= openSync(this.#walPath as string, 'r+');
     fdatasync(this.#walFd, (error) => {
       if (error) {
@@ -105,6 +113,7 @@ export class Durability {
         return;
       }
       this.#syncing = false;
+      this.#syncingBatches = 0;
       for (const done of batch) done();
       this.#checkpointIfLarge();
       const afterSync = this.#afterSync;

@@ -12,15 +12,17 @@
  * answer to work that was taken back is a later write, refused or lost with it; the work itself
  * is dispatched again from what survived (at least once, as always).
  *
- * When to commit: calls that come one at a time (the last batch held one, as on an idle server
- * running one orchestration) commit at the end of the callback that made them, so their work
- * goes out in the same turn of the event loop; on the next turn it first waited for whatever
- * else that turn read (an idle W3 step paid one more turn between reading a completion and
- * writing the next work item). A light load of several calls at a time commits on the next turn,
- * so the calls of every connection read in this one share the transaction. Under load (the last
- * batch was large) a batch queued while a sync runs waits for that sync to end, since its callers
- * are answered only after the next sync anyway: fewer, larger transactions write far fewer WAL
- * pages per call. Its work is then dispatched up to one sync later.
+ * When to commit: a call that comes alone to a quiet store (the last batch held one call, and
+ * at most one batch awaits its sync, as on an idle server running one orchestration) commits at
+ * the end of the callback that made it, so its work goes out in the same turn of the event loop;
+ * on the next turn it first waited for whatever else that turn read (an idle W3 step paid one
+ * more turn between reading a completion and writing the next work item). Any other call
+ * commits on the next turn, so the calls of every connection read in this one share the
+ * transaction (with the first condition alone, calls under a steady load committed one by one,
+ * at twice the server CPU per work item in W4). Under load (the last batch was large) a batch
+ * queued while a sync runs waits for that sync to end, since its callers are answered only after
+ * the next sync anyway: fewer, larger transactions write far fewer WAL pages per call. Its work
+ * is then dispatched up to one sync later.
  *
  * better-sqlite3 is synchronous, so a whole batch runs without interleaving with anything else
  * in this process; claims never see a half-written batch.
@@ -81,7 +83,7 @@ interface DoneCall {
 const LOADED_BATCH_SIZE = 8;
 
 /** What group commit needs of durability.ts (a test can drive the syncs itself). */
-export type SyncSchedule = Pick<Durability, 'whenDurable' | 'afterSync'>;
+export type SyncSchedule = Pick<Durability, 'whenDurable' | 'afterSync' | 'unsyncedBatches'>;
 
 export class GroupCommit {
   readonly #db: Database.Database;
@@ -116,7 +118,7 @@ export class GroupCommit {
     return new Promise<T>((resolve, reject) => {
       this.#queue.push({ run, resolve: resolve as (value: unknown) => void, reject });
       if (this.#deferred || this.#scheduled !== undefined) return;
-      if (this.#lastBatchSize <= 1) {
+      if (this.#lastBatchSize <= 1 && this.#durability.unsyncedBatches <= 1) {
         this.#scheduled = 'microtask';
         queueMicrotask(() => this.flush());
       } else this.#scheduled = setImmediate(() => this.#flushSoon());
