@@ -3,6 +3,7 @@ import { isUtf8 } from 'node:buffer';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import type { FailureDetails } from '../../domain/history-event.ts';
+import { mutatedBytes } from '../../../test/support/mutated-bytes.ts';
 import { readActivityResponse } from './activity-response-reader.ts';
 import { toFailureDetails, toStringValue } from './common-map.ts';
 import { proto } from './load.ts';
@@ -84,13 +85,7 @@ describe('activity response reader', () => {
   });
 
   it('gives up on, or reads the same from, bytes that were cut, flipped or spliced', () => {
-    const mutated = fc.tuple(response, fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 4 }), fc.nat())
-      .map(([bytes, flips, cut]) => {
-        const out = Buffer.from(bytes);
-        for (const [at, value] of flips) if (out.length > 0) out[at % out.length] = value;
-        return out.subarray(0, bytes.length === 0 ? 0 : bytes.length - (cut % Math.min(bytes.length, 3)));
-      });
-    fc.assert(fc.property(mutated, (bytes) => {
+    fc.assert(fc.property(mutatedBytes(response), (bytes) => {
       assertSameOrGivesUp(bytes);
     }), { numRuns: 3000 });
   });

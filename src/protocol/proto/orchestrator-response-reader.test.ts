@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { isUtf8 } from 'node:buffer';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
+import { mutatedBytes } from '../../../test/support/mutated-bytes.ts';
 import { toFailureDetails, toStringValue, toTimestamp, toTraceContext } from './common-map.ts';
 import { Int32Value, proto, type pb } from './load.ts';
 import { readOrchestratorResponse } from './orchestrator-response-reader.ts';
@@ -98,13 +99,7 @@ describe('orchestrator response reader', () => {
   });
 
   it('gives up on, or reads the same from, bytes that were cut, flipped or spliced', () => {
-    const mutated = fc.tuple(response, fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 4 }), fc.nat())
-      .map(([bytes, flips, cut]) => {
-        const out = Buffer.from(bytes);
-        for (const [at, value] of flips) if (out.length > 0) out[at % out.length] = value;
-        return out.subarray(0, bytes.length === 0 ? 0 : bytes.length - (cut % Math.min(bytes.length, 3)));
-      });
-    fc.assert(fc.property(mutated, (bytes) => {
+    fc.assert(fc.property(mutatedBytes(response), (bytes) => {
       assertSameOrGivesUp(bytes);
     }), { numRuns: 3000 });
   });
