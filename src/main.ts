@@ -14,14 +14,12 @@ import { systemClock, type Clock } from './lib/clock.ts';
 import { cryptoIdSource, type IdSource } from './lib/ids.ts';
 import { startGrpcServer, type GrpcListener } from './protocol/grpc-server.ts';
 import { newPastEventsCache } from './protocol/worker-service.ts';
-import { openPostgresBackend } from './store/postgres/postgres-store.ts';
 import { startControlPlane, type ControlWiring } from './control-wiring.ts';
 import { ServerMetrics } from './dashboard/api/metrics.ts';
 import { openHttpListener, type HttpListener } from './http/http-listener.ts';
 import { httpApp } from './http-wiring.ts';
 import { timedStore } from './store/timed-store.ts';
 import type { CatalogStore } from './store/catalog.ts';
-import { openSqliteBackend } from './store/sqlite/sqlite-store.ts';
 import { BASE_CODE, isServerError } from './domain/errors.ts';
 import { Readiness } from './health/readiness.ts';
 import { describeStoreFailure, storeLocation } from './health/store-failures.ts';
@@ -61,7 +59,7 @@ export async function createServer(config: Readonly<ServerConfig>, deps: ServerD
   const { log } = deps;
   await checkStartup(config);
   prepareDataDirectories(config, log);
-  const opened = openStore(config, deps);
+  const opened = await openStore(config, deps);
   const metrics = new ServerMetrics({ version: packageVersion(), nodeVersion: process.versions.node, store: config.store.kind }, () => deps.clock.now());
   const failureLog = throttledLogger(log, STORE_FAILURES_LOGGED_PER_S, () => deps.clock.now());
   const readiness = new Readiness({ probe: () => probeWrite(opened.catalog, deps.clock), describe: (error) => describeStoreFailure(error, config.store) ?? String(error), clock: deps.clock, log }, config.readiness);
@@ -148,12 +146,15 @@ async function probeWrite(catalog: CatalogStore, clock: Clock): Promise<void> {
   }
 }
 
-function openStore(config: Readonly<ServerConfig>, deps: ServerDeps): { store: Store; catalog: CatalogStore } {
+/** Only the configured backend is loaded: pg and better-sqlite3 each cost start-up time and memory. */
+async function openStore(config: Readonly<ServerConfig>, deps: ServerDeps): Promise<{ store: Store; catalog: CatalogStore }> {
   const { groupCommitCallsMax, callsQueuedMax, safetyPollMs } = config.storeTuning;
   if (config.store.kind === 'postgres') {
     const { url, connectionsMax } = config.store;
+    const { openPostgresBackend } = await import('./store/postgres/postgres-store.ts');
     return openPostgresBackend({ url, connectionsMax, callsQueuedMax, safetyPollMs, ids: deps.ids, log: (message, error) => deps.log.warn(message, { err: error }) });
   }
+  const { openSqliteBackend } = await import('./store/sqlite/sqlite-store.ts');
   return openSqliteBackend({ path: config.store.path, ids: deps.ids, groupCommitCallsMax });
 }
 
