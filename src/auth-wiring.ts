@@ -10,7 +10,7 @@ import { AccessGate, DEFAULT_SCHEDULER_PATH } from './auth/gate.ts';
 import { Passwords } from './auth/passwords.ts';
 import { SignInThrottle } from './auth/sign-in-throttle.ts';
 import { SigningKeys, SIGNING_KEYS_CACHE_MS } from './auth/signing-keys.ts';
-import type { TlsMaterial, TlsOptions } from './auth/tls-material.ts';
+import type { TlsMaterial } from './auth/tls-material.ts';
 import { CLOCK_SKEW_S, TokenService } from './auth/tokens.ts';
 import { allowlistSource, directorySource, signingKeyStore } from './control/auth-sources.ts';
 import { checkGrantsMadeWithoutAuth } from './control/grants-made-without-auth.ts';
@@ -40,7 +40,9 @@ export async function startAuth(config: Readonly<ServerConfig>, catalog: Catalog
   const { auth } = config;
   const now = () => clock.now();
   const hostNames = [config.host, config.control.publicHost];
-  const tls = auth.tls !== undefined || auth.enabled ? await openTls(compact({ tls: auth.tls, dataDir: auth.dataDir, hostNames, log })) : undefined;
+  // The X.509 library is loaded only when the server serves TLS: it costs start-up time and memory.
+  const tlsMaterial = auth.tls !== undefined || auth.enabled ? await import('./auth/tls-material.ts') : undefined;
+  const tls = await tlsMaterial?.loadOrCreateTls(compact({ tls: auth.tls, dataDir: auth.dataDir, hostNames, log }));
   if (tls?.caFile !== undefined) log.info(`TLS certificate made by this server; clients trust its CA file ${tls.caFile} (NODE_EXTRA_CA_CERTS / GRPC_DEFAULT_SSL_ROOTS_FILE_PATH)`);
   if (auth.enabled) await checkGrantsMadeWithoutAuth(catalog, { trust: auth.trustGrantsMadeWithoutAuth, now, log });
   const directory = new Directory(directorySource(catalog), now);
@@ -68,10 +70,4 @@ export async function startAuth(config: Readonly<ServerConfig>, catalog: Catalog
       tokens.options.issuer = baseUrl;
     },
   });
-}
-
-/** The X.509 library is loaded only when the server serves TLS: it costs start-up time and memory. */
-async function openTls(options: TlsOptions): Promise<TlsMaterial> {
-  const { loadOrCreateTls } = await import('./auth/tls-material.ts');
-  return loadOrCreateTls(options);
 }

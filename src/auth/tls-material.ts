@@ -24,10 +24,8 @@ export interface TlsMaterial {
 const ALG = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' } as const;
 const TEN_YEARS_MS = 10 * 365 * 24 * 3600 * 1000;
 
-export interface TlsOptions { tls?: { certFile: string; keyFile: string }; dataDir: string; hostNames: string[]; log?: Logger }
-
 /** `log` tells when an existing private key was open to others and has been tightened to 0600. */
-export async function loadOrCreateTls(options: TlsOptions): Promise<TlsMaterial> {
+export async function loadOrCreateTls(options: { tls?: { certFile: string; keyFile: string }; dataDir: string; hostNames: string[]; log?: Logger }): Promise<TlsMaterial> {
   if (options.tls !== undefined) return { cert: readFileSync(options.tls.certFile), key: readFileSync(options.tls.keyFile) };
   const dir = join(options.dataDir, 'tls');
   const files = { ca: join(dir, 'ca.pem'), caKey: join(dir, 'ca-key.pem'), cert: join(dir, 'server.pem'), key: join(dir, 'server-key.pem') };
